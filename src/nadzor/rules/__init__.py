@@ -1,0 +1,102 @@
+"""The regulation as executable decisions (RULES.md): one registry, one `evaluate`.
+
+The package mirrors the regulation: `instruction/` holds the Instruction's chapters, `analysis/`
+the Rules of analysis and evaluation; `calendar_rules` the working calendar. Rules are pure: the
+working calendar is passed in (by default the one `nadzor.bootstrap` builds from its sources).
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from typing import Any
+
+from pydantic import ValidationError
+
+from nadzor.domain.calendar import CalendarRangeError, WorkingCalendar
+from nadzor.rules import calendar_rules as _calendar_rules  # noqa: F401  (registers rules)
+from nadzor.rules.analysis import analysis as _analysis  # noqa: F401
+from nadzor.rules.analysis import evaluation as _evaluation  # noqa: F401
+from nadzor.rules.base import REGISTRY, FieldError, InvalidInput, Rule, UnknownRule, field_errors
+from nadzor.rules.instruction import acts as _acts  # noqa: F401
+from nadzor.rules.instruction import checks as _checks  # noqa: F401
+from nadzor.rules.instruction import courts as _courts  # noqa: F401
+from nadzor.rules.instruction import enforcement as _enforcement  # noqa: F401
+from nadzor.rules.limits import ORDER_102
+
+__all__ = [
+    "REGISTRY",
+    "InvalidInput",
+    "Rule",
+    "UnknownRule",
+    "evaluate",
+    "get_rule",
+    "list_rules",
+    "set_calendar_provider",
+]
+
+_provider: Callable[[], WorkingCalendar] | None = None
+
+
+def set_calendar_provider(provider: Callable[[], WorkingCalendar]) -> None:
+    """Install the function that gives the calendar `evaluate` uses when none is passed."""
+    global _provider
+    _provider = provider
+
+
+def current_calendar() -> WorkingCalendar:
+    if _provider is None:
+        # The composition root installs the layered calendar; a bare `import nadzor.rules` gets
+        # the same by asking it once.
+        importlib.import_module("nadzor.bootstrap").install()
+    assert _provider is not None
+    return _provider()
+
+
+def get_rule(rule_id: str) -> Rule:
+    found = REGISTRY.get(rule_id) if isinstance(rule_id, str) else None
+    if found is None:
+        raise UnknownRule(str(rule_id))
+    return found
+
+
+def evaluate(rule_id: str, input: Any, *, calendar: WorkingCalendar | None = None) -> dict[str, Any]:  # noqa: A002
+    """Evaluate a rule on a JSON-like input: `{"rule", "result", "citations", "explanation"}`.
+    Bad input raises `InvalidInput` (its `errors` list `{field, message}`); never a result."""
+    found = get_rule(rule_id)
+    cal = calendar if calendar is not None else current_calendar()
+    if not isinstance(input, dict):
+        raise InvalidInput.one("input", "ожидается объект JSON с полями правила")
+    try:
+        data = found.input_model.model_validate(input, context={"calendar": cal})
+        decision = found.func(data, cal)
+    except ValidationError as exc:
+        raise InvalidInput(field_errors(exc)) from None
+    except CalendarRangeError as exc:
+        raise InvalidInput([FieldError("input", str(exc))]) from None
+    return {
+        "rule": found.id,
+        "result": decision.result,
+        "citations": list(found.citations),
+        "explanation": decision.explanation,
+    }
+
+
+def describe(found: Rule) -> dict[str, Any]:
+    """The catalogue entry of a rule: id, Russian title, citations, validity, schemas."""
+    return {
+        "id": found.id,
+        "title": found.title,
+        "citations": list(found.citations),
+        "convention": found.convention,
+        "valid_from": ORDER_102.valid_from.isoformat(),
+        "valid_to": ORDER_102.valid_to.isoformat() if ORDER_102.valid_to else None,
+        "edition": ORDER_102.name,
+        "description": found.doc,
+        "input_schema": found.input_schema(),
+        "output_schema": found.output_schema(),
+    }
+
+
+def list_rules() -> list[dict[str, Any]]:
+    return [describe(r) for r in REGISTRY.values()]

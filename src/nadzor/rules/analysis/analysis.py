@@ -1,0 +1,247 @@
+"""Rules, chapter 2: analysis of the state of legality (R.3–R.23), with the periodic reports
+of the Instruction that the same calendar governs (I.46, I.64, I.70)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+from typing import Literal
+
+from pydantic import Field
+
+from nadzor.domain.calendar import WorkingCalendar
+from nadzor.domain.terms import k1_calendar_days, k2_working_days_after, k6_last_day, k7_fixed_date
+from nadzor.rules.base import (
+    Decision,
+    DueImmediateOut,
+    DueOut,
+    Flag,
+    Input,
+    LegalDate,
+    Output,
+    Signer,
+    cite,
+    rule,
+    ru_date,
+    signer_rule,
+)
+from nadzor.rules.instruction.checks import ProtectedInterest
+from nadzor.rules.limits import limit
+
+signer_rule(
+    "analysis.rapport_approver",
+    "Утверждение рапорта о проведении анализа",
+    ("R.11",),
+    ("prosecutor_general", "deputy_prosecutor_general", "gpo_unit_head", "regional_prosecutor",
+     "deputy_regional_prosecutor", "district_prosecutor"),
+    "утверждать рапорт о проведении анализа",
+)
+
+
+class AnalysisLastDayInput(Input):
+    start: LegalDate
+    extension_days: int = Field(default=0, ge=0, le=30, strict=True)
+
+
+class LastDayOut(Output):
+    last_day: date
+
+
+@rule("analysis.last_day", "Последний день анализа", ("R.16",), output=LastDayOut, convention="K6")
+def analysis_last_day(inp: AnalysisLastDayInput, cal: WorkingCalendar) -> Decision:
+    """R.16: an analysis lasts 30 calendar days, extended by at most 30 with the superior's
+    consent (K6: the start day is day 1, no move off non-working days)."""
+    last = k6_last_day(inp.start, limit("analysis.duration", inp.start), inp.extension_days).last_day
+    assert last is not None
+    return Decision({"last_day": last.isoformat()},
+                    f"Последний день анализа — {ru_date(last)}: 30 календарных дней с {ru_date(inp.start)}, "
+                    f"продление {inp.extension_days} дн. ({cite('R.16')}).")
+
+
+class InfoRequestDueInput(Input):
+    delivered: LegalDate
+    urgent: Flag = False
+
+
+@rule("analysis.info_request_due", "Срок исполнения запроса прокурора о предоставлении информации", ("R.13",),
+      output=DueImmediateOut, convention="K1")
+def info_request_due(inp: InfoRequestDueInput, cal: WorkingCalendar) -> Decision:
+    """R.13: information is provided within 15 calendar days of the request reaching the
+    addressee (K1), or immediately when urgent."""
+    if inp.urgent:
+        return Decision({"due": inp.delivered.isoformat(), "immediate": True},
+                        f"Срочный запрос исполняется незамедлительно — {ru_date(inp.delivered)} ({cite('R.13')}).")
+    due = k1_calendar_days(cal, inp.delivered, limit("analysis.info_request", inp.delivered))
+    return Decision({"due": due.isoformat(), "immediate": False},
+                    f"Информация предоставляется не позднее {ru_date(due)} — пятнадцать календарных дней "
+                    f"({cite('R.13')}).")
+
+
+class InfoRequestAllowedInput(Input):
+    requester_level: Literal["gpo", "regional", "district"]
+    addressee: Literal["state_body", "quasi_state", "private_business"]
+    protected_interest: list[ProtectedInterest] = []
+    legal_basis: Flag = False
+    state_interest: Flag = False
+
+
+class AllowedOnlyOut(Output):
+    allowed: bool
+
+
+@rule("analysis.info_request_allowed", "Допустимость запроса информации при анализе", ("R.13", "R.14"),
+      output=AllowedOnlyOut)
+def info_request_allowed(inp: InfoRequestAllowedInput, cal: WorkingCalendar) -> Decision:
+    """R.13–14: state bodies — always; the quasi-state sector — by the GPO, or by a regional or
+    district office only to protect the interests of I.8; private business — only on a legal
+    basis or to protect the state's interests."""
+    if inp.addressee == "state_body":
+        ok, why = True, "информация запрашивается у государственных органов"
+    elif inp.addressee == "quasi_state":
+        ok = inp.requester_level == "gpo" or bool(inp.protected_interest)
+        why = "запрос в субъекты квазигосударственного сектора нижестоящими прокуратурами — только для защиты " \
+              "прав лиц, указанных в п. 8 Инструкции"
+    else:
+        ok = inp.legal_basis or inp.state_interest
+        why = "запрос к субъектам частного предпринимательства — только при наличии законных оснований " \
+              "либо для защиты интересов государства"
+    return Decision({"allowed": ok}, f"Запрос {'допустим' if ok else 'недопустим'}: {why} ({cite('R.13', 'R.14')}).")
+
+
+class DeliveredInput(Input):
+    delivered: LegalDate
+
+
+@rule("analysis.certificate_objection_due", "Срок возражений к справке по результатам анализа", ("R.18",),
+      output=DueOut, convention="K2")
+def certificate_objection_due(inp: DeliveredInput, cal: WorkingCalendar) -> Decision:
+    """R.18: objections to the analysis certificate within 5 working days of its delivery (K2)."""
+    due = k2_working_days_after(cal, inp.delivered, limit("analysis.certificate_objection", inp.delivered))
+    return Decision({"due": due.isoformat()},
+                    f"Возражения к справке представляются не позднее {ru_date(due)} ({cite('R.18')}).")
+
+
+_STATE_BODY_REQUIREMENT = ("prosecutor_general", "deputy_prosecutor_general", "gpo_unit_head",
+                           "regional_prosecutor", "deputy_regional_prosecutor", "district_prosecutor")
+_BUSINESS_REQUIREMENT = ("prosecutor_general", "deputy_prosecutor_general", "gpo_unit_head", "regional_prosecutor")
+
+
+class RequirementSignerInput(Input):
+    target: Literal["state_body", "business"]
+    signer: Signer
+    concrete_harm_fact: Flag = False
+
+
+class RequirementSignerOut(Output):
+    allowed: bool
+    notify: list[Literal["regional_office", "main_military", "main_transport", "gpo"]]
+
+
+@rule("analysis.requirement_signer", "Требование о проведении проверки", ("R.21", "R.22"),
+      output=RequirementSignerOut)
+def requirement_signer(inp: RequirementSignerInput, cal: WorkingCalendar) -> Decision:
+    """R.21–22: who requires a check of a state body (a district prosecutor notifying the
+    regional, Main Military and Main Transport offices) or of a business (only on a concrete
+    fact of harm; a regional prosecutor notifying the GPO)."""
+    pos = inp.signer.effective
+    notify: list[str] = []
+    if inp.target == "state_body":
+        ok = pos in _STATE_BODY_REQUIREMENT
+        if ok and pos == "district_prosecutor":
+            notify = ["regional_office", "main_military", "main_transport"]
+        where = cite("R.21")
+    else:
+        ok = pos in _BUSINESS_REQUIREMENT and inp.concrete_harm_fact
+        if ok and pos == "regional_prosecutor":
+            notify = ["gpo"]
+        where = cite("R.22")
+    who = inp.signer.describe()
+    target = "государственного органа" if inp.target == "state_body" else "субъекта предпринимательства"
+    text = f"{who[0].upper()}{who[1:]} {'вправе' if ok else 'не вправе'} направить требование о проведении " \
+           f"проверки {target}"
+    if inp.target == "business" and not inp.concrete_harm_fact:
+        text += " (нет конкретного факта причинения вреда)"
+    if notify:
+        text += f"; уведомляются: {', '.join(notify)}"
+    return Decision({"allowed": ok, "notify": notify}, f"{text} ({where}).")
+
+
+# ------------------------------------------------------------------ periodic reports (K7)
+
+_QUARTERS = ((1, 3), (4, 6), (7, 9), (10, 12))
+_HALVES = ((1, 6), (7, 12))
+_Plan = tuple[str, str, tuple[tuple[int, int], ...], str]
+# (code, citation, periods, due rule): due rule "next:N" — the N-th of the month after the period;
+# "last:N" — the N-th of the period's last month; "fixed" — 25 June / 25 December.
+_TERRITORIAL: tuple[_Plan, ...] = (
+    ("R5.entrepreneurs", "R.5", _QUARTERS, "next:5"),
+    ("R6.budget", "R.6", _HALVES, "next:5"),
+    ("R6.procurement", "R.6", _HALVES, "next:5"),
+    ("R6.tax", "R.6", _HALVES, "next:5"),
+    ("R6.environment", "R.6", _HALVES, "next:5"),
+    ("R7.adoption", "R.7", _QUARTERS, "last:30"),
+    ("R7.behaviour", "R.7", _QUARTERS, "last:30"),
+    ("R7.disabilities", "R.7", _QUARTERS, "last:30"),
+    ("I46.admin_termination", "I.46", _HALVES, "next:15"),
+    ("I64.invalidated_acts", "I.64", _QUARTERS, "next:5"),
+    ("I70.region_passport", "I.70", _HALVES, "next:7"),
+)
+_PLANS: dict[str, tuple[_Plan, ...]] = {
+    "territorial": _TERRITORIAL,
+    "military": tuple((f"R8.{i}", "R.8", _HALVES, "fixed") for i in range(1, 11)),
+    "transport": tuple((f"R9.{i}", "R.9", _HALVES, "fixed") for i in range(1, 5)),
+}
+
+
+def _natural(code: str) -> tuple[tuple[int, int | str], ...]:
+    return tuple((0, int(p)) if p.isdigit() else (1, p) for p in re.findall(r"\d+|\D+", code))
+
+
+def _period_end(year: int, month: int) -> date:
+    return k7_fixed_date(year, month + 1, 1) - timedelta(days=1)
+
+
+def _report_due(year: int, first_month: int, last_month: int, how: str) -> date:
+    if how == "fixed":
+        return date(year, 6 if last_month == 6 else 12, 25)
+    kind, day = how.split(":")
+    return k7_fixed_date(year, last_month + 1 if kind == "next" else last_month, int(day))
+
+
+class PeriodicObligationsInput(Input):
+    office_kind: Literal["territorial", "military", "transport"]
+    year: int = Field(ge=2018, le=2026, strict=True)
+
+
+class Obligation(Output):
+    code: str
+    citation: str
+    period_start: date
+    period_end: date
+    report_due: date
+
+
+class ObligationsOut(Output):
+    obligations: list[Obligation]
+
+
+@rule("analysis.periodic_obligations", "Периодическая отчётность по результатам анализа",
+      ("R.5", "R.6", "R.7", "R.8", "R.9", "I.46", "I.64", "I.70"), output=ObligationsOut, convention="K7")
+def periodic_obligations(inp: PeriodicObligationsInput, cal: WorkingCalendar) -> Decision:
+    """R.5–9, I.46, I.64, I.70: the reports due to a higher office for every reporting period of
+    the year, on fixed calendar dates never moved (K7)."""
+    rows = []
+    for code, citation, periods, how in _PLANS[inp.office_kind]:
+        for first, last in periods:
+            due = _report_due(inp.year, first, last, how)
+            rows.append((due, _natural(code), {
+                "code": code,
+                "citation": citation,
+                "period_start": date(inp.year, first, 1).isoformat(),
+                "period_end": _period_end(inp.year, last).isoformat(),
+                "report_due": due.isoformat(),
+            }))
+    rows.sort(key=lambda r: (r[0], r[1]))
+    return Decision({"obligations": [r[2] for r in rows]},
+                    f"Отчётность за {inp.year} год: {len(rows)} донесений в вышестоящую прокуратуру "
+                    f"({cite(*sorted({r[2]['citation'] for r in rows}, key=_natural))}).")

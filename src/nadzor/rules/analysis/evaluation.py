@@ -1,0 +1,61 @@
+"""Rules, chapter 3: evaluation of acts and decisions (R.24–R.32)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from nadzor.domain.calendar import WorkingCalendar
+from nadzor.domain.terms import k1_calendar_days
+from nadzor.rules.base import DueImmediateOut, Decision, Flag, Input, LegalDate, Output, Signer, cite, rule, ru_date
+from nadzor.rules.limits import limit
+
+_WITHIN_TERM = ("analysis", "complaint", "regional_instruction", "district_instruction")
+
+
+class ActProvisionInput(Input):
+    requested: LegalDate
+    context: Literal["analysis", "complaint", "regional_instruction", "district_instruction", "urgent",
+                     "president_instruction", "gp_instruction", "deputy_gp_instruction", "check"]
+
+
+@rule("evaluation.act_provision_due", "Срок представления актов и решений для оценки", ("R.25",),
+      output=DueImmediateOut, convention="K1")
+def act_provision_due(inp: ActProvisionInput, cal: WorkingCalendar) -> Decision:
+    """R.25: acts are provided within 15 calendar days for an analysis, a complaint or an
+    instruction of a regional or district prosecutor (K1); immediately when urgent, on an
+    instruction of the President, the Prosecutor General or a deputy, or during a check."""
+    if inp.context in _WITHIN_TERM:
+        due = k1_calendar_days(cal, inp.requested, limit("evaluation.act_provision", inp.requested))
+        return Decision({"due": due.isoformat(), "immediate": False},
+                        f"Акты представляются не позднее {ru_date(due)} — пятнадцать календарных дней ({cite('R.25')}).")
+    return Decision({"due": inp.requested.isoformat(), "immediate": True},
+                    f"Акты представляются незамедлительно — {ru_date(inp.requested)} ({cite('R.25')}).")
+
+
+class SuspensionSignerInput(Input):
+    signer: Signer
+    irreversible_consequences: Flag = False
+    normative_act: Flag = False
+
+
+class SuspensionSignerOut(Output):
+    allowed: bool
+    publish_immediately: bool
+
+
+_SUSPENDERS = ("prosecutor_general", "deputy_prosecutor_general", "regional_prosecutor")
+
+
+@rule("evaluation.suspension_signer", "Приостановление действия акта", ("R.30",), output=SuspensionSignerOut)
+def suspension_signer(inp: SuspensionSignerInput, cal: WorkingCalendar) -> Decision:
+    """R.30: the Prosecutor General, a deputy, or a regional prosecutor suspends an act only
+    where it may cause irreversible consequences; a suspended normative act is published at once."""
+    ok = inp.signer.effective in _SUSPENDERS and inp.irreversible_consequences
+    publish = ok and inp.normative_act
+    who = inp.signer.describe()
+    text = f"{who[0].upper()}{who[1:]} {'вправе' if ok else 'не вправе'} приостановить действие акта"
+    if not inp.irreversible_consequences:
+        text += " (нет угрозы необратимых последствий)"
+    if publish:
+        text += "; решение о приостановлении нормативного правового акта подлежит незамедлительному опубликованию"
+    return Decision({"allowed": ok, "publish_immediately": publish}, f"{text} ({cite('R.30')}).")

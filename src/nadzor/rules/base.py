@@ -1,0 +1,344 @@
+"""The machinery every rule shares: input types, the registry, errors keyed by field.
+
+A rule is a pure decision: a typed input (a pydantic model that forbids unknown keys), the
+working calendar passed in, and a JSON-ready result with a Russian explanation. Nothing here
+reads files, a database or the web.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Annotated, Any, Literal, TypeVar
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Strict, ValidationError, ValidationInfo
+
+from nadzor.domain.calendar import WorkingCalendar
+
+# ------------------------------------------------------------------------------------ errors
+
+
+@dataclass(frozen=True, slots=True)
+class FieldError:
+    field: str
+    message: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"field": self.field, "message": self.message}
+
+
+class InvalidInput(Exception):  # noqa: N818 - the one validation error type of RULES.md
+    """Input refused: `errors` lists {field, message}; the field is the dotted path from the root."""
+
+    def __init__(self, errors: Iterable[FieldError]) -> None:
+        self.errors = list(errors)
+        super().__init__("; ".join(f"{e.field}: {e.message}" for e in self.errors))
+
+    @classmethod
+    def one(cls, field_path: str, message: str) -> InvalidInput:
+        return cls([FieldError(field_path, message)])
+
+    def as_dicts(self) -> list[dict[str, str]]:
+        return [e.as_dict() for e in self.errors]
+
+
+class UnknownRule(InvalidInput):
+    """The rule id names no rule (HTTP 404)."""
+
+    def __init__(self, rule_id: str) -> None:
+        super().__init__([FieldError("rule", f"неизвестное правило: {rule_id!r}")])
+        self.rule_id = rule_id
+
+
+_TYPE_MESSAGES = {
+    "missing": "обязательное поле не заполнено",
+    "extra_forbidden": "неизвестное поле: правило его не принимает",
+    "bool_type": "ожидается логическое значение true или false",
+    "bool_parsing": "ожидается логическое значение true или false",
+    "int_type": "ожидается целое число",
+    "int_parsing": "ожидается целое число",
+    "int_from_float": "ожидается целое число",
+    "string_type": "ожидается строка",
+    "list_type": "ожидается список",
+    "model_type": "ожидается объект",
+    "model_attributes_type": "ожидается объект",
+    "dict_type": "ожидается объект",
+    "date_type": "ожидается дата в формате ГГГГ-ММ-ДД",
+}
+
+
+def _message(err: Any) -> str:
+    kind = err["type"]
+    if kind in _TYPE_MESSAGES:
+        return _TYPE_MESSAGES[kind]
+    ctx = err.get("ctx") or {}
+    if kind == "literal_error":
+        expected = str(ctx.get("expected", "")).replace("'", "").replace(" or ", ", ")
+        return f"недопустимое значение; допустимые: {expected}"
+    if kind == "greater_than_equal":
+        return f"значение должно быть не меньше {ctx.get('ge')}"
+    if kind == "less_than_equal":
+        return f"значение должно быть не больше {ctx.get('le')}"
+    if kind in {"value_error", "assertion_error"}:
+        return str(ctx.get("error", err["msg"]))
+    return str(err["msg"])
+
+
+def field_errors(exc: ValidationError) -> list[FieldError]:
+    """pydantic's errors as {field, message}; the field is the dotted path from the input root."""
+    out = []
+    for err in exc.errors(include_url=False):
+        path = ".".join(str(p) for p in err["loc"]) or "input"
+        out.append(FieldError(path, _message(err)))
+    return out
+
+
+# ------------------------------------------------------------------------------ input types
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _to_date(value: Any, info: ValidationInfo) -> date:
+    if isinstance(value, datetime) or not isinstance(value, date | str):
+        raise ValueError("ожидается дата в формате ГГГГ-ММ-ДД")
+    if isinstance(value, str):
+        if not _ISO_DATE.fullmatch(value):
+            raise ValueError(f"ожидается дата в формате ГГГГ-ММ-ДД, получено {value!r}")
+        try:
+            value = date.fromisoformat(value)
+        except ValueError:
+            raise ValueError(f"такой даты не существует: {value}") from None
+    cal = (info.context or {}).get("calendar")
+    if cal is not None and not cal.covers(value):
+        raise ValueError(
+            f"дата {value.isoformat()} вне периода рабочего календаря "
+            f"{cal.coverage_start.isoformat()} — {cal.coverage_end.isoformat()}"
+        )
+    return value
+
+
+_ISO_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}:\d{2}|Z)")
+
+
+def _to_moment(value: Any) -> datetime:
+    if isinstance(value, datetime):
+        moment = value
+    elif isinstance(value, str) and _ISO_MOMENT.fullmatch(value):
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            raise ValueError(f"такого момента времени не существует: {value}") from None
+    else:
+        raise ValueError("ожидается дата и время со смещением, например 2021-08-02T10:00:00+06:00")
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError("у момента времени нет смещения от UTC (например +06:00)")
+    return moment
+
+
+LegalDate = Annotated[date, BeforeValidator(_to_date)]
+Moment = Annotated[datetime, BeforeValidator(_to_moment)]
+Flag = Annotated[bool, Strict()]
+Count = Annotated[int, Strict()]
+Text = Annotated[str, Strict()]
+
+Position = Literal[
+    "prosecutor_general",
+    "deputy_prosecutor_general",
+    "gpo_unit_head",
+    "gpo_unit_deputy_head",
+    "regional_prosecutor",
+    "deputy_regional_prosecutor",
+    "regional_unit_head",
+    "district_prosecutor",
+    "deputy_district_prosecutor",
+    "prosecutor",
+]
+
+POSITION_TITLES: dict[str, str] = {
+    "prosecutor_general": "Генеральный Прокурор",
+    "deputy_prosecutor_general": "заместитель Генерального Прокурора",
+    "gpo_unit_head": "руководитель самостоятельного структурного подразделения Генеральной прокуратуры",
+    "gpo_unit_deputy_head": "заместитель руководителя самостоятельного структурного подразделения "
+    "Генеральной прокуратуры",
+    "regional_prosecutor": "прокурор области и приравненный к нему прокурор",
+    "deputy_regional_prosecutor": "заместитель прокурора области",
+    "regional_unit_head": "начальник структурного подразделения областной и приравненной прокуратуры",
+    "district_prosecutor": "прокурор района и приравненный к нему прокурор",
+    "deputy_district_prosecutor": "заместитель прокурора района",
+    "prosecutor": "прокурор",
+}
+
+
+class Input(BaseModel):
+    """Base of every rule input: unknown keys are errors (RULES.md)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Signer(Input):
+    """Who signs, approves or issues; a person acting for a position has exactly its authority."""
+
+    position: Position
+    acting_for: Position | None = None
+    participated: Flag = False
+
+    @property
+    def effective(self) -> str:
+        return self.acting_for or self.position
+
+    def describe(self) -> str:
+        title = POSITION_TITLES[self.position]
+        if self.acting_for:
+            return f"{title}, замещающий должность «{POSITION_TITLES[self.acting_for]}»"
+        return title
+
+
+class SignerInput(Input):
+    signer: Signer
+
+
+# -------------------------------------------------------------------------------- rules
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    result: dict[str, Any]
+    explanation: str
+
+
+RuleFunc = Callable[[Any, WorkingCalendar], Decision]
+M = TypeVar("M", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    title: str
+    citations: tuple[str, ...]
+    convention: str | None
+    input_model: type[BaseModel]
+    output_model: type[BaseModel]
+    func: RuleFunc
+    module: str = ""
+    doc: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def input_schema(self) -> dict[str, Any]:
+        return self.input_model.model_json_schema()
+
+    def output_schema(self) -> dict[str, Any]:
+        return self.output_model.model_json_schema()
+
+
+REGISTRY: dict[str, Rule] = {}
+
+
+def rule(
+    rule_id: str,
+    title: str,
+    citations: tuple[str, ...],
+    *,
+    output: type[BaseModel],
+    convention: str | None = None,
+) -> Callable[[Callable[[Any, WorkingCalendar], Decision]], Callable[[Any, WorkingCalendar], Decision]]:
+    """Register a rule function `(input_model, calendar) -> Decision`; the input model is read
+    from the function's first parameter annotation."""
+
+    def register(func: Callable[[Any, WorkingCalendar], Decision]) -> Callable[[Any, WorkingCalendar], Decision]:
+        if rule_id in REGISTRY:
+            raise RuntimeError(f"rule {rule_id} registered twice")
+        hints = func.__annotations__
+        first = next(iter(hints))
+        model = hints[first]
+        if isinstance(model, str):
+            model = func.__globals__[model]
+        REGISTRY[rule_id] = Rule(
+            id=rule_id,
+            title=title,
+            citations=citations,
+            convention=convention,
+            input_model=model,
+            output_model=output,
+            func=func,
+            module=func.__module__,
+            doc=(func.__doc__ or "").strip(),
+        )
+        return func
+
+    return register
+
+
+def cite(*citations: str) -> str:
+    """«п. 16 Инструкции», «п. 13 Правил» for citations `I.16`, `R.13`."""
+    books: dict[str, list[str]] = {}
+    for c in citations:
+        book, _, number = c.partition(".")
+        books.setdefault(book, []).append(number)
+    parts = []
+    for book, numbers in books.items():
+        name = "Инструкции" if book == "I" else "Правил"
+        parts.append(f"{'пп.' if len(numbers) > 1 else 'п.'} {', '.join(numbers)} {name}")
+    return "; ".join(parts)
+
+
+def ru_date(day: date) -> str:
+    return day.strftime("%d.%m.%Y")
+
+
+# --------------------------------------------------------------------- common outputs
+
+
+class Output(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class DueOut(Output):
+    due: date
+
+
+class DueImmediateOut(Output):
+    due: date
+    immediate: bool
+
+
+class AllowedOut(Output):
+    allowed: bool
+
+
+class CompletenessOut(Output):
+    complete: bool
+    missing: list[str]
+
+
+class GroundsOut(Output):
+    enter: bool
+    grounds: list[str]
+
+
+def signer_rule(
+    rule_id: str, title: str, citations: tuple[str, ...], positions: tuple[str, ...], action: str
+) -> None:
+    """A rule given only as a list of positions: `{signer}` → `{allowed}`, true iff the signer's
+    effective position (its `acting_for`, else its `position`) is in the list."""
+    allowed_set = frozenset(positions)
+    where = cite(*citations)
+
+    def decide(inp: SignerInput, cal: WorkingCalendar) -> Decision:
+        ok = inp.signer.effective in allowed_set
+        who = inp.signer.describe()
+        verdict = "вправе" if ok else "не вправе"
+        who = who[0].upper() + who[1:]
+        return Decision({"allowed": ok}, f"{who} {verdict} {action} ({where}).")
+
+    decide.__doc__ = f"{title} ({', '.join(citations)}): {', '.join(positions)}."
+    decide.__module__ = _caller_module()
+    rule(rule_id, title, citations, output=AllowedOut)(decide)
+    REGISTRY[rule_id].extra["positions"] = positions
+
+
+def _caller_module() -> str:
+    import sys
+
+    return str(sys._getframe(2).f_globals.get("__name__", ""))
