@@ -18,7 +18,7 @@ import holidays
 
 from nadzor.domain.calendar import DayEntry
 
-HOLIDAYS_SOURCE = f"пакет holidays {holidays.__version__}, календарь KZ"
+HOLIDAYS_SOURCE = f"пакет holidays {holidays.__version__}, календарь KZ"  # type: ignore[attr-defined]
 
 _RU_NAMES = {
     "New Year's Day": "Новый год",
@@ -57,7 +57,7 @@ def russian_holiday_name(name: str) -> str:
 def holidays_layer(first_year: int, last_year: int) -> list[DayEntry]:
     """Public holidays, moved days off and Government transfers (working Saturdays and Sundays)
     of Kazakhstan as the `holidays` package's KZ calendar knows them."""
-    kz = holidays.KZ(years=range(first_year, last_year + 1))
+    kz = holidays.KZ(years=range(first_year, last_year + 1))  # type: ignore[attr-defined]
     entries = [
         DayEntry(day, False, russian_holiday_name(name), HOLIDAYS_SOURCE) for day, name in sorted(kz.items())
     ]

@@ -187,7 +187,8 @@ class WorkingCalendar:
         target = base + n
         if target.size and (int(target.min()) < 0 or int(target.max()) >= self._np_wd.size):
             raise CalendarRangeError(self.horizon_end, self.horizon_start, self.horizon_end)
-        return self._np_wd[target]
+        answer: npt.NDArray[np.int32] = self._np_wd[target]
+        return answer
 
 
 def add_months(day: date, months: int) -> date:

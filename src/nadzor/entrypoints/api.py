@@ -10,7 +10,7 @@ import json
 from datetime import date
 from typing import Any
 
-from fastapi import Request
+from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi_offline import FastAPIOffline
 
@@ -34,7 +34,7 @@ def problem(status: int, title: str, errors: list[dict[str, str]], instance: str
     return JSONResponse(body, status_code=status, media_type=PROBLEM)
 
 
-def create_app() -> FastAPIOffline:
+def create_app() -> FastAPI:
     bootstrap.install()
     app = FastAPIOffline(
         title="Nadzor API",

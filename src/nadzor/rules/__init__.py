@@ -60,7 +60,7 @@ def get_rule(rule_id: str) -> Rule:
     return found
 
 
-def evaluate(rule_id: str, input: Any, *, calendar: WorkingCalendar | None = None) -> dict[str, Any]:  # noqa: A002
+def evaluate(rule_id: str, input: Any, *, calendar: WorkingCalendar | None = None) -> dict[str, Any]:
     """Evaluate a rule on a JSON-like input: `{"rule", "result", "citations", "explanation"}`.
     Bad input raises `InvalidInput` (its `errors` list `{field, message}`); never a result."""
     found = get_rule(rule_id)

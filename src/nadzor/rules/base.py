@@ -29,7 +29,7 @@ class FieldError:
         return {"field": self.field, "message": self.message}
 
 
-class InvalidInput(Exception):  # noqa: N818 - the one validation error type of RULES.md
+class InvalidInput(Exception):
     """Input refused: `errors` lists {field, message}; the field is the dotted path from the root."""
 
     def __init__(self, errors: Iterable[FieldError]) -> None:
@@ -107,16 +107,18 @@ def _to_date(value: Any, info: ValidationInfo) -> date:
         if not _ISO_DATE.fullmatch(value):
             raise ValueError(f"ожидается дата в формате ГГГГ-ММ-ДД, получено {value!r}")
         try:
-            value = date.fromisoformat(value)
+            day = date.fromisoformat(value)
         except ValueError:
             raise ValueError(f"такой даты не существует: {value}") from None
+    else:
+        day = value
     cal = (info.context or {}).get("calendar")
-    if cal is not None and not cal.covers(value):
+    if cal is not None and not cal.covers(day):
         raise ValueError(
-            f"дата {value.isoformat()} вне периода рабочего календаря "
+            f"дата {day.isoformat()} вне периода рабочего календаря "
             f"{cal.coverage_start.isoformat()} — {cal.coverage_end.isoformat()}"
         )
-    return value
+    return day
 
 
 _ISO_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}:\d{2}|Z)")

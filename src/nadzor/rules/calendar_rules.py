@@ -6,7 +6,7 @@ from pydantic import Field, field_validator
 
 from nadzor.domain.calendar import CalendarRangeError, WorkingCalendar
 from nadzor.domain.terms import k2_working_days_after, k3_working_days_before
-from nadzor.rules.base import Count, Decision, Input, InvalidInput, LegalDate, Output, rule, ru_date
+from nadzor.rules.base import Count, Decision, Input, InvalidInput, LegalDate, Output, ru_date, rule
 
 
 class WorkingDayInput(Input):

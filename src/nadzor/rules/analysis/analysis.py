@@ -21,8 +21,8 @@ from nadzor.rules.base import (
     Output,
     Signer,
     cite,
-    rule,
     ru_date,
+    rule,
     signer_rule,
 )
 from nadzor.rules.instruction.checks import ProtectedInterest

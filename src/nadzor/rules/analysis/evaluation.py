@@ -6,7 +6,7 @@ from typing import Literal
 
 from nadzor.domain.calendar import WorkingCalendar
 from nadzor.domain.terms import k1_calendar_days
-from nadzor.rules.base import DueImmediateOut, Decision, Flag, Input, LegalDate, Output, Signer, cite, rule, ru_date
+from nadzor.rules.base import Decision, DueImmediateOut, Flag, Input, LegalDate, Output, Signer, cite, ru_date, rule
 from nadzor.rules.limits import limit
 
 _WITHIN_TERM = ("analysis", "complaint", "regional_instruction", "district_instruction")
@@ -27,7 +27,8 @@ def act_provision_due(inp: ActProvisionInput, cal: WorkingCalendar) -> Decision:
     if inp.context in _WITHIN_TERM:
         due = k1_calendar_days(cal, inp.requested, limit("evaluation.act_provision", inp.requested))
         return Decision({"due": due.isoformat(), "immediate": False},
-                        f"Акты представляются не позднее {ru_date(due)} — пятнадцать календарных дней ({cite('R.25')}).")
+                        f"Акты представляются не позднее {ru_date(due)} — пятнадцать календарных дней "
+                        f"({cite('R.25')}).")
     return Decision({"due": inp.requested.isoformat(), "immediate": True},
                     f"Акты представляются незамедлительно — {ru_date(inp.requested)} ({cite('R.25')}).")
 

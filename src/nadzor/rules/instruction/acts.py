@@ -6,7 +6,7 @@ from typing import Literal
 
 from nadzor.domain.calendar import WorkingCalendar
 from nadzor.domain.terms import k2_working_days_after
-from nadzor.rules.base import Decision, DueOut, Flag, Input, LegalDate, Output, cite, rule, ru_date
+from nadzor.rules.base import Decision, DueOut, Flag, Input, LegalDate, Output, cite, ru_date, rule
 from nadzor.rules.limits import limit
 
 
@@ -45,7 +45,8 @@ class ReceivedInput(Input):
       convention="K2")
 def gpo_approval_due(inp: ReceivedInput, cal: WorkingCalendar) -> Decision:
     """I.60: the GPO approves such an act within 10 working days (K2)."""
-    return _working_days_rule("act.gpo_approval", inp.received, cal, "Генеральная прокуратура согласовывает акт", "I.60")
+    return _working_days_rule("act.gpo_approval", inp.received, cal,
+                              "Генеральная прокуратура согласовывает акт", "I.60")
 
 
 class IssuedInput(Input):

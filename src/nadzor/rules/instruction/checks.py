@@ -28,8 +28,8 @@ from nadzor.rules.base import (
     Output,
     Signer,
     cite,
-    rule,
     ru_date,
+    rule,
     signer_rule,
 )
 from nadzor.rules.limits import limit
@@ -68,14 +68,16 @@ def admissibility(inp: AdmissibilityInput, cal: WorkingCalendar) -> Decision:
     I.9). I.11–12: administrative-offence proceedings and administrative arrest."""
     requires: list[str] = []
     if inp.basis in ("president_instruction", "gp_instruction"):
-        why = "проверка по поручению Президента РК или Генерального Прокурора проводится в любых организациях (п. 7 Инструкции)"
+        why = ("проверка по поручению Президента РК или Генерального Прокурора проводится в любых организациях "
+               "(п. 7 Инструкции)")
     elif inp.subject_kind == "business":
         requires.append("gp_petition")
         why = ("проверка субъекта предпринимательства инициируется ходатайством к Генеральному Прокурору "
                "и проводится по его поручению (п. 10 Инструкции)")
     elif inp.subject_kind == "other_organization":
         requires.append("gp_instruction")
-        why = "проверка иной организации возможна только по поручению Президента РК или Генерального Прокурора (п. 7 Инструкции)"
+        why = ("проверка иной организации возможна только по поручению Президента РК или Генерального "
+               "Прокурора (п. 7 Инструкции)")
     elif inp.basis in ("admin_offence_proceedings", "admin_arrest"):
         why = ("проверка законности производства по делам об административных правонарушениях и исполнения "
                "ареста проводится в пределах полномочий прокурора (пп. 11, 12 Инструкции)")
@@ -241,15 +243,18 @@ def check_suspensions(start: date, suspensions: list[Suspension]) -> None:
         if s.from_ < start:
             errors.append(FieldError(f"suspensions.{i}.from", "приостановление не может начаться до начала проверки"))
         if s.to is None and i != last:
-            errors.append(FieldError(f"suspensions.{i}.to", "без даты возобновления может быть только последнее приостановление"))
+            errors.append(FieldError(f"suspensions.{i}.to",
+                                     "без даты возобновления может быть только последнее приостановление"))
         if s.to is not None and s.to <= s.from_:
-            errors.append(FieldError(f"suspensions.{i}.to", "дата возобновления должна быть позже даты приостановления"))
+            errors.append(FieldError(f"suspensions.{i}.to",
+                                     "дата возобновления должна быть позже даты приостановления"))
     if not errors:
         for i, s in enumerate(suspensions):
             for j in range(i):
                 o = suspensions[j]
                 if s.from_ < (o.to or date.max) and o.from_ < (s.to or date.max):
-                    errors.append(FieldError(f"suspensions.{i}.from", f"приостановление пересекается с приостановлением {j}"))
+                    errors.append(FieldError(f"suspensions.{i}.from",
+                                             f"приостановление пересекается с приостановлением {j}"))
                     break
     if errors:
         raise InvalidInput(errors)
@@ -292,7 +297,8 @@ class ExtensionPetitionDueInput(Input):
 def extension_petition_due(inp: ExtensionPetitionDueInput, cal: WorkingCalendar) -> Decision:
     """I.16: not later than 5 working days (to the Prosecutor General) or 7 working days (to the
     regional prosecutor) before the check's term ends (K3)."""
-    key = "check.extension_petition_to_gp" if inp.addressee == "prosecutor_general" else "check.extension_petition_to_regional"
+    to_gp = inp.addressee == "prosecutor_general"
+    key = "check.extension_petition_to_gp" if to_gp else "check.extension_petition_to_regional"
     n = limit(key, inp.last_day)
     due = k3_working_days_before(cal, inp.last_day, n)
     whom = "Генеральному Прокурору" if inp.addressee == "prosecutor_general" else "прокурору области"

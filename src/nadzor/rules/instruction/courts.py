@@ -22,8 +22,8 @@ from nadzor.rules.base import (
     Output,
     Signer,
     cite,
-    rule,
     ru_date,
+    rule,
 )
 from nadzor.rules.limits import limit
 
