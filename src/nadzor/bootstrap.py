@@ -1,15 +1,25 @@
-"""Wires the pure rules to their adapters: builds the working calendar from its layered sources
-(the `holidays` package, then the administrator's file) and installs it as the rules' default."""
+"""The composition root: builds the working calendar from its layered sources (the `holidays`
+package, the administrator's file, then the database) and the platform (storage, accounts),
+and installs the calendar as the one the pure rules use by default."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import threading
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
+from sqlalchemy import Engine, func, select
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
 from nadzor import rules
 from nadzor.adapters.calendar_sources import file_layer, holidays_layer
+from nadzor.adapters.db import engine as db
+from nadzor.adapters.db.tables import calendar_days
 from nadzor.domain.calendar import DayEntry, WorkingCalendar
 from nadzor.settings import Settings
 
@@ -19,10 +29,15 @@ COVERAGE = (date(2018, 1, 1), date(2026, 12, 31))
 HORIZON = (date(2016, 1, 1), date(2028, 12, 31))
 
 
+@lru_cache(maxsize=1)
+def _holidays() -> tuple[DayEntry, ...]:
+    return tuple(holidays_layer(HORIZON[0].year, HORIZON[1].year))
+
+
 def build_calendar(
     calendar_file: Path | None = None, extra_layers: Sequence[Iterable[DayEntry]] = ()
 ) -> WorkingCalendar:
-    layers: list[Iterable[DayEntry]] = [holidays_layer(HORIZON[0].year, HORIZON[1].year)]
+    layers: list[Iterable[DayEntry]] = [_holidays()]
     if calendar_file is not None:
         layers.append(file_layer(calendar_file))
     layers.extend(extra_layers)
@@ -35,5 +50,93 @@ def default_calendar() -> WorkingCalendar:
 
 
 def install() -> None:
-    """Make the layered calendar the one `nadzor.rules.evaluate` uses by default."""
+    """Make the layered calendar (without storage) the one `nadzor.rules.evaluate` uses."""
     rules.set_calendar_provider(default_calendar)
+
+
+class Platform:
+    """Storage, accounts and the full calendar (with the database layer) for one installation."""
+
+    #: How often another process's calendar change is looked for (seconds).
+    CALENDAR_RECHECK = 2.0
+
+    def __init__(self, settings: Settings, engine: Engine) -> None:
+        from nadzor.services.accounts import Keys, Passwords
+
+        self.settings = settings
+        self.engine = engine
+        self.sessions: sessionmaker[Session] = db.session_factory(engine)
+        self.passwords = Passwords(settings.password_hashing)
+        self.keys = Keys(settings.secret_key)
+        self._lock = threading.Lock()
+        self._calendar: WorkingCalendar | None = None
+        self._fingerprint: tuple[int, int, int] | None = None
+        self._checked = 0.0
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        with db.transaction(self.sessions) as session:
+            yield session
+
+    def read_only(self) -> AbstractContextManager[Session]:
+        return db.read_only(self.engine)
+
+    def _calendar_fingerprint(self) -> tuple[int, int, int]:
+        with self.engine.connect().execution_options(**db.READ_ONLY) as connection:
+            row = connection.execute(select(
+                func.count(), func.coalesce(func.sum(calendar_days.c.id), 0),
+                func.coalesce(func.sum(calendar_days.c.version), 0))).one()
+        return int(row[0]), int(row[1]), int(row[2])
+
+    def calendar(self) -> WorkingCalendar:
+        """The calendar with every layer; rebuilt when the database layer changed."""
+        from nadzor.services.calendar_admin import database_layer
+
+        with self._lock:
+            now = time.monotonic()
+            if self._calendar is not None and now - self._checked < self.CALENDAR_RECHECK:
+                return self._calendar
+            self._checked = now
+            fingerprint = self._calendar_fingerprint()
+            if self._calendar is None or fingerprint != self._fingerprint:
+                with self.read_only() as session:
+                    layer = database_layer(session)
+                self._calendar = build_calendar(self.settings.calendar_file, [layer])
+                self._fingerprint = fingerprint
+            return self._calendar
+
+    def calendar_changed(self) -> None:
+        with self._lock:
+            self._checked = 0.0
+
+    def install(self) -> None:
+        rules.set_calendar_provider(self.calendar)
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def create_platform(settings: Settings | None = None, *, migrate: bool = True) -> Platform:
+    from nadzor.adapters.db.migrate import upgrade
+
+    settings = settings or Settings.from_env()
+    if settings.database_url.startswith("sqlite:///"):
+        Path(settings.database_url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    if migrate:
+        upgrade(settings.database_url)
+    return Platform(settings, db.make_engine(settings.database_url))
+
+
+def platform_if_present(settings: Settings | None = None) -> Platform | None:
+    """The platform when its database exists and is migrated (the CLI's rule evaluations then see
+    the database layer of the calendar); None on a fresh machine."""
+    settings = settings or Settings.from_env()
+    sqlite_file = settings.database_url.removeprefix("sqlite:///")
+    if settings.database_url.startswith("sqlite:///") and not Path(sqlite_file).exists():
+        return None
+    try:
+        platform = Platform(settings, db.make_engine(settings.database_url))
+        platform.calendar()
+    except SQLAlchemyError:
+        return None
+    return platform

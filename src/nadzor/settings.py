@@ -1,4 +1,5 @@
-"""One typed settings object, read from the environment (STYLE.md §9)."""
+"""One typed settings object, read from the environment (STYLE.md §9); secrets through one
+function that fails loudly in production."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 _PROJECT_ROOT = Path(__file__).resolve().parents[2]
+DEV_SECRET = "nadzor-development-secret-do-not-use-in-production"
 
 
 def _default_data_dir() -> Path:
@@ -15,13 +17,53 @@ def _default_data_dir() -> Path:
     return Path.cwd() / "data"
 
 
+class InsecureConfiguration(RuntimeError):
+    """Production refuses to start with a default secret or demo credentials."""
+
+
 @dataclass(frozen=True)
 class Settings:
     data_dir: Path
     calendar_file: Path
+    database_url: str
+    environment: str  # development | production | test
+    secret_key: str
+    password_hashing: str  # strong | fast (tests only)
+    session_hours: int = 12
+
+    @property
+    def production(self) -> bool:
+        return self.environment == "production"
+
+    @property
+    def cookie_secure(self) -> bool:
+        return self.production or os.environ.get("NADZOR_COOKIE_SECURE", "") == "1"
+
+    @property
+    def uses_default_database(self) -> bool:
+        return "DATABASE_URL" not in os.environ
 
     @classmethod
     def from_env(cls) -> Settings:
         data_dir = Path(os.environ.get("NADZOR_DATA_DIR") or _default_data_dir())
         calendar_file = Path(os.environ.get("NADZOR_CALENDAR_FILE") or data_dir / "calendar_overrides.csv")
-        return cls(data_dir=data_dir, calendar_file=calendar_file)
+        database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{data_dir / 'nadzor.sqlite3'}"
+        environment = os.environ.get("NADZOR_ENV", "development")
+        return cls(
+            data_dir=data_dir,
+            calendar_file=calendar_file,
+            database_url=database_url,
+            environment=environment,
+            secret_key=os.environ.get("NADZOR_SECRET_KEY", DEV_SECRET),
+            password_hashing=os.environ.get("NADZOR_PASSWORD_HASHING", "strong"),
+        )
+
+    def require_secure(self) -> None:
+        """In production, refuse the development secret and fast password hashing."""
+        if not self.production:
+            return
+        if self.secret_key == DEV_SECRET or len(self.secret_key) < 32:
+            raise InsecureConfiguration(
+                "NADZOR_SECRET_KEY не задан или слишком короткий (нужно не менее 32 символов)")
+        if self.password_hashing != "strong":
+            raise InsecureConfiguration("в рабочем режиме пароли хешируются только стойкими параметрами")

@@ -11,8 +11,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from nadzor import rules
-from nadzor.entrypoints.api import create_app
+from nadzor.bootstrap import Platform
 from tests.support.cases import load_cases
+from tests.support.web import client_for
 
 CASES = load_cases()
 
@@ -24,9 +25,9 @@ def python_answer(rule_id: str, data: object) -> dict:
         return {"error": exc.as_dicts()}
 
 
-@pytest.fixture(scope="module")
-def client() -> TestClient:
-    return TestClient(create_app())
+@pytest.fixture
+def client(sqlite_demo: Platform) -> TestClient:
+    return client_for(sqlite_demo)
 
 
 def nadzor(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:

@@ -16,8 +16,14 @@ import typer
 app = typer.Typer(help="Nadzor — надзор прокуратуры РК: правила, сроки, календарь.", no_args_is_help=True)
 rules_app = typer.Typer(help="Правила приказа № 60 (ред. № 102): каталог и вычисление.", no_args_is_help=True)
 calendar_app = typer.Typer(help="Рабочий календарь Республики Казахстан.", no_args_is_help=True)
-app.add_typer(rules_app, name="rules")
-app.add_typer(calendar_app, name="calendar")
+db_app = typer.Typer(help="База данных.", no_args_is_help=True)
+demo_app = typer.Typer(help="Демонстрационные данные.", no_args_is_help=True)
+users_app = typer.Typer(help="Учётные записи.", no_args_is_help=True)
+org_app = typer.Typer(help="Структура прокуратур.", no_args_is_help=True)
+audit_app = typer.Typer(help="Журнал аудита.", no_args_is_help=True)
+for sub, name in ((rules_app, "rules"), (calendar_app, "calendar"), (db_app, "db"), (demo_app, "demo"),
+                  (users_app, "users"), (org_app, "org"), (audit_app, "audit")):
+    app.add_typer(sub, name=name)
 
 
 def _fail(field: str, message: str) -> NoReturn:
@@ -30,10 +36,39 @@ def _dump(obj: Any, indent: int | None = 2) -> str:
 
 
 def _load_rules() -> Any:
+    """The rules with the full calendar: the database layer too when the database exists."""
     from nadzor import bootstrap, rules
 
-    bootstrap.install()
+    platform = bootstrap.platform_if_present()
+    if platform is not None:
+        platform.install()
+    else:
+        bootstrap.install()
     return rules
+
+
+def _platform(migrate: bool = True) -> Any:
+    from nadzor.bootstrap import create_platform
+
+    try:
+        return create_platform(migrate=migrate)
+    except Exception as exc:
+        _fail("database", f"база данных недоступна: {exc}")
+
+
+def _service_errors() -> tuple[type[Exception], ...]:
+    from nadzor.services.errors import Conflict, InvalidInput, NotFound
+
+    return InvalidInput, Conflict, NotFound
+
+
+def _report(exc: Exception) -> NoReturn:
+    from nadzor.services.errors import InvalidInput
+
+    if isinstance(exc, InvalidInput):
+        first = exc.errors[0]
+        _fail(first.field, first.message)
+    _fail("input", str(exc))
 
 
 @rules_app.command("list")
@@ -150,12 +185,61 @@ def calendar_day(day: Annotated[str, typer.Argument(help="Дата ГГГГ-ММ
     typer.echo(f"{day}: {state} (источник: {source})")
 
 
+@calendar_app.command("add")
+def calendar_add(
+    day: Annotated[str, typer.Argument(help="Дата ГГГГ-ММ-ДД.")],
+    working: Annotated[bool, typer.Option("--working/--day-off", help="Рабочий день или выходной.")],
+    name: Annotated[str, typer.Option(help="Название (праздник, перенос).")],
+    resolution_number: Annotated[str, typer.Option("--resolution-number", help="Номер постановления.")],
+    resolution_date: Annotated[str, typer.Option("--resolution-date", help="Дата постановления ГГГГ-ММ-ДД.")],
+    version: Annotated[int | None, typer.Option(help="Версия изменяемой поправки.")] = None,
+) -> None:
+    """Добавить или изменить день рабочего календаря (поправка в базе данных, с аудитом)."""
+    from nadzor.services import calendar_admin
+    from nadzor.services.context import cli_actor
+
+    platform = _platform()
+    data: dict[str, Any] = {"day": day, "working": working, "name": name, "resolution_number": resolution_number,
+                            "resolution_date": resolution_date}
+    if version is not None:
+        data["version"] = version
+    try:
+        with platform.transaction() as session:
+            item = calendar_admin.do_set_calendar_day(session, data, actor=cli_actor())
+            result = calendar_admin.day_dict(item)
+    except _service_errors() as exc:
+        _report(exc)
+    typer.echo(_dump(result))
+
+
+@calendar_app.command("remove")
+def calendar_remove(
+    day: Annotated[str, typer.Argument(help="Дата ГГГГ-ММ-ДД.")],
+    version: Annotated[int, typer.Option(help="Версия удаляемой поправки.")],
+) -> None:
+    """Удалить поправку рабочего календаря из базы данных (с аудитом)."""
+    from nadzor.services import calendar_admin
+    from nadzor.services.context import cli_actor
+
+    try:
+        parsed = date.fromisoformat(day)
+    except ValueError:
+        _fail("day", f"ожидается дата ГГГГ-ММ-ДД, получено {day!r}")
+    platform = _platform()
+    try:
+        with platform.transaction() as session:
+            calendar_admin.do_remove_calendar_day(session, parsed, version, actor=cli_actor())
+    except _service_errors() as exc:
+        _report(exc)
+    typer.echo(f"{day}: поправка удалена")
+
+
 @calendar_app.command("list")
 def calendar_list(
     year: Annotated[int, typer.Argument(help="Год.")],
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
-    """Праздники, переносы и рабочие выходные дни года с их источниками."""
+    """Праздники, переносы и рабочие выходные дни года с их источниками (все слои)."""
     rules = _load_rules()
     cal = rules.current_calendar()
     if not cal.horizon_start.year <= year <= cal.horizon_end.year:
@@ -173,13 +257,142 @@ def calendar_list(
 def serve(
     host: Annotated[str, typer.Option(help="Адрес.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Порт.")] = 8000,
+    demo: Annotated[bool | None, typer.Option("--demo/--no-demo", help="Загрузить демо-данные в пустую базу "
+                                              "(по умолчанию — только во встроенную SQLite).")] = None,
 ) -> None:
-    """Запустить веб-интерфейс и API."""
+    """Создать или обновить базу, при первом запуске загрузить демо-данные и запустить веб-интерфейс и API."""
     import uvicorn
 
-    from nadzor.entrypoints.api import create_app
+    from nadzor.settings import InsecureConfiguration
+    from nadzor.web.app import create_app
 
-    uvicorn.run(create_app(), host=host, port=port)
+    platform = _platform()
+    settings = platform.settings
+    try:
+        settings.require_secure()
+    except InsecureConfiguration as exc:
+        _fail("NADZOR_SECRET_KEY", str(exc))
+    load = demo if demo is not None else (settings.uses_default_database and not settings.production)
+    if load:
+        _load_demo(platform, quiet=True)
+    if settings.production:
+        from nadzor.services.demo import working_demo_logins
+
+        with platform.transaction() as session:
+            demo_logins = working_demo_logins(session, platform.passwords)
+        if demo_logins:
+            _fail("users", "рабочий режим не запускается, пока действуют демо-учётные записи с паролями из README: "
+                           + ", ".join(demo_logins))
+    typer.echo(f"Nadzor: http://{host}:{port}/ (база: {settings.database_url.split('@')[-1]})")
+    uvicorn.run(create_app(platform), host=host, port=port)
+
+
+def _load_demo(platform: Any, *, quiet: bool) -> None:
+    from nadzor.services.context import cli_actor
+    from nadzor.services.demo import load_demo
+
+    with platform.transaction() as session:
+        summary = load_demo(session, actor=cli_actor(), passwords=platform.passwords, today=date.today())  # noqa: DTZ011
+    if summary["loaded"]:
+        typer.echo(f"Загружены демо-данные: {summary['offices']['created']} прокуратур, {summary['people']} "
+                   f"сотрудников, {summary['users']} учётных записей (пароли — в README, только для демонстрации).")
+    elif not quiet:
+        typer.echo(summary["reason"])
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Создать или обновить схему базы данных (миграции Alembic)."""
+    platform = _platform()
+    typer.echo(f"База данных обновлена: {platform.settings.database_url.split('@')[-1]}")
+
+
+@demo_app.command("load")
+def demo_load() -> None:
+    """Заполнить пустую базу демонстрационными данными (прокуратуры, сотрудники, замещения, пользователи)."""
+    _load_demo(_platform(), quiet=False)
+
+
+@users_app.command("create")
+def users_create(
+    login: Annotated[str, typer.Argument(help="Логин.")],
+    person_id: Annotated[int | None, typer.Option("--person-id", help="Сотрудник.")] = None,
+    admin: Annotated[bool, typer.Option("--admin", help="Администратор.")] = False,
+    password: Annotated[str | None, typer.Option(help="Пароль (иначе будет запрошен).")] = None,
+) -> None:
+    """Создать учётную запись."""
+    from nadzor.services.accounts import do_create_user
+    from nadzor.services.context import cli_actor
+
+    if password is None:
+        password = typer.prompt("Пароль", hide_input=True, confirmation_prompt=True)
+    platform = _platform()
+    data: dict[str, Any] = {"login": login, "password": password, "is_admin": admin}
+    if person_id is not None:
+        data["person_id"] = person_id
+    try:
+        with platform.transaction() as session:
+            user = do_create_user(session, data, actor=cli_actor(), passwords=platform.passwords)
+            typer.echo(f"Создана учётная запись {user.login} (№ {user.id})")
+    except _service_errors() as exc:
+        _report(exc)
+
+
+@org_app.command("import")
+def org_import(path: Annotated[Path, typer.Argument(help="Файл .csv или .json.")]) -> None:
+    """Загрузить структуру прокуратур (по кодам: новые создаются, изменённые обновляются; всё или ничего)."""
+    from nadzor.adapters import org_files
+    from nadzor.services.context import cli_actor
+    from nadzor.services.org import do_import_offices
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        _fail("path", f"не удалось прочитать {path}: {exc.strerror}")
+    platform = _platform()
+    try:
+        items = org_files.parse_json(text) if path.suffix.lower() == ".json" else org_files.parse_csv(text)
+        with platform.transaction() as session:
+            summary = do_import_offices(session, items, actor=cli_actor())
+    except _service_errors() as exc:
+        _report(exc)
+    typer.echo(f"Создано: {summary['created']}, изменено: {summary['updated']}, без изменений: {summary['unchanged']}")
+
+
+@org_app.command("export")
+def org_export(
+    fmt: Annotated[str, typer.Option("--format", help="csv или json.")] = "csv",
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Файл (иначе stdout).")] = None,
+) -> None:
+    """Выгрузить структуру прокуратур."""
+    from nadzor.adapters import org_files
+    from nadzor.services.context import cli_actor
+    from nadzor.services.org import export_offices
+
+    if fmt not in ("csv", "json"):
+        _fail("format", "допустимые форматы: csv, json")
+    platform = _platform()
+    with platform.transaction() as session:
+        items = export_offices(session, cli_actor())
+    text = org_files.render_csv(items) if fmt == "csv" else org_files.render_json(items)
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        output.write_text(text, encoding="utf-8")
+
+
+@audit_app.command("verify")
+def audit_verify() -> None:
+    """Проверить цепочку журнала аудита: код 0 — цела, 1 — нарушена (с номером первой плохой записи)."""
+    from nadzor.services import audit
+
+    platform = _platform(migrate=False)
+    with platform.transaction() as session:
+        problem = audit.verify(session)
+    if problem is not None:
+        typer.echo(f"НАРУШЕНА: первая плохая запись № {problem.seq}: {problem.message}", err=True)
+        raise typer.Exit(1)
+    typer.echo("Цепочка журнала аудита не нарушена")
 
 
 def main() -> None:

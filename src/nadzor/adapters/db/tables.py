@@ -1,0 +1,191 @@
+"""Storage schema (SQLAlchemy Core) and the imperative mapping of the domain's plain classes."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import registry
+
+from nadzor.domain.accounts import ApiToken, CalendarDay, User, WebSession
+from nadzor.domain.org import ActingAssignment, Office, Person, ZoneAssignment
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timezone-aware UTC datetimes on every backend (SQLite stores them naive)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime refused: store UTC-aware datetimes")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        moment: datetime = value
+        return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+metadata = MetaData(naming_convention={
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+})
+
+offices = Table(
+    "offices", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("code", String(120), nullable=False, unique=True),
+    Column("parent_id", Integer, ForeignKey("offices.id"), nullable=True, index=True),
+    Column("level", String(20), nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("name_ru", String(300), nullable=False),
+    Column("name_kk", String(300), nullable=False, default=""),
+    Column("city", String(120), nullable=False),
+    Column("valid_from", Date, nullable=True),
+    Column("valid_to", Date, nullable=True),
+    Column("former_names", JSON, nullable=False, default=list),
+    Column("version", Integer, nullable=False),
+)
+
+people = Table(
+    "people", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("full_name", String(300), nullable=False),
+    Column("position", String(40), nullable=False),
+    Column("office_id", Integer, ForeignKey("offices.id"), nullable=False, index=True),
+    Column("email", String(200), nullable=False, default=""),
+    Column("active", Boolean, nullable=False, default=True),
+    Column("version", Integer, nullable=False),
+)
+
+acting_assignments = Table(
+    "acting_assignments", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("person_id", Integer, ForeignKey("people.id"), nullable=False, index=True),
+    Column("acting_for", String(40), nullable=False),
+    Column("office_id", Integer, ForeignKey("offices.id"), nullable=False),
+    Column("date_from", Date, nullable=False),
+    Column("date_to", Date, nullable=False),
+    Column("basis", String(300), nullable=False),
+    Column("version", Integer, nullable=False),
+)
+
+zone_assignments = Table(
+    "zone_assignments", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("person_id", Integer, ForeignKey("people.id"), nullable=False, index=True),
+    Column("zone_office_id", Integer, ForeignKey("offices.id"), nullable=False, index=True),
+    Column("areas", JSON, nullable=False),
+    Column("date_from", Date, nullable=False),
+    Column("date_to", Date, nullable=True),
+    Column("version", Integer, nullable=False),
+)
+
+users = Table(
+    "users", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("login", String(80), nullable=False, unique=True),
+    Column("password_hash", String(300), nullable=False),
+    Column("person_id", Integer, ForeignKey("people.id"), nullable=True),
+    Column("is_admin", Boolean, nullable=False, default=False),
+    Column("active", Boolean, nullable=False, default=True),
+    Column("failed_logins", Integer, nullable=False, default=0),
+    Column("locked_until", UTCDateTime, nullable=True),
+    Column("language", String(5), nullable=False, default="ru"),
+    Column("version", Integer, nullable=False),
+)
+
+api_tokens = Table(
+    "api_tokens", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id"), nullable=False, index=True),
+    Column("name", String(120), nullable=False),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=True),
+    Column("revoked_at", UTCDateTime, nullable=True),
+)
+
+web_sessions = Table(
+    "web_sessions", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id"), nullable=False, index=True),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("csrf_token", String(64), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False),
+)
+
+calendar_days = Table(
+    "calendar_days", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("day", Date, nullable=False, unique=True),
+    Column("working", Boolean, nullable=False),
+    Column("name", String(300), nullable=False),
+    Column("resolution_number", String(80), nullable=False),
+    Column("resolution_date", Date, nullable=False),
+    Column("version", Integer, nullable=False),
+)
+
+audit_log = Table(
+    "audit_log", metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=False),
+    Column("at", String(40), nullable=False, index=True),
+    Column("actor", String(120), nullable=False, index=True),
+    Column("actor_office", String(120), nullable=False, index=True),
+    Column("actor_position", String(80), nullable=False),
+    Column("action", String(60), nullable=False, index=True),
+    Column("object_type", String(40), nullable=False, index=True),
+    Column("object_id", String(120), nullable=False),
+    Column("before", Text, nullable=False),
+    Column("after", Text, nullable=False),
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+)
+
+audit_head = Table(
+    "audit_head", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("seq", Integer, nullable=False),
+    Column("hash", String(64), nullable=False),
+)
+
+mapper_registry = registry(metadata=metadata)
+_mapped = False
+
+
+def start_mappers() -> None:
+    """Map the domain's plain classes onto the tables (once per process)."""
+    global _mapped
+    if _mapped:
+        return
+    for cls, table in (
+        (Office, offices), (Person, people), (ActingAssignment, acting_assignments),
+        (ZoneAssignment, zone_assignments), (User, users), (CalendarDay, calendar_days),
+    ):
+        mapper_registry.map_imperatively(cls, table, version_id_col=table.c.version)
+    mapper_registry.map_imperatively(ApiToken, api_tokens)
+    mapper_registry.map_imperatively(WebSession, web_sessions)
+    _mapped = True

@@ -1,0 +1,79 @@
+"""The office tree as files: CSV (one office a line; former names as `name|from|to ;; …`) and
+JSON (a list of objects), both in the form `services.org.OfficeIn` takes."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+from nadzor.services.errors import InvalidInput
+
+CSV_COLUMNS = ("code", "parent_code", "level", "kind", "name_ru", "name_kk", "city", "valid_from", "valid_to",
+               "former_names")
+_ITEM_SEP, _PART_SEP = " ;; ", "|"
+
+
+def _former_names(text: str, line: int) -> list[dict[str, Any]]:
+    out = []
+    for item in filter(None, (t.strip() for t in text.split(_ITEM_SEP.strip()))):
+        parts = item.split(_PART_SEP)
+        if len(parts) != 3:
+            raise InvalidInput.one(f"offices.{line}.former_names", f"ожидается «название|с|по», получено {item!r}")
+        out.append({"name": parts[0].strip(), "valid_from": parts[1].strip() or None,
+                    "valid_to": parts[2].strip() or None})
+    return out
+
+
+def parse_csv(text: str) -> list[dict[str, Any]]:
+    """Rows as office commands; `offices.N` counts data rows from 0."""
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    if tuple(reader.fieldnames or ()) != CSV_COLUMNS:
+        raise InvalidInput.one("header", f"ожидается заголовок {','.join(CSV_COLUMNS)}")
+    items = []
+    for i, row in enumerate(reader):
+        if None in row:
+            raise InvalidInput.one(f"offices.{i}", "лишние колонки в строке")
+        items.append({
+            "code": row["code"].strip(),
+            "parent_code": row["parent_code"].strip() or None,
+            "level": row["level"].strip(),
+            "kind": row["kind"].strip(),
+            "name_ru": row["name_ru"].strip(),
+            "name_kk": (row["name_kk"] or "").strip(),
+            "city": row["city"].strip(),
+            "valid_from": row["valid_from"].strip() or None,
+            "valid_to": row["valid_to"].strip() or None,
+            "former_names": _former_names(row["former_names"] or "", i),
+        })
+    return items
+
+
+def parse_json(text: str) -> list[dict[str, Any]]:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InvalidInput.one("input", f"некорректный JSON: {exc.msg}") from None
+    if isinstance(data, dict) and "offices" in data:
+        data = data["offices"]
+    if not isinstance(data, list):
+        raise InvalidInput.one("offices", "ожидается список прокуратур")
+    return data
+
+
+def render_csv(items: list[dict[str, Any]]) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n", extrasaction="ignore")
+    writer.writeheader()
+    for item in items:
+        row = {k: item.get(k) or "" for k in CSV_COLUMNS}
+        former = item.get("former_names") or []
+        row["former_names"] = _ITEM_SEP.join(
+            f"{f['name']}|{f.get('valid_from') or ''}|{f.get('valid_to') or ''}" for f in former)
+        writer.writerow(row)
+    return out.getvalue()
+
+
+def render_json(items: list[dict[str, Any]]) -> str:
+    return json.dumps(items, ensure_ascii=False, indent=2) + "\n"

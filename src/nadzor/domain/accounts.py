@@ -1,0 +1,65 @@
+"""Accounts: users who sign in, their API tokens and web sessions. Pure data; hashing and
+storage live in adapters."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+#: Failed sign-ins in a row that lock an account, and for how long (minutes).
+MAX_FAILED_LOGINS = 5
+LOCKOUT_MINUTES = 15
+
+
+@dataclass(eq=False)
+class User:
+    login: str
+    password_hash: str
+    person_id: int | None = None
+    is_admin: bool = False
+    active: bool = True
+    failed_logins: int = 0
+    locked_until: datetime | None = None
+    language: str = "ru"
+    id: int | None = None
+    version: int = 1
+
+    def locked_at(self, now: datetime) -> bool:
+        return self.locked_until is not None and now < self.locked_until
+
+
+@dataclass(eq=False)
+class ApiToken:
+    user_id: int
+    name: str
+    token_hash: str
+    created_at: datetime
+    expires_at: datetime | None = None
+    revoked_at: datetime | None = None
+    id: int | None = None
+
+    def valid_at(self, now: datetime) -> bool:
+        return self.revoked_at is None and (self.expires_at is None or now < self.expires_at)
+
+
+@dataclass(eq=False)
+class WebSession:
+    user_id: int
+    token_hash: str
+    csrf_token: str
+    created_at: datetime
+    expires_at: datetime
+    id: int | None = None
+
+
+@dataclass(eq=False)
+class CalendarDay:
+    """An administrator's override of one day of the working calendar (the database layer)."""
+
+    day: object  # datetime.date; typed loosely so the mapper may load it
+    working: bool
+    name: str
+    resolution_number: str
+    resolution_date: object
+    id: int | None = None
+    version: int = 1

@@ -1,0 +1,118 @@
+"""The audit trail: one row per change, written in the same transaction as the change, hash-
+chained and append-only. Appends are serialized (a transaction-scoped advisory lock on
+PostgreSQL; BEGIN IMMEDIATE on SQLite) so the chain stays linear under concurrent writers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select, text
+from sqlalchemy.orm import Session
+
+from nadzor.adapters.db.tables import audit_head, audit_log
+from nadzor.domain.audit import GENESIS, AuditAction, ChainFields, ChainProblem, canonical, row_hash, verify_chain
+from nadzor.services.context import Actor, Permission
+
+ALMATY = ZoneInfo("Asia/Almaty")
+_PG_AUDIT_LOCK = 6_021_102  # any constant: the lock that serializes audit appends
+
+
+def now_utc() -> datetime:
+    return datetime.now(UTC)
+
+
+def record(
+    session: Session,
+    *,
+    actor: Actor,
+    action: AuditAction,
+    object_type: str,
+    object_id: str | int | None,
+    before: Mapping[str, Any] | None = None,
+    after: Mapping[str, Any] | None = None,
+) -> int:
+    """Append one row to the chain inside the caller's transaction; returns its number."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_AUDIT_LOCK})
+    head = session.execute(select(audit_head.c.seq, audit_head.c.hash).where(audit_head.c.id == 1)).first()
+    seq, prev = (head.seq + 1, head.hash) if head else (1, GENESIS)
+    fields = ChainFields(
+        seq=seq,
+        at=now_utc().isoformat(timespec="microseconds"),
+        actor=actor.login,
+        actor_office=actor.office_code,
+        actor_position=actor.position,
+        action=str(action),
+        object_type=object_type,
+        object_id="" if object_id is None else str(object_id),
+        before=canonical(dict(before) if before is not None else None),
+        after=canonical(dict(after) if after is not None else None),
+        prev_hash=prev,
+    )
+    digest = row_hash(fields)
+    session.execute(audit_log.insert().values(**_as_dict(fields), hash=digest))
+    if head:
+        session.execute(audit_head.update().where(audit_head.c.id == 1).values(seq=seq, hash=digest))
+    else:
+        session.execute(audit_head.insert().values(id=1, seq=seq, hash=digest))
+    return seq
+
+
+def _as_dict(fields: ChainFields) -> dict[str, Any]:
+    return {name: getattr(fields, name) for name in ChainFields.__slots__}
+
+
+def _rows(session: Session) -> Iterator[tuple[ChainFields, str]]:
+    result = session.execute(select(audit_log).order_by(audit_log.c.seq)).mappings()
+    for row in result:
+        yield ChainFields(**{name: row[name] for name in ChainFields.__slots__}), row["hash"]
+
+
+def verify(session: Session) -> ChainProblem | None:
+    head = session.execute(select(audit_head.c.seq, audit_head.c.hash).where(audit_head.c.id == 1)).first()
+    return verify_chain(_rows(session), (head.seq, head.hash) if head else None)
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    actor: str = ""
+    office: str = ""
+    object_type: str = ""
+    object_id: str = ""
+    action: str = ""
+    date_from: date | None = None
+    date_to: date | None = None
+    limit: int = 200
+    offset: int = 0
+
+
+def _local_midnight_utc(day: date) -> str:
+    """Dates in filters are days in Almaty; rows carry UTC moments."""
+    return datetime.combine(day, time(), tzinfo=ALMATY).astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def access_audit(session: Session, actor: Actor, flt: AuditFilter) -> tuple[int, list[dict[str, Any]]]:
+    """Audit rows for administrators, newest first, filtered by person, office, object and date."""
+    actor.require(Permission.VIEW_AUDIT)
+    query = select(audit_log)
+    if flt.actor:
+        query = query.where(audit_log.c.actor == flt.actor)
+    if flt.office:
+        query = query.where(audit_log.c.actor_office == flt.office)
+    if flt.object_type:
+        query = query.where(audit_log.c.object_type == flt.object_type)
+    if flt.object_id:
+        query = query.where(audit_log.c.object_id == flt.object_id)
+    if flt.action:
+        query = query.where(audit_log.c.action == flt.action)
+    if flt.date_from:
+        query = query.where(audit_log.c.at >= _local_midnight_utc(flt.date_from))
+    if flt.date_to:
+        query = query.where(audit_log.c.at < _local_midnight_utc(flt.date_to + timedelta(days=1)))
+    total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+    rows = session.execute(query.order_by(audit_log.c.seq.desc()).limit(flt.limit).offset(flt.offset)).mappings()
+    return total, [dict(r) for r in rows]

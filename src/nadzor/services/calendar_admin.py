@@ -1,0 +1,91 @@
+"""Calendar administration: the database layer of the working calendar (on top of the
+`holidays` package and the administrator's file). Changes are audited and seen by rule
+evaluations at once."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from pydantic import Field
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from nadzor.adapters.db.tables import calendar_days
+from nadzor.domain.accounts import CalendarDay
+from nadzor.domain.audit import AuditAction
+from nadzor.domain.calendar import DayEntry
+from nadzor.rules.base import Input, LegalDate
+from nadzor.services import audit
+from nadzor.services.context import Actor, Permission
+from nadzor.services.errors import NotFound
+from nadzor.services.org import check_version, parse
+
+
+class CalendarDayIn(Input):
+    day: LegalDate
+    working: bool = Field(strict=True)
+    name: str = Field(min_length=1, max_length=300)
+    resolution_number: str = Field(min_length=1, max_length=80)
+    resolution_date: LegalDate
+    version: int | None = None
+
+
+def day_dict(item: CalendarDay) -> dict[str, Any]:
+    assert isinstance(item.day, date) and isinstance(item.resolution_date, date)
+    return {"id": item.id, "day": item.day.isoformat(), "working": item.working, "name": item.name,
+            "resolution_number": item.resolution_number, "resolution_date": item.resolution_date.isoformat(),
+            "version": item.version}
+
+
+def source_of(item: CalendarDay) -> str:
+    assert isinstance(item.resolution_date, date)
+    return f"постановление Правительства РК от {item.resolution_date:%d.%m.%Y} № {item.resolution_number}"
+
+
+def database_layer(session: Session) -> list[DayEntry]:
+    items = session.scalars(select(CalendarDay).order_by(calendar_days.c.day)).all()
+    out = []
+    for item in items:
+        assert isinstance(item.day, date)
+        out.append(DayEntry(item.day, item.working, item.name, source_of(item)))
+    return out
+
+
+def access_calendar_days(session: Session, actor: Actor) -> list[CalendarDay]:
+    actor.require(Permission.SIGNED_IN)
+    return list(session.scalars(select(CalendarDay).order_by(calendar_days.c.day)))
+
+
+def do_set_calendar_day(session: Session, data: Any, *, actor: Actor) -> CalendarDay:
+    """Add or override one day (by date) with the Government resolution that decided it."""
+    actor.require(Permission.MANAGE_CALENDAR)
+    cmd: CalendarDayIn = parse(CalendarDayIn, data)
+    item = session.scalars(select(CalendarDay).where(calendar_days.c.day == cmd.day)).first()
+    if item is None:
+        item = CalendarDay(day=cmd.day, working=cmd.working, name=cmd.name, resolution_number=cmd.resolution_number,
+                           resolution_date=cmd.resolution_date)
+        session.add(item)
+        before = None
+    else:
+        check_version("Поправка календаря", item, cmd.version)
+        before = day_dict(item)
+        item.working, item.name = cmd.working, cmd.name
+        item.resolution_number, item.resolution_date = cmd.resolution_number, cmd.resolution_date
+    session.flush()
+    audit.record(session, actor=actor, action=AuditAction.CALENDAR_DAY_SET, object_type="calendar_day",
+                 object_id=cmd.day.isoformat(), before=before, after=day_dict(item))
+    return item
+
+
+def do_remove_calendar_day(session: Session, day: date, version: int | None, *, actor: Actor) -> None:
+    actor.require(Permission.MANAGE_CALENDAR)
+    item = session.scalars(select(CalendarDay).where(calendar_days.c.day == day)).first()
+    if item is None:
+        raise NotFound(f"поправка календаря на {day.isoformat()}")
+    check_version("Поправка календаря", item, version)
+    before = day_dict(item)
+    session.delete(item)
+    session.flush()
+    audit.record(session, actor=actor, action=AuditAction.CALENDAR_DAY_REMOVED, object_type="calendar_day",
+                 object_id=day.isoformat(), before=before)

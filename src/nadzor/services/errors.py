@@ -1,0 +1,31 @@
+"""Errors of the service layer. Bad input is `InvalidInput` (errors keyed by field), the same
+type the rules raise, so forms, the API and the CLI say the same thing."""
+
+from __future__ import annotations
+
+from nadzor.rules.base import FieldError, InvalidInput
+
+__all__ = ["AuthenticationFailed", "Conflict", "FieldError", "Forbidden", "InvalidInput", "NotFound"]
+
+
+class NotFound(Exception):
+    def __init__(self, what: str) -> None:
+        super().__init__(f"{what}: не найдено")
+
+
+class Forbidden(Exception):
+    """The actor may not do this; the message says why (and which permission is needed)."""
+
+
+class Conflict(Exception):
+    """Someone else saved the record first (optimistic concurrency): nothing was overwritten."""
+
+    def __init__(self, what: str, expected: int, current: int) -> None:
+        super().__init__(
+            f"{what} уже изменена другим пользователем (ваша версия {expected}, текущая {current}); "
+            "обновите страницу и внесите изменения заново")
+        self.expected, self.current = expected, current
+
+
+class AuthenticationFailed(Exception):
+    """Wrong login or password, a locked or inactive account: one message for all, by design."""

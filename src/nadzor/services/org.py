@@ -1,0 +1,577 @@
+"""Offices, staff, acting assignments and zonal-subject assignments (I.68): reading with scope,
+changing with validation and audit, authority on a date, routing to the zone prosecutor."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Literal
+
+from pydantic import Field, ValidationError, model_validator
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from nadzor import rules
+from nadzor.adapters.db.tables import acting_assignments, offices, people, zone_assignments
+from nadzor.domain.audit import AuditAction
+from nadzor.domain.org import (
+    LEVEL_POSITIONS,
+    POSITION_LABELS,
+    SUBJECT_AREAS,
+    ActingAssignment,
+    Authority,
+    Office,
+    OfficeTree,
+    Person,
+    ZoneAssignment,
+    authority_on,
+    route_to_zone,
+)
+from nadzor.rules.base import Flag, Input, LegalDate, Position, field_errors
+from nadzor.services import audit
+from nadzor.services.context import Actor, Permission
+from nadzor.services.errors import Conflict, FieldError, InvalidInput, NotFound
+
+Level = Literal["gpo", "regional", "district"]
+Kind = Literal["territorial", "military", "transport", "environmental", "specialized"]
+Area = Literal[
+    "all", "checks", "analysis", "civil", "administrative", "admin_offences", "enforcement", "entrepreneurship",
+    "social", "budget", "land", "environment",
+]
+Text = Field(min_length=1, max_length=300)
+_PARENT_LEVEL = {"gpo": None, "regional": "gpo", "district": "regional"}
+
+
+def parse(model: type[Input], data: Any, prefix: str = "") -> Any:
+    """Validate a command; errors keyed by field (with an optional prefix such as `offices.3`)."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        errors = field_errors(exc)
+        if prefix:
+            errors = [FieldError(f"{prefix}.{e.field}" if e.field != "input" else prefix, e.message) for e in errors]
+        raise InvalidInput(errors) from None
+
+
+def check_version(what: str, obj: Any, expected: int | None) -> None:
+    if expected is None:
+        raise InvalidInput.one("version", "укажите версию записи, которую вы изменяете")
+    if obj.version != expected:
+        raise Conflict(what, expected, obj.version)
+
+
+# =========================================================================== offices
+
+
+class FormerNameIn(Input):
+    name: str = Text
+    valid_from: LegalDate | None = None
+    valid_to: LegalDate | None = None
+
+
+class OfficeIn(Input):
+    code: str = Field(pattern=r"^[a-z0-9][a-z0-9_.\-]*$", min_length=1, max_length=120)
+    parent_code: str | None = None
+    level: Level
+    kind: Kind
+    name_ru: str = Text
+    name_kk: str = Field(default="", max_length=300)
+    city: str = Text
+    valid_from: LegalDate | None = None
+    valid_to: LegalDate | None = None
+    former_names: list[FormerNameIn] = []
+    version: int | None = None
+
+    @model_validator(mode="after")
+    def _dates(self) -> OfficeIn:
+        if self.valid_from and self.valid_to and self.valid_to < self.valid_from:
+            raise InvalidInput.one("valid_to", "дата окончания раньше даты начала")
+        for i, former in enumerate(self.former_names):
+            if former.valid_from and former.valid_to and former.valid_to < former.valid_from:
+                raise InvalidInput.one(f"former_names.{i}.valid_to", "дата окончания раньше даты начала")
+        return self
+
+
+def office_dict(office: Office, parent_code: str | None = None) -> dict[str, Any]:
+    return {
+        "id": office.id,
+        "code": office.code,
+        "parent_id": office.parent_id,
+        "parent_code": parent_code,
+        "level": office.level,
+        "kind": office.kind,
+        "name_ru": office.name_ru,
+        "name_kk": office.name_kk,
+        "city": office.city,
+        "valid_from": office.valid_from.isoformat() if office.valid_from else None,
+        "valid_to": office.valid_to.isoformat() if office.valid_to else None,
+        "former_names": office.former_names,
+        "version": office.version,
+    }
+
+
+def all_offices(session: Session) -> list[Office]:
+    return list(session.scalars(select(Office).order_by(offices.c.id)))
+
+
+def tree(session: Session) -> OfficeTree:
+    return OfficeTree(all_offices(session))
+
+
+def access_offices(session: Session, actor: Actor, *, on: date | None = None) -> list[dict[str, Any]]:
+    """The office tree (reference data every signed-in user sees), names as on `on`."""
+    actor.require(Permission.SIGNED_IN)
+    offices = all_offices(session)
+    codes = {o.id: o.code for o in offices}
+    out = []
+    for o in offices:
+        item = office_dict(o, codes.get(o.parent_id))
+        if on is not None:
+            item["name_on_date"] = o.name_on(on)
+            item["active_on_date"] = o.active_on(on)
+        out.append(item)
+    return out
+
+
+def get_office(session: Session, office_id: int) -> Office:
+    office = session.get(Office, office_id)
+    if office is None:
+        raise NotFound(f"прокуратура {office_id}")
+    return office
+
+
+def office_by_code(session: Session, code: str) -> Office | None:
+    return session.scalars(select(Office).where(offices.c.code == code)).first()
+
+
+def _apply_office(session: Session, office: Office, cmd: OfficeIn, field_prefix: str = "") -> None:
+    def name(f: str) -> str:
+        return f"{field_prefix}{f}"
+
+    parent: Office | None = None
+    if cmd.parent_code:
+        parent = office_by_code(session, cmd.parent_code)
+        if parent is None:
+            raise InvalidInput.one(name("parent_code"), f"нет прокуратуры с кодом {cmd.parent_code!r}")
+        if parent.id is not None and office.id is not None and parent.id in tree(session).subtree(office.id):
+            raise InvalidInput.one(name("parent_code"), "прокуратура не может подчиняться сама себе")
+    expected = _PARENT_LEVEL[cmd.level]
+    if expected is None and parent is not None:
+        raise InvalidInput.one(name("parent_code"), "у Генеральной прокуратуры нет вышестоящей прокуратуры")
+    if expected is not None and (parent is None or parent.level != expected):
+        raise InvalidInput.one(name("parent_code"), f"прокуратура уровня {cmd.level} подчиняется прокуратуре уровня "
+                                                    f"{expected}")
+    office.code = cmd.code
+    office.parent_id = parent.id if parent else None
+    office.level, office.kind = cmd.level, cmd.kind
+    office.name_ru, office.name_kk, office.city = cmd.name_ru, cmd.name_kk, cmd.city
+    office.valid_from, office.valid_to = cmd.valid_from, cmd.valid_to
+    office.former_names = [
+        {"name": f.name, "valid_from": f.valid_from.isoformat() if f.valid_from else None,
+         "valid_to": f.valid_to.isoformat() if f.valid_to else None}
+        for f in cmd.former_names
+    ]
+
+
+def do_create_office(session: Session, data: Any, *, actor: Actor) -> Office:
+    actor.require(Permission.MANAGE_ORG)
+    cmd: OfficeIn = parse(OfficeIn, data)
+    if office_by_code(session, cmd.code) is not None:
+        raise InvalidInput.one("code", f"прокуратура с кодом {cmd.code!r} уже есть")
+    office = Office(code=cmd.code, level=cmd.level, kind=cmd.kind, name_ru=cmd.name_ru, city=cmd.city)
+    _apply_office(session, office, cmd)
+    session.add(office)
+    session.flush()
+    audit.record(session, actor=actor, action=AuditAction.OFFICE_CREATED, object_type="office",
+                 object_id=office.id, after=office_dict(office, cmd.parent_code))
+    return office
+
+
+def do_update_office(session: Session, office_id: int, data: Any, *, actor: Actor) -> Office:
+    actor.require(Permission.MANAGE_ORG)
+    cmd: OfficeIn = parse(OfficeIn, data)
+    office = get_office(session, office_id)
+    check_version("Прокуратура", office, cmd.version)
+    other = office_by_code(session, cmd.code)
+    if other is not None and other.id != office.id:
+        raise InvalidInput.one("code", f"прокуратура с кодом {cmd.code!r} уже есть")
+    before = office_dict(office)
+    _apply_office(session, office, cmd)
+    session.flush()
+    audit.record(session, actor=actor, action=AuditAction.OFFICE_UPDATED, object_type="office",
+                 object_id=office.id, before=before, after=office_dict(office, cmd.parent_code))
+    return office
+
+
+def do_import_offices(session: Session, items: list[Any], *, actor: Actor) -> dict[str, int]:
+    """Create or update offices by code, parents before children, all or nothing. An error names
+    the item (`offices.N.field`)."""
+    actor.require(Permission.MANAGE_ORG)
+    commands: list[OfficeIn] = [parse(OfficeIn, item, f"offices.{i}") for i, item in enumerate(items)]
+    seen: dict[str, int] = {}
+    for i, cmd in enumerate(commands):
+        if cmd.code in seen:
+            raise InvalidInput.one(f"offices.{i}.code", f"код {cmd.code!r} повторяется (см. offices.{seen[cmd.code]})")
+        seen[cmd.code] = i
+    order = sorted(range(len(commands)), key=lambda i: ("gpo", "regional", "district").index(commands[i].level))
+    created = updated = unchanged = 0
+    for i in order:
+        cmd = commands[i]
+        office = office_by_code(session, cmd.code)
+        if office is None:
+            office = Office(code=cmd.code, level=cmd.level, kind=cmd.kind, name_ru=cmd.name_ru, city=cmd.city)
+            _apply_office(session, office, cmd, f"offices.{i}.")
+            session.add(office)
+            session.flush()
+            audit.record(session, actor=actor, action=AuditAction.OFFICE_CREATED, object_type="office",
+                         object_id=office.id, after=office_dict(office, cmd.parent_code))
+            created += 1
+            continue
+        before = office_dict(office)
+        _apply_office(session, office, cmd, f"offices.{i}.")
+        if office_dict(office) == before:
+            unchanged += 1
+            continue
+        session.flush()
+        audit.record(session, actor=actor, action=AuditAction.OFFICE_UPDATED, object_type="office",
+                     object_id=office.id, before=before, after=office_dict(office, cmd.parent_code))
+        updated += 1
+    summary = {"created": created, "updated": updated, "unchanged": unchanged}
+    audit.record(session, actor=actor, action=AuditAction.OFFICES_IMPORTED, object_type="office", object_id=None,
+                 after=summary)
+    return summary
+
+
+def export_offices(session: Session, actor: Actor) -> list[dict[str, Any]]:
+    """The tree in import form (codes, not ids), parents before children."""
+    items = access_offices(session, actor)
+    for item in items:
+        item.pop("id")
+        item.pop("parent_id")
+        item.pop("version")
+    return sorted(items, key=lambda i: (("gpo", "regional", "district").index(i["level"]), i["code"]))
+
+
+# ============================================================================= people
+
+
+class PersonIn(Input):
+    full_name: str = Text
+    position: Position
+    office_id: int = Field(strict=True)
+    email: str = Field(default="", max_length=200)
+    active: Flag = True
+    version: int | None = None
+
+
+def person_dict(person: Person) -> dict[str, Any]:
+    return {
+        "id": person.id, "full_name": person.full_name, "position": person.position,
+        "position_label": POSITION_LABELS[person.position], "office_id": person.office_id,
+        "email": person.email, "active": person.active, "version": person.version,
+    }
+
+
+def _check_position(session: Session, position: str, office_id: int, field: str) -> Office:
+    office = session.get(Office, office_id)
+    if office is None:
+        raise InvalidInput.one("office_id", f"нет прокуратуры {office_id}")
+    if position not in LEVEL_POSITIONS[office.level]:
+        allowed = ", ".join(LEVEL_POSITIONS[office.level])
+        raise InvalidInput.one(field, f"в прокуратуре уровня {office.level} нет такой должности; допустимые: {allowed}")
+    return office
+
+
+def access_people(session: Session, actor: Actor, *, office_id: int | None = None) -> list[Person]:
+    """Staff in the actor's scope (their office and the offices below it)."""
+    actor.require(Permission.SIGNED_IN)
+    query = select(Person).order_by(people.c.office_id, people.c.full_name)
+    if office_id is not None:
+        query = query.where(people.c.office_id == office_id)
+    return [p for p in session.scalars(query) if actor.sees_office(p.office_id)]
+
+
+def access_person(session: Session, actor: Actor, person_id: int) -> Person:
+    actor.require(Permission.SIGNED_IN)
+    person = session.get(Person, person_id)
+    if person is None or not actor.sees_office(person.office_id):
+        raise NotFound(f"сотрудник {person_id}")
+    return person
+
+
+def do_create_person(session: Session, data: Any, *, actor: Actor) -> Person:
+    actor.require(Permission.MANAGE_PEOPLE)
+    cmd: PersonIn = parse(PersonIn, data)
+    _check_position(session, cmd.position, cmd.office_id, "position")
+    person = Person(full_name=cmd.full_name, position=cmd.position, office_id=cmd.office_id, email=cmd.email,
+                    active=cmd.active)
+    session.add(person)
+    session.flush()
+    audit.record(session, actor=actor, action=AuditAction.PERSON_CREATED, object_type="person",
+                 object_id=person.id, after=person_dict(person))
+    return person
+
+
+def do_update_person(session: Session, person_id: int, data: Any, *, actor: Actor) -> Person:
+    actor.require(Permission.MANAGE_PEOPLE)
+    cmd: PersonIn = parse(PersonIn, data)
+    person = access_person(session, actor, person_id)
+    check_version("Запись о сотруднике", person, cmd.version)
+    _check_position(session, cmd.position, cmd.office_id, "position")
+    before = person_dict(person)
+    person.full_name, person.position, person.office_id = cmd.full_name, cmd.position, cmd.office_id
+    person.email, person.active = cmd.email, cmd.active
+    session.flush()
+    audit.record(session, actor=actor, action=AuditAction.PERSON_UPDATED, object_type="person",
+                 object_id=person.id, before=before, after=person_dict(person))
+    return person
+
+
+# ================================================================== acting assignments
+
+
+class ActingIn(Input):
+    person_id: int = Field(strict=True)
+    acting_for: Position
+    office_id: int = Field(strict=True)
+    date_from: LegalDate
+    date_to: LegalDate
+    basis: str = Text
+    version: int | None = None
+
+    @model_validator(mode="after")
+    def _period(self) -> ActingIn:
+        if self.date_to < self.date_from:
+            raise InvalidInput.one("date_to", "дата окончания раньше даты начала")
+        return self
+
+
+def acting_dict(a: ActingAssignment) -> dict[str, Any]:
+    return {
+        "id": a.id, "person_id": a.person_id, "acting_for": a.acting_for,
+        "acting_for_label": POSITION_LABELS[a.acting_for], "office_id": a.office_id,
+        "date_from": a.date_from.isoformat(), "date_to": a.date_to.isoformat(), "basis": a.basis,
+        "version": a.version,
+    }
+
+
+def access_acting(session: Session, actor: Actor, *, person_id: int | None = None) -> list[ActingAssignment]:
+    actor.require(Permission.SIGNED_IN)
+    query = select(ActingAssignment).order_by(acting_assignments.c.date_from.desc())
+    if person_id is not None:
+        query = query.where(acting_assignments.c.person_id == person_id)
+    return [a for a in session.scalars(query) if actor.sees_office(a.office_id)]
+
+
+def _validate_acting(session: Session, cmd: ActingIn, own_id: int | None) -> None:
+    person = session.get(Person, cmd.person_id)
+    if person is None:
+        raise InvalidInput.one("person_id", f"нет сотрудника {cmd.person_id}")
+    _check_position(session, cmd.acting_for, cmd.office_id, "acting_for")
+    if person.position == cmd.acting_for and person.office_id == cmd.office_id:
+        raise InvalidInput.one("acting_for", "сотрудник уже занимает эту должность в этой прокуратуре")
+    overlapping = session.scalars(select(ActingAssignment).where(
+        acting_assignments.c.person_id == cmd.person_id,
+        acting_assignments.c.date_from <= cmd.date_to,
+        acting_assignments.c.date_to >= cmd.date_from,
+    )).all()
+    if any(a.id != own_id for a in overlapping):
+        raise InvalidInput.one("date_from", "в этот период сотрудник уже исполняет обязанности по другой должности")
+
+
+def do_create_acting(session: Session, data: Any, *, actor: Actor) -> ActingAssignment:
+    actor.require(Permission.MANAGE_PEOPLE)
+    cmd: ActingIn = parse(ActingIn, data)
+    _validate_acting(session, cmd, None)
+    item = ActingAssignment(person_id=cmd.person_id, acting_for=cmd.acting_for, office_id=cmd.office_id,
+                            date_from=cmd.date_from, date_to=cmd.date_to, basis=cmd.basis)
+    session.add(item)
+    session.flush()
+    audit.record(session, actor=actor, action=AuditAction.ACTING_CREATED, object_type="acting",
+                 object_id=item.id, after=acting_dict(item))
+    return item
+
+
+def _get_acting(session: Session, item_id: int) -> ActingAssignment:
+    item = session.get(ActingAssignment, item_id)
+    if item is None:
+        raise NotFound(f"исполнение обязанностей {item_id}")
+    return item
+
+
+def do_update_acting(session: Session, item_id: int, data: Any, *, actor: Actor) -> ActingAssignment:
+    actor.require(Permission.MANAGE_PEOPLE)
+    cmd: ActingIn = parse(ActingIn, data)
+    item = _get_acting(session, item_id)
+    check_version("Исполнение обязанностей", item, cmd.version)
+    _validate_acting(session, cmd, item.id)
+    before = acting_dict(item)
+    item.person_id, item.acting_for, item.office_id = cmd.person_id, cmd.acting_for, cmd.office_id
+    item.date_from, item.date_to, item.basis = cmd.date_from, cmd.date_to, cmd.basis
+    session.flush()
+    audit.record(session, actor=actor, action=AuditAction.ACTING_UPDATED, object_type="acting",
+                 object_id=item.id, before=before, after=acting_dict(item))
+    return item
+
+
+def do_delete_acting(session: Session, item_id: int, version: int | None, *, actor: Actor) -> None:
+    actor.require(Permission.MANAGE_PEOPLE)
+    item = _get_acting(session, item_id)
+    check_version("Исполнение обязанностей", item, version)
+    before = acting_dict(item)
+    session.delete(item)
+    session.flush()
+    audit.record(session, actor=actor, action=AuditAction.ACTING_DELETED, object_type="acting",
+                 object_id=item_id, before=before)
+
+
+# ========================================================================== authority
+
+
+def access_authority(session: Session, actor: Actor, person_id: int, on: date) -> dict[str, Any]:
+    """What authority the person has on `on`: own position, acting positions, and every signer
+    rule of RULES.md evaluated for them (allowed if any of their signers is allowed)."""
+    person = access_person(session, actor, person_id)
+    auth = authority_of(session, person, on)
+    signer_rules = {}
+    for rule in rules.REGISTRY.values():
+        if "positions" in rule.extra:
+            outcome = sign_as(auth, rule.id, {})
+            signer_rules[rule.id] = {"title": rule.title, "allowed": outcome["result"]["allowed"],
+                                     "signer": outcome["signer"], "citations": list(rule.citations)}
+    return {
+        "person": person_dict(person),
+        "on": on.isoformat(),
+        "position": auth.position,
+        "office_id": auth.office_id,
+        "acting": [{"position": a.position, "position_label": POSITION_LABELS[a.position], "office_id": a.office_id,
+                    "basis": a.basis, "date_from": a.date_from.isoformat(), "date_to": a.date_to.isoformat()}
+                   for a in auth.acting],
+        "signers": auth.signers(),
+        "signer_rules": signer_rules,
+    }
+
+
+def authority_of(session: Session, person: Person, on: date) -> Authority:
+    assignments = session.scalars(select(ActingAssignment).where(
+        acting_assignments.c.person_id == person.id)).all()
+    return authority_on(person, assignments, on)
+
+
+def sign_as(auth: Authority, rule_id: str, data: dict[str, Any]) -> dict[str, Any]:
+    """Apply a signer rule through the person's authority: try their own position, then each
+    position they act for; the first allowed answer wins, else the answer for their own."""
+    found = rules.get_rule(rule_id)
+    if "signer" not in found.input_model.model_fields:
+        raise InvalidInput.one("rule", f"правило {rule_id} не определяет подписанта")
+    if "signer" in data:
+        raise InvalidInput.one("input.signer", "подписант определяется полномочиями сотрудника на дату")
+    first: dict[str, Any] | None = None
+    for signer in auth.signers():
+        outcome = rules.evaluate(rule_id, {**data, "signer": signer})
+        outcome["signer"] = signer
+        if outcome["result"].get("allowed"):
+            return outcome
+        first = first or outcome
+    assert first is not None
+    return first
+
+
+def check_signature(session: Session, actor: Actor, person_id: int, rule_id: str, on: date,
+                    data: dict[str, Any]) -> dict[str, Any]:
+    person = access_person(session, actor, person_id)
+    return sign_as(authority_of(session, person, on), rule_id, data)
+
+
+# ===================================================================== zonal assignments
+
+
+class ZoneIn(Input):
+    person_id: int = Field(strict=True)
+    zone_office_id: int = Field(strict=True)
+    areas: list[Area] = Field(min_length=1)
+    date_from: LegalDate
+    date_to: LegalDate | None = None
+    version: int | None = None
+
+    @model_validator(mode="after")
+    def _period(self) -> ZoneIn:
+        if self.date_to is not None and self.date_to < self.date_from:
+            raise InvalidInput.one("date_to", "дата окончания раньше даты начала")
+        return self
+
+
+def zone_dict(z: ZoneAssignment) -> dict[str, Any]:
+    return {
+        "id": z.id, "person_id": z.person_id, "zone_office_id": z.zone_office_id, "areas": list(z.areas),
+        "area_labels": [SUBJECT_AREAS[a] for a in z.areas], "date_from": z.date_from.isoformat(),
+        "date_to": z.date_to.isoformat() if z.date_to else None, "version": z.version,
+    }
+
+
+def access_zones(session: Session, actor: Actor) -> list[ZoneAssignment]:
+    actor.require(Permission.SIGNED_IN)
+    items = session.scalars(select(ZoneAssignment).order_by(zone_assignments.c.id)).all()
+    return [z for z in items if actor.sees_office(z.zone_office_id)]
+
+
+def _validate_zone(session: Session, cmd: ZoneIn) -> None:
+    person = session.get(Person, cmd.person_id)
+    if person is None:
+        raise InvalidInput.one("person_id", f"нет сотрудника {cmd.person_id}")
+    home = session.get(Office, person.office_id)
+    assert home is not None and home.id is not None
+    if home.level == "district":
+        raise InvalidInput.one("person_id", "зонально-предметный принцип применяется в Генеральной прокуратуре и "
+                                            "прокуратурах областей (п. 68 Инструкции)")
+    zone = session.get(Office, cmd.zone_office_id)
+    if zone is None:
+        raise InvalidInput.one("zone_office_id", f"нет прокуратуры {cmd.zone_office_id}")
+    if zone.id == home.id or zone.id not in tree(session).subtree(home.id):
+        raise InvalidInput.one("zone_office_id", "зона должна быть прокуратурой, нижестоящей по отношению к "
+                                                 "прокуратуре сотрудника")
+
+
+def do_create_zone(session: Session, data: Any, *, actor: Actor) -> ZoneAssignment:
+    actor.require(Permission.MANAGE_PEOPLE)
+    cmd: ZoneIn = parse(ZoneIn, data)
+    _validate_zone(session, cmd)
+    item = ZoneAssignment(person_id=cmd.person_id, zone_office_id=cmd.zone_office_id, areas=list(cmd.areas),
+                          date_from=cmd.date_from, date_to=cmd.date_to)
+    session.add(item)
+    session.flush()
+    audit.record(session, actor=actor, action=AuditAction.ZONE_CREATED, object_type="zone", object_id=item.id,
+                 after=zone_dict(item))
+    return item
+
+
+def do_update_zone(session: Session, item_id: int, data: Any, *, actor: Actor) -> ZoneAssignment:
+    actor.require(Permission.MANAGE_PEOPLE)
+    cmd: ZoneIn = parse(ZoneIn, data)
+    item = session.get(ZoneAssignment, item_id)
+    if item is None:
+        raise NotFound(f"закрепление {item_id}")
+    check_version("Закрепление зоны", item, cmd.version)
+    _validate_zone(session, cmd)
+    before = zone_dict(item)
+    item.person_id, item.zone_office_id, item.areas = cmd.person_id, cmd.zone_office_id, list(cmd.areas)
+    item.date_from, item.date_to = cmd.date_from, cmd.date_to
+    session.flush()
+    audit.record(session, actor=actor, action=AuditAction.ZONE_UPDATED, object_type="zone", object_id=item.id,
+                 before=before, after=zone_dict(item))
+    return item
+
+
+def access_zone_route(session: Session, actor: Actor, office_id: int, area: str, on: date) -> dict[str, Any]:
+    """I.68: who reviews the acts and controls the deadlines of `office_id` in `area` on `on`."""
+    actor.require(Permission.SIGNED_IN)
+    if area not in SUBJECT_AREAS:
+        raise InvalidInput.one("area", f"неизвестное направление; допустимые: {', '.join(SUBJECT_AREAS)}")
+    get_office(session, office_id)
+    zones = session.scalars(select(ZoneAssignment)).all()
+    found = route_to_zone(tree(session), zones, office_id, area, on)
+    if found is None:
+        return {"office_id": office_id, "area": area, "on": on.isoformat(), "assignment": None, "person": None}
+    person = session.get(Person, found.person_id)
+    assert person is not None
+    return {"office_id": office_id, "area": area, "on": on.isoformat(), "assignment": zone_dict(found),
+            "person": person_dict(person)}

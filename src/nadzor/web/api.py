@@ -1,0 +1,369 @@
+"""The JSON API (/api/v1): rules and calendar (public), organization, people, authority,
+accounts, calendar administration and the audit trail. Handlers only translate HTTP into
+service calls."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request, Response
+from fastapi.responses import PlainTextResponse
+from sqlalchemy.orm import Session
+
+from nadzor import rules
+from nadzor.adapters import org_files
+from nadzor.domain.accounts import User
+from nadzor.services import accounts, audit, calendar_admin, org
+from nadzor.services.context import Actor, Permission
+from nadzor.services.errors import AuthenticationFailed, FieldError, InvalidInput
+from nadzor.web.routing import endpoint, json_body
+from nadzor.web.security import DB, current_actor, platform
+
+router = APIRouter(prefix="/api/v1")
+P = Permission
+_ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def query_date(value: str | None, field: str, *, default_today: bool = True) -> date | None:
+    if not value:
+        return audit.now_utc().date() if default_today else None
+    try:
+        if not _ISO.fullmatch(value):
+            raise ValueError
+        return date.fromisoformat(value)
+    except ValueError:
+        raise InvalidInput([FieldError(field, f"ожидается дата ГГГГ-ММ-ДД, получено {value!r}")]) from None
+
+
+def _on(value: str | None, field: str = "on") -> date:
+    day = query_date(value, field)
+    assert day is not None
+    return day
+
+
+# ------------------------------------------------------------------------ rules (public)
+
+
+@endpoint(router, "GET", "/health", P.PUBLIC, summary="Состояние сервиса")
+def health() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+@endpoint(router, "GET", "/rules", P.PUBLIC, summary="Каталог правил")
+def list_rules() -> list[dict[str, Any]]:
+    """Every rule with its id, Russian title, citations, validity and JSON Schemas."""
+    return rules.list_rules()
+
+
+@endpoint(router, "GET", "/rules/{rule_id}", P.PUBLIC, summary="Описание правила")
+def get_rule(rule_id: str) -> dict[str, Any]:
+    return rules.describe(rules.get_rule(rule_id))
+
+
+@endpoint(router, "POST", "/rules/{rule_id}/evaluate", P.PUBLIC, summary="Вычислить правило",
+          openapi_extra={"requestBody": {"content": {"application/json": {"schema": {"type": "object"}}}}})
+async def evaluate(rule_id: str, request: Request) -> dict[str, Any]:
+    """The input is the rule's JSON object; the answer is `{rule, result, citations, explanation}`."""
+    rules.get_rule(rule_id)
+    return rules.evaluate(rule_id, await json_body(request))
+
+
+@endpoint(router, "GET", "/calendar/{day}", P.PUBLIC, summary="День рабочего календаря")
+def calendar_day(day: str) -> dict[str, Any]:
+    """Whether a day is working, with the source that decided it."""
+    answer = rules.evaluate("calendar.working_day", {"date": day})
+    entry = rules.current_calendar().entry(date.fromisoformat(day))
+    return {"date": day, **answer["result"], "source": entry.source if entry else "пятидневная рабочая неделя"}
+
+
+# ------------------------------------------------------------------------- accounts
+
+
+@endpoint(router, "POST", "/auth/token", P.PUBLIC, summary="Получить токен API по логину и паролю")
+async def issue_token(request: Request, session: Session = DB) -> Any:
+    """Exchange a login and password for a bearer token (failures count towards the lockout)."""
+    data = await json_body(request)
+    if not isinstance(data, dict):
+        raise InvalidInput.one("input", "ожидается объект {login, password, name?, days?}")
+    for key in ("login", "password"):
+        if not isinstance(data.get(key), str) or not data[key]:
+            raise InvalidInput.one(key, "обязательное поле не заполнено")
+    plat = platform(request)
+    try:
+        user = accounts.authenticate(session, data["login"], data["password"], passwords=plat.passwords)
+    except AuthenticationFailed:
+        session.commit()  # keep the failed-attempt count and its audit rows
+        raise
+    extra = {k: v for k, v in data.items() if k not in ("login", "password")}
+    actor = accounts.actor_for(session, user)
+    token, item = accounts.do_create_token(session, user, {"name": "api", **extra}, actor=actor, keys=plat.keys)
+    return {"token": token, "token_type": "bearer", "expires_at": item.expires_at, "id": item.id}
+
+
+@endpoint(router, "GET", "/me", P.SIGNED_IN, summary="Текущий пользователь")
+def me(actor: Actor = Depends(current_actor)) -> dict[str, Any]:
+    return {"login": actor.login, "full_name": actor.full_name, "is_admin": actor.is_admin,
+            "person_id": actor.person_id, "office_id": actor.office_id, "office_code": actor.office_code,
+            "position": actor.position, "language": actor.language}
+
+
+@endpoint(router, "POST", "/tokens", P.SIGNED_IN, summary="Выпустить токен API для себя")
+async def create_token(request: Request, actor: Actor = Depends(current_actor),
+                       session: Session = DB) -> dict[str, Any]:
+    user = session.get(User, actor.user_id)
+    assert user is not None
+    token, item = accounts.do_create_token(session, user, await json_body(request), actor=actor,
+                                           keys=platform(request).keys)
+    return {"token": token, "token_type": "bearer", "expires_at": item.expires_at, "id": item.id}
+
+
+@endpoint(router, "DELETE", "/tokens/{token_id}", P.SIGNED_IN, summary="Отозвать токен API", status_code=204)
+def revoke_token(token_id: int, actor: Actor = Depends(current_actor), session: Session = DB) -> Response:
+    accounts.do_revoke_token(session, token_id, actor=actor)
+    return Response(status_code=204)
+
+
+@endpoint(router, "GET", "/users", P.MANAGE_USERS, summary="Учётные записи")
+def list_users(actor: Actor = Depends(current_actor), session: Session = DB) -> list[dict[str, Any]]:
+    return [accounts.user_dict(u) for u in accounts.access_users(session, actor)]
+
+
+@endpoint(router, "POST", "/users", P.MANAGE_USERS, summary="Создать учётную запись", status_code=201)
+async def create_user(request: Request, actor: Actor = Depends(current_actor),
+                      session: Session = DB) -> dict[str, Any]:
+    user = accounts.do_create_user(session, await json_body(request), actor=actor,
+                                   passwords=platform(request).passwords)
+    return accounts.user_dict(user)
+
+
+@endpoint(router, "PUT", "/users/{user_id}", P.MANAGE_USERS, summary="Изменить учётную запись")
+async def update_user(user_id: int, request: Request, actor: Actor = Depends(current_actor),
+                      session: Session = DB) -> dict[str, Any]:
+    user = accounts.do_update_user(session, user_id, await json_body(request), actor=actor,
+                                   passwords=platform(request).passwords)
+    return accounts.user_dict(user)
+
+
+# ------------------------------------------------------------------------------ offices
+
+
+@endpoint(router, "GET", "/offices", P.SIGNED_IN, summary="Структура прокуратур")
+def list_offices(on: str | None = None, actor: Actor = Depends(current_actor),
+                 session: Session = DB) -> list[dict[str, Any]]:
+    """Every office; with `on` each carries its name and activity as on that date."""
+    return org.access_offices(session, actor, on=query_date(on, "on", default_today=False))
+
+
+@endpoint(router, "GET", "/offices/export", P.SIGNED_IN, summary="Выгрузить структуру (CSV или JSON)")
+def export_offices(format: str = "json", actor: Actor = Depends(current_actor),
+                   session: Session = DB) -> Response:
+    items = org.export_offices(session, actor)
+    if format == "csv":
+        return PlainTextResponse(org_files.render_csv(items), media_type="text/csv; charset=utf-8",
+                                 headers={"content-disposition": 'attachment; filename="offices.csv"'})
+    if format != "json":
+        raise InvalidInput.one("format", "допустимые форматы: csv, json")
+    return Response(org_files.render_json(items), media_type="application/json")
+
+
+@endpoint(router, "POST", "/offices/import", P.MANAGE_ORG, summary="Загрузить структуру (CSV или JSON)")
+async def import_offices(request: Request, actor: Actor = Depends(current_actor),
+                         session: Session = DB) -> dict[str, int]:
+    """A JSON list of offices, or CSV with `content-type: text/csv`; all or nothing."""
+    raw = (await request.body()).decode("utf-8", errors="replace")
+    if request.headers.get("content-type", "").startswith("text/csv"):
+        items = org_files.parse_csv(raw)
+    else:
+        items = org_files.parse_json(raw)
+    return org.do_import_offices(session, items, actor=actor)
+
+
+@endpoint(router, "GET", "/offices/{office_id}", P.SIGNED_IN, summary="Прокуратура")
+def get_office(office_id: int, actor: Actor = Depends(current_actor), session: Session = DB) -> Any:
+    actor.require(P.SIGNED_IN)
+    office = org.get_office(session, office_id)
+    parent = org.get_office(session, office.parent_id) if office.parent_id else None
+    return org.office_dict(office, parent.code if parent else None)
+
+
+@endpoint(router, "POST", "/offices", P.MANAGE_ORG, summary="Создать прокуратуру", status_code=201)
+async def create_office(request: Request, actor: Actor = Depends(current_actor),
+                        session: Session = DB) -> dict[str, Any]:
+    data = await json_body(request)
+    office = org.do_create_office(session, data, actor=actor)
+    return org.office_dict(office, data.get("parent_code") if isinstance(data, dict) else None)
+
+
+@endpoint(router, "PUT", "/offices/{office_id}", P.MANAGE_ORG, summary="Изменить прокуратуру")
+async def update_office(office_id: int, request: Request, actor: Actor = Depends(current_actor),
+                        session: Session = DB) -> dict[str, Any]:
+    data = await json_body(request)
+    office = org.do_update_office(session, office_id, data, actor=actor)
+    return org.office_dict(office, data.get("parent_code") if isinstance(data, dict) else None)
+
+
+# ------------------------------------------------------------------------------- people
+
+
+@endpoint(router, "GET", "/people", P.SIGNED_IN, summary="Сотрудники (в пределах своей прокуратуры)")
+def list_people(office_id: int | None = None, actor: Actor = Depends(current_actor),
+                session: Session = DB) -> list[dict[str, Any]]:
+    return [org.person_dict(p) for p in org.access_people(session, actor, office_id=office_id)]
+
+
+@endpoint(router, "GET", "/people/{person_id}", P.SIGNED_IN, summary="Сотрудник")
+def get_person(person_id: int, actor: Actor = Depends(current_actor), session: Session = DB) -> Any:
+    return org.person_dict(org.access_person(session, actor, person_id))
+
+
+@endpoint(router, "POST", "/people", P.MANAGE_PEOPLE, summary="Добавить сотрудника", status_code=201)
+async def create_person(request: Request, actor: Actor = Depends(current_actor),
+                        session: Session = DB) -> dict[str, Any]:
+    return org.person_dict(org.do_create_person(session, await json_body(request), actor=actor))
+
+
+@endpoint(router, "PUT", "/people/{person_id}", P.MANAGE_PEOPLE, summary="Изменить сведения о сотруднике")
+async def update_person(person_id: int, request: Request, actor: Actor = Depends(current_actor),
+                        session: Session = DB) -> dict[str, Any]:
+    return org.person_dict(org.do_update_person(session, person_id, await json_body(request), actor=actor))
+
+
+@endpoint(router, "GET", "/people/{person_id}/authority", P.SIGNED_IN, summary="Полномочия сотрудника на дату")
+def person_authority(person_id: int, on: str | None = None, actor: Actor = Depends(current_actor),
+                     session: Session = DB) -> dict[str, Any]:
+    """Own position, the positions acted for on `on` (default today), and every signer rule."""
+    return org.access_authority(session, actor, person_id, _on(on))
+
+
+@endpoint(router, "POST", "/people/{person_id}/sign-check", P.SIGNED_IN,
+          summary="Вправе ли сотрудник подписать (правило RULES.md через его полномочия на дату)")
+async def sign_check(person_id: int, request: Request, actor: Actor = Depends(current_actor),
+                     session: Session = DB) -> dict[str, Any]:
+    """Body: `{rule, on?, input?}`; the signer is taken from the person's authority on `on`."""
+    data = await json_body(request)
+    if not isinstance(data, dict):
+        raise InvalidInput.one("input", "ожидается объект {rule, on?, input?}")
+    unknown = sorted(set(data) - {"rule", "on", "input"})
+    if unknown:
+        raise InvalidInput.one(unknown[0], "неизвестное поле")
+    if not isinstance(data.get("rule"), str):
+        raise InvalidInput.one("rule", "обязательное поле не заполнено")
+    extra = data.get("input") or {}
+    if not isinstance(extra, dict):
+        raise InvalidInput.one("input", "ожидается объект")
+    return org.check_signature(session, actor, person_id, data["rule"], _on(data.get("on")), extra)
+
+
+# ---------------------------------------------------------------- acting assignments
+
+
+@endpoint(router, "GET", "/acting", P.SIGNED_IN, summary="Исполнение обязанностей (замещение)")
+def list_acting(person_id: int | None = None, actor: Actor = Depends(current_actor),
+                session: Session = DB) -> list[dict[str, Any]]:
+    return [org.acting_dict(a) for a in org.access_acting(session, actor, person_id=person_id)]
+
+
+@endpoint(router, "POST", "/acting", P.MANAGE_PEOPLE, summary="Возложить исполнение обязанностей", status_code=201)
+async def create_acting(request: Request, actor: Actor = Depends(current_actor),
+                        session: Session = DB) -> dict[str, Any]:
+    return org.acting_dict(org.do_create_acting(session, await json_body(request), actor=actor))
+
+
+@endpoint(router, "PUT", "/acting/{item_id}", P.MANAGE_PEOPLE, summary="Изменить исполнение обязанностей")
+async def update_acting(item_id: int, request: Request, actor: Actor = Depends(current_actor),
+                        session: Session = DB) -> dict[str, Any]:
+    return org.acting_dict(org.do_update_acting(session, item_id, await json_body(request), actor=actor))
+
+
+@endpoint(router, "DELETE", "/acting/{item_id}", P.MANAGE_PEOPLE, summary="Отменить исполнение обязанностей",
+          status_code=204)
+def delete_acting(item_id: int, version: int | None = None, actor: Actor = Depends(current_actor),
+                  session: Session = DB) -> Response:
+    org.do_delete_acting(session, item_id, version, actor=actor)
+    return Response(status_code=204)
+
+
+# ------------------------------------------------------------------------------ zones
+
+
+@endpoint(router, "GET", "/zones", P.SIGNED_IN, summary="Зонально-предметные закрепления (п. 68 Инструкции)")
+def list_zones(actor: Actor = Depends(current_actor), session: Session = DB) -> list[dict[str, Any]]:
+    return [org.zone_dict(z) for z in org.access_zones(session, actor)]
+
+
+@endpoint(router, "GET", "/zones/route", P.SIGNED_IN, summary="Кому направляется работа по зоне (п. 68)")
+def zone_route(office_id: int, area: str = "all", on: str | None = None, actor: Actor = Depends(current_actor),
+               session: Session = DB) -> dict[str, Any]:
+    """The prosecutor who reviews the acts and controls the deadlines of `office_id` in `area`."""
+    return org.access_zone_route(session, actor, office_id, area, _on(on))
+
+
+@endpoint(router, "POST", "/zones", P.MANAGE_PEOPLE, summary="Закрепить зону", status_code=201)
+async def create_zone(request: Request, actor: Actor = Depends(current_actor),
+                      session: Session = DB) -> dict[str, Any]:
+    return org.zone_dict(org.do_create_zone(session, await json_body(request), actor=actor))
+
+
+@endpoint(router, "PUT", "/zones/{item_id}", P.MANAGE_PEOPLE, summary="Изменить закрепление зоны")
+async def update_zone(item_id: int, request: Request, actor: Actor = Depends(current_actor),
+                      session: Session = DB) -> dict[str, Any]:
+    return org.zone_dict(org.do_update_zone(session, item_id, await json_body(request), actor=actor))
+
+
+# ------------------------------------------------------------------- calendar administration
+
+
+@endpoint(router, "GET", "/calendar-days", P.SIGNED_IN, summary="Поправки рабочего календаря (база данных)")
+def list_calendar_days(actor: Actor = Depends(current_actor), session: Session = DB) -> list[dict[str, Any]]:
+    return [calendar_admin.day_dict(d) for d in calendar_admin.access_calendar_days(session, actor)]
+
+
+@endpoint(router, "POST", "/calendar-days", P.MANAGE_CALENDAR, summary="Добавить или изменить день календаря")
+async def set_calendar_day(request: Request, actor: Actor = Depends(current_actor),
+                           session: Session = DB) -> dict[str, Any]:
+    """Body: `{day, working, name, resolution_number, resolution_date, version?}`; rule
+    evaluations see the change at once."""
+    item = calendar_admin.do_set_calendar_day(session, await json_body(request), actor=actor)
+    session.commit()
+    platform(request).calendar_changed()
+    return calendar_admin.day_dict(item)
+
+
+@endpoint(router, "DELETE", "/calendar-days/{day}", P.MANAGE_CALENDAR, summary="Удалить поправку календаря",
+          status_code=204)
+def remove_calendar_day(day: str, request: Request, version: int | None = None,
+                        actor: Actor = Depends(current_actor), session: Session = DB) -> Response:
+    calendar_admin.do_remove_calendar_day(session, _on(day, "day"), version, actor=actor)
+    session.commit()
+    platform(request).calendar_changed()
+    return Response(status_code=204)
+
+
+# ------------------------------------------------------------------------------ audit
+
+
+@endpoint(router, "GET", "/audit", P.VIEW_AUDIT, summary="Журнал аудита")
+def list_audit(actor_login: str = "", office: str = "", object_type: str = "", object_id: str = "",
+               action: str = "", date_from: str | None = None, date_to: str | None = None, limit: int = 100,
+               offset: int = 0, actor: Actor = Depends(current_actor),
+               session: Session = DB) -> dict[str, Any]:
+    """Filter by person (login), office (code), object, action and dates (Almaty days)."""
+    if not 1 <= limit <= 1000:
+        raise InvalidInput.one("limit", "от 1 до 1000")
+    flt = audit.AuditFilter(actor=actor_login, office=office, object_type=object_type, object_id=object_id,
+                            action=action, date_from=query_date(date_from, "date_from", default_today=False),
+                            date_to=query_date(date_to, "date_to", default_today=False), limit=limit,
+                            offset=max(offset, 0))
+    total, rows = audit.access_audit(session, actor, flt)
+    return {"total": total, "rows": rows}
+
+
+@endpoint(router, "GET", "/audit/verify", P.VIEW_AUDIT, summary="Проверить цепочку журнала аудита")
+def verify_audit(actor: Actor = Depends(current_actor), session: Session = DB) -> dict[str, Any]:
+    problem = audit.verify(session)
+    if problem is None:
+        return {"intact": True, "first_bad_seq": None, "message": "цепочка журнала аудита не нарушена"}
+    return {"intact": False, "first_bad_seq": problem.seq, "message": problem.message}
+

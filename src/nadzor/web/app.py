@@ -1,0 +1,111 @@
+"""The ASGI application: the JSON API, the web UI, static assets (vendored, no CDN) and one
+mapping from service errors to HTTP answers (problem+json for the API, pages for the UI)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi_offline import FastAPIOffline
+from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
+
+from nadzor.bootstrap import Platform, create_platform
+from nadzor.rules.base import InvalidInput, UnknownRule
+from nadzor.services.errors import AuthenticationFailed, Conflict, Forbidden, NotFound
+from nadzor.web import api, pages
+from nadzor.web.security import CsrfFailed, NotSignedIn
+from nadzor.web.templating import render
+
+STATIC = Path(__file__).resolve().parent / "static"
+PROBLEM = "application/problem+json"
+_TITLES = {400: "Некорректный запрос", 401: "Требуется вход", 403: "Доступ запрещён", 404: "Не найдено",
+           409: "Конфликт изменений", 422: "Некорректные входные данные"}
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def problem(request: Request, status: int, errors: list[dict[str, str]], detail: str = "") -> Response:
+    if not _is_api(request):
+        return render(request, "error.html", status, title=_TITLES.get(status, "Ошибка"),
+                      message=detail or "; ".join(f"{e['field']}: {e['message']}" for e in errors), errors=errors)
+    body: dict[str, Any] = {
+        "type": "about:blank", "title": _TITLES.get(status, "Ошибка"), "status": status,
+        "detail": detail or "; ".join(f"{e['field']}: {e['message']}" for e in errors),
+        "errors": errors, "instance": request.url.path,
+    }
+    return JSONResponse(body, status_code=status, media_type=PROBLEM)
+
+
+class SecurityHeaders(BaseHTTPMiddleware):
+    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
+        response = await call_next(request)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        if not request.url.path.startswith(("/docs", "/redoc")):
+            response.headers.setdefault(
+                "Content-Security-Policy",
+                "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'")
+        return response
+
+
+def create_app(platform: Platform | None = None) -> FastAPI:
+    plat = platform or create_platform()
+    plat.install()
+    app = FastAPIOffline(
+        title="Nadzor API",
+        version="1",
+        description="Надзор: правила приказа Генерального Прокурора РК № 60 (ред. № 102 от 12.07.2021) как "
+        "исполняемые решения, рабочий календарь, структура прокуратур, сотрудники и полномочия, журнал аудита. "
+        "Каждая операция указывает право доступа (x-permission).",
+    )
+    app.state.platform = plat
+    app.add_middleware(SecurityHeaders)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.include_router(api.router)
+    app.include_router(pages.router)
+
+    @app.exception_handler(UnknownRule)
+    async def _unknown_rule(request: Request, exc: UnknownRule) -> Response:
+        return problem(request, 404, exc.as_dicts())
+
+    @app.exception_handler(InvalidInput)
+    async def _invalid(request: Request, exc: InvalidInput) -> Response:
+        return problem(request, 422, exc.as_dicts())
+
+    @app.exception_handler(NotFound)
+    async def _not_found(request: Request, exc: NotFound) -> Response:
+        return problem(request, 404, [{"field": "id", "message": str(exc)}], str(exc))
+
+    @app.exception_handler(Conflict)
+    async def _conflict(request: Request, exc: Conflict) -> Response:
+        return problem(request, 409, [{"field": "version", "message": str(exc)}], str(exc))
+
+    @app.exception_handler(Forbidden)
+    async def _forbidden(request: Request, exc: Forbidden) -> Response:
+        return problem(request, 403, [{"field": "permission", "message": str(exc)}], str(exc))
+
+    @app.exception_handler(CsrfFailed)
+    async def _csrf(request: Request, exc: CsrfFailed) -> Response:
+        return problem(request, 403, [{"field": "csrf_token", "message": str(exc)}], str(exc))
+
+    @app.exception_handler(AuthenticationFailed)
+    async def _auth_failed(request: Request, exc: AuthenticationFailed) -> Response:
+        return problem(request, 401, [{"field": "password", "message": str(exc)}], str(exc))
+
+    @app.exception_handler(NotSignedIn)
+    async def _not_signed_in(request: Request, exc: NotSignedIn) -> Response:
+        if not _is_api(request) and request.method == "GET":
+            return RedirectResponse(f"/login?next={quote(str(request.url.path))}", status_code=303)
+        response = problem(request, 401, [{"field": "authorization", "message": str(exc)}], str(exc))
+        if _is_api(request):
+            response.headers["WWW-Authenticate"] = "Bearer"
+        return response
+
+    return app

@@ -1,0 +1,82 @@
+"""HTML forms: a field list renders the form and turns the posted strings back into the same
+JSON the API takes, so a form and the API are validated by one service and say the same thing."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from starlette.datastructures import FormData
+
+from nadzor.domain.org import POSITION_LABELS, SUBJECT_AREAS
+
+
+@dataclass(frozen=True)
+class FormField:
+    name: str
+    label: str
+    kind: str = "text"  # text | date | number | int_select | select | checkbox | multicheck | json
+    options: Sequence[tuple[str, str]] = ()
+    required: bool = False
+    help: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+POSITION_OPTIONS = tuple(POSITION_LABELS.items())
+AREA_OPTIONS = tuple(SUBJECT_AREAS.items())
+
+
+def form_data(fields: Sequence[FormField], form: FormData) -> dict[str, Any]:
+    """The JSON object a form stands for (empty optional values are left out)."""
+    out: dict[str, Any] = {}
+    for f in fields:
+        if f.kind == "checkbox":
+            out[f.name] = form.get(f.name) in ("on", "true", "1")
+            continue
+        if f.kind == "multicheck":
+            out[f.name] = [str(v) for v in form.getlist(f.name)]
+            continue
+        raw = str(form.get(f.name, "")).strip()
+        if raw == "":
+            if f.required:
+                out[f.name] = None
+            continue
+        if f.kind in ("number", "int_select"):
+            try:
+                out[f.name] = int(raw)
+            except ValueError:
+                out[f.name] = raw
+        elif f.kind == "json":
+            try:
+                out[f.name] = json.loads(raw)
+            except json.JSONDecodeError:
+                out[f.name] = raw
+        else:
+            out[f.name] = raw
+    version = form.get("version")
+    if version not in (None, ""):
+        try:
+            out["version"] = int(str(version))
+        except ValueError:
+            out["version"] = str(version)
+    return out
+
+
+def values_of(data: dict[str, Any], fields: Sequence[FormField]) -> dict[str, Any]:
+    """Values to prefill a form with, from an object's dict."""
+    out: dict[str, Any] = {}
+    for f in fields:
+        value = data.get(f.name)
+        if f.kind == "json" and value is not None and not isinstance(value, str):
+            value = json.dumps(value, ensure_ascii=False, indent=1)
+        out[f.name] = value
+    return out
+
+
+def errors_by_field(errors: list[dict[str, str]]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for e in errors:
+        out.setdefault(e["field"].split(".")[0], e["message"])
+    return out

@@ -1,0 +1,707 @@
+"""The web UI (server-rendered Jinja2 + HTMX): sign-in, the shell, the rule catalogue, the
+calendar, the organization and people, acting and zonal assignments, accounts and the audit
+trail. Every page states its permission; forms go through the same services as the API."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date, timedelta
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
+
+from nadzor import rules
+from nadzor.adapters import org_files
+from nadzor.adapters.db.tables import api_tokens
+from nadzor.adapters.regulation import paragraph
+from nadzor.domain.accounts import ApiToken, User
+from nadzor.domain.org import SUBJECT_AREAS, Office
+from nadzor.services import accounts, audit, calendar_admin, org
+from nadzor.services.context import Actor, Permission
+from nadzor.services.errors import AuthenticationFailed, Conflict, InvalidInput
+from nadzor.web.forms import AREA_OPTIONS, POSITION_OPTIONS, FormField, errors_by_field, form_data, values_of
+from nadzor.web.routing import endpoint
+from nadzor.web.rule_forms import SECTIONS, rule_fields, rule_input, section_rules
+from nadzor.web.security import DB, LANG_COOKIE, LOGIN_CSRF_COOKIE, SESSION_COOKIE, current_actor, new_login_csrf
+from nadzor.web.security import platform as platform_of
+from nadzor.web.templating import render
+
+router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
+P = Permission
+MONTHS = ("Январь", "Февраль", "Март", "Апрель", "Май", "Июнь", "Июль", "Август", "Сентябрь", "Октябрь", "Ноябрь",
+          "Декабрь")
+
+
+def page(method: str, path: str, permission: Permission) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    return endpoint(router, method, path, permission, response_class=HTMLResponse)
+
+
+def _safe_next(target: str | None) -> str:
+    return target if target and target.startswith("/") and not target.startswith("//") else "/"
+
+
+def _today() -> date:
+    return audit.now_utc().astimezone(audit.ALMATY).date()
+
+
+def _date_param(value: str | None) -> date:
+    try:
+        return date.fromisoformat(value) if value else _today()
+    except ValueError:
+        return _today()
+
+
+def _see_other(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303)
+
+
+async def _save(
+    request: Request, session: Session, *, fields: Sequence[FormField], action: Callable[[dict[str, Any]], Any],
+    done: Callable[[Any], str], title: str, cancel: str,
+) -> Response:
+    """Post a form through a service `do_*`; on refusal show the form again with the errors."""
+    form = await request.form()
+    data = form_data(fields, form)
+    try:
+        obj = action(data)
+    except InvalidInput as exc:
+        session.rollback()
+        return render(request, "form.html", 422, title=title, fields=fields, values=data,
+                      errors=errors_by_field(exc.as_dicts()), all_errors=exc.as_dicts(), cancel=cancel,
+                      version=data.get("version"))
+    except Conflict as exc:
+        session.rollback()
+        return render(request, "form.html", 409, title=title, fields=fields, values=data, errors={},
+                      message=str(exc), cancel=cancel, version=data.get("version"))
+    return _see_other(done(obj))
+
+
+def _form(request: Request, *, title: str, fields: Sequence[FormField], values: dict[str, Any], cancel: str,
+          version: int | None = None) -> Response:
+    return render(request, "form.html", title=title, fields=fields, values=values, errors={}, cancel=cancel,
+                  version=version)
+
+
+# ============================================================================ sign-in
+
+
+@page("GET", "/login", P.PUBLIC)
+def login_form(request: Request, next: str = "/") -> Response:
+    token = new_login_csrf()
+    response = render(request, "login.html", next=_safe_next(next), login_csrf=token, error="")
+    response.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict",
+                        secure=platform_of(request).settings.cookie_secure)
+    return response
+
+
+@page("POST", "/login", P.PUBLIC)
+async def login(request: Request, session: Session = DB) -> Response:
+    form = await request.form()
+    plat = platform_of(request)
+    target = _safe_next(str(form.get("next", "/")))
+    cookie = request.cookies.get(LOGIN_CSRF_COOKIE, "")
+    if not cookie or cookie != form.get("login_csrf"):
+        token = new_login_csrf()
+        response = render(request, "login.html", 400, next=target, login_csrf=token,
+                          error="Форма устарела: войдите ещё раз")
+        response.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict",
+                            secure=plat.settings.cookie_secure)
+        return response
+    try:
+        token, _web = accounts.do_sign_in(session, str(form.get("login", "")), str(form.get("password", "")),
+                                          passwords=plat.passwords, keys=plat.keys, hours=plat.settings.session_hours)
+    except AuthenticationFailed as exc:
+        session.commit()
+        fresh = new_login_csrf()
+        response = render(request, "login.html", 401, next=target, login_csrf=fresh, error=str(exc),
+                          login=str(form.get("login", "")))
+        response.set_cookie(LOGIN_CSRF_COOKIE, fresh, httponly=True, samesite="strict",
+                            secure=plat.settings.cookie_secure)
+        return response
+    redirect = _see_other(target)
+    redirect.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="lax", secure=plat.settings.cookie_secure,
+                        max_age=plat.settings.session_hours * 3600)
+    redirect.delete_cookie(LOGIN_CSRF_COOKIE)
+    return redirect
+
+
+@page("POST", "/logout", P.SIGNED_IN)
+def logout(request: Request, actor: Actor = Depends(current_actor), session: Session = DB) -> Response:
+    web = request.state.web_session
+    if web is not None:
+        found = session.merge(web)
+        accounts.do_sign_out(session, found, actor=actor)
+    response = _see_other("/login")
+    response.delete_cookie(SESSION_COOKIE)
+    return response
+
+
+@page("GET", "/lang/{code}", P.PUBLIC)
+def switch_language(code: str, next: str = "/") -> Response:
+    response = _see_other(_safe_next(next))
+    if code in ("ru", "kk"):
+        response.set_cookie(LANG_COOKIE, code, max_age=365 * 24 * 3600, samesite="lax", httponly=True)
+    return response
+
+
+# ============================================================================ the shell
+
+
+@page("GET", "/", P.SIGNED_IN)
+def home(request: Request, actor: Actor = Depends(current_actor), session: Session = DB) -> Response:
+    today = _today()
+    authority = None
+    office = org.get_office(session, actor.office_id) if actor.office_id else None
+    if actor.person_id is not None:
+        authority = org.access_authority(session, actor, actor.person_id, today)
+    cal = rules.current_calendar()
+    upcoming = [d for d in cal.non_working_in(today, today + timedelta(days=60)) if d.weekday() < 5][:8]
+    return render(request, "home.html", today=today, authority=authority, office=office,
+                  upcoming=[(d, cal.day_name(d)) for d in upcoming], sections=SECTIONS,
+                  rule_count=len(rules.REGISTRY))
+
+
+@page("GET", "/sections/{section}", P.SIGNED_IN)
+def section(request: Request, section: str) -> Response:
+    if section not in SECTIONS:
+        return render(request, "error.html", 404, title="Раздел не найден", message=f"Нет раздела {section!r}")
+    title, _ = SECTIONS[section]
+    return render(request, "section.html", section=section, title=title,
+                  rules_list=section_rules(section, rules.REGISTRY))
+
+
+# ============================================================================ rules
+
+
+@page("GET", "/rules", P.PUBLIC)
+def rule_catalogue(request: Request, q: str = "") -> Response:
+    items = [r for r in rules.REGISTRY.values()
+             if not q or q.lower() in (r.id + " " + r.title + " " + " ".join(r.citations)).lower()]
+    return render(request, "rules.html", items=items, q=q)
+
+
+@page("GET", "/rules/{rule_id}", P.PUBLIC)
+def rule_page(request: Request, rule_id: str) -> Response:
+    rule = rules.get_rule(rule_id)
+    texts = [(c, paragraph(c)) for c in rule.citations]
+    return render(request, "rule.html", rule=rule, texts=texts, fields=rule_fields(rule), positions=POSITION_OPTIONS,
+                  described=rules.describe(rule))
+
+
+@page("POST", "/rules/{rule_id}/evaluate", P.PUBLIC)
+async def rule_evaluate(request: Request, rule_id: str) -> Response:
+    rule = rules.get_rule(rule_id)
+    data = rule_input(rule, await request.form())
+    try:
+        output = rules.evaluate(rule_id, data)
+    except InvalidInput as exc:
+        return render(request, "_rule_result.html", 422, output=None, errors=exc.as_dicts(), data=data)
+    return render(request, "_rule_result.html", output=output, errors=[], data=data)
+
+
+# ============================================================================ calendar
+
+
+CALENDAR_FIELDS = (
+    FormField("day", "Дата", "date", required=True),
+    FormField("working", "Рабочий день", "checkbox", help="Отметьте для рабочей субботы; снимите для выходного"),
+    FormField("name", "Название (праздник, перенос)", required=True),
+    FormField("resolution_number", "Номер постановления Правительства РК", required=True),
+    FormField("resolution_date", "Дата постановления", "date", required=True),
+)
+
+
+@page("GET", "/calendar", P.SIGNED_IN)
+def calendar_page(request: Request, year: int | None = None, actor: Actor = Depends(current_actor),
+                  session: Session = DB) -> Response:
+    cal = rules.current_calendar()
+    year = year or _today().year
+    if not cal.horizon_start.year <= year <= cal.horizon_end.year:
+        year = _today().year
+    months = []
+    for month in range(1, 13):
+        first = date(year, month, 1)
+        days = []
+        day = first
+        while day.month == month:
+            days.append((day, cal.is_working_day(day), cal.day_name(day)))
+            day += timedelta(days=1)
+        months.append((MONTHS[month - 1], first.weekday(), days))
+    entries = [e for e in cal.entries() if e.day.year == year]
+    overrides = calendar_admin.access_calendar_days(session, actor)
+    return render(request, "calendar.html", year=year, months=months, entries=entries, overrides=overrides,
+                  fields=CALENDAR_FIELDS, values={}, errors={}, horizon=(cal.horizon_start.year, cal.horizon_end.year))
+
+
+@page("POST", "/calendar/days", P.MANAGE_CALENDAR)
+async def calendar_set(request: Request, actor: Actor = Depends(current_actor),
+                       session: Session = DB) -> Response:
+    def act(data: dict[str, Any]) -> Any:
+        item = calendar_admin.do_set_calendar_day(session, data, actor=actor)
+        session.commit()
+        platform_of(request).calendar_changed()
+        return item
+
+    return await _save(request, session, fields=CALENDAR_FIELDS, action=act,
+                       done=lambda item: f"/calendar?year={item.day.year}", title="Поправка рабочего календаря",
+                       cancel="/calendar")
+
+
+@page("POST", "/calendar/days/{day}/delete", P.MANAGE_CALENDAR)
+async def calendar_remove(request: Request, day: str, actor: Actor = Depends(current_actor),
+                          session: Session = DB) -> Response:
+    form = await request.form()
+    version = int(str(form.get("version") or 0)) or None
+    calendar_admin.do_remove_calendar_day(session, date.fromisoformat(day), version, actor=actor)
+    session.commit()
+    platform_of(request).calendar_changed()
+    return _see_other(f"/calendar?year={day[:4]}")
+
+
+# ============================================================================ offices
+
+
+def _office_options(session: Session, levels: Sequence[str] = ("gpo", "regional", "district")) -> list[tuple[str, str]]:
+    return [(o.code, o.name_ru) for o in org.all_offices(session) if o.level in levels]
+
+
+def office_fields(session: Session) -> tuple[FormField, ...]:
+    return (
+        FormField("code", "Код", required=True, help="латиница, цифры, точка, дефис: almaty_region.talgar"),
+        FormField("parent_code", "Вышестоящая прокуратура", "select",
+                  options=[("", "—"), *_office_options(session, ("gpo", "regional"))]),
+        FormField("level", "Уровень", "select", options=[("gpo", "Генеральная прокуратура"),
+                                                          ("regional", "областной"), ("district", "районный")],
+                  required=True),
+        FormField("kind", "Вид", "select", options=[("territorial", "территориальная"), ("military", "военная"),
+                                                     ("transport", "транспортная"),
+                                                     ("environmental", "природоохранная"),
+                                                     ("specialized", "специализированная межрайонная")],
+                  required=True),
+        FormField("name_ru", "Наименование (рус.)", required=True),
+        FormField("name_kk", "Наименование (каз.)"),
+        FormField("city", "Место дислокации", required=True),
+        FormField("valid_from", "Действует с", "date"),
+        FormField("valid_to", "Действует по", "date"),
+        FormField("former_names", "Прежние наименования (JSON)", "json",
+                  help='[{"name": "Прокуратура города Нур-Султан", "valid_from": "2019-03-23", '
+                       '"valid_to": "2022-09-16"}]'),
+    )
+
+
+@page("GET", "/offices", P.SIGNED_IN)
+def offices_page(request: Request, on: str | None = None, actor: Actor = Depends(current_actor),
+                 session: Session = DB) -> Response:
+    day = _date_param(on)
+    items = org.access_offices(session, actor, on=day)
+    children: dict[int | None, list[dict[str, Any]]] = {}
+    for item in items:
+        children.setdefault(item["parent_id"], []).append(item)
+    return render(request, "offices.html", children=children, on=day, total=len(items))
+
+
+@page("GET", "/offices/new", P.MANAGE_ORG)
+def office_new(request: Request, session: Session = DB) -> Response:
+    return _form(request, title="Новая прокуратура", fields=office_fields(session),
+                 values={"level": "district", "kind": "territorial"}, cancel="/offices")
+
+
+@page("POST", "/offices/new", P.MANAGE_ORG)
+async def office_create(request: Request, actor: Actor = Depends(current_actor),
+                        session: Session = DB) -> Response:
+    return await _save(request, session, fields=office_fields(session),
+                       action=lambda data: org.do_create_office(session, data, actor=actor),
+                       done=lambda office: f"/offices/{office.id}", title="Новая прокуратура", cancel="/offices")
+
+
+@page("GET", "/offices/import", P.MANAGE_ORG)
+def office_import_form(request: Request) -> Response:
+    return render(request, "office_import.html", result=None, errors=[])
+
+
+@page("POST", "/offices/import", P.MANAGE_ORG)
+async def office_import(request: Request, actor: Actor = Depends(current_actor),
+                        session: Session = DB) -> Response:
+    form = await request.form()
+    upload = form.get("file")
+    try:
+        if upload is None or isinstance(upload, str):
+            raise InvalidInput.one("file", "выберите файл CSV или JSON")
+        raw = (await upload.read()).decode("utf-8", errors="replace")
+        name = (upload.filename or "").lower()
+        items = org_files.parse_json(raw) if name.endswith(".json") else org_files.parse_csv(raw)
+        result = org.do_import_offices(session, items, actor=actor)
+    except InvalidInput as exc:
+        session.rollback()
+        return render(request, "office_import.html", 422, result=None, errors=exc.as_dicts())
+    return render(request, "office_import.html", result=result, errors=[])
+
+
+@page("GET", "/offices/{office_id}", P.SIGNED_IN)
+def office_page(request: Request, office_id: int, on: str | None = None, actor: Actor = Depends(current_actor),
+                session: Session = DB) -> Response:
+    day = _date_param(on)
+    office = org.get_office(session, office_id)
+    chain = [org.get_office(session, i) for i in reversed(org.tree(session).chain(office_id))]
+    subs = [o for o in org.all_offices(session) if o.parent_id == office_id]
+    people = org.access_people(session, actor, office_id=office_id) if actor.sees_office(office_id) else []
+    return render(request, "office.html", office=office, chain=chain, subs=subs, people=people, on=day)
+
+
+@page("GET", "/offices/{office_id}/edit", P.MANAGE_ORG)
+def office_edit(request: Request, office_id: int, session: Session = DB) -> Response:
+    office = org.get_office(session, office_id)
+    parent = org.get_office(session, office.parent_id) if office.parent_id else None
+    fields = office_fields(session)
+    return _form(request, title=f"Изменить: {office.name_ru}", fields=fields,
+                 values=values_of(org.office_dict(office, parent.code if parent else None), fields),
+                 cancel=f"/offices/{office_id}", version=office.version)
+
+
+@page("POST", "/offices/{office_id}/edit", P.MANAGE_ORG)
+async def office_update(request: Request, office_id: int, actor: Actor = Depends(current_actor),
+                        session: Session = DB) -> Response:
+    return await _save(request, session, fields=office_fields(session),
+                       action=lambda data: org.do_update_office(session, office_id, data, actor=actor),
+                       done=lambda office: f"/offices/{office.id}", title="Изменить прокуратуру",
+                       cancel=f"/offices/{office_id}")
+
+
+# ============================================================================ people
+
+
+def _office_id_options(session: Session, actor: Actor) -> list[tuple[str, str]]:
+    return [(str(o.id), o.name_ru) for o in org.all_offices(session) if actor.sees_office(o.id)]
+
+
+def person_fields(session: Session, actor: Actor) -> tuple[FormField, ...]:
+    return (
+        FormField("full_name", "Фамилия, имя, отчество", required=True),
+        FormField("position", "Должность", "select", options=POSITION_OPTIONS, required=True),
+        FormField("office_id", "Прокуратура", "int_select", options=_office_id_options(session, actor), required=True),
+        FormField("email", "Электронная почта"),
+        FormField("active", "Работает", "checkbox"),
+    )
+
+
+@page("GET", "/people", P.SIGNED_IN)
+def people_page(request: Request, office_id: int | None = None, actor: Actor = Depends(current_actor),
+                session: Session = DB) -> Response:
+    people = org.access_people(session, actor, office_id=office_id)
+    offices = {o.id: o for o in org.all_offices(session)}
+    return render(request, "people.html", people=people, offices=offices, office_id=office_id)
+
+
+@page("GET", "/people/new", P.MANAGE_PEOPLE)
+def person_new(request: Request, actor: Actor = Depends(current_actor), session: Session = DB) -> Response:
+    return _form(request, title="Новый сотрудник", fields=person_fields(session, actor),
+                 values={"active": True, "position": "prosecutor"}, cancel="/people")
+
+
+@page("POST", "/people/new", P.MANAGE_PEOPLE)
+async def person_create(request: Request, actor: Actor = Depends(current_actor),
+                        session: Session = DB) -> Response:
+    return await _save(request, session, fields=person_fields(session, actor),
+                       action=lambda data: org.do_create_person(session, data, actor=actor),
+                       done=lambda person: f"/people/{person.id}", title="Новый сотрудник", cancel="/people")
+
+
+@page("GET", "/people/{person_id}", P.SIGNED_IN)
+def person_page(request: Request, person_id: int, on: str | None = None, actor: Actor = Depends(current_actor),
+                session: Session = DB) -> Response:
+    day = _date_param(on)
+    authority = org.access_authority(session, actor, person_id, day)
+    person = org.access_person(session, actor, person_id)
+    offices = {o.id: o for o in org.all_offices(session)}
+    acting = org.access_acting(session, actor, person_id=person_id)
+    zones = [z for z in org.access_zones(session, actor) if z.person_id == person_id]
+    return render(request, "person.html", person=person, authority=authority, on=day, offices=offices,
+                  acting=acting, zones=zones)
+
+
+@page("GET", "/people/{person_id}/edit", P.MANAGE_PEOPLE)
+def person_edit(request: Request, person_id: int, actor: Actor = Depends(current_actor),
+                session: Session = DB) -> Response:
+    person = org.access_person(session, actor, person_id)
+    fields = person_fields(session, actor)
+    values = values_of(org.person_dict(person), fields)
+    values["office_id"] = str(person.office_id)
+    return _form(request, title=f"Изменить: {person.full_name}", fields=fields, values=values,
+                 cancel=f"/people/{person_id}", version=person.version)
+
+
+@page("POST", "/people/{person_id}/edit", P.MANAGE_PEOPLE)
+async def person_update(request: Request, person_id: int, actor: Actor = Depends(current_actor),
+                        session: Session = DB) -> Response:
+    return await _save(request, session, fields=person_fields(session, actor),
+                       action=lambda data: org.do_update_person(session, person_id, data, actor=actor),
+                       done=lambda person: f"/people/{person.id}", title="Изменить сведения о сотруднике",
+                       cancel=f"/people/{person_id}")
+
+
+# ============================================================================ acting
+
+
+def _people_options(session: Session, actor: Actor) -> list[tuple[str, str]]:
+    offices = {o.id: o for o in org.all_offices(session)}
+    return [(str(p.id), f"{p.full_name} — {offices[p.office_id].name_ru}") for p in org.access_people(session, actor)]
+
+
+def acting_fields(session: Session, actor: Actor) -> tuple[FormField, ...]:
+    return (
+        FormField("person_id", "Сотрудник", "int_select", options=_people_options(session, actor), required=True),
+        FormField("acting_for", "Исполняет обязанности по должности", "select", options=POSITION_OPTIONS,
+                  required=True),
+        FormField("office_id", "В прокуратуре", "int_select", options=_office_id_options(session, actor),
+                  required=True),
+        FormField("date_from", "С", "date", required=True),
+        FormField("date_to", "По", "date", required=True),
+        FormField("basis", "Основание (приказ)", required=True),
+    )
+
+
+@page("GET", "/acting", P.SIGNED_IN)
+def acting_page(request: Request, actor: Actor = Depends(current_actor), session: Session = DB) -> Response:
+    items = org.access_acting(session, actor)
+    people = {p.id: p for p in org.access_people(session, actor)}
+    offices = {o.id: o for o in org.all_offices(session)}
+    return render(request, "acting.html", items=items, people=people, offices=offices, today=_today())
+
+
+@page("GET", "/acting/new", P.MANAGE_PEOPLE)
+def acting_new(request: Request, actor: Actor = Depends(current_actor), session: Session = DB) -> Response:
+    return _form(request, title="Возложить исполнение обязанностей", fields=acting_fields(session, actor),
+                 values={}, cancel="/acting")
+
+
+@page("POST", "/acting/new", P.MANAGE_PEOPLE)
+async def acting_create(request: Request, actor: Actor = Depends(current_actor),
+                        session: Session = DB) -> Response:
+    return await _save(request, session, fields=acting_fields(session, actor),
+                       action=lambda data: org.do_create_acting(session, data, actor=actor),
+                       done=lambda item: f"/people/{item.person_id}", title="Возложить исполнение обязанностей",
+                       cancel="/acting")
+
+
+@page("GET", "/acting/{item_id}/edit", P.MANAGE_PEOPLE)
+def acting_edit(request: Request, item_id: int, actor: Actor = Depends(current_actor),
+                session: Session = DB) -> Response:
+    item = next((a for a in org.access_acting(session, actor) if a.id == item_id), None)
+    if item is None:
+        return render(request, "error.html", 404, title="Не найдено", message=f"Нет записи {item_id}")
+    fields = acting_fields(session, actor)
+    values = values_of(org.acting_dict(item), fields)
+    values.update(person_id=str(item.person_id), office_id=str(item.office_id))
+    return _form(request, title="Изменить исполнение обязанностей", fields=fields, values=values, cancel="/acting",
+                 version=item.version)
+
+
+@page("POST", "/acting/{item_id}/edit", P.MANAGE_PEOPLE)
+async def acting_update(request: Request, item_id: int, actor: Actor = Depends(current_actor),
+                        session: Session = DB) -> Response:
+    return await _save(request, session, fields=acting_fields(session, actor),
+                       action=lambda data: org.do_update_acting(session, item_id, data, actor=actor),
+                       done=lambda item: f"/people/{item.person_id}", title="Изменить исполнение обязанностей",
+                       cancel="/acting")
+
+
+@page("POST", "/acting/{item_id}/delete", P.MANAGE_PEOPLE)
+async def acting_delete(request: Request, item_id: int, actor: Actor = Depends(current_actor),
+                        session: Session = DB) -> Response:
+    form = await request.form()
+    version = int(str(form.get("version") or 0)) or None
+    org.do_delete_acting(session, item_id, version, actor=actor)
+    return _see_other("/acting")
+
+
+# ============================================================================ zones
+
+
+def zone_fields(session: Session, actor: Actor) -> tuple[FormField, ...]:
+    return (
+        FormField("person_id", "Сотрудник (ГП или прокуратура области)", "int_select",
+                  options=_people_options(session, actor), required=True),
+        FormField("zone_office_id", "Зона (нижестоящая прокуратура)", "int_select",
+                  options=_office_id_options(session, actor), required=True),
+        FormField("areas", "Предметные направления", "multicheck", options=AREA_OPTIONS),
+        FormField("date_from", "С", "date", required=True),
+        FormField("date_to", "По", "date"),
+    )
+
+
+@page("GET", "/zones", P.SIGNED_IN)
+def zones_page(request: Request, office_id: int | None = None, area: str = "all", on: str | None = None,
+               actor: Actor = Depends(current_actor), session: Session = DB) -> Response:
+    items = org.access_zones(session, actor)
+    people = {p.id: p for p in org.access_people(session, actor)}
+    offices = {o.id: o for o in org.all_offices(session)}
+    route = None
+    if office_id is not None and area in SUBJECT_AREAS:
+        route = org.access_zone_route(session, actor, office_id, area, _date_param(on))
+    return render(request, "zones.html", items=items, people=people, offices=offices, route=route,
+                  office_options=_office_id_options(session, actor), office_id=office_id, area=area,
+                  on=_date_param(on))
+
+
+@page("GET", "/zones/new", P.MANAGE_PEOPLE)
+def zone_new(request: Request, actor: Actor = Depends(current_actor), session: Session = DB) -> Response:
+    return _form(request, title="Закрепить зону (п. 68 Инструкции)", fields=zone_fields(session, actor),
+                 values={"areas": ["all"], "date_from": _today().isoformat()}, cancel="/zones")
+
+
+@page("POST", "/zones/new", P.MANAGE_PEOPLE)
+async def zone_create(request: Request, actor: Actor = Depends(current_actor),
+                      session: Session = DB) -> Response:
+    return await _save(request, session, fields=zone_fields(session, actor),
+                       action=lambda data: org.do_create_zone(session, data, actor=actor),
+                       done=lambda _item: "/zones", title="Закрепить зону (п. 68 Инструкции)", cancel="/zones")
+
+
+@page("GET", "/zones/{item_id}/edit", P.MANAGE_PEOPLE)
+def zone_edit(request: Request, item_id: int, actor: Actor = Depends(current_actor),
+              session: Session = DB) -> Response:
+    item = next((z for z in org.access_zones(session, actor) if z.id == item_id), None)
+    if item is None:
+        return render(request, "error.html", 404, title="Не найдено", message=f"Нет закрепления {item_id}")
+    fields = zone_fields(session, actor)
+    values = values_of(org.zone_dict(item), fields)
+    values.update(person_id=str(item.person_id), zone_office_id=str(item.zone_office_id))
+    return _form(request, title="Изменить закрепление зоны", fields=fields, values=values, cancel="/zones",
+                 version=item.version)
+
+
+@page("POST", "/zones/{item_id}/edit", P.MANAGE_PEOPLE)
+async def zone_update(request: Request, item_id: int, actor: Actor = Depends(current_actor),
+                      session: Session = DB) -> Response:
+    return await _save(request, session, fields=zone_fields(session, actor),
+                       action=lambda data: org.do_update_zone(session, item_id, data, actor=actor),
+                       done=lambda _item: "/zones", title="Изменить закрепление зоны", cancel="/zones")
+
+
+# ============================================================================ accounts
+
+
+def user_fields(session: Session, actor: Actor, *, new: bool) -> tuple[FormField, ...]:
+    people = [("", "—"), *_people_options(session, actor)]
+    common = (
+        FormField("person_id", "Сотрудник", "int_select", options=people),
+        FormField("is_admin", "Администратор", "checkbox"),
+        FormField("language", "Язык интерфейса", "select", options=[("ru", "Русский"), ("kk", "Қазақша")]),
+    )
+    if new:
+        return (FormField("login", "Логин", required=True),
+                FormField("password", "Пароль (не менее 10 символов)", "password", required=True), *common)
+    return (*common, FormField("active", "Учётная запись действует", "checkbox"),
+            FormField("password", "Новый пароль (оставьте пустым, чтобы не менять)", "password"))
+
+
+@page("GET", "/users", P.MANAGE_USERS)
+def users_page(request: Request, actor: Actor = Depends(current_actor), session: Session = DB) -> Response:
+    people = {p.id: p for p in org.access_people(session, actor)}
+    return render(request, "users.html", users=accounts.access_users(session, actor), people=people,
+                  now=audit.now_utc())
+
+
+@page("GET", "/users/new", P.MANAGE_USERS)
+def user_new(request: Request, actor: Actor = Depends(current_actor), session: Session = DB) -> Response:
+    return _form(request, title="Новая учётная запись", fields=user_fields(session, actor, new=True),
+                 values={"language": "ru"}, cancel="/users")
+
+
+@page("POST", "/users/new", P.MANAGE_USERS)
+async def user_create(request: Request, actor: Actor = Depends(current_actor),
+                      session: Session = DB) -> Response:
+    plat = platform_of(request)
+    return await _save(request, session, fields=user_fields(session, actor, new=True),
+                       action=lambda data: accounts.do_create_user(session, data, actor=actor,
+                                                                   passwords=plat.passwords),
+                       done=lambda _u: "/users", title="Новая учётная запись", cancel="/users")
+
+
+@page("GET", "/users/{user_id}/edit", P.MANAGE_USERS)
+def user_edit(request: Request, user_id: int, actor: Actor = Depends(current_actor),
+              session: Session = DB) -> Response:
+    user = session.get(User, user_id)
+    if user is None:
+        return render(request, "error.html", 404, title="Не найдено", message=f"Нет пользователя {user_id}")
+    fields = user_fields(session, actor, new=False)
+    values = values_of(accounts.user_dict(user), fields)
+    values["person_id"] = str(user.person_id or "")
+    return _form(request, title=f"Учётная запись {user.login}", fields=fields, values=values, cancel="/users",
+                 version=user.version)
+
+
+@page("POST", "/users/{user_id}/edit", P.MANAGE_USERS)
+async def user_update(request: Request, user_id: int, actor: Actor = Depends(current_actor),
+                      session: Session = DB) -> Response:
+    plat = platform_of(request)
+    return await _save(request, session, fields=user_fields(session, actor, new=False),
+                       action=lambda data: accounts.do_update_user(session, user_id, data, actor=actor,
+                                                                   passwords=plat.passwords),
+                       done=lambda _u: "/users", title="Изменить учётную запись", cancel="/users")
+
+
+@page("GET", "/account", P.SIGNED_IN)
+def account_page(request: Request, actor: Actor = Depends(current_actor), session: Session = DB) -> Response:
+    tokens = session.query(ApiToken).filter(api_tokens.c.user_id == actor.user_id).order_by(api_tokens.c.id).all()
+    return render(request, "account.html", tokens=tokens, new_token=None, now=audit.now_utc(), errors=[])
+
+
+@page("POST", "/account/tokens", P.SIGNED_IN)
+async def account_token(request: Request, actor: Actor = Depends(current_actor),
+                        session: Session = DB) -> Response:
+    form = await request.form()
+    user = session.get(User, actor.user_id)
+    assert user is not None
+    days = str(form.get("days") or "90")
+    data: dict[str, Any] = {"name": str(form.get("name", "")), "days": int(days) if days.isdigit() else days}
+    new_token, errors = None, []
+    try:
+        new_token, _item = accounts.do_create_token(session, user, data, actor=actor, keys=platform_of(request).keys)
+    except InvalidInput as exc:
+        session.rollback()
+        errors = exc.as_dicts()
+    tokens = session.query(ApiToken).filter(api_tokens.c.user_id == actor.user_id).order_by(api_tokens.c.id).all()
+    return render(request, "account.html", 422 if errors else 200, tokens=tokens, new_token=new_token,
+                  now=audit.now_utc(), errors=errors)
+
+
+@page("POST", "/account/tokens/{token_id}/revoke", P.SIGNED_IN)
+def account_revoke(token_id: int, actor: Actor = Depends(current_actor), session: Session = DB) -> Response:
+    accounts.do_revoke_token(session, token_id, actor=actor)
+    return _see_other("/account")
+
+
+# ============================================================================ audit
+
+
+@page("GET", "/audit", P.VIEW_AUDIT)
+def audit_page(request: Request, actor_login: str = "", office: str = "", object_type: str = "",
+               object_id: str = "", action: str = "", date_from: str = "", date_to: str = "", page_no: int = 1,
+               actor: Actor = Depends(current_actor), session: Session = DB) -> Response:
+    def day(value: str) -> date | None:
+        try:
+            return date.fromisoformat(value) if value else None
+        except ValueError:
+            return None
+
+    size = 50
+    flt = audit.AuditFilter(actor=actor_login, office=office, object_type=object_type, object_id=object_id,
+                            action=action, date_from=day(date_from), date_to=day(date_to), limit=size,
+                            offset=(max(page_no, 1) - 1) * size)
+    total, rows = audit.access_audit(session, actor, flt)
+    filters = {"actor_login": actor_login, "office": office, "object_type": object_type, "object_id": object_id,
+               "action": action, "date_from": date_from, "date_to": date_to}
+    query = "&".join(f"{k}={quote(v)}" for k, v in filters.items() if v)
+    template = "_audit_rows.html" if request.headers.get("hx-request") else "audit.html"
+    return render(request, template, rows=rows, total=total, filters=filters, page_no=max(page_no, 1), size=size,
+                  query=query, office_codes=sorted(o.code for o in session.query(Office).all()))
+
+
+@page("GET", "/audit/verify", P.VIEW_AUDIT)
+def audit_verify(request: Request, session: Session = DB) -> Response:
+    problem = audit.verify(session)
+    return render(request, "_audit_verify.html", problem=problem)

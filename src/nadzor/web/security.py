@@ -1,0 +1,113 @@
+"""Who is asking, and may they: bearer tokens for the API, a session cookie (HttpOnly, SameSite,
+Secure in production) with a CSRF token for the web UI, and one `guard` per endpoint that states
+and enforces its permission."""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session
+
+from nadzor.bootstrap import Platform
+from nadzor.services.accounts import actor_for, session_user, token_user
+from nadzor.services.context import Actor, Permission
+
+SESSION_COOKIE = "nadzor_session"
+LOGIN_CSRF_COOKIE = "nadzor_login_csrf"
+LANG_COOKIE = "nadzor_lang"
+ANONYMOUS = Actor(login="anonymous", visible=frozenset())
+UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+class NotSignedIn(Exception):
+    """No valid session or token: the API answers 401, pages redirect to the sign-in page."""
+
+
+class CsrfFailed(Exception):
+    """A cookie-authenticated change without the session's CSRF token."""
+
+
+def platform(request: Request) -> Platform:
+    found: Platform = request.app.state.platform
+    return found
+
+
+def db(request: Request) -> Iterator[Session]:
+    """One transaction per request: committed when the handler returns, rolled back on error."""
+    with platform(request).transaction() as session:
+        yield session
+
+
+#: The request's transaction, committed *before* the response is sent (scope "function"), so a
+#: client that follows a redirect at once sees what the request wrote.
+DB = Depends(db, scope="function")
+
+
+def language(request: Request) -> str:
+    lang = request.cookies.get(LANG_COOKIE, "")
+    actor: Actor | None = getattr(request.state, "actor", None)
+    if lang in ("ru", "kk"):
+        return lang
+    return actor.language if actor is not None and actor.language in ("ru", "kk") else "ru"
+
+
+def current_actor(request: Request) -> Actor:
+    """Resolve the caller once per request (cached on request.state)."""
+    cached: Actor | None = getattr(request.state, "actor", None)
+    if cached is not None:
+        return cached
+    plat = platform(request)
+    actor = ANONYMOUS
+    request.state.web_session = None
+    header = request.headers.get("authorization", "")
+    with plat.read_only() as session:
+        if header.lower().startswith("bearer "):
+            user = token_user(session, header[7:].strip(), keys=plat.keys)
+            if user is not None:
+                actor = actor_for(session, user)
+                request.state.via = "token"
+        else:
+            cookie = request.cookies.get(SESSION_COOKIE)
+            found = session_user(session, cookie, keys=plat.keys) if cookie else None
+            if found is not None:
+                user, web = found
+                actor = actor_for(session, user)
+                request.state.web_session = web
+                request.state.via = "cookie"
+    request.state.actor = actor
+    return actor
+
+
+async def _check_csrf(request: Request) -> None:
+    if request.method not in UNSAFE or getattr(request.state, "via", "") != "cookie":
+        return
+    web = request.state.web_session
+    sent = request.headers.get("x-csrf-token", "")
+    if not sent and request.headers.get("content-type", "").startswith(
+            ("application/x-www-form-urlencoded", "multipart/form-data")):
+        form = await request.form()
+        sent = str(form.get("csrf_token", ""))
+    if not sent or not hmac.compare_digest(sent, web.csrf_token):
+        raise CsrfFailed("запрос отклонён: отсутствует или неверен CSRF-токен; обновите страницу")
+
+
+def guard(permission: Permission) -> Callable[..., Any]:
+    """The dependency that enforces `permission` (and CSRF for cookie-authenticated changes)."""
+
+    async def enforce(request: Request, actor: Actor = Depends(current_actor)) -> Actor:
+        if permission != Permission.PUBLIC and actor.user_id is None:
+            raise NotSignedIn("требуется вход в систему")
+        actor.require(permission)
+        await _check_csrf(request)
+        return actor
+
+    enforce.permission = permission  # type: ignore[attr-defined]
+    return enforce
+
+
+def new_login_csrf() -> str:
+    return secrets.token_urlsafe(24)

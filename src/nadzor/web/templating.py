@@ -1,0 +1,78 @@
+"""Jinja2 environments, one per language (Russian first, Kazakh second), with Babel catalogs
+compiled by the setup command (`pybabel compile`); Russian is the source language."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from babel.support import NullTranslations, Translations
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from nadzor.domain.audit import ACTION_LABELS
+from nadzor.domain.org import KIND_LABELS, LEVEL_LABELS, POSITION_LABELS, SUBJECT_AREAS
+from nadzor.web.security import language
+
+HERE = Path(__file__).resolve().parent
+LOCALES = HERE / "locale"
+LANGUAGES = {"ru": "Русский", "kk": "Қазақша"}
+ALMATY = ZoneInfo("Asia/Almaty")
+
+
+def _ru_date(value: date | str | None) -> str:
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        value = date.fromisoformat(value[:10])
+    return value.strftime("%d.%m.%Y")
+
+
+def _local_time(value: datetime | str | None) -> str:
+    if not value:
+        return ""
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    return moment.astimezone(ALMATY).strftime("%d.%m.%Y %H:%M:%S")
+
+
+def position_label(code: str) -> str:
+    if "→" in code:
+        own, acting = code.split("→", 1)
+        return f"{POSITION_LABELS.get(own, own)}, и.о. {POSITION_LABELS.get(acting, acting)}"
+    return POSITION_LABELS.get(code, "администратор" if code == "administrator" else code)
+
+
+@lru_cache(maxsize=2)
+def environment(lang: str) -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(HERE / "templates"),
+        autoescape=select_autoescape(["html"]),
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    translations: NullTranslations = Translations.load(str(LOCALES), [lang], domain="messages")
+    env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
+    env.filters["ru_date"] = _ru_date
+    env.filters["local_time"] = _local_time
+    env.filters["position"] = position_label
+    env.globals.update(
+        LANGUAGES=LANGUAGES, POSITION_LABELS=POSITION_LABELS, LEVEL_LABELS=LEVEL_LABELS, KIND_LABELS=KIND_LABELS,
+        SUBJECT_AREAS=SUBJECT_AREAS, ACTION_LABELS=ACTION_LABELS,
+    )
+    return env
+
+
+def render(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+    lang = language(request)
+    actor = getattr(request.state, "actor", None)
+    web = getattr(request.state, "web_session", None)
+    html = environment(lang).get_template(template).render(
+        request=request, actor=actor, lang=lang, csrf_token=web.csrf_token if web else "",
+        current_path=request.url.path, **context,
+    )
+    return HTMLResponse(html, status_code=status_code)
