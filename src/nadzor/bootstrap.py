@@ -15,6 +15,7 @@ from pathlib import Path
 from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 
 from nadzor import rules
 from nadzor.adapters.calendar_sources import file_layer, holidays_layer
@@ -75,8 +76,15 @@ class Platform:
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
-        with db.transaction(self.sessions) as session:
-            yield session
+        """One unit of work; a concurrent update of the same record (its version moved on under
+        us) is a Conflict, and nothing of the transaction is kept."""
+        from nadzor.services.errors import Conflict
+
+        try:
+            with db.transaction(self.sessions) as session:
+                yield session
+        except StaleDataError:
+            raise Conflict.concurrent() from None
 
     def read_only(self) -> AbstractContextManager[Session]:
         return db.read_only(self.engine)

@@ -74,7 +74,18 @@ def _message(err: Any) -> str:
     if kind in _TYPE_MESSAGES:
         return _TYPE_MESSAGES[kind]
     ctx = err.get("ctx") or {}
-    if kind == "literal_error":
+    if kind == "string_too_short":
+        n = ctx.get("min_length", 1)
+        return "значение не может быть пустым" if n == 1 else f"не короче {n} символов"
+    if kind == "string_too_long":
+        return f"не длиннее {ctx.get('max_length')} символов"
+    if kind == "string_pattern_mismatch":
+        return f"недопустимый формат (ожидается шаблон {ctx.get('pattern')})"
+    if kind == "too_short":
+        return f"нужно не меньше {ctx.get('min_length')} элемент(ов)"
+    if kind == "too_long":
+        return f"допускается не больше {ctx.get('max_length')} элемент(ов)"
+    if kind in ("literal_error", "enum"):
         expected = str(ctx.get("expected", "")).replace("'", "").replace(" or ", ", ")
         return f"недопустимое значение; допустимые: {expected}"
     if kind == "greater_than_equal":

@@ -20,11 +20,15 @@ class Forbidden(Exception):
 class Conflict(Exception):
     """Someone else saved the record first (optimistic concurrency): nothing was overwritten."""
 
-    def __init__(self, what: str, expected: int, current: int) -> None:
-        super().__init__(
-            f"{what} уже изменена другим пользователем (ваша версия {expected}, текущая {current}); "
-            "обновите страницу и внесите изменения заново")
-        self.expected, self.current = expected, current
+    @classmethod
+    def versions(cls, what: str, expected: int, current: int) -> Conflict:
+        return cls(f"{what}: запись уже изменена другим пользователем (ваша версия {expected}, текущая "
+                   f"{current}); обновите страницу и внесите изменения заново")
+
+    @classmethod
+    def concurrent(cls) -> Conflict:
+        return cls("запись изменена другим пользователем одновременно с вами; ничего не сохранено — обновите "
+                   "страницу и внесите изменения заново")
 
 
 class AuthenticationFailed(Exception):

@@ -56,7 +56,7 @@ def check_version(what: str, obj: Any, expected: int | None) -> None:
     if expected is None:
         raise InvalidInput.one("version", "укажите версию записи, которую вы изменяете")
     if obj.version != expected:
-        raise Conflict(what, expected, obj.version)
+        raise Conflict.versions(what, expected, obj.version)
 
 
 # =========================================================================== offices

@@ -41,7 +41,7 @@ def form_data(fields: Sequence[FormField], form: FormData) -> dict[str, Any]:
         raw = str(form.get(f.name, "")).strip()
         if raw == "":
             if f.required:
-                out[f.name] = None
+                out[f.name] = ""  # refused by the service exactly as an empty value sent to the API
             continue
         if f.kind in ("number", "int_select"):
             try:
