@@ -150,7 +150,8 @@ def actor_for(session: Session, user: User, office_tree: OfficeTree | None = Non
     return Actor(
         login=user.login, user_id=user.id, is_admin=user.is_admin, person_id=person.id if person else None,
         full_name=person.full_name if person else user.login, office_id=office.id if office else None,
-        office_code=office.code if office else "", position=position, visible=visible, language=user.language,
+        office_code=office.code if office else "", office_name=office.name_ru if office else "", position=position,
+        visible=visible, language=user.language,
     )
 
 

@@ -47,6 +47,7 @@ class Actor:
     full_name: str = ""
     office_id: int | None = None
     office_code: str = ""
+    office_name: str = ""
     position: str = ""
     visible: frozenset[int] | None = frozenset()
     language: str = "ru"
