@@ -3,6 +3,7 @@ mapping from service errors to HTTP answers (problem+json for the API, pages for
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -55,6 +56,23 @@ class SecurityHeaders(BaseHTTPMiddleware):
         return response
 
 
+#: Service errors that answer with one message about one field.
+_SINGLE_FIELD_ERRORS: tuple[tuple[type[Exception], int, str], ...] = (
+    (NotFound, 404, "id"),
+    (Conflict, 409, "version"),
+    (Forbidden, 403, "permission"),
+    (CsrfFailed, 403, "csrf_token"),
+    (AuthenticationFailed, 401, "password"),
+)
+
+
+def _single_field(status: int, field: str) -> Callable[[Request, Exception], Awaitable[Response]]:
+    async def handle(request: Request, exc: Exception) -> Response:
+        return problem(request, status, [{"field": field, "message": str(exc)}], str(exc))
+
+    return handle
+
+
 def create_app(platform: Platform | None = None) -> FastAPI:
     plat = platform or create_platform()
     plat.install()
@@ -79,25 +97,8 @@ def create_app(platform: Platform | None = None) -> FastAPI:
     async def _invalid(request: Request, exc: InvalidInput) -> Response:
         return problem(request, 422, exc.as_dicts())
 
-    @app.exception_handler(NotFound)
-    async def _not_found(request: Request, exc: NotFound) -> Response:
-        return problem(request, 404, [{"field": "id", "message": str(exc)}], str(exc))
-
-    @app.exception_handler(Conflict)
-    async def _conflict(request: Request, exc: Conflict) -> Response:
-        return problem(request, 409, [{"field": "version", "message": str(exc)}], str(exc))
-
-    @app.exception_handler(Forbidden)
-    async def _forbidden(request: Request, exc: Forbidden) -> Response:
-        return problem(request, 403, [{"field": "permission", "message": str(exc)}], str(exc))
-
-    @app.exception_handler(CsrfFailed)
-    async def _csrf(request: Request, exc: CsrfFailed) -> Response:
-        return problem(request, 403, [{"field": "csrf_token", "message": str(exc)}], str(exc))
-
-    @app.exception_handler(AuthenticationFailed)
-    async def _auth_failed(request: Request, exc: AuthenticationFailed) -> Response:
-        return problem(request, 401, [{"field": "password", "message": str(exc)}], str(exc))
+    for error, status, field in _SINGLE_FIELD_ERRORS:
+        app.add_exception_handler(error, _single_field(status, field))
 
     @app.exception_handler(NotSignedIn)
     async def _not_signed_in(request: Request, exc: NotSignedIn) -> Response:

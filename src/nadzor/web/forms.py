@@ -43,25 +43,24 @@ def form_data(fields: Sequence[FormField], form: FormData) -> dict[str, Any]:
             if f.required:
                 out[f.name] = ""  # refused by the service exactly as an empty value sent to the API
             continue
-        if f.kind in ("number", "int_select"):
-            try:
-                out[f.name] = int(raw)
-            except ValueError:
-                out[f.name] = raw
-        elif f.kind == "json":
-            try:
-                out[f.name] = json.loads(raw)
-            except json.JSONDecodeError:
-                out[f.name] = raw
-        else:
-            out[f.name] = raw
-    version = form.get("version")
-    if version not in (None, ""):
-        try:
-            out["version"] = int(str(version))
-        except ValueError:
-            out["version"] = str(version)
+        out[f.name] = typed_value(f.kind, raw)
+    version = str(form.get("version") or "")
+    if version:
+        out["version"] = typed_value("number", version)
     return out
+
+
+def typed_value(kind: str, raw: str) -> Any:
+    """A posted string as the JSON value its field takes; what does not parse is passed on as
+    text, so the service refuses it with the same message the API gives."""
+    try:
+        if kind in ("number", "int_select"):
+            return int(raw)
+        if kind == "json":
+            return json.loads(raw)
+    except ValueError:
+        return raw
+    return raw
 
 
 def values_of(data: dict[str, Any], fields: Sequence[FormField]) -> dict[str, Any]:

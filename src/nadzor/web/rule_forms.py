@@ -3,13 +3,12 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from starlette.datastructures import FormData
 
 from nadzor.rules import Rule
-from nadzor.web.forms import POSITION_OPTIONS, FormField
+from nadzor.web.forms import FormField, typed_value
 
 SECTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
     "checks": ("Проверки", ("check.",)),
@@ -121,19 +120,5 @@ def rule_input(rule: Rule, form: FormData) -> dict[str, Any]:
         raw = str(form.get(f.name, "")).strip()
         if not raw:
             continue
-        if f.kind == "number":
-            try:
-                out[f.name] = int(raw)
-            except ValueError:
-                out[f.name] = raw
-        elif f.kind == "json":
-            try:
-                out[f.name] = json.loads(raw)
-            except json.JSONDecodeError:
-                out[f.name] = raw
-        else:
-            out[f.name] = raw
+        out[f.name] = typed_value(f.kind, raw)
     return out
-
-
-__all__ = ["POSITION_OPTIONS", "SECTIONS", "rule_fields", "rule_input", "section_rules"]
