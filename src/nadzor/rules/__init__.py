@@ -11,7 +11,7 @@ import importlib
 from collections.abc import Callable
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import ValidationError as PydanticValidationError
 
 from nadzor.domain.calendar import CalendarRangeError, WorkingCalendar
 from nadzor.rules import calendar_rules as _calendar_rules  # noqa: F401  (registers rules)
@@ -24,11 +24,14 @@ from nadzor.rules.instruction import courts as _courts  # noqa: F401
 from nadzor.rules.instruction import enforcement as _enforcement  # noqa: F401
 from nadzor.rules.limits import ORDER_102
 
+ValidationError = InvalidInput  # the name RULES.md's readers may look for
+
 __all__ = [
     "REGISTRY",
     "InvalidInput",
     "Rule",
     "UnknownRule",
+    "ValidationError",
     "evaluate",
     "get_rule",
     "list_rules",
@@ -70,7 +73,7 @@ def evaluate(rule_id: str, input: Any, *, calendar: WorkingCalendar | None = Non
     try:
         data = found.input_model.model_validate(input, context={"calendar": cal})
         decision = found.func(data, cal)
-    except ValidationError as exc:
+    except PydanticValidationError as exc:
         raise InvalidInput(field_errors(exc)) from None
     except CalendarRangeError as exc:
         raise InvalidInput([FieldError("input", str(exc))]) from None

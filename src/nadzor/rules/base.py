@@ -20,13 +20,23 @@ from nadzor.domain.calendar import WorkingCalendar
 # ------------------------------------------------------------------------------------ errors
 
 
-@dataclass(frozen=True, slots=True)
-class FieldError:
-    field: str
-    message: str
+class FieldError(dict[str, str]):
+    """One refusal: `{"field": dotted path, "message": Russian text}` — a plain dict (as RULES.md
+    words it) that also reads as `.field` and `.message`."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(field=field, message=message)
+
+    @property
+    def field(self) -> str:
+        return self["field"]
+
+    @property
+    def message(self) -> str:
+        return self["message"]
 
     def as_dict(self) -> dict[str, str]:
-        return {"field": self.field, "message": self.message}
+        return dict(self)
 
 
 class InvalidInput(Exception):
