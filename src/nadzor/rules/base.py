@@ -39,8 +39,9 @@ class FieldError(dict[str, str]):
         return dict(self)
 
 
-class InvalidInput(Exception):
-    """Input refused: `errors` lists {field, message}; the field is the dotted path from the root."""
+class InvalidInput(Exception):  # not a ValueError: pydantic validators raise it through unchanged
+    """The one validation error type of RULES.md: input refused, `errors` lists {field, message}
+    (the field is the dotted path from the input root). Also importable as `ValidationError`."""
 
     def __init__(self, errors: Iterable[FieldError]) -> None:
         self.errors = list(errors)
