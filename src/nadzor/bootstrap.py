@@ -20,7 +20,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from nadzor import rules
 from nadzor.adapters.calendar_sources import file_layer, holidays_layer
 from nadzor.adapters.db import engine as db
-from nadzor.adapters.db.tables import calendar_days
+from nadzor.adapters.db.tables import audit_log
 from nadzor.domain.calendar import DayEntry, WorkingCalendar
 from nadzor.settings import Settings
 
@@ -71,7 +71,7 @@ class Platform:
         self.keys = Keys(settings.secret_key)
         self._lock = threading.Lock()
         self._calendar: WorkingCalendar | None = None
-        self._fingerprint: tuple[int, int, int] | None = None
+        self._fingerprint: int | None = None
         self._checked = 0.0
 
     @contextmanager
@@ -89,12 +89,13 @@ class Platform:
     def read_only(self) -> AbstractContextManager[Session]:
         return db.read_only(self.engine)
 
-    def _calendar_fingerprint(self) -> tuple[int, int, int]:
+    def _calendar_fingerprint(self) -> int:
+        """The number of the last audit row about the calendar: every change of the database
+        layer writes one, and the numbers only grow."""
         with self.engine.connect().execution_options(**db.READ_ONLY) as connection:
-            row = connection.execute(select(
-                func.count(), func.coalesce(func.sum(calendar_days.c.id), 0),
-                func.coalesce(func.sum(calendar_days.c.version), 0))).one()
-        return int(row[0]), int(row[1]), int(row[2])
+            last = connection.execute(select(func.coalesce(func.max(audit_log.c.seq), 0)).where(
+                audit_log.c.object_type == "calendar_day")).scalar_one()
+        return int(last)
 
     def calendar(self) -> WorkingCalendar:
         """The calendar with every layer; rebuilt when the database layer changed."""
@@ -114,8 +115,9 @@ class Platform:
             return self._calendar
 
     def calendar_changed(self) -> None:
+        """This process changed the database layer: rebuild on the next question."""
         with self._lock:
-            self._checked = 0.0
+            self._checked, self._fingerprint = 0.0, None
 
     def install(self) -> None:
         rules.set_calendar_provider(self.calendar)

@@ -158,3 +158,13 @@ def test_openapi_docs_are_served_without_a_cdn(client: TestClient) -> None:
     assert page.status_code == 200
     assert "cdn" not in page.text.lower()
     assert client.get("/openapi.json").json()["info"]["title"] == "Nadzor API"
+
+
+def test_a_batch_line_with_a_number_too_long_for_json_is_an_error_line() -> None:
+    text = '{"rule": "calendar.working_day", "input": {"date": "2021-07-05"}}\n' \
+           '{"rule": "check.last_day", "input": {"start": "2021-07-01", "extension_days": ' + "1" * 5000 + "}}\n" \
+           '{"rule": "calendar.working_day", "input": {"date": "2021-07-03"}}\n'
+    done = nadzor("rules", "eval", "--batch", "-", stdin=text)
+    assert done.returncode == 2
+    out = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [("error" in o) for o in out] == [False, True, False]

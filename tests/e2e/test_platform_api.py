@@ -242,3 +242,61 @@ def test_the_audit_chain_is_intact_after_a_day_of_work(demo: Platform) -> None:
                 headers=admin)
     verdict = client.get("/api/v1/audit/verify", headers=admin).json()
     assert verdict == {"intact": True, "first_bad_seq": None, "message": "цепочка журнала аудита не нарушена"}
+
+
+def test_each_calendar_change_is_seen_even_when_an_override_replaces_a_removed_one(demo: Platform) -> None:
+    client = client_for(demo)
+    admin = bearer(client, "admin")
+
+    def day_off(day: str) -> None:
+        body = {"day": day, "working": False, "name": "Перенос", "resolution_number": "7",
+                "resolution_date": "2021-06-01"}
+        assert client.post("/api/v1/calendar-days", json=body, headers=admin).status_code == 200
+
+    def working(day: str) -> bool:
+        answer = client.post("/api/v1/rules/calendar.working_day/evaluate", json={"date": day}).json()
+        return bool(answer["result"]["working"])
+
+    day_off("2021-07-08")
+    assert working("2021-07-08") is False
+    assert client.delete("/api/v1/calendar-days/2021-07-08", params={"version": 1}, headers=admin).status_code == 204
+    day_off("2021-07-09")
+    assert (working("2021-07-08"), working("2021-07-09")) == (True, False)
+
+
+def test_zone_routing_outside_the_callers_scope_is_not_found(demo: Platform) -> None:
+    client = client_for(demo)
+    district = bearer(client, "temirtau")
+    region = office_id(client, bearer(client, "admin"), "karaganda_region")
+    response = client.get("/api/v1/zones/route", params={"office_id": region, "area": "all"}, headers=district)
+    assert response.status_code == 404
+
+
+def test_a_new_password_ends_the_accounts_sessions_and_tokens(demo: Platform) -> None:
+    client = client_for(demo)
+    admin = bearer(client, "admin")
+    medeu = bearer(client, "medeu")
+    assert client.get("/api/v1/me", headers=medeu).status_code == 200
+    user = next(u for u in client.get("/api/v1/users", headers=admin).json() if u["login"] == "medeu")
+    body = {"person_id": user["person_id"], "is_admin": False, "active": True, "language": "ru",
+            "password": "a-brand-new-password", "version": user["version"]}
+    assert client.put(f"/api/v1/users/{user['id']}", json=body, headers=admin).status_code == 200
+    assert client.get("/api/v1/me", headers=medeu).status_code == 401
+    assert client.get("/api/v1/me", headers=bearer(client, "medeu", "a-brand-new-password")).status_code == 200
+
+
+def test_bad_values_in_delete_forms_are_refused_naming_the_field(demo: Platform) -> None:
+    client = client_for(demo)
+    csrf = web_login(client, "admin")
+    bad_day = client.post("/calendar/days/not-a-date/delete", data={"csrf_token": csrf, "version": "1"})
+    assert bad_day.status_code == 422 and "day" in bad_day.text
+    bad_version = client.post("/acting/1/delete", data={"csrf_token": csrf, "version": "abc"})
+    assert bad_version.status_code == 422 and "version" in bad_version.text
+
+
+def test_a_number_too_long_for_json_is_a_422_not_a_crash(demo: Platform) -> None:
+    client = client_for(demo)
+    body = '{"start": "2021-07-01", "extension_days": ' + "1" * 5000 + "}"
+    response = client.post("/api/v1/rules/check.last_day/evaluate", content=body.encode(),
+                           headers={"content-type": "application/json"})
+    assert response.status_code == 422 and response.json()["errors"][0]["field"] == "input"

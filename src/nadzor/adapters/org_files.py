@@ -53,8 +53,8 @@ def parse_csv(text: str) -> list[dict[str, Any]]:
 def parse_json(text: str) -> list[dict[str, Any]]:
     try:
         data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InvalidInput.one("input", f"некорректный JSON: {exc.msg}") from None
+    except ValueError as exc:
+        raise InvalidInput.one("input", f"некорректный JSON: {exc}") from None
     if isinstance(data, dict) and "offices" in data:
         data = data["offices"]
     if not isinstance(data, list):

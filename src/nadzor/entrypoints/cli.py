@@ -94,8 +94,8 @@ def _read_input(text: str) -> Any:
             _fail("input", f"не удалось прочитать файл {path}: {exc.strerror}")
     try:
         return json.loads(text)
-    except json.JSONDecodeError as exc:
-        _fail("input", f"некорректный JSON: {exc.msg} (позиция {exc.pos})")
+    except ValueError as exc:  # JSONDecodeError, and numbers too long to convert
+        _fail("input", f"некорректный JSON: {exc}")
 
 
 @rules_app.command("eval")
@@ -146,8 +146,8 @@ def run_batch(rules: Any, stream: TextIO, out: TextIO) -> int:
         try:
             try:
                 item = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise invalid.one("line", f"некорректный JSON: {exc.msg}") from None
+            except ValueError as exc:  # JSONDecodeError, and numbers too long to convert
+                raise invalid.one("line", f"некорректный JSON: {getattr(exc, 'msg', exc)}") from None
             if not isinstance(item, dict):
                 raise invalid.one("line", "ожидается объект {\"rule\": ..., \"input\": {...}}")
             extra = [k for k in item if k not in ("rule", "input")]

@@ -13,9 +13,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Annotated, Any, Literal, TypeVar
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Strict, ValidationError, ValidationInfo
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict, ValidationError, ValidationInfo
 
 from nadzor.domain.calendar import WorkingCalendar
+
+T = TypeVar("T")
 
 # ------------------------------------------------------------------------------------ errors
 
@@ -123,6 +125,19 @@ _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def _to_date(value: Any, info: ValidationInfo) -> date:
+    """A date the rules count from: ISO, real, and within the calendar's covered years."""
+    day = _parse_date(value)
+    cal = (info.context or {}).get("calendar")
+    if cal is not None and not cal.covers(day):
+        raise ValueError(
+            f"дата {day.isoformat()} вне периода рабочего календаря "
+            f"{cal.coverage_start.isoformat()} — {cal.coverage_end.isoformat()}"
+        )
+    return day
+
+
+def _parse_date(value: Any) -> date:
+    """An ISO `YYYY-MM-DD` date that exists (a descriptive date: any year)."""
     if isinstance(value, datetime) or not isinstance(value, date | str):
         raise ValueError("ожидается дата в формате ГГГГ-ММ-ДД")
     if isinstance(value, str):
@@ -134,12 +149,6 @@ def _to_date(value: Any, info: ValidationInfo) -> date:
             raise ValueError(f"такой даты не существует: {value}") from None
     else:
         day = value
-    cal = (info.context or {}).get("calendar")
-    if cal is not None and not cal.covers(day):
-        raise ValueError(
-            f"дата {day.isoformat()} вне периода рабочего календаря "
-            f"{cal.coverage_start.isoformat()} — {cal.coverage_end.isoformat()}"
-        )
     return day
 
 
@@ -161,11 +170,20 @@ def _to_moment(value: Any) -> datetime:
     return moment
 
 
+def _null_means(default: Callable[[], Any]) -> BeforeValidator:
+    return BeforeValidator(lambda v: default() if v is None else v)
+
+
 LegalDate = Annotated[date, BeforeValidator(_to_date)]
+PlainDate = Annotated[date, BeforeValidator(_parse_date)]
 Moment = Annotated[datetime, BeforeValidator(_to_moment)]
 Flag = Annotated[bool, Strict()]
 Count = Annotated[int, Strict()]
 Text = Annotated[str, Strict()]
+#: Fields RULES.md marks `?`: they may be omitted, and null means the same as omitted.
+OptFlag = Annotated[bool, Strict(), _null_means(lambda: False)]
+OptList = Annotated[list[T], _null_means(list)]
+OptDays = Annotated[int, Field(ge=0, le=30, strict=True), _null_means(lambda: 0)]
 
 Position = Literal[
     "prosecutor_general",
@@ -206,7 +224,7 @@ class Signer(Input):
 
     position: Position
     acting_for: Position | None = None
-    participated: Flag = False
+    participated: OptFlag = False
 
     @property
     def effective(self) -> str:

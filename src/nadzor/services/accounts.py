@@ -12,7 +12,7 @@ from typing import Any
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from pydantic import Field
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from nadzor.adapters.db.tables import api_tokens, users, web_sessions
@@ -121,6 +121,11 @@ def do_update_user(session: Session, user_id: int, data: Any, *, actor: Actor, p
     if cmd.password:
         user.password_hash = passwords.hash(cmd.password)
         user.failed_logins, user.locked_until = 0, None
+    if cmd.password or not cmd.active:
+        # A new password or a switched-off account ends every session and token it had.
+        session.execute(delete(WebSession).where(web_sessions.c.user_id == user.id))
+        session.execute(update(api_tokens).where(api_tokens.c.user_id == user.id,
+                                                 api_tokens.c.revoked_at.is_(None)).values(revoked_at=now_utc()))
     session.flush()
     after = user_dict(user) | {"password_changed": bool(cmd.password)}
     audit.record(session, actor=actor, action=AuditAction.USER_UPDATED, object_type="user", object_id=user.id,
@@ -159,21 +164,26 @@ def _anonymous(login: str) -> Actor:
     return Actor(login=login or "anonymous", visible=frozenset())
 
 
+#: The same answer whatever failed, so that nobody learns which logins exist or are locked.
+FAILED_SIGN_IN = ("неверный логин или пароль, либо учётная запись временно заблокирована после "
+                  f"{MAX_FAILED_LOGINS} неудачных попыток (на {LOCKOUT_MINUTES} минут) или отключена")
+
+
 def authenticate(session: Session, login: str, password: str, *, passwords: Passwords) -> User:
     """Check a login and password; count failures, lock after MAX_FAILED_LOGINS for
     LOCKOUT_MINUTES. Every outcome is audited. The caller commits even on failure."""
     now = now_utc()
-    user = user_by_login(session, login)
+    # Lock the account's row: concurrent attempts on one account are counted one after another.
+    user = session.scalars(select(User).where(users.c.login == login).with_for_update()).first()
     if user is None:
         passwords.verify(_DUMMY_HASH, password)  # same work either way: no user enumeration by timing
         audit.record(session, actor=_anonymous(login), action=AuditAction.USER_LOGIN_FAILED, object_type="user",
                      object_id=None, after={"login": login, "reason": "unknown_login"})
-        raise AuthenticationFailed("неверный логин или пароль")
+        raise AuthenticationFailed(FAILED_SIGN_IN)
     if not user.active or user.locked_at(now):
         audit.record(session, actor=_anonymous(login), action=AuditAction.USER_LOGIN_FAILED, object_type="user",
                      object_id=user.id, after={"reason": "locked" if user.active else "inactive"})
-        raise AuthenticationFailed("учётная запись заблокирована или отключена; обратитесь к администратору"
-                                   if user.active else "неверный логин или пароль")
+        raise AuthenticationFailed(FAILED_SIGN_IN)
     if not passwords.verify(user.password_hash, password):
         user.failed_logins += 1
         reason: dict[str, Any] = {"reason": "wrong_password", "failed_logins": user.failed_logins}
@@ -185,7 +195,7 @@ def authenticate(session: Session, login: str, password: str, *, passwords: Pass
             audit.record(session, actor=_anonymous(login), action=AuditAction.USER_LOCKED, object_type="user",
                          object_id=user.id, after={"locked_until": user.locked_until.isoformat()})
         session.flush()
-        raise AuthenticationFailed("неверный логин или пароль")
+        raise AuthenticationFailed(FAILED_SIGN_IN)
     user.failed_logins, user.locked_until = 0, None
     session.flush()
     return user

@@ -567,6 +567,8 @@ def access_zone_route(session: Session, actor: Actor, office_id: int, area: str,
     if area not in SUBJECT_AREAS:
         raise InvalidInput.one("area", f"неизвестное направление; допустимые: {', '.join(SUBJECT_AREAS)}")
     get_office(session, office_id)
+    if not actor.sees_office(office_id):
+        raise NotFound(f"прокуратура {office_id} в пределах вашей прокуратуры")
     zones = session.scalars(select(ZoneAssignment)).all()
     found = route_to_zone(tree(session), zones, office_id, area, on)
     if found is None:

@@ -12,6 +12,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
 
 from nadzor import rules
 from nadzor.adapters import org_files
@@ -250,12 +251,24 @@ async def calendar_set(request: Request, actor: Actor = Depends(current_actor),
                        cancel="/calendar")
 
 
+def _posted_version(form: FormData) -> int | None:
+    raw = str(form.get("version") or "")
+    if not raw:
+        return None
+    if not raw.isdigit():
+        raise InvalidInput.one("version", "ожидается целое число")
+    return int(raw)
+
+
 @page("POST", "/calendar/days/{day}/delete", P.MANAGE_CALENDAR)
 async def calendar_remove(request: Request, day: str, actor: Actor = Depends(current_actor),
                           session: Session = DB) -> Response:
     form = await request.form()
-    version = int(str(form.get("version") or 0)) or None
-    calendar_admin.do_remove_calendar_day(session, date.fromisoformat(day), version, actor=actor)
+    try:
+        parsed = date.fromisoformat(day)
+    except ValueError:
+        raise InvalidInput.one("day", f"ожидается дата ГГГГ-ММ-ДД, получено {day!r}") from None
+    calendar_admin.do_remove_calendar_day(session, parsed, _posted_version(form), actor=actor)
     session.commit()
     platform_of(request).calendar_changed()
     return _see_other(f"/calendar?year={day[:4]}")
@@ -512,8 +525,7 @@ async def acting_update(request: Request, item_id: int, actor: Actor = Depends(c
 async def acting_delete(request: Request, item_id: int, actor: Actor = Depends(current_actor),
                         session: Session = DB) -> Response:
     form = await request.form()
-    version = int(str(form.get("version") or 0)) or None
-    org.do_delete_acting(session, item_id, version, actor=actor)
+    org.do_delete_acting(session, item_id, _posted_version(form), actor=actor)
     return _see_other("/acting")
 
 

@@ -36,5 +36,5 @@ async def json_body(request: Request) -> Any:
         raise InvalidInput([FieldError("input", "тело запроса пусто: ожидается JSON")])
     try:
         return json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except ValueError as exc:  # undecodable bytes, bad JSON, numbers too long to convert
         raise InvalidInput([FieldError("input", f"тело запроса не является JSON: {exc}")]) from None

@@ -37,8 +37,14 @@ def platform(request: Request) -> Platform:
 
 
 def db(request: Request) -> Iterator[Session]:
-    """One transaction per request: committed when the handler returns, rolled back on error."""
-    with platform(request).transaction() as session:
+    """One transaction per request: committed when the handler returns, rolled back on error.
+    A GET only reads (on SQLite it then reads beside a writer instead of queueing)."""
+    plat = platform(request)
+    if request.method == "GET":
+        with plat.read_only() as session:
+            yield session
+        return
+    with plat.transaction() as session:
         yield session
 
 
@@ -102,7 +108,8 @@ def guard(permission: Permission) -> Callable[..., Any]:
         if permission != Permission.PUBLIC and actor.user_id is None:
             raise NotSignedIn("требуется вход в систему")
         actor.require(permission)
-        await _check_csrf(request)
+        if permission != Permission.PUBLIC:  # public calculators change nothing on anyone's behalf
+            await _check_csrf(request)
         return actor
 
     enforce.permission = permission  # type: ignore[attr-defined]

@@ -18,6 +18,9 @@ from nadzor.rules.base import (
     Flag,
     Input,
     LegalDate,
+    OptDays,
+    OptFlag,
+    OptList,
     Output,
     Signer,
     cite,
@@ -40,7 +43,7 @@ signer_rule(
 
 class AnalysisLastDayInput(Input):
     start: LegalDate
-    extension_days: int = Field(default=0, ge=0, le=30, strict=True)
+    extension_days: OptDays = 0
 
 
 class LastDayOut(Output):
@@ -80,9 +83,9 @@ def info_request_due(inp: InfoRequestDueInput, cal: WorkingCalendar) -> Decision
 class InfoRequestAllowedInput(Input):
     requester_level: Literal["gpo", "regional", "district"]
     addressee: Literal["state_body", "quasi_state", "private_business"]
-    protected_interest: list[ProtectedInterest] = []
-    legal_basis: Flag = False
-    state_interest: Flag = False
+    protected_interest: OptList[ProtectedInterest] = []
+    legal_basis: OptFlag = False
+    state_interest: OptFlag = False
 
 
 class AllowedOnlyOut(Output):
@@ -129,7 +132,7 @@ _BUSINESS_REQUIREMENT = ("prosecutor_general", "deputy_prosecutor_general", "gpo
 class RequirementSignerInput(Input):
     target: Literal["state_body", "business"]
     signer: Signer
-    concrete_harm_fact: Flag = False
+    concrete_harm_fact: OptFlag = False
 
 
 class RequirementSignerOut(Output):

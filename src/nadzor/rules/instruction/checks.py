@@ -25,7 +25,11 @@ from nadzor.rules.base import (
     Input,
     InvalidInput,
     LegalDate,
+    OptDays,
+    OptFlag,
+    OptList,
     Output,
+    PlainDate,
     Signer,
     cite,
     ru_date,
@@ -45,9 +49,9 @@ class AdmissibilityInput(Input):
     basis: Literal[
         "president_instruction", "gp_instruction", "protect_rights", "admin_offence_proceedings", "admin_arrest"
     ]
-    protected_interest: list[ProtectedInterest] = []
-    control_body_failed: Flag = False
-    exceptions: list[Exception_] = []
+    protected_interest: OptList[ProtectedInterest] = []
+    control_body_failed: OptFlag = False
+    exceptions: OptList[Exception_] = []
 
 
 class AdmissibilityOut(Output):
@@ -118,7 +122,7 @@ def _empty_signer(value: Any) -> Any:
     return None if value in ({}, None) else value
 
 
-OptDate = Annotated[LegalDate | None, BeforeValidator(_blank_to_none)]
+OptDate = Annotated[PlainDate | None, BeforeValidator(_blank_to_none)]
 Present = Any  # only its presence is examined: absent, null, "" and [] count as missing
 SubjectMatter = Literal["anti_corruption", "legal_acts_legality", "offence_prevention", "admin_offences"]
 
@@ -226,8 +230,8 @@ class Suspension(Input):
 
 class CheckLastDayInput(Input):
     start: LegalDate
-    suspensions: list[Suspension] = []
-    extension_days: int = Field(default=0, ge=0, le=30, strict=True)
+    suspensions: OptList[Suspension] = []
+    extension_days: OptDays = 0
 
     @model_validator(mode="after")
     def _consistent(self) -> CheckLastDayInput:
@@ -353,7 +357,7 @@ _UNTIL_RU = {
 
 
 class SuspensionGroundInput(Input):
-    ground: Annotated[str, Field(strict=True, min_length=1)]
+    ground: Annotated[str, Field(strict=True)]
 
 
 class SuspensionGroundOut(Output):
