@@ -24,7 +24,7 @@ from nadzor.services import audit
 from nadzor.services.audit import now_utc
 from nadzor.services.context import Actor, Permission
 from nadzor.services.errors import AuthenticationFailed, InvalidInput, NotFound
-from nadzor.services.org import authority_of, check_version, parse, tree
+from nadzor.services.org import authority_of, check_version, fetch, parse, tree
 
 
 class Passwords:
@@ -100,19 +100,14 @@ def do_create_user(session: Session, data: Any, *, actor: Actor, passwords: Pass
         raise InvalidInput.one("person_id", f"нет сотрудника {cmd.person_id}")
     user = User(login=cmd.login, password_hash=passwords.hash(cmd.password), person_id=cmd.person_id,
                 is_admin=cmd.is_admin, language=cmd.language)
-    session.add(user)
-    session.flush()
-    audit.record(session, actor=actor, action=AuditAction.USER_CREATED, object_type="user", object_id=user.id,
-                 after=user_dict(user))
-    return user
+    return audit.added(session, user, actor=actor, action=AuditAction.USER_CREATED, object_type="user",
+                       describe=user_dict)
 
 
 def do_update_user(session: Session, user_id: int, data: Any, *, actor: Actor, passwords: Passwords) -> User:
     actor.require(Permission.MANAGE_USERS)
     cmd: UserUpdate = parse(UserUpdate, data)
-    user = session.get(User, user_id)
-    if user is None:
-        raise NotFound(f"пользователь {user_id}")
+    user = fetch(session, User, user_id, "пользователь")
     check_version("Учётная запись", user, cmd.version)
     if cmd.person_id is not None and session.get(Person, cmd.person_id) is None:
         raise InvalidInput.one("person_id", f"нет сотрудника {cmd.person_id}")

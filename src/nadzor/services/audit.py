@@ -4,10 +4,10 @@ PostgreSQL; BEGIN IMMEDIATE on SQLite) so the chain stays linear under concurren
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select, text
@@ -18,6 +18,7 @@ from nadzor.domain.audit import GENESIS, AuditAction, ChainFields, ChainProblem,
 from nadzor.services.context import Actor, Permission
 
 ALMATY = ZoneInfo("Asia/Almaty")
+T = TypeVar("T")
 _PG_AUDIT_LOCK = 6_021_102  # any constant: the lock that serializes audit appends
 
 
@@ -60,6 +61,16 @@ def record(
     else:
         session.execute(audit_head.insert().values(id=1, seq=seq, hash=digest))
     return seq
+
+
+def added(session: Session, obj: T, *, actor: Actor, action: AuditAction, object_type: str,
+          describe: Callable[[T], Mapping[str, Any]]) -> T:
+    """Store a new record and its audit row (`after` = the record as `describe` shows it)."""
+    session.add(obj)
+    session.flush()
+    record(session, actor=actor, action=action, object_type=object_type, object_id=getattr(obj, "id", None),
+           after=describe(obj))
+    return obj
 
 
 def _as_dict(fields: ChainFields) -> dict[str, Any]:

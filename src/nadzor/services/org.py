@@ -4,7 +4,8 @@ changing with validation and audit, authority on a date, routing to the zone pro
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Literal
+from functools import partial
+from typing import Any, Literal, TypeVar
 
 from pydantic import Field, ValidationError, model_validator
 from sqlalchemy import select
@@ -39,6 +40,7 @@ Area = Literal[
 ]
 Text = Field(min_length=1, max_length=300)
 _PARENT_LEVEL = {"gpo": None, "regional": "gpo", "district": "regional"}
+T = TypeVar("T")
 
 
 def parse(model: type[Input], data: Any, prefix: str = "") -> Any:
@@ -132,11 +134,16 @@ def access_offices(session: Session, actor: Actor, *, on: date | None = None) ->
     return out
 
 
+def fetch(session: Session, cls: type[T], item_id: int, what: str) -> T:
+    """The record, or NotFound naming what was asked for."""
+    item = session.get(cls, item_id)
+    if item is None:
+        raise NotFound(f"{what} {item_id}")
+    return item
+
+
 def get_office(session: Session, office_id: int) -> Office:
-    office = session.get(Office, office_id)
-    if office is None:
-        raise NotFound(f"прокуратура {office_id}")
-    return office
+    return fetch(session, Office, office_id, "прокуратура")
 
 
 def office_by_code(session: Session, code: str) -> Office | None:
@@ -179,11 +186,8 @@ def do_create_office(session: Session, data: Any, *, actor: Actor) -> Office:
         raise InvalidInput.one("code", f"прокуратура с кодом {cmd.code!r} уже есть")
     office = Office(code=cmd.code, level=cmd.level, kind=cmd.kind, name_ru=cmd.name_ru, city=cmd.city)
     _apply_office(session, office, cmd)
-    session.add(office)
-    session.flush()
-    audit.record(session, actor=actor, action=AuditAction.OFFICE_CREATED, object_type="office",
-                 object_id=office.id, after=office_dict(office, cmd.parent_code))
-    return office
+    return audit.added(session, office, actor=actor, action=AuditAction.OFFICE_CREATED, object_type="office",
+                       describe=partial(office_dict, parent_code=cmd.parent_code))
 
 
 def do_update_office(session: Session, office_id: int, data: Any, *, actor: Actor) -> Office:
@@ -220,10 +224,8 @@ def do_import_offices(session: Session, items: list[Any], *, actor: Actor) -> di
         if office is None:
             office = Office(code=cmd.code, level=cmd.level, kind=cmd.kind, name_ru=cmd.name_ru, city=cmd.city)
             _apply_office(session, office, cmd, f"offices.{i}.")
-            session.add(office)
-            session.flush()
-            audit.record(session, actor=actor, action=AuditAction.OFFICE_CREATED, object_type="office",
-                         object_id=office.id, after=office_dict(office, cmd.parent_code))
+            audit.added(session, office, actor=actor, action=AuditAction.OFFICE_CREATED, object_type="office",
+                        describe=partial(office_dict, parent_code=cmd.parent_code))
             created += 1
             continue
         before = office_dict(office)
@@ -304,11 +306,8 @@ def do_create_person(session: Session, data: Any, *, actor: Actor) -> Person:
     _check_position(session, cmd.position, cmd.office_id, "position")
     person = Person(full_name=cmd.full_name, position=cmd.position, office_id=cmd.office_id, email=cmd.email,
                     active=cmd.active)
-    session.add(person)
-    session.flush()
-    audit.record(session, actor=actor, action=AuditAction.PERSON_CREATED, object_type="person",
-                 object_id=person.id, after=person_dict(person))
-    return person
+    return audit.added(session, person, actor=actor, action=AuditAction.PERSON_CREATED, object_type="person",
+                       describe=person_dict)
 
 
 def do_update_person(session: Session, person_id: int, data: Any, *, actor: Actor) -> Person:
@@ -384,18 +383,12 @@ def do_create_acting(session: Session, data: Any, *, actor: Actor) -> ActingAssi
     _validate_acting(session, cmd, None)
     item = ActingAssignment(person_id=cmd.person_id, acting_for=cmd.acting_for, office_id=cmd.office_id,
                             date_from=cmd.date_from, date_to=cmd.date_to, basis=cmd.basis)
-    session.add(item)
-    session.flush()
-    audit.record(session, actor=actor, action=AuditAction.ACTING_CREATED, object_type="acting",
-                 object_id=item.id, after=acting_dict(item))
-    return item
+    return audit.added(session, item, actor=actor, action=AuditAction.ACTING_CREATED, object_type="acting",
+                       describe=acting_dict)
 
 
 def _get_acting(session: Session, item_id: int) -> ActingAssignment:
-    item = session.get(ActingAssignment, item_id)
-    if item is None:
-        raise NotFound(f"исполнение обязанностей {item_id}")
-    return item
+    return fetch(session, ActingAssignment, item_id, "исполнение обязанностей")
 
 
 def do_update_acting(session: Session, item_id: int, data: Any, *, actor: Actor) -> ActingAssignment:
@@ -537,19 +530,14 @@ def do_create_zone(session: Session, data: Any, *, actor: Actor) -> ZoneAssignme
     _validate_zone(session, cmd)
     item = ZoneAssignment(person_id=cmd.person_id, zone_office_id=cmd.zone_office_id, areas=list(cmd.areas),
                           date_from=cmd.date_from, date_to=cmd.date_to)
-    session.add(item)
-    session.flush()
-    audit.record(session, actor=actor, action=AuditAction.ZONE_CREATED, object_type="zone", object_id=item.id,
-                 after=zone_dict(item))
-    return item
+    return audit.added(session, item, actor=actor, action=AuditAction.ZONE_CREATED, object_type="zone",
+                       describe=zone_dict)
 
 
 def do_update_zone(session: Session, item_id: int, data: Any, *, actor: Actor) -> ZoneAssignment:
     actor.require(Permission.MANAGE_PEOPLE)
     cmd: ZoneIn = parse(ZoneIn, data)
-    item = session.get(ZoneAssignment, item_id)
-    if item is None:
-        raise NotFound(f"закрепление {item_id}")
+    item = fetch(session, ZoneAssignment, item_id, "закрепление")
     check_version("Закрепление зоны", item, cmd.version)
     _validate_zone(session, cmd)
     before = zone_dict(item)
