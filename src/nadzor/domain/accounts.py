@@ -4,7 +4,7 @@ storage live in adapters."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 #: Failed sign-ins in a row that lock an account, and for how long (minutes).
 MAX_FAILED_LOGINS = 5
@@ -56,10 +56,10 @@ class WebSession:
 class CalendarDay:
     """An administrator's override of one day of the working calendar (the database layer)."""
 
-    day: object  # datetime.date; typed loosely so the mapper may load it
+    day: date
     working: bool
     name: str
     resolution_number: str
-    resolution_date: object
+    resolution_date: date
     id: int | None = None
     version: int = 1

@@ -16,14 +16,6 @@ class OfficeLevel(StrEnum):
     DISTRICT = "district"
 
 
-class OfficeKind(StrEnum):
-    TERRITORIAL = "territorial"
-    MILITARY = "military"
-    TRANSPORT = "transport"
-    ENVIRONMENTAL = "environmental"
-    SPECIALIZED = "specialized"
-
-
 LEVEL_LABELS = {
     "gpo": "Генеральная прокуратура",
     "regional": "областной уровень",
@@ -36,15 +28,17 @@ KIND_LABELS = {
     "environmental": "природоохранная",
     "specialized": "специализированная межрайонная",
 }
+#: The positions of RULES.md with their Russian titles (used by the rules' explanations and the UI).
 POSITION_LABELS: dict[str, str] = {
     "prosecutor_general": "Генеральный Прокурор",
     "deputy_prosecutor_general": "заместитель Генерального Прокурора",
-    "gpo_unit_head": "руководитель самостоятельного структурного подразделения ГП",
-    "gpo_unit_deputy_head": "заместитель руководителя самостоятельного структурного подразделения ГП",
-    "regional_prosecutor": "прокурор области (приравненный)",
+    "gpo_unit_head": "руководитель самостоятельного структурного подразделения Генеральной прокуратуры",
+    "gpo_unit_deputy_head": "заместитель руководителя самостоятельного структурного подразделения "
+    "Генеральной прокуратуры",
+    "regional_prosecutor": "прокурор области и приравненный к нему прокурор",
     "deputy_regional_prosecutor": "заместитель прокурора области",
-    "regional_unit_head": "начальник структурного подразделения прокуратуры области",
-    "district_prosecutor": "прокурор района (приравненный)",
+    "regional_unit_head": "начальник структурного подразделения областной и приравненной прокуратуры",
+    "district_prosecutor": "прокурор района и приравненный к нему прокурор",
     "deputy_district_prosecutor": "заместитель прокурора района",
     "prosecutor": "прокурор",
 }

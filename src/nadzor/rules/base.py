@@ -16,6 +16,7 @@ from typing import Annotated, Any, Literal, TypeVar
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict, ValidationError, ValidationInfo
 
 from nadzor.domain.calendar import WorkingCalendar
+from nadzor.domain.org import POSITION_LABELS
 
 T = TypeVar("T")
 
@@ -198,20 +199,6 @@ Position = Literal[
     "prosecutor",
 ]
 
-POSITION_TITLES: dict[str, str] = {
-    "prosecutor_general": "Генеральный Прокурор",
-    "deputy_prosecutor_general": "заместитель Генерального Прокурора",
-    "gpo_unit_head": "руководитель самостоятельного структурного подразделения Генеральной прокуратуры",
-    "gpo_unit_deputy_head": "заместитель руководителя самостоятельного структурного подразделения "
-    "Генеральной прокуратуры",
-    "regional_prosecutor": "прокурор области и приравненный к нему прокурор",
-    "deputy_regional_prosecutor": "заместитель прокурора области",
-    "regional_unit_head": "начальник структурного подразделения областной и приравненной прокуратуры",
-    "district_prosecutor": "прокурор района и приравненный к нему прокурор",
-    "deputy_district_prosecutor": "заместитель прокурора района",
-    "prosecutor": "прокурор",
-}
-
 
 class Input(BaseModel):
     """Base of every rule input: unknown keys are errors (RULES.md)."""
@@ -231,9 +218,9 @@ class Signer(Input):
         return self.acting_for or self.position
 
     def describe(self) -> str:
-        title = POSITION_TITLES[self.position]
+        title = POSITION_LABELS[self.position]
         if self.acting_for:
-            return f"{title}, замещающий должность «{POSITION_TITLES[self.acting_for]}»"
+            return f"{title}, замещающий должность «{POSITION_LABELS[self.acting_for]}»"
         return title
 
 

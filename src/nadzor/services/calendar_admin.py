@@ -32,14 +32,12 @@ class CalendarDayIn(Input):
 
 
 def day_dict(item: CalendarDay) -> dict[str, Any]:
-    assert isinstance(item.day, date) and isinstance(item.resolution_date, date)
     return {"id": item.id, "day": item.day.isoformat(), "working": item.working, "name": item.name,
             "resolution_number": item.resolution_number, "resolution_date": item.resolution_date.isoformat(),
             "version": item.version}
 
 
 def source_of(item: CalendarDay) -> str:
-    assert isinstance(item.resolution_date, date)
     return f"постановление Правительства РК от {item.resolution_date:%d.%m.%Y} № {item.resolution_number}"
 
 
@@ -47,7 +45,6 @@ def database_layer(session: Session) -> list[DayEntry]:
     items = session.scalars(select(CalendarDay).order_by(calendar_days.c.day)).all()
     out = []
     for item in items:
-        assert isinstance(item.day, date)
         out.append(DayEntry(item.day, item.working, item.name, source_of(item)))
     return out
 

@@ -20,6 +20,7 @@ from nadzor.domain.org import (
     SUBJECT_AREAS,
     ActingAssignment,
     Authority,
+    FormerName,
     Office,
     OfficeTree,
     Person,
@@ -41,6 +42,11 @@ Area = Literal[
 Text = Field(min_length=1, max_length=300)
 _PARENT_LEVEL = {"gpo": None, "regional": "gpo", "district": "regional"}
 T = TypeVar("T")
+
+
+def check_period(start: date | None, end: date | None, field: str) -> None:
+    if start is not None and end is not None and end < start:
+        raise InvalidInput.one(field, "дата окончания раньше даты начала")
 
 
 def parse(model: type[Input], data: Any, prefix: str = "") -> Any:
@@ -85,11 +91,9 @@ class OfficeIn(Input):
 
     @model_validator(mode="after")
     def _dates(self) -> OfficeIn:
-        if self.valid_from and self.valid_to and self.valid_to < self.valid_from:
-            raise InvalidInput.one("valid_to", "дата окончания раньше даты начала")
+        check_period(self.valid_from, self.valid_to, "valid_to")
         for i, former in enumerate(self.former_names):
-            if former.valid_from and former.valid_to and former.valid_to < former.valid_from:
-                raise InvalidInput.one(f"former_names.{i}.valid_to", "дата окончания раньше даты начала")
+            check_period(former.valid_from, former.valid_to, f"former_names.{i}.valid_to")
         return self
 
 
@@ -122,10 +126,10 @@ def tree(session: Session) -> OfficeTree:
 def access_offices(session: Session, actor: Actor, *, on: date | None = None) -> list[dict[str, Any]]:
     """The office tree (reference data every signed-in user sees), names as on `on`."""
     actor.require(Permission.SIGNED_IN)
-    offices = all_offices(session)
-    codes = {o.id: o.code for o in offices}
+    items = all_offices(session)
+    codes = {o.id: o.code for o in items}
     out = []
-    for o in offices:
+    for o in items:
         item = office_dict(o, codes.get(o.parent_id))
         if on is not None:
             item["name_on_date"] = o.name_on(on)
@@ -159,7 +163,8 @@ def _apply_office(session: Session, office: Office, cmd: OfficeIn, field_prefix:
         parent = office_by_code(session, cmd.parent_code)
         if parent is None:
             raise InvalidInput.one(name("parent_code"), f"нет прокуратуры с кодом {cmd.parent_code!r}")
-        if parent.id is not None and office.id is not None and parent.id in tree(session).subtree(office.id):
+        moved = office.id is not None and parent.id != office.parent_id
+        if moved and parent.id in tree(session).subtree(office.id or 0):
             raise InvalidInput.one(name("parent_code"), "прокуратура не может подчиняться сама себе")
     expected = _PARENT_LEVEL[cmd.level]
     if expected is None and parent is not None:
@@ -172,11 +177,7 @@ def _apply_office(session: Session, office: Office, cmd: OfficeIn, field_prefix:
     office.level, office.kind = cmd.level, cmd.kind
     office.name_ru, office.name_kk, office.city = cmd.name_ru, cmd.name_kk, cmd.city
     office.valid_from, office.valid_to = cmd.valid_from, cmd.valid_to
-    office.former_names = [
-        {"name": f.name, "valid_from": f.valid_from.isoformat() if f.valid_from else None,
-         "valid_to": f.valid_to.isoformat() if f.valid_to else None}
-        for f in cmd.former_names
-    ]
+    office.former_names = [FormerName(f.name, f.valid_from, f.valid_to).as_dict() for f in cmd.former_names]
 
 
 def do_create_office(session: Session, data: Any, *, actor: Actor) -> Office:
@@ -339,8 +340,7 @@ class ActingIn(Input):
 
     @model_validator(mode="after")
     def _period(self) -> ActingIn:
-        if self.date_to < self.date_from:
-            raise InvalidInput.one("date_to", "дата окончания раньше даты начала")
+        check_period(self.date_from, self.date_to, "date_to")
         return self
 
 
@@ -488,8 +488,7 @@ class ZoneIn(Input):
 
     @model_validator(mode="after")
     def _period(self) -> ZoneIn:
-        if self.date_to is not None and self.date_to < self.date_from:
-            raise InvalidInput.one("date_to", "дата окончания раньше даты начала")
+        check_period(self.date_from, self.date_to, "date_to")
         return self
 
 
