@@ -181,8 +181,7 @@ async def import_offices(request: Request, actor: Actor = Depends(current_actor)
 
 
 @endpoint(router, "GET", "/offices/{office_id}", P.SIGNED_IN, summary="Прокуратура")
-def get_office(office_id: int, actor: Actor = Depends(current_actor), session: Session = DB) -> Any:
-    actor.require(P.SIGNED_IN)
+def get_office(office_id: int, session: Session = DB) -> Any:
     office = org.get_office(session, office_id)
     parent = org.get_office(session, office.parent_id) if office.parent_id else None
     return org.office_dict(office, parent.code if parent else None)
