@@ -25,6 +25,7 @@ import pytest
 from nadzor import bootstrap
 from nadzor.adapters.db.migrate import upgrade
 from nadzor.bootstrap import Platform, create_platform
+from nadzor.domain.clock import FixedClock
 from nadzor.services.context import cli_actor
 from nadzor.services.demo import load_demo
 from nadzor.settings import Settings
@@ -33,6 +34,11 @@ PG_ADMIN = os.environ.get("NADZOR_TEST_PG", "host=127.0.0.1 port=5432 user=postg
 RUN_ID = uuid.uuid4().hex[:8]
 IN_CI = os.environ.get("CI") == "true"
 DEMO_TODAY = date(2026, 11, 25)
+#: Tests never read the real date: the process's clock stands at noon of this day in Almaty (the
+#: calendar then covers 2018–2027); tests that move it use the `clock` fixture.
+TODAY = date(2026, 11, 29)
+FROZEN = FixedClock.on(TODAY)
+bootstrap.set_clock(FROZEN)
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 
 _pg_collected: set[str] = set()
@@ -193,6 +199,17 @@ def demo(backend: str, templates: Templates, tmp_path: Path) -> Iterator[Platfor
 def sqlite_demo(templates: Templates, tmp_path: Path) -> Iterator[Platform]:
     """The demo data on SQLite only (for tests of the web layer that do not depend on storage)."""
     yield from _make_platform("sqlite", True, templates, tmp_path)
+
+
+@pytest.fixture
+def clock() -> Iterator[FixedClock]:
+    """A clock of the test's own (at TODAY) that the test may move; platforms made after it take it."""
+    own = FixedClock.on(TODAY)
+    bootstrap.set_clock(own)
+    try:
+        yield own
+    finally:
+        bootstrap.set_clock(FROZEN)
 
 
 @pytest.fixture(autouse=True)

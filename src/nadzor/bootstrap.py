@@ -1,6 +1,10 @@
 """The composition root: builds the working calendar from its layered sources (the `holidays`
 package, the administrator's file, then the database) and the platform (storage, accounts),
-and installs the calendar as the one the pure rules use by default."""
+and installs the calendar as the one the pure rules use by default.
+
+The calendar covers 2018 through 31 December of the year after the current one (RULES.md; today
+by the one clock, in Asia/Almaty), and is rebuilt when the year changes, so that a server running
+over New Year accepts the dates of the new next year."""
 
 from __future__ import annotations
 
@@ -22,32 +26,66 @@ from nadzor.adapters.calendar_sources import file_layer, holidays_layer
 from nadzor.adapters.db import engine as db
 from nadzor.adapters.db.tables import audit_log
 from nadzor.domain.calendar import DayEntry, WorkingCalendar
+from nadzor.domain.clock import Clock, SystemClock
 from nadzor.settings import Settings
 
-#: Inputs may name days of 2018–2026 (RULES.md); the horizon reaches two years further so that a
-#: deadline counted from the last covered days can still be answered.
-COVERAGE = (date(2018, 1, 1), date(2026, 12, 31))
-HORIZON = (date(2016, 1, 1), date(2028, 12, 31))
+#: The first day inputs may name (RULES.md).
+FIRST_COVERED_DAY = date(2018, 1, 1)
+#: The horizon reaches two years before and after the coverage, so that a deadline counted from
+#: the first or the last covered days can still be answered.
+HORIZON_MARGIN_YEARS = 2
+
+_clock: Clock = SystemClock()
 
 
-@lru_cache(maxsize=1)
-def _holidays() -> tuple[DayEntry, ...]:
-    return tuple(holidays_layer(HORIZON[0].year, HORIZON[1].year))
+def set_clock(clock: Clock) -> None:
+    """Replace the process's clock (a frozen one in tests); platforms made later take it."""
+    global _clock
+    _clock = clock
+
+
+def current_clock() -> Clock:
+    return _clock
+
+
+def coverage(year: int) -> tuple[date, date]:
+    """The days inputs may name in `year`: 2018-01-01 … 31 December of the next year."""
+    return FIRST_COVERED_DAY, date(year + 1, 12, 31)
+
+
+def horizon(year: int) -> tuple[date, date]:
+    first, last = coverage(year)
+    return date(first.year - HORIZON_MARGIN_YEARS, 1, 1), date(last.year + HORIZON_MARGIN_YEARS, 12, 31)
+
+
+@lru_cache(maxsize=4)
+def _holidays(first_year: int, last_year: int) -> tuple[DayEntry, ...]:
+    """The `holidays` package's KZ calendar: statutory for the years it knows, its projection of
+    the statutory rules after them (the administrator's transfers complete it)."""
+    return tuple(holidays_layer(first_year, last_year))
 
 
 def build_calendar(
-    calendar_file: Path | None = None, extra_layers: Sequence[Iterable[DayEntry]] = ()
+    calendar_file: Path | None = None, extra_layers: Sequence[Iterable[DayEntry]] = (), *, year: int | None = None
 ) -> WorkingCalendar:
-    layers: list[Iterable[DayEntry]] = [_holidays()]
+    """The layered calendar as of `year` (default: the current year by the process's clock)."""
+    year = _clock.today().year if year is None else year
+    first, last = horizon(year)
+    layers: list[Iterable[DayEntry]] = [_holidays(first.year, last.year)]
     if calendar_file is not None:
         layers.append(file_layer(calendar_file))
     layers.extend(extra_layers)
-    return WorkingCalendar(layers, horizon=HORIZON, coverage=COVERAGE)
+    return WorkingCalendar(layers, horizon=(first, last), coverage=coverage(year))
 
 
-@lru_cache(maxsize=1)
+@lru_cache(maxsize=2)
+def _default_calendar(year: int, calendar_file: Path) -> WorkingCalendar:
+    return build_calendar(calendar_file, year=year)
+
+
 def default_calendar() -> WorkingCalendar:
-    return build_calendar(Settings.from_env().calendar_file)
+    """The calendar without storage, rebuilt when the year (by the process's clock) changes."""
+    return _default_calendar(_clock.today().year, Settings.from_env().calendar_file)
 
 
 def install() -> None:
@@ -61,10 +99,11 @@ class Platform:
     #: How often another process's calendar change is looked for (seconds).
     CALENDAR_RECHECK = 2.0
 
-    def __init__(self, settings: Settings, engine: Engine) -> None:
+    def __init__(self, settings: Settings, engine: Engine, *, clock: Clock | None = None) -> None:
         from nadzor.services.accounts import Keys, Passwords
 
         self.settings = settings
+        self.clock = clock or _clock
         self.engine = engine
         self.sessions: sessionmaker[Session] = db.session_factory(engine)
         self.passwords = Passwords(settings.password_hashing)
@@ -72,6 +111,7 @@ class Platform:
         self._lock = threading.Lock()
         self._calendar: WorkingCalendar | None = None
         self._fingerprint: int | None = None
+        self._year: int | None = None
         self._checked = 0.0
 
     @contextmanager
@@ -97,21 +137,27 @@ class Platform:
                 audit_log.c.object_type == "calendar_day")).scalar_one()
         return int(last)
 
+    def today(self) -> date:
+        """Today in Asia/Almaty by the platform's clock."""
+        return self.clock.today()
+
     def calendar(self) -> WorkingCalendar:
-        """The calendar with every layer; rebuilt when the database layer changed."""
+        """The calendar with every layer; rebuilt when the database layer changed or the year
+        (by the platform's clock) turned."""
         from nadzor.services.calendar_admin import database_layer
 
         with self._lock:
             now = time.monotonic()
-            if self._calendar is not None and now - self._checked < self.CALENDAR_RECHECK:
+            year = self.clock.today().year
+            if self._calendar is not None and year == self._year and now - self._checked < self.CALENDAR_RECHECK:
                 return self._calendar
             self._checked = now
             fingerprint = self._calendar_fingerprint()
-            if self._calendar is None or fingerprint != self._fingerprint:
+            if self._calendar is None or fingerprint != self._fingerprint or year != self._year:
                 with self.read_only() as session:
                     layer = database_layer(session)
-                self._calendar = build_calendar(self.settings.calendar_file, [layer])
-                self._fingerprint = fingerprint
+                self._calendar = build_calendar(self.settings.calendar_file, [layer], year=year)
+                self._fingerprint, self._year = fingerprint, year
             return self._calendar
 
     def calendar_changed(self) -> None:
@@ -126,7 +172,7 @@ class Platform:
         self.engine.dispose()
 
 
-def create_platform(settings: Settings | None = None, *, migrate: bool = True) -> Platform:
+def create_platform(settings: Settings | None = None, *, migrate: bool = True, clock: Clock | None = None) -> Platform:
     from nadzor.adapters.db.migrate import upgrade
 
     settings = settings or Settings.from_env()
@@ -134,7 +180,7 @@ def create_platform(settings: Settings | None = None, *, migrate: bool = True) -
         Path(settings.database_url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     if migrate:
         upgrade(settings.database_url)
-    return Platform(settings, db.make_engine(settings.database_url))
+    return Platform(settings, db.make_engine(settings.database_url), clock=clock)
 
 
 def platform_if_present(settings: Settings | None = None) -> Platform | None:

@@ -8,10 +8,12 @@ from pathlib import Path
 import pytest
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "nadzor"
-PURE = [SRC / "rules", SRC / "domain"]
+PURE = [d for d in (SRC / "rules", SRC / "domain", SRC / "proceedings") if d.is_dir()]
+#: `zoneinfo` reads the IANA database of the `tzdata` package (the clock's Asia/Almaty); no
+#: `importlib`: a pure package receives what it needs (its calendar) instead of importing it by name.
 ALLOWED_ROOTS = {
-    "__future__", "collections", "dataclasses", "datetime", "functools", "importlib", "itertools", "math",
-    "re", "sys", "typing", "enum", "numpy", "pydantic", "nadzor", "hashlib", "json",
+    "__future__", "collections", "dataclasses", "datetime", "functools", "itertools", "math",
+    "re", "sys", "typing", "enum", "numpy", "pydantic", "nadzor", "hashlib", "json", "zoneinfo",
 }
 ALLOWED_NADZOR = ("nadzor.rules", "nadzor.domain")
 
@@ -36,6 +38,36 @@ def test_pure_module_imports_nothing_from_web_storage_or_files(path: Path) -> No
         assert root in ALLOWED_ROOTS, f"{path.name} imports {name}"
         if root == "nadzor":
             assert name.startswith(ALLOWED_NADZOR), f"{path.name} imports {name}"
+
+
+@pytest.mark.parametrize("path", PURE_FILES, ids=lambda p: str(p.relative_to(SRC)))
+def test_pure_module_imports_nothing_by_name_at_run_time(path: Path) -> None:
+    """Issue 7: `nadzor.rules` found its calendar with `importlib.import_module("nadzor.bootstrap")`."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
+    attributes = {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)}
+    assert "__import__" not in names | attributes, f"{path.name} calls __import__"
+    assert "import_module" not in names | attributes, f"{path.name} imports a module by name"
+    assert "importlib" not in {name.split(".")[0] for name in imports(path)}, f"{path.name} imports importlib"
+
+
+def test_a_bare_import_of_the_rules_evaluates_without_importing_the_composition_root() -> None:
+    """The package root registers a lazy provider: importing `nadzor.rules` imports no storage, web or
+    bootstrap; the first evaluation asks the composition root for the calendar."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from nadzor.rules import evaluate\n"
+        "before = sorted(m for m in sys.modules if m.startswith(('nadzor.bootstrap', 'nadzor.adapters', "
+        "'nadzor.web', 'nadzor.services', 'sqlalchemy', 'fastapi')))\n"
+        "assert before == [], before\n"
+        "print(evaluate('calendar.working_day', {'date': '2021-07-05'})['result']['working'])\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "False"
 
 
 @pytest.mark.parametrize("path", PURE_FILES, ids=lambda p: str(p.relative_to(SRC)))

@@ -9,7 +9,7 @@ import os
 import re
 import subprocess
 import sys
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import holidays
 import numpy as np
@@ -17,14 +17,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nadzor import rules
+from nadzor import bootstrap, rules
 from nadzor.adapters.calendar_sources import CalendarFileError, parse_calendar_file
-from nadzor.bootstrap import COVERAGE, build_calendar
+from nadzor.bootstrap import build_calendar, coverage
 from nadzor.domain.calendar import CalendarRangeError, DayEntry, WorkingCalendar, add_months
+from nadzor.domain.clock import ALMATY, FixedClock, SystemClock
 from nadzor.domain.terms import Pause, k1_calendar_days, k4_months, k6_last_day
 
-CAL = build_calendar()
-KZ = holidays.KZ(years=range(2016, 2029))
+CAL = build_calendar(year=2026)
+COVERAGE = coverage(2026)
+KZ = holidays.KZ(years=range(2016, 2030))
 
 
 def every_day(first: date, last: date):
@@ -38,7 +40,9 @@ def test_holidays_package_is_pinned_at_0_109() -> None:
     assert holidays.__version__ == "0.109"
 
 
-def test_agrees_with_holidays_kz_on_every_day_of_2018_to_2026() -> None:
+def test_agrees_with_holidays_kz_on_every_day_of_2018_to_2027() -> None:
+    """2018–2026 statutory; 2027 (the year after the clock's) is the package's projection."""
+    assert (date(2018, 1, 1), date(2027, 12, 31)) == COVERAGE
     disagree = [d for d in every_day(*COVERAGE) if CAL.is_working_day(d) != KZ.is_working_day(d)]
     assert disagree == []
 
@@ -71,9 +75,63 @@ def test_every_non_working_day_has_a_russian_name() -> None:
 
 
 def test_inputs_outside_the_covered_years_are_refused_naming_the_field() -> None:
+    for day in ("2030-01-01", "2017-12-31"):
+        with pytest.raises(rules.InvalidInput) as refused:
+            rules.evaluate("calendar.working_day", {"date": day})
+        assert refused.value.errors[0].field == "date"
+
+
+# ------------------------------------------------- coverage: 2018 through the year after the current one
+
+
+def test_the_calendar_covers_the_year_after_the_current_one(clock: FixedClock) -> None:
+    """RULES.md: on 2026-11-29 (Almaty) dates in 2027 are accepted and dates in 2028 are not."""
+    out = rules.evaluate("calendar.working_day", {"date": "2027-06-15"})
+    assert out["result"]["working"] is True
+    due = rules.evaluate("calendar.add_working_days", {"from": "2027-12-30", "days": 5})
+    assert due["result"]["date"].startswith("2028-01")  # the horizon reaches past the coverage
     with pytest.raises(rules.InvalidInput) as refused:
-        rules.evaluate("calendar.working_day", {"date": "2030-01-01"})
-    assert refused.value.errors[0].field == "date"
+        rules.evaluate("calendar.working_day", {"date": "2028-01-10"})
+    assert refused.value.as_dicts() == [
+        {"field": "date", "message": "дата 2028-01-10 вне периода рабочего календаря 2018-01-01 — 2027-12-31"}]
+
+
+def test_on_new_years_day_the_next_year_is_covered_without_a_restart(clock: FixedClock) -> None:
+    """A long-running process crosses New Year: on 2027-01-01 in Almaty dates in 2028 evaluate."""
+    with pytest.raises(rules.InvalidInput):
+        rules.evaluate("calendar.working_day", {"date": "2028-01-10"})
+    clock.set(datetime(2026, 12, 31, 23, 30, tzinfo=ALMATY))
+    with pytest.raises(rules.InvalidInput):
+        rules.evaluate("calendar.working_day", {"date": "2028-01-10"})
+    clock.set(datetime(2027, 1, 1, 0, 0, tzinfo=ALMATY).astimezone(UTC))  # midnight in Almaty, still 2026 in UTC
+    assert clock.now().year == 2026 and clock.today() == date(2027, 1, 1)
+    out = rules.evaluate("calendar.working_day", {"date": "2028-01-10"})
+    assert out["result"]["working"] is True
+    assert rules.calendar_coverage() == {"from": "2018-01-01", "to": "2028-12-31"}
+
+
+def test_the_projection_for_2027_and_2028_is_the_holidays_packages() -> None:
+    cal = build_calendar(year=2027)
+    assert (cal.coverage_start, cal.coverage_end) == (date(2018, 1, 1), date(2028, 12, 31))
+    assert cal.horizon_end == date(2030, 12, 31)
+    disagree = [d for d in every_day(date(2027, 1, 1), date(2028, 12, 31))
+                if cal.is_working_day(d) != KZ.is_working_day(d)]
+    assert disagree == []
+    assert cal.is_working_day(date(2027, 3, 22)) is False  # Nauryz
+
+
+def test_the_system_clock_tells_today_in_almaty() -> None:
+    moment = SystemClock().now()
+    assert moment.tzinfo is not None and moment.utcoffset() == timedelta(0)
+    assert FixedClock(datetime(2026, 12, 31, 19, 0, tzinfo=UTC)).today() == date(2027, 1, 1)
+    with pytest.raises(ValueError, match="aware"):
+        FixedClock(datetime(2026, 1, 1))  # noqa: DTZ001
+
+
+def test_the_catalogue_reports_the_calendar_coverage() -> None:
+    for item in rules.list_rules():
+        assert item["calendar_coverage"] == {"from": "2018-01-01", "to": "2027-12-31"}
+    assert bootstrap.current_clock().today() == date(2026, 11, 29)
 
 
 def test_a_deadline_from_the_last_covered_days_runs_into_the_next_year() -> None:

@@ -83,6 +83,8 @@ def rules_list(
         return
     for item in catalogue:
         typer.echo(f"{item['id']:<42} {', '.join(item['citations']):<28} {item['title']}")
+    covered = rules.calendar_coverage()
+    typer.echo(f"Даты входа — в пределах рабочего календаря: {covered['from']} — {covered['to']}")
 
 
 def _read_input(text: str) -> Any:
@@ -204,8 +206,9 @@ def calendar_add(
     if version is not None:
         data["version"] = version
     try:
+        calendar = platform.calendar()
         with platform.transaction() as session:
-            item = calendar_admin.do_set_calendar_day(session, data, actor=cli_actor())
+            item = calendar_admin.do_set_calendar_day(session, data, actor=cli_actor(), calendar=calendar)
             result = calendar_admin.day_dict(item)
     except _service_errors() as exc:
         _report(exc)

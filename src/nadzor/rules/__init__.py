@@ -2,12 +2,13 @@
 
 The package mirrors the regulation: `instruction/` holds the Instruction's chapters, `analysis/`
 the Rules of analysis and evaluation; `calendar_rules` the working calendar. Rules are pure: the
-working calendar is passed in (by default the one `nadzor.bootstrap` builds from its sources).
+working calendar is passed in, or given by the provider installed with `set_calendar_provider`
+(the package root `nadzor` installs a lazy one that asks the composition root; the platform
+installs its own). This package imports nothing to find it.
 """
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from typing import Any
 
@@ -32,6 +33,9 @@ __all__ = [
     "Rule",
     "UnknownRule",
     "ValidationError",
+    "calendar_coverage",
+    "current_calendar",
+    "describe",
     "evaluate",
     "get_rule",
     "list_rules",
@@ -49,10 +53,7 @@ def set_calendar_provider(provider: Callable[[], WorkingCalendar]) -> None:
 
 def current_calendar() -> WorkingCalendar:
     if _provider is None:
-        # The composition root installs the layered calendar; a bare `import nadzor.rules` gets
-        # the same by asking it once.
-        importlib.import_module("nadzor.bootstrap").install()
-    assert _provider is not None
+        raise RuntimeError("no working calendar installed: call nadzor.rules.set_calendar_provider")
     return _provider()
 
 
@@ -85,8 +86,15 @@ def evaluate(rule_id: str, input: Any, *, calendar: WorkingCalendar | None = Non
     }
 
 
-def describe(found: Rule) -> dict[str, Any]:
-    """The catalogue entry of a rule: id, Russian title, citations, validity, schemas."""
+def calendar_coverage(cal: WorkingCalendar | None = None) -> dict[str, str]:
+    """The days inputs may name: `{"from", "to"}` (2018 through the year after the current one)."""
+    cal = cal if cal is not None else current_calendar()
+    return {"from": cal.coverage_start.isoformat(), "to": cal.coverage_end.isoformat()}
+
+
+def describe(found: Rule, coverage: dict[str, str] | None = None) -> dict[str, Any]:
+    """The catalogue entry of a rule: id, Russian title, citations, validity, the calendar's
+    coverage, schemas."""
     return {
         "id": found.id,
         "title": found.title,
@@ -95,6 +103,7 @@ def describe(found: Rule) -> dict[str, Any]:
         "valid_from": ORDER_102.valid_from.isoformat(),
         "valid_to": ORDER_102.valid_to.isoformat() if ORDER_102.valid_to else None,
         "edition": ORDER_102.name,
+        "calendar_coverage": coverage if coverage is not None else calendar_coverage(),
         "description": found.doc,
         "input_schema": found.input_schema(),
         "output_schema": found.output_schema(),
@@ -102,4 +111,5 @@ def describe(found: Rule) -> dict[str, Any]:
 
 
 def list_rules() -> list[dict[str, Any]]:
-    return [describe(r) for r in REGISTRY.values()]
+    coverage = calendar_coverage()
+    return [describe(r, coverage) for r in REGISTRY.values()]

@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session
 from nadzor.adapters.db.tables import calendar_days
 from nadzor.domain.accounts import CalendarDay
 from nadzor.domain.audit import AuditAction
-from nadzor.domain.calendar import DayEntry
-from nadzor.rules.base import Input, LegalDate
+from nadzor.domain.calendar import DayEntry, WorkingCalendar
+from nadzor.rules.base import Input, LegalDate, PlainDate
 from nadzor.services import audit
 from nadzor.services.context import Actor, Permission
 from nadzor.services.errors import NotFound
@@ -23,11 +23,14 @@ from nadzor.services.org import check_version, parse
 
 
 class CalendarDayIn(Input):
+    """`day` must lie within the calendar's covered years (validated with the calendar in the
+    context); the resolution that decided it may be older."""
+
     day: LegalDate
     working: bool = Field(strict=True)
     name: str = Field(min_length=1, max_length=300)
     resolution_number: str = Field(min_length=1, max_length=80)
-    resolution_date: LegalDate
+    resolution_date: PlainDate
     version: int | None = None
 
 
@@ -54,10 +57,11 @@ def access_calendar_days(session: Session, actor: Actor) -> list[CalendarDay]:
     return list(session.scalars(select(CalendarDay).order_by(calendar_days.c.day)))
 
 
-def do_set_calendar_day(session: Session, data: Any, *, actor: Actor) -> CalendarDay:
-    """Add or override one day (by date) with the Government resolution that decided it."""
+def do_set_calendar_day(session: Session, data: Any, *, actor: Actor, calendar: WorkingCalendar) -> CalendarDay:
+    """Add or override one day (by date, within the covered years of `calendar`) with the
+    Government resolution that decided it."""
     actor.require(Permission.MANAGE_CALENDAR)
-    cmd: CalendarDayIn = parse(CalendarDayIn, data)
+    cmd: CalendarDayIn = parse(CalendarDayIn, data, context={"calendar": calendar})
     item = session.scalars(select(CalendarDay).where(calendar_days.c.day == cmd.day)).first()
     if item is None:
         item = CalendarDay(day=cmd.day, working=cmd.working, name=cmd.name, resolution_number=cmd.resolution_number,

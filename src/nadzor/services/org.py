@@ -49,10 +49,11 @@ def check_period(start: date | None, end: date | None, field: str) -> None:
         raise InvalidInput.one(field, "дата окончания раньше даты начала")
 
 
-def parse(model: type[Input], data: Any, prefix: str = "") -> Any:
-    """Validate a command; errors keyed by field (with an optional prefix such as `offices.3`)."""
+def parse(model: type[Input], data: Any, prefix: str = "", *, context: dict[str, Any] | None = None) -> Any:
+    """Validate a command; errors keyed by field (with an optional prefix such as `offices.3`).
+    `context` reaches the validators (`{"calendar": ...}` checks dates against its coverage)."""
     try:
-        return model.model_validate(data)
+        return model.model_validate(data, context=context)
     except ValidationError as exc:
         errors = field_errors(exc)
         if prefix:

@@ -26,9 +26,9 @@ P = Permission
 _ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
-def query_date(value: str | None, field: str, *, default_today: bool = True) -> date | None:
+def query_date(value: str | None, field: str) -> date | None:
     if not value:
-        return audit.now_utc().date() if default_today else None
+        return None
     try:
         if not _ISO.fullmatch(value):
             raise ValueError
@@ -37,10 +37,9 @@ def query_date(value: str | None, field: str, *, default_today: bool = True) -> 
         raise InvalidInput([FieldError(field, f"ожидается дата ГГГГ-ММ-ДД, получено {value!r}")]) from None
 
 
-def _on(value: str | None, field: str = "on") -> date:
-    day = query_date(value, field)
-    assert day is not None
-    return day
+def _on(request: Request, value: str | None, field: str = "on") -> date:
+    """A date parameter; omitted, today in Almaty by the platform's clock."""
+    return query_date(value, field) or platform(request).today()
 
 
 # ------------------------------------------------------------------------ rules (public)
@@ -153,7 +152,7 @@ async def update_user(user_id: int, request: Request, actor: Actor = Depends(cur
 def list_offices(on: str | None = None, actor: Actor = Depends(current_actor),
                  session: Session = DB) -> list[dict[str, Any]]:
     """Every office; with `on` each carries its name and activity as on that date."""
-    return org.access_offices(session, actor, on=query_date(on, "on", default_today=False))
+    return org.access_offices(session, actor, on=query_date(on, "on"))
 
 
 @endpoint(router, "GET", "/offices/export", P.SIGNED_IN, summary="Выгрузить структуру (CSV или JSON)")
@@ -230,10 +229,10 @@ async def update_person(person_id: int, request: Request, actor: Actor = Depends
 
 
 @endpoint(router, "GET", "/people/{person_id}/authority", P.SIGNED_IN, summary="Полномочия сотрудника на дату")
-def person_authority(person_id: int, on: str | None = None, actor: Actor = Depends(current_actor),
+def person_authority(person_id: int, request: Request, on: str | None = None, actor: Actor = Depends(current_actor),
                      session: Session = DB) -> dict[str, Any]:
     """Own position, the positions acted for on `on` (default today), and every signer rule."""
-    return org.access_authority(session, actor, person_id, _on(on))
+    return org.access_authority(session, actor, person_id, _on(request, on))
 
 
 @endpoint(router, "POST", "/people/{person_id}/sign-check", P.SIGNED_IN,
@@ -252,7 +251,7 @@ async def sign_check(person_id: int, request: Request, actor: Actor = Depends(cu
     extra = data.get("input") or {}
     if not isinstance(extra, dict):
         raise InvalidInput.one("input", "ожидается объект")
-    return org.check_signature(session, actor, person_id, data["rule"], _on(data.get("on")), extra)
+    return org.check_signature(session, actor, person_id, data["rule"], _on(request, data.get("on")), extra)
 
 
 # ---------------------------------------------------------------- acting assignments
@@ -293,10 +292,10 @@ def list_zones(actor: Actor = Depends(current_actor), session: Session = DB) -> 
 
 
 @endpoint(router, "GET", "/zones/route", P.SIGNED_IN, summary="Кому направляется работа по зоне (п. 68)")
-def zone_route(office_id: int, area: str = "all", on: str | None = None, actor: Actor = Depends(current_actor),
-               session: Session = DB) -> dict[str, Any]:
+def zone_route(office_id: int, request: Request, area: str = "all", on: str | None = None,
+               actor: Actor = Depends(current_actor), session: Session = DB) -> dict[str, Any]:
     """The prosecutor who reviews the acts and controls the deadlines of `office_id` in `area`."""
-    return org.access_zone_route(session, actor, office_id, area, _on(on))
+    return org.access_zone_route(session, actor, office_id, area, _on(request, on))
 
 
 @endpoint(router, "POST", "/zones", P.MANAGE_PEOPLE, summary="Закрепить зону", status_code=201)
@@ -324,7 +323,8 @@ async def set_calendar_day(request: Request, actor: Actor = Depends(current_acto
                            session: Session = DB) -> dict[str, Any]:
     """Body: `{day, working, name, resolution_number, resolution_date, version?}`; rule
     evaluations see the change at once."""
-    item = calendar_admin.do_set_calendar_day(session, await json_body(request), actor=actor)
+    item = calendar_admin.do_set_calendar_day(session, await json_body(request), actor=actor,
+                                              calendar=platform(request).calendar())
     session.commit()
     platform(request).calendar_changed()
     return calendar_admin.day_dict(item)
@@ -334,7 +334,7 @@ async def set_calendar_day(request: Request, actor: Actor = Depends(current_acto
           status_code=204)
 def remove_calendar_day(day: str, request: Request, version: int | None = None,
                         actor: Actor = Depends(current_actor), session: Session = DB) -> Response:
-    calendar_admin.do_remove_calendar_day(session, _on(day, "day"), version, actor=actor)
+    calendar_admin.do_remove_calendar_day(session, _on(request, day, "day"), version, actor=actor)
     session.commit()
     platform(request).calendar_changed()
     return Response(status_code=204)
@@ -352,8 +352,8 @@ def list_audit(actor_login: str = "", office: str = "", object_type: str = "", o
     if not 1 <= limit <= 1000:
         raise InvalidInput.one("limit", "от 1 до 1000")
     flt = audit.AuditFilter(actor=actor_login, office=office, object_type=object_type, object_id=object_id,
-                            action=action, date_from=query_date(date_from, "date_from", default_today=False),
-                            date_to=query_date(date_to, "date_to", default_today=False), limit=limit,
+                            action=action, date_from=query_date(date_from, "date_from"),
+                            date_to=query_date(date_to, "date_to"), limit=limit,
                             offset=max(offset, 0))
     total, rows = audit.access_audit(session, actor, flt)
     return {"total": total, "rows": rows}

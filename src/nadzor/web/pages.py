@@ -44,15 +44,16 @@ def _safe_next(target: str | None) -> str:
     return target if target and target.startswith("/") and not target.startswith("//") else "/"
 
 
-def _today() -> date:
-    return audit.now_utc().astimezone(audit.ALMATY).date()
+def _today(request: Request) -> date:
+    """Today in Almaty by the platform's clock."""
+    return platform_of(request).today()
 
 
-def _date_param(value: str | None) -> date:
+def _date_param(request: Request, value: str | None) -> date:
     try:
-        return date.fromisoformat(value) if value else _today()
+        return date.fromisoformat(value) if value else _today(request)
     except ValueError:
-        return _today()
+        return _today(request)
 
 
 def _see_other(url: str) -> RedirectResponse:
@@ -153,7 +154,7 @@ def switch_language(code: str, next: str = "/") -> Response:
 
 @page("GET", "/", P.SIGNED_IN)
 def home(request: Request, actor: Actor = Depends(current_actor), session: Session = DB) -> Response:
-    today = _today()
+    today = _today(request)
     authority = None
     office = org.get_office(session, actor.office_id) if actor.office_id else None
     if actor.person_id is not None:
@@ -219,9 +220,9 @@ CALENDAR_FIELDS = (
 def calendar_page(request: Request, year: int | None = None, actor: Actor = Depends(current_actor),
                   session: Session = DB) -> Response:
     cal = rules.current_calendar()
-    year = year or _today().year
+    year = year or _today(request).year
     if not cal.horizon_start.year <= year <= cal.horizon_end.year:
-        year = _today().year
+        year = _today(request).year
     months = []
     for month in range(1, 13):
         first = date(year, month, 1)
@@ -241,7 +242,8 @@ def calendar_page(request: Request, year: int | None = None, actor: Actor = Depe
 async def calendar_set(request: Request, actor: Actor = Depends(current_actor),
                        session: Session = DB) -> Response:
     def act(data: dict[str, Any]) -> Any:
-        item = calendar_admin.do_set_calendar_day(session, data, actor=actor)
+        item = calendar_admin.do_set_calendar_day(session, data, actor=actor,
+                                                  calendar=platform_of(request).calendar())
         session.commit()
         platform_of(request).calendar_changed()
         return item
@@ -308,7 +310,7 @@ def office_fields(session: Session) -> tuple[FormField, ...]:
 @page("GET", "/offices", P.SIGNED_IN)
 def offices_page(request: Request, on: str | None = None, actor: Actor = Depends(current_actor),
                  session: Session = DB) -> Response:
-    day = _date_param(on)
+    day = _date_param(request, on)
     items = org.access_offices(session, actor, on=day)
     children: dict[int | None, list[dict[str, Any]]] = {}
     for item in items:
@@ -356,7 +358,7 @@ async def office_import(request: Request, actor: Actor = Depends(current_actor),
 @page("GET", "/offices/{office_id}", P.SIGNED_IN)
 def office_page(request: Request, office_id: int, on: str | None = None, actor: Actor = Depends(current_actor),
                 session: Session = DB) -> Response:
-    day = _date_param(on)
+    day = _date_param(request, on)
     office = org.get_office(session, office_id)
     chain = [org.get_office(session, i) for i in reversed(org.tree(session).chain(office_id))]
     subs = [o for o in org.all_offices(session) if o.parent_id == office_id]
@@ -425,7 +427,7 @@ async def person_create(request: Request, actor: Actor = Depends(current_actor),
 @page("GET", "/people/{person_id}", P.SIGNED_IN)
 def person_page(request: Request, person_id: int, on: str | None = None, actor: Actor = Depends(current_actor),
                 session: Session = DB) -> Response:
-    day = _date_param(on)
+    day = _date_param(request, on)
     authority = org.access_authority(session, actor, person_id, day)
     person = org.access_person(session, actor, person_id)
     offices = {o.id: o for o in org.all_offices(session)}
@@ -481,7 +483,7 @@ def acting_page(request: Request, actor: Actor = Depends(current_actor), session
     items = org.access_acting(session, actor)
     people = {p.id: p for p in org.access_people(session, actor)}
     offices = {o.id: o for o in org.all_offices(session)}
-    return render(request, "acting.html", items=items, people=people, offices=offices, today=_today())
+    return render(request, "acting.html", items=items, people=people, offices=offices, today=_today(request))
 
 
 @page("GET", "/acting/new", P.MANAGE_PEOPLE)
@@ -552,16 +554,16 @@ def zones_page(request: Request, office_id: int | None = None, area: str = "all"
     offices = {o.id: o for o in org.all_offices(session)}
     route = None
     if office_id is not None and area in SUBJECT_AREAS:
-        route = org.access_zone_route(session, actor, office_id, area, _date_param(on))
+        route = org.access_zone_route(session, actor, office_id, area, _date_param(request, on))
     return render(request, "zones.html", items=items, people=people, offices=offices, route=route,
                   office_options=_office_id_options(session, actor), office_id=office_id, area=area,
-                  on=_date_param(on))
+                  on=_date_param(request, on))
 
 
 @page("GET", "/zones/new", P.MANAGE_PEOPLE)
 def zone_new(request: Request, actor: Actor = Depends(current_actor), session: Session = DB) -> Response:
     return _form(request, title="Закрепить зону (п. 68 Инструкции)", fields=zone_fields(session, actor),
-                 values={"areas": ["all"], "date_from": _today().isoformat()}, cancel="/zones")
+                 values={"areas": ["all"], "date_from": _today(request).isoformat()}, cancel="/zones")
 
 
 @page("POST", "/zones/new", P.MANAGE_PEOPLE)
