@@ -87,6 +87,9 @@ def rules_list(
     typer.echo(f"Даты входа — в пределах рабочего календаря: {covered['from']} — {covered['to']}")
 
 
+TOO_DEEP = "некорректный JSON: слишком глубокая вложенность"
+
+
 def _read_input(text: str) -> Any:
     if text.startswith("@"):
         path = Path(text[1:])
@@ -98,6 +101,8 @@ def _read_input(text: str) -> Any:
         return json.loads(text)
     except ValueError as exc:  # JSONDecodeError, and numbers too long to convert
         _fail("input", f"некорректный JSON: {exc}")
+    except RecursionError:
+        _fail("input", TOO_DEEP)
 
 
 @rules_app.command("eval")
@@ -134,6 +139,8 @@ def rules_eval(
     except rules.InvalidInput as exc:
         first = exc.errors[0]
         _fail(first.field, first.message)
+    except RecursionError:
+        _fail("input", TOO_DEEP)
     typer.echo(_dump(output))
 
 
@@ -150,6 +157,8 @@ def run_batch(rules: Any, stream: TextIO, out: TextIO) -> int:
                 item = json.loads(line)
             except ValueError as exc:  # JSONDecodeError, and numbers too long to convert
                 raise invalid.one("line", f"некорректный JSON: {getattr(exc, 'msg', exc)}") from None
+            except RecursionError:
+                raise invalid.one("line", TOO_DEEP) from None
             if not isinstance(item, dict):
                 raise invalid.one("line", "ожидается объект {\"rule\": ..., \"input\": {...}}")
             extra = [k for k in item if k not in ("rule", "input")]
@@ -159,7 +168,10 @@ def run_batch(rules: Any, stream: TextIO, out: TextIO) -> int:
                 raise invalid.one("rule", "обязательное поле не заполнено")
             if "input" not in item:
                 raise invalid.one("input", "обязательное поле не заполнено")
-            lines.append(dumps(evaluate(item["rule"], item["input"]), ensure_ascii=False))
+            try:
+                lines.append(dumps(evaluate(item["rule"], item["input"]), ensure_ascii=False))
+            except RecursionError:
+                raise invalid.one("input", TOO_DEEP) from None
         except invalid as exc:
             failed += 1
             lines.append(dumps({"error": exc.errors[0].as_dict()}, ensure_ascii=False))

@@ -111,6 +111,11 @@ def _message(err: Any) -> str:
     return str(err["msg"])
 
 
+def error_message(err: Any) -> str:
+    """The Russian message of one pydantic error (also FastAPI's parameter errors)."""
+    return _message(err)
+
+
 def field_errors(exc: ValidationError) -> list[FieldError]:
     """pydantic's errors as {field, message}; the field is the dotted path from the input root."""
     out = []

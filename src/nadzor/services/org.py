@@ -564,4 +564,14 @@ def access_zone_route(session: Session, actor: Actor, office_id: int, area: str,
     person = session.get(Person, found.person_id)
     assert person is not None
     return {"office_id": office_id, "area": area, "on": on.isoformat(), "assignment": zone_dict(found),
-            "person": person_dict(person)}
+            "person": person_dict(person) if actor.sees_office(person.office_id) else routing_person_dict(session,
+                                                                                                          person)}
+
+
+def routing_person_dict(session: Session, person: Person) -> dict[str, Any]:
+    """What routing needs of a person outside the caller's scope (issue 6, finding 15): the name,
+    the position and the office — no id to follow, no e-mail, no record state."""
+    office = get_office(session, person.office_id)
+    return {"full_name": person.full_name, "position": person.position,
+            "position_label": POSITION_LABELS[person.position], "office_id": person.office_id,
+            "office_name": office.name_ru}

@@ -9,22 +9,25 @@ from typing import Any
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi_offline import FastAPIOffline
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 
 from nadzor.bootstrap import Platform, create_platform
 from nadzor.rules.base import InvalidInput, UnknownRule
 from nadzor.services.errors import AuthenticationFailed, Conflict, Forbidden, NotFound
 from nadzor.web import api, pages
+from nadzor.web.problems import HTTP_MESSAGES, install_problem_openapi, request_errors
 from nadzor.web.security import CsrfFailed, NotSignedIn
 from nadzor.web.templating import render
 
 STATIC = Path(__file__).resolve().parent / "static"
 PROBLEM = "application/problem+json"
 _TITLES = {400: "Некорректный запрос", 401: "Требуется вход", 403: "Доступ запрещён", 404: "Не найдено",
-           409: "Конфликт изменений", 422: "Некорректные входные данные"}
+           405: "Метод не поддерживается", 409: "Конфликт изменений", 422: "Некорректные входные данные"}
 
 
 def _is_api(request: Request) -> bool:
@@ -96,6 +99,20 @@ def create_app(platform: Platform | None = None) -> FastAPI:
     @app.exception_handler(InvalidInput)
     async def _invalid(request: Request, exc: InvalidInput) -> Response:
         return problem(request, 422, exc.as_dicts())
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid_parameters(request: Request, exc: RequestValidationError) -> Response:
+        return problem(request, 422, request_errors(exc))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        message = HTTP_MESSAGES.get(exc.status_code, _TITLES.get(exc.status_code, "ошибка запроса"))
+        response = problem(request, exc.status_code, [{"field": "path", "message": message}], message)
+        for name, value in (exc.headers or {}).items():
+            response.headers[name] = value
+        return response
+
+    install_problem_openapi(app)
 
     for error, status, field in _SINGLE_FIELD_ERRORS:
         app.add_exception_handler(error, _single_field(status, field))
