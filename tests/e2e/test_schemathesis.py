@@ -1,0 +1,91 @@
+"""Property-based API test (issue 6, «What proves it»): schemathesis generates requests — valid
+and invalid by the schema — for every operation of the OpenAPI description and sends them to the
+in-process app (SQLite demo data, the administrator's bearer token); no answer may be a server
+error. Bounded: a few examples per operation, the whole run well under a minute."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+from schemathesis import GenerationMode
+from schemathesis.checks import not_a_server_error
+from sqlalchemy import create_engine
+
+from nadzor.bootstrap import Platform, create_platform
+from nadzor.web.app import create_app
+from tests.conftest import Templates, _settings
+from tests.support.web import bearer, client_for
+
+#: Examples per operation (about 40 operations).
+EXAMPLES = 10
+
+
+def _operations() -> list[tuple[str, str]]:
+    """Every operation of the OpenAPI description (read without a database: the description does
+    not depend on the data)."""
+    settings_ = _settings("sqlite://", Path("/nonexistent"))
+    spec: dict[str, Any] = create_app(Platform(settings_, create_engine("sqlite://"))).openapi()
+    return sorted((method.upper(), path) for path, ops in spec["paths"].items() for method in ops)
+
+
+OPERATIONS = _operations()
+#: Server errors schemathesis finds that belong to issue 6 finding 7 (ids ≥ 2⁶³ in a path, body or
+#: query: SQLite OverflowError, PostgreSQL out of range), fixed by another change.
+FINDING_7_BIG_IDS = pytest.mark.xfail(
+    strict=False, reason="issue 6 finding 7: ids ≥ 2**63 answer 500 (OverflowError) — fixed with finding 7")
+KNOWN = {
+    ("DELETE", "/api/v1/tokens/{token_id}"): FINDING_7_BIG_IDS,
+    ("GET", "/api/v1/offices/{office_id}"): FINDING_7_BIG_IDS,
+    ("GET", "/api/v1/people/{person_id}"): FINDING_7_BIG_IDS,
+}
+
+
+@pytest.fixture(scope="module")
+def st_platform(templates: Templates, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform]:
+    """One copy of the SQLite demo for the whole run (the generated writes land in it)."""
+    folder = tmp_path_factory.mktemp("schemathesis")
+    path = folder / "nadzor.sqlite3"
+    shutil.copy(templates.source("sqlite", True), path)
+    platform = create_platform(_settings(f"sqlite:///{path}", folder), migrate=False)
+    yield platform
+    platform.dispose()
+
+
+@pytest.fixture(scope="module")
+def api_schema(st_platform: Platform) -> Any:
+    return schemathesis.openapi.from_asgi("/openapi.json", create_app(st_platform))
+
+
+@pytest.fixture
+def admin_headers(st_platform: Platform) -> dict[str, str]:
+    """A fresh token per operation (a generated request may revoke or invalidate the last one)."""
+    return bearer(client_for(st_platform), "admin")
+
+
+def test_every_operation_is_exercised() -> None:
+    assert len(OPERATIONS) > 30
+    assert ("POST", "/api/v1/rules/{rule_id}/evaluate") in OPERATIONS
+
+
+@pytest.mark.parametrize(("method", "path"), [
+    pytest.param(m, p, id=f"{m} {p}", marks=[KNOWN[m, p]] if (m, p) in KNOWN else []) for m, p in OPERATIONS])
+def test_no_operation_answers_a_server_error(api_schema: Any, admin_headers: dict[str, str], method: str,
+                                             path: str) -> None:
+    operation = api_schema[path][method]
+    strategy = st.one_of(operation.as_strategy(GenerationMode.POSITIVE), operation.as_strategy(GenerationMode.NEGATIVE))
+
+    @given(case=strategy)
+    @settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
+              phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
+    def run(case: schemathesis.Case) -> None:
+        response = case.call(headers=admin_headers)
+        case.validate_response(response, checks=[not_a_server_error])
+
+    run()
