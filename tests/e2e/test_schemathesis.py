@@ -36,15 +36,28 @@ def _operations() -> list[tuple[str, str]]:
 
 
 OPERATIONS = _operations()
-#: Server errors schemathesis finds that belong to issue 6 finding 7 (ids ≥ 2⁶³ in a path, body or
-#: query: SQLite OverflowError, PostgreSQL out of range), fixed by another change.
-FINDING_7_BIG_IDS = pytest.mark.xfail(
-    strict=False, reason="issue 6 finding 7: ids ≥ 2**63 answer 500 (OverflowError) — fixed with finding 7")
-KNOWN = {
-    ("DELETE", "/api/v1/tokens/{token_id}"): FINDING_7_BIG_IDS,
-    ("GET", "/api/v1/offices/{office_id}"): FINDING_7_BIG_IDS,
-    ("GET", "/api/v1/people/{person_id}"): FINDING_7_BIG_IDS,
-}
+#: Ids ≥ 2⁶³ (in a path, query or body) answer 500 until issue 6 finding 7 is fixed (SQLite
+#: OverflowError, PostgreSQL out of range): such cases are left to `test_finding_7_big_ids`.
+BIG = 2**63
+
+
+def _has_big_int(value: Any) -> bool:
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int):
+        return abs(value) >= BIG
+    if isinstance(value, str):
+        digits = value.strip().lstrip("+-")
+        return digits.isdigit() and len(digits) < 5000 and int(digits) >= BIG
+    if isinstance(value, dict):
+        return any(_has_big_int(v) for v in value.values())
+    if isinstance(value, list | tuple):
+        return any(_has_big_int(v) for v in value)
+    return False
+
+
+def _big_ids(case: schemathesis.Case) -> bool:
+    return any(_has_big_int(part) for part in (case.path_parameters, case.query, case.body))
 
 
 @pytest.fixture(scope="module")
@@ -74,12 +87,12 @@ def test_every_operation_is_exercised() -> None:
     assert ("POST", "/api/v1/rules/{rule_id}/evaluate") in OPERATIONS
 
 
-@pytest.mark.parametrize(("method", "path"), [
-    pytest.param(m, p, id=f"{m} {p}", marks=[KNOWN[m, p]] if (m, p) in KNOWN else []) for m, p in OPERATIONS])
+@pytest.mark.parametrize(("method", "path"), OPERATIONS, ids=[f"{m} {p}" for m, p in OPERATIONS])
 def test_no_operation_answers_a_server_error(api_schema: Any, admin_headers: dict[str, str], method: str,
                                              path: str) -> None:
     operation = api_schema[path][method]
-    strategy = st.one_of(operation.as_strategy(GenerationMode.POSITIVE), operation.as_strategy(GenerationMode.NEGATIVE))
+    strategy = st.one_of(operation.as_strategy(GenerationMode.POSITIVE),
+                         operation.as_strategy(GenerationMode.NEGATIVE)).filter(lambda case: not _big_ids(case))
 
     @given(case=strategy)
     @settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
@@ -89,3 +102,20 @@ def test_no_operation_answers_a_server_error(api_schema: Any, admin_headers: dic
         case.validate_response(response, checks=[not_a_server_error])
 
     run()
+
+
+BIG_ID_REQUESTS = [("GET", "/api/v1/people/9223372036854775808"), ("GET", "/api/v1/offices/9223372036854775808"),
+                   ("DELETE", "/api/v1/tokens/9223372036854775808"),
+                   ("GET", "/api/v1/people?office_id=1180591620717411303424"),
+                   ("GET", "/api/v1/zones/route?office_id=40487483378214412288")]
+
+
+@pytest.mark.xfail(strict=False, reason="issue 6 finding 7 (another change): ids ≥ 2**63 answer 500 (OverflowError)")
+@pytest.mark.parametrize(("method", "url"), BIG_ID_REQUESTS)
+def test_finding_7_big_ids_are_not_server_errors(st_platform: Platform, admin_headers: dict[str, str], method: str,
+                                                 url: str) -> None:
+    """Found by the schemathesis run: kept apart so that the run above stays strict."""
+    from fastapi.testclient import TestClient
+
+    client = TestClient(create_app(st_platform), raise_server_exceptions=False)
+    assert client.request(method, url, headers=admin_headers).status_code < 500
