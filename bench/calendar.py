@@ -107,7 +107,7 @@ def main() -> None:
     rng = np.random.default_rng(20210712)
 
     cal = build_calendar()
-    kz = holidays.KZ(years=range(2016, 2029))
+    kz = holidays.KZ(years=range(cal.horizon_start.year, cal.horizon_end.year + 1))
     first = np.datetime64(FIRST.isoformat(), "D")
     day_numbers = (first.astype(np.int64) + rng.integers(0, (LAST - FIRST).days + 1, size=args.pairs)).astype(np.int32)
     counts = rng.integers(1, 31, size=args.pairs).astype(np.int32) * rng.choice(np.array([-1, 1], dtype=np.int32),

@@ -225,3 +225,11 @@ def test_omitted_dates_default_to_today_in_almaty_by_the_platforms_clock(demo: P
     district = office_id(client, almaty, "almaty_city.medeu_district")
     route = client.get("/api/v1/zones/route", params={"office_id": district, "area": "civil"}, headers=almaty)
     assert route.json()["on"] == "2027-01-01"
+
+
+def test_the_cli_catalogue_reports_the_calendar_coverage() -> None:
+    done = nadzor("rules", "list")
+    assert done.returncode == 0, done.stderr
+    last = done.stdout.splitlines()[-1]
+    assert last.startswith("Даты входа — в пределах рабочего календаря: 2018-01-01 — ")
+    assert last.endswith("-12-31")

@@ -307,7 +307,7 @@ def _load_demo(platform: Any, *, quiet: bool) -> None:
     from nadzor.services.demo import load_demo
 
     with platform.transaction() as session:
-        summary = load_demo(session, actor=cli_actor(), passwords=platform.passwords, today=date.today())  # noqa: DTZ011
+        summary = load_demo(session, actor=cli_actor(), passwords=platform.passwords, today=platform.today())
     if summary["loaded"]:
         typer.echo(f"Загружены демо-данные: {summary['offices']['created']} прокуратур, {summary['people']} "
                    f"сотрудников, {summary['users']} учётных записей (пароли — в README, только для демонстрации).")
