@@ -62,10 +62,12 @@ class Platform:
     CALENDAR_RECHECK = 2.0
 
     def __init__(self, settings: Settings, engine: Engine) -> None:
+        from nadzor.services import audit
         from nadzor.services.accounts import Keys, Passwords
 
         self.settings = settings
         self.engine = engine
+        audit.use_key(engine, settings.audit_key)
         self.sessions: sessionmaker[Session] = db.session_factory(engine)
         self.passwords = Passwords(settings.password_hashing)
         self.keys = Keys(settings.secret_key)
@@ -133,7 +135,7 @@ def create_platform(settings: Settings | None = None, *, migrate: bool = True) -
     if settings.database_url.startswith("sqlite:///"):
         Path(settings.database_url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     if migrate:
-        upgrade(settings.database_url)
+        upgrade(settings.database_url, audit_key=settings.audit_key)
     return Platform(settings, db.make_engine(settings.database_url))
 
 

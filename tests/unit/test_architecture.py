@@ -11,7 +11,7 @@ SRC = Path(__file__).resolve().parents[2] / "src" / "nadzor"
 PURE = [SRC / "rules", SRC / "domain"]
 ALLOWED_ROOTS = {
     "__future__", "collections", "dataclasses", "datetime", "functools", "importlib", "itertools", "math",
-    "re", "sys", "typing", "enum", "numpy", "pydantic", "nadzor", "hashlib", "json",
+    "re", "sys", "typing", "enum", "numpy", "pydantic", "nadzor", "hashlib", "hmac", "json",
 }
 ALLOWED_NADZOR = ("nadzor.rules", "nadzor.domain")
 

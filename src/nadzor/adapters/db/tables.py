@@ -12,6 +12,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
@@ -157,12 +158,14 @@ audit_log = Table(
     Column("actor_office", String(120), nullable=False, index=True),
     Column("actor_position", String(80), nullable=False),
     Column("action", String(60), nullable=False, index=True),
-    Column("object_type", String(40), nullable=False, index=True),
+    Column("object_type", String(40), nullable=False),
     Column("object_id", String(120), nullable=False),
     Column("before", Text, nullable=False),
     Column("after", Text, nullable=False),
     Column("prev_hash", String(64), nullable=False),
     Column("hash", String(64), nullable=False),
+    Column("scheme", String(10), nullable=False),  # domain.audit.SCHEMES: sha256 (before 0002) or hmac1
+    Index("ix_audit_log_object", "object_type", "object_id"),
 )
 
 audit_head = Table(
