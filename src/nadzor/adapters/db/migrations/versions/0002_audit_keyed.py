@@ -1,7 +1,7 @@
 """The audit chain keyed and its head protected: a hash scheme per row (the rows of 0001 keep
 their plain SHA-256, new rows are HMAC-SHA256 with the audit key), a keyed row that seals the
 existing rows, `audit_head` that only moves forward to the last row, TRUNCATE refused on
-PostgreSQL, and an index for the audit view's object filter.
+PostgreSQL, and the audit view's filters indexed together with its order (at, seq).
 
 The audit key is never stored in the database: `nadzor.adapters.db.migrate.upgrade` passes it
 (config attribute `nadzor_audit_key`); without it the key of the environment's settings is used.
@@ -26,6 +26,18 @@ branch_labels = None
 depends_on = None
 
 SEAL_ACTOR = "system:db-upgrade"
+#: 0001's single-column indexes, replaced by indexes followed by the audit view's order (at, seq).
+_OLD_INDEXES = {"ix_audit_log_action": ["action"], "ix_audit_log_actor": ["actor"],
+                "ix_audit_log_actor_office": ["actor_office"], "ix_audit_log_at": ["at"],
+                "ix_audit_log_object_type": ["object_type"]}
+_NEW_INDEXES = {
+    "ix_audit_log_actor_at": ["actor", "at", "seq"],
+    "ix_audit_log_office_at": ["actor_office", "at", "seq"],
+    "ix_audit_log_action_at": ["action", "at", "seq"],
+    "ix_audit_log_object_at": ["object_type", "object_id", "at", "seq"],
+    "ix_audit_log_type_seq": ["object_type", "seq"],
+    "ix_audit_log_at_seq": ["at", "seq"],
+}
 
 _PG_GUARDS = """
 CREATE FUNCTION audit_head_forward_only() RETURNS trigger AS $$
@@ -106,8 +118,10 @@ def upgrade() -> None:
                                          server_default=SCHEME_SHA256))
     if op.get_bind().dialect.name == "postgresql":
         op.alter_column("audit_log", "scheme", server_default=None)
-    op.drop_index("ix_audit_log_object_type", table_name="audit_log")
-    op.create_index("ix_audit_log_object", "audit_log", ["object_type", "object_id"], unique=False)
+    for name in _OLD_INDEXES:
+        op.drop_index(name, table_name="audit_log")
+    for name, columns in _NEW_INDEXES.items():
+        op.create_index(name, "audit_log", columns, unique=False)
     _seal_existing_rows()
     if op.get_bind().dialect.name == "postgresql":
         op.execute(_PG_GUARDS)
@@ -126,7 +140,9 @@ def downgrade() -> None:
     else:
         for name in ("audit_head_no_delete", "audit_head_forward", "audit_head_insert"):
             op.execute(f"DROP TRIGGER IF EXISTS {name}")
-    op.drop_index("ix_audit_log_object", table_name="audit_log")
-    op.create_index("ix_audit_log_object_type", "audit_log", ["object_type"], unique=False)
+    for name in _NEW_INDEXES:
+        op.drop_index(name, table_name="audit_log")
+    for name, columns in _OLD_INDEXES.items():
+        op.create_index(name, "audit_log", columns, unique=False)
     # Keyed rows cannot be verified by revision 0001: a downgrade keeps them but loses their scheme.
     op.execute("ALTER TABLE audit_log DROP COLUMN scheme")
