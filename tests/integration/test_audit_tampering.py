@@ -329,7 +329,9 @@ def test_finding_8_rows_of_revision_0001_still_verify_and_are_sealed_by_the_key(
         engine.dispose()
 
 
-def test_finding_8_the_migrations_match_the_table_metadata(platform: Platform) -> None:
+def test_the_alembic_head_matches_the_table_metadata(platform: Platform) -> None:
+    """Issue 7 §3: the migrations (0002 included: the scheme column and the audit indexes) build
+    exactly the tables the code declares."""
     with platform.engine.connect() as conn:
         assert compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), metadata) == []
 
