@@ -10,6 +10,9 @@ import os
 
 os.environ["NADZOR_PASSWORD_HASHING"] = "fast"
 os.environ.setdefault("NADZOR_ENV", "test")
+# The CLI and servers that tests start inherit the test platforms' secret, so the audit rows they
+# write are signed with the same audit key as the platform's own (finding 8 of issue 6).
+os.environ.setdefault("NADZOR_SECRET_KEY", "test-secret-key-that-is-long-enough-1234")
 
 import contextlib
 import shutil
@@ -30,6 +33,7 @@ from nadzor.services.context import cli_actor
 from nadzor.services.demo import load_demo
 from nadzor.settings import Settings
 
+TEST_SECRET = os.environ["NADZOR_SECRET_KEY"]
 PG_ADMIN = os.environ.get("NADZOR_TEST_PG", "host=127.0.0.1 port=5432 user=postgres dbname=test")
 RUN_ID = uuid.uuid4().hex[:8]
 IN_CI = os.environ.get("CI") == "true"
@@ -99,7 +103,8 @@ def _pg_drop(name: str) -> None:
 
 def _settings(url: str, tmp: Path) -> Settings:
     return Settings(data_dir=tmp, calendar_file=tmp / "no-calendar-file.csv", database_url=url, environment="test",
-                    secret_key="test-secret-key-that-is-long-enough-1234", password_hashing="fast")
+                    secret_key=TEST_SECRET, password_hashing="fast",
+                    audit_secret=os.environ.get("NADZOR_AUDIT_KEY", ""))
 
 
 class Templates:

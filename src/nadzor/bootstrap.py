@@ -100,11 +100,13 @@ class Platform:
     CALENDAR_RECHECK = 2.0
 
     def __init__(self, settings: Settings, engine: Engine, *, clock: Clock | None = None) -> None:
+        from nadzor.services import audit
         from nadzor.services.accounts import Keys, Passwords
 
         self.settings = settings
         self.clock = clock or _clock
         self.engine = engine
+        audit.use_key(engine, settings.audit_key)
         self.sessions: sessionmaker[Session] = db.session_factory(engine)
         self.passwords = Passwords(settings.password_hashing)
         self.keys = Keys(settings.secret_key)
@@ -179,7 +181,7 @@ def create_platform(settings: Settings | None = None, *, migrate: bool = True, c
     if settings.database_url.startswith("sqlite:///"):
         Path(settings.database_url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     if migrate:
-        upgrade(settings.database_url)
+        upgrade(settings.database_url, audit_key=settings.audit_key)
     return Platform(settings, db.make_engine(settings.database_url), clock=clock)
 
 

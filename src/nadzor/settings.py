@@ -3,12 +3,16 @@ function that fails loudly in production."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
 _PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEV_SECRET = "nadzor-development-secret-do-not-use-in-production"
+#: The label that separates the audit chain's key from the other keys derived from one secret.
+AUDIT_KEY_LABEL = b"nadzor/audit-chain/hmac1"
 
 
 def _default_data_dir() -> Path:
@@ -30,6 +34,14 @@ class Settings:
     secret_key: str
     password_hashing: str  # strong | fast (tests only)
     session_hours: int = 12
+    audit_secret: str = ""  # NADZOR_AUDIT_KEY; empty: derived from secret_key
+
+    @property
+    def audit_key(self) -> bytes:
+        """The key of the audit chain's HMACs (never stored in the database): derived from
+        NADZOR_AUDIT_KEY when it is set, otherwise from NADZOR_SECRET_KEY, under its own label."""
+        material = (self.audit_secret or self.secret_key).encode("utf-8")
+        return hmac.new(material, AUDIT_KEY_LABEL, hashlib.sha256).digest()
 
     @property
     def production(self) -> bool:
@@ -56,6 +68,7 @@ class Settings:
             environment=environment,
             secret_key=os.environ.get("NADZOR_SECRET_KEY", DEV_SECRET),
             password_hashing=os.environ.get("NADZOR_PASSWORD_HASHING", "strong"),
+            audit_secret=os.environ.get("NADZOR_AUDIT_KEY", ""),
         )
 
     def require_secure(self) -> None:
@@ -65,5 +78,7 @@ class Settings:
         if self.secret_key == DEV_SECRET or len(self.secret_key) < 32:
             raise InsecureConfiguration(
                 "NADZOR_SECRET_KEY не задан или слишком короткий (нужно не менее 32 символов)")
+        if self.audit_secret and len(self.audit_secret.strip()) < 32:
+            raise InsecureConfiguration("NADZOR_AUDIT_KEY слишком короткий (нужно не менее 32 символов)")
         if self.password_hashing != "strong":
             raise InsecureConfiguration("в рабочем режиме пароли хешируются только стойкими параметрами")

@@ -34,9 +34,9 @@ def _a_person(platform: Platform) -> Person:
 
 def test_migrations_are_at_head_and_can_run_again(demo: Platform) -> None:
     url = demo.settings.database_url
-    assert current_revision(url) == "0001"
+    assert current_revision(url) == "0002"
     upgrade(url)
-    assert current_revision(url) == "0001"
+    assert current_revision(url) == "0002"
 
 
 def test_the_second_of_two_people_saving_the_same_record_gets_a_conflict(demo: Platform) -> None:

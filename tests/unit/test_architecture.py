@@ -13,7 +13,7 @@ PURE = [d for d in (SRC / "rules", SRC / "domain", SRC / "proceedings") if d.is_
 #: `importlib`: a pure package receives what it needs (its calendar) instead of importing it by name.
 ALLOWED_ROOTS = {
     "__future__", "collections", "dataclasses", "datetime", "functools", "itertools", "math",
-    "re", "sys", "typing", "enum", "numpy", "pydantic", "nadzor", "hashlib", "json", "zoneinfo",
+    "re", "sys", "typing", "enum", "numpy", "pydantic", "nadzor", "hashlib", "hmac", "json", "zoneinfo",
 }
 ALLOWED_NADZOR = ("nadzor.rules", "nadzor.domain")
 

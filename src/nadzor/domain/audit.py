@@ -1,17 +1,26 @@
 """The audit trail's hash chain: each row's hash covers its content and the previous row's hash,
-so altering or removing any row breaks every hash after it. Pure: no storage here."""
+so altering or removing any row breaks every hash after it. The hash is an HMAC-SHA256 with a key
+that is kept outside the database (scheme `hmac1`), so someone who can write to the database
+cannot recompute the chain after a change; rows written before the key was introduced keep their
+plain SHA-256 (scheme `sha256`) and are sealed by the first keyed row after them. Pure: no
+storage here."""
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
 GENESIS = "0" * 64
+SCHEME_SHA256 = "sha256"  # rows written before the chain was keyed (revision 0001)
+SCHEME_HMAC = "hmac1"  # HMAC-SHA256 with the audit key
+SCHEMES = (SCHEME_SHA256, SCHEME_HMAC)
+CHECKPOINT_FORMAT = "nadzor-audit-checkpoint/1"
 
 
 class AuditAction(StrEnum):
@@ -39,6 +48,7 @@ class AuditAction(StrEnum):
     CALENDAR_DAY_SET = "calendar.day_set"
     CALENDAR_DAY_REMOVED = "calendar.day_removed"
     DEMO_LOADED = "demo.loaded"
+    AUDIT_KEYED = "audit.keyed"
 
 
 ACTION_LABELS: dict[str, str] = {
@@ -64,6 +74,7 @@ ACTION_LABELS: dict[str, str] = {
     "calendar.day_set": "Изменён день рабочего календаря",
     "calendar.day_removed": "Удалена поправка рабочего календаря",
     "demo.loaded": "Загружены демонстрационные данные",
+    "audit.keyed": "Цепочка журнала аудита защищена ключом",
 }
 
 
@@ -97,12 +108,20 @@ class ChainFields:
     prev_hash: str
 
 
-def row_hash(fields: ChainFields) -> str:
+def row_hash(fields: ChainFields, scheme: str = SCHEME_HMAC, key: bytes | None = None) -> str:
+    """The row's hash under its scheme: HMAC-SHA256 with the audit key, or the plain SHA-256 of
+    the rows written before the key (only ever verified, never written now)."""
     text = canonical([
         fields.seq, fields.at, fields.actor, fields.actor_office, fields.actor_position, fields.action,
         fields.object_type, fields.object_id, fields.before, fields.after, fields.prev_hash,
-    ])
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    ]).encode("utf-8")
+    if scheme == SCHEME_SHA256:
+        return hashlib.sha256(text).hexdigest()
+    if scheme != SCHEME_HMAC:
+        raise ValueError(f"unknown audit hash scheme: {scheme!r}")
+    if not key:
+        raise ValueError("the audit key is required for keyed hashes")
+    return hmac.new(key, text, hashlib.sha256).hexdigest()
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,20 +130,99 @@ class ChainProblem:
     message: str
 
 
-def verify_chain(rows: Iterable[tuple[ChainFields, str]], head: tuple[int, str] | None) -> ChainProblem | None:
-    """The first broken row of the chain (rows ordered by seq, each with its stored hash), or None.
-    `head` is the (seq, hash) the chain must end at, as recorded beside it."""
-    expected_seq, prev = 1, GENESIS
-    for fields, stored in rows:
-        if fields.seq != expected_seq:
-            return ChainProblem(expected_seq, f"запись № {expected_seq} отсутствует (следующая — № {fields.seq})")
+@dataclass(frozen=True, slots=True)
+class Checkpoint:
+    """A signed statement that the chain held row `seq` with hash `hash` at `time` (UTC, ISO)."""
+
+    seq: int
+    hash: str
+    time: str
+    signature: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"format": CHECKPOINT_FORMAT, "seq": self.seq, "hash": self.hash, "time": self.time,
+                "signature": self.signature}
+
+
+def _checkpoint_signature(key: bytes, seq: int, hash_: str, time: str) -> str:
+    text = canonical([CHECKPOINT_FORMAT, seq, hash_, time]).encode("utf-8")
+    return hmac.new(key, text, hashlib.sha256).hexdigest()
+
+
+def sign_checkpoint(key: bytes, seq: int, hash_: str, time: str) -> Checkpoint:
+    return Checkpoint(seq=seq, hash=hash_, time=time, signature=_checkpoint_signature(key, seq, hash_, time))
+
+
+class CheckpointUnreadable(ValueError):
+    """The checkpoint file is not a checkpoint (the operator's input error, not a broken chain)."""
+
+
+def parse_checkpoint(data: Any) -> Checkpoint:
+    """A checkpoint from its JSON object; its signature is checked by `verify_chain`."""
+    if not isinstance(data, Mapping) or data.get("format") != CHECKPOINT_FORMAT:
+        raise CheckpointUnreadable(f"это не контрольная точка журнала аудита ({CHECKPOINT_FORMAT})")
+    seq, hash_, time, signature = (data.get(k) for k in ("seq", "hash", "time", "signature"))
+    if not isinstance(seq, int) or isinstance(seq, bool) or seq < 0:
+        raise CheckpointUnreadable("seq: нужен номер записи (целое число не меньше 0)")
+    for name, value in (("hash", hash_), ("time", time), ("signature", signature)):
+        if not isinstance(value, str) or not value:
+            raise CheckpointUnreadable(f"{name}: нужна непустая строка")
+    assert isinstance(hash_, str) and isinstance(time, str) and isinstance(signature, str)
+    return Checkpoint(seq=seq, hash=hash_, time=time, signature=signature)
+
+
+StoredRow = tuple[ChainFields, str, str]  # the fields, the hash scheme and the stored hash
+
+
+def verify_chain(
+    rows: Iterable[StoredRow],
+    head: tuple[int, str] | None,
+    *,
+    key: bytes,
+    holds_data: bool = False,
+    checkpoint: Checkpoint | None = None,
+) -> ChainProblem | None:
+    """The first broken row of the chain (rows ordered by seq), or None when it is intact.
+
+    `head` is the (seq, hash) recorded beside the chain, which it must end at; `holds_data` says
+    whether the database holds records (an empty chain then means the history was erased); a
+    `checkpoint` (signed with `key`) must still be found in the chain with the same hash."""
+    if checkpoint is not None and not hmac.compare_digest(
+            checkpoint.signature, _checkpoint_signature(key, checkpoint.seq, checkpoint.hash, checkpoint.time)):
+        return ChainProblem(checkpoint.seq, "контрольная точка: подпись не совпадает (другой ключ или файл изменён)")
+    expected_seq, prev, keyed = 1, GENESIS, False
+    for fields, scheme, stored in rows:
+        seq = fields.seq
+        if seq != expected_seq:
+            return ChainProblem(expected_seq, f"запись № {expected_seq} отсутствует (следующая — № {seq})")
         if fields.prev_hash != prev:
-            return ChainProblem(fields.seq, f"запись № {fields.seq}: ссылка на предыдущую запись не совпадает")
-        if row_hash(fields) != stored:
-            return ChainProblem(fields.seq, f"запись № {fields.seq}: содержимое изменено (хеш не совпадает)")
+            return ChainProblem(seq, f"запись № {seq}: ссылка на предыдущую запись не совпадает")
+        if scheme not in SCHEMES:
+            return ChainProblem(seq, f"запись № {seq}: неизвестная схема хеша «{scheme}»")
+        if scheme == SCHEME_SHA256 and keyed:
+            return ChainProblem(seq, f"запись № {seq}: записана без ключа после записей с ключом")
+        if not hmac.compare_digest(row_hash(fields, scheme, key), stored):
+            return ChainProblem(seq, f"запись № {seq}: содержимое изменено (хеш не совпадает)")
+        if checkpoint is not None and seq == checkpoint.seq and stored != checkpoint.hash:
+            return ChainProblem(seq, f"запись № {seq} не совпадает с контрольной точкой от {checkpoint.time}: "
+                                     "история до неё переписана")
+        keyed = keyed or scheme == SCHEME_HMAC
         expected_seq, prev = expected_seq + 1, stored
     last_seq = expected_seq - 1
+    if head is None and last_seq > 0:
+        return ChainProblem(last_seq, "заголовок цепочки (audit_head) удалён")
     if head is not None and (head[0] != last_seq or head[1] != prev):
-        return ChainProblem(last_seq + 1, f"цепочка обрывается на записи № {last_seq}, "
-                                          f"а последней записана № {head[0]}: записи удалены")
+        if head[0] > last_seq:
+            return ChainProblem(last_seq + 1, f"цепочка обрывается на записи № {last_seq}, "
+                                              f"а последней записана № {head[0]}: записи удалены")
+        return ChainProblem(last_seq, f"заголовок цепочки указывает на запись № {head[0]}, "
+                                      f"а последняя запись — № {last_seq}: заголовок не совпадает с цепочкой")
+    if last_seq == 0 and holds_data:
+        return ChainProblem(1, "журнал аудита пуст, а в базе есть данные: история изменений удалена")
+    if last_seq > 0 and not keyed:
+        return ChainProblem(last_seq, f"последняя запись № {last_seq} не защищена ключом: "
+                                      "цепочку могли переписать заново")
+    if checkpoint is not None and checkpoint.seq > last_seq:
+        return ChainProblem(last_seq + 1, f"запись № {checkpoint.seq} из контрольной точки от {checkpoint.time} "
+                                          f"отсутствует (цепочка кончается на № {last_seq}): записи удалены")
     return None

@@ -17,8 +17,12 @@ def alembic_config(url: str) -> Config:
     return config
 
 
-def upgrade(url: str, revision: str = "head") -> None:
-    command.upgrade(alembic_config(url), revision)
+def upgrade(url: str, revision: str = "head", *, audit_key: bytes | None = None) -> None:
+    """Migrate to `revision`; `audit_key` (never stored) seals the existing audit rows in 0002."""
+    config = alembic_config(url)
+    if audit_key is not None:
+        config.attributes["nadzor_audit_key"] = audit_key
+    command.upgrade(config, revision)
 
 
 def current_revision(url: str) -> str | None:
