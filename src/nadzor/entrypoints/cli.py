@@ -338,6 +338,24 @@ def users_create(
         _report(exc)
 
 
+@users_app.command("unlock")
+def users_unlock(login: Annotated[str, typer.Argument(help="Логин.")]) -> None:
+    """Снять замедление входа после неудачных попыток (с записью в журнал аудита)."""
+    from nadzor.services.accounts import do_unlock_user, user_by_login
+    from nadzor.services.context import cli_actor
+
+    platform = _platform()
+    try:
+        with platform.transaction() as session:
+            user = user_by_login(session, login)
+            if user is None or user.id is None:
+                _fail("login", f"нет учётной записи {login!r}")
+            do_unlock_user(session, user.id, actor=cli_actor())
+    except _service_errors() as exc:
+        _report(exc)
+    typer.echo(f"Учётная запись {login}: замедление входа снято")
+
+
 @org_app.command("import")
 def org_import(path: Annotated[Path, typer.Argument(help="Файл .csv или .json.")]) -> None:
     """Загрузить структуру прокуратур (по кодам: новые создаются, изменённые обновляются; всё или ничего)."""
