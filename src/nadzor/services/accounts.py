@@ -26,7 +26,7 @@ from nadzor.services import audit
 from nadzor.services.audit import now_utc
 from nadzor.services.context import Actor, Permission
 from nadzor.services.errors import AuthenticationFailed, FieldError, InvalidInput, NotFound, TooManyAttempts
-from nadzor.services.org import authority_of, check_version, fetch, parse, tree
+from nadzor.services.org import authority_of, check_version, fetch, no_change, parse, tree
 from nadzor.services.throttle import SignInThrottle
 
 
@@ -150,10 +150,9 @@ def do_update_user(session: Session, user_id: int, data: Any, *, actor: Actor, p
         raise InvalidInput.one("person_id", f"нет сотрудника {person_id}")
     _check_admins_remain(session, user, is_admin=is_admin, active=active)
     before = user_dict(user)
-    if (person_id, is_admin, active, language) == (user.person_id, user.is_admin, user.active, user.language) \
-            and not cmd.password:
-        return user
     user.person_id, user.is_admin, user.active, user.language = person_id, is_admin, active, language
+    if no_change(before, user_dict(user)) and not cmd.password:
+        return user
     if cmd.password:
         user.password_hash = passwords.hash(cmd.password)
         user.failed_logins, user.locked_until = 0, None
