@@ -39,7 +39,7 @@ def _load_rules() -> Any:
     """The rules with the full calendar: the database layer too when the database exists."""
     from nadzor import bootstrap, rules
 
-    platform = bootstrap.platform_if_present()
+    platform = bootstrap.platform_if_present(_settings())
     if platform is not None:
         platform.install()
     else:
@@ -47,11 +47,22 @@ def _load_rules() -> Any:
     return rules
 
 
-def _platform(migrate: bool = True) -> Any:
-    from nadzor.bootstrap import create_platform
+def _settings() -> Any:
+    """The settings, or exit 2 naming the environment variable that is refused."""
+    from nadzor.settings import InsecureConfiguration, Settings
 
     try:
-        return create_platform(migrate=migrate)
+        return Settings.from_env()
+    except InsecureConfiguration as exc:
+        _fail(exc.setting, str(exc))
+
+
+def _platform(migrate: bool = True, settings: Any = None) -> Any:
+    from nadzor.bootstrap import create_platform
+
+    settings = settings or _settings()
+    try:
+        return create_platform(settings, migrate=migrate)
     except Exception as exc:
         _fail("database", f"база данных недоступна: {exc}")
 
@@ -266,12 +277,14 @@ def serve(
     from nadzor.settings import InsecureConfiguration
     from nadzor.web.app import create_app
 
-    platform = _platform()
-    settings = platform.settings
+    settings = _settings()
     try:
         settings.require_secure()
     except InsecureConfiguration as exc:
-        _fail("NADZOR_SECRET_KEY", str(exc))
+        _fail(exc.setting, str(exc))
+    if settings.production and demo:  # refused before the database is even opened
+        _fail("--demo", "в рабочем режиме (NADZOR_ENV=production) демо-данные не загружаются")
+    platform = _platform(settings=settings)
     load = demo if demo is not None else (settings.uses_default_database and not settings.production)
     if load:
         _load_demo(platform, quiet=True)
@@ -414,7 +427,13 @@ def audit_verify() -> None:
 
 
 def main() -> None:
-    app()
+    from nadzor.settings import InsecureConfiguration
+
+    try:
+        app()
+    except InsecureConfiguration as exc:  # a setting read outside the commands' own checks
+        typer.echo(f"ошибка: {exc.setting}: {exc}", err=True)
+        raise SystemExit(2) from None
 
 
 if __name__ == "__main__":
