@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from nadzor.adapters.db.tables import audit_log
 from nadzor.bootstrap import Platform
-from tests.support.web import bearer, client_for
+from tests.support.web import bearer, client_for, web_login
 
 
 def audit_rows(platform: Platform) -> int:
@@ -109,3 +109,14 @@ def test_finding_17_the_same_calendar_day_again_writes_nothing(demo: Platform) -
     again = client.post("/api/v1/calendar-days", json={**body, "version": first["version"]}, headers=admin)
     assert again.status_code == 200 and again.json() == first
     assert audit_rows(demo) == rows
+
+
+def test_finding_9_the_account_form_still_unlinks_a_person_when_it_is_emptied(demo: Platform) -> None:
+    client = client_for(demo)
+    admin = bearer(client, "admin")
+    user = account(client, admin, "medeu")
+    csrf = web_login(client, "admin")
+    form = {"csrf_token": csrf, "person_id": "", "language": "ru", "active": "on", "version": str(user["version"])}
+    assert client.post(f"/users/{user['id']}/edit", data=form).status_code == 303
+    after = account(client, admin, "medeu")
+    assert after["person_id"] is None and after["active"] is True and after["version"] == user["version"] + 1

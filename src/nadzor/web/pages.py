@@ -668,8 +668,9 @@ async def user_update(request: Request, user_id: int, actor: Actor = Depends(cur
                       session: Session = DB) -> Response:
     plat = platform_of(request)
     return await _save(request, session, fields=user_fields(session, actor, new=False),
-                       action=lambda data: accounts.do_update_user(session, user_id, data, actor=actor,
-                                                                   passwords=plat.passwords),
+                       # The form shows every field: an emptied person is an unlinked one.
+                       action=lambda data: accounts.do_update_user(session, user_id, {"person_id": None} | data,
+                                                                   actor=actor, passwords=plat.passwords),
                        done=lambda _u: "/users", title="Изменить учётную запись", cancel="/users")
 
 
