@@ -102,6 +102,7 @@ class Platform:
     def __init__(self, settings: Settings, engine: Engine, *, clock: Clock | None = None) -> None:
         from nadzor.services import audit
         from nadzor.services.accounts import Keys, Passwords
+        from nadzor.services.throttle import SignInThrottle
 
         self.settings = settings
         self.clock = clock or _clock
@@ -110,6 +111,7 @@ class Platform:
         self.sessions: sessionmaker[Session] = db.session_factory(engine)
         self.passwords = Passwords(settings.password_hashing)
         self.keys = Keys(settings.secret_key)
+        self.sign_ins = SignInThrottle()  # one per installation: one server process (services.throttle)
         self._lock = threading.Lock()
         self._calendar: WorkingCalendar | None = None
         self._fingerprint: int | None = None

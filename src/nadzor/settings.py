@@ -21,8 +21,27 @@ def _default_data_dir() -> Path:
     return Path.cwd() / "data"
 
 
+ENVIRONMENTS = ("development", "production", "test")
+HASHING_PROFILES = ("strong", "fast")
+#: A production secret has at least this many characters, and this many different ones.
+SECRET_MIN_LENGTH, SECRET_MIN_DISTINCT = 32, 10
+
+
 class InsecureConfiguration(RuntimeError):
-    """Production refuses to start with a default secret or demo credentials."""
+    """A setting the application refuses to start with (issue 6, finding 14): an unknown
+    environment, a default, short or low-variety secret or fast hashing in production.
+    `setting` names the environment variable to fix."""
+
+    def __init__(self, setting: str, message: str) -> None:
+        super().__init__(message)
+        self.setting = setting
+
+
+def _one_of(setting: str, value: str, allowed: tuple[str, ...]) -> str:
+    """`NADZOR_ENV=Production` or `prod` is not taken for something else: it is refused."""
+    if value not in allowed:
+        raise InsecureConfiguration(setting, f"допустимые значения: {', '.join(allowed)}; задано {value!r}")
+    return value
 
 
 @dataclass(frozen=True)
@@ -60,14 +79,16 @@ class Settings:
         data_dir = Path(os.environ.get("NADZOR_DATA_DIR") or _default_data_dir())
         calendar_file = Path(os.environ.get("NADZOR_CALENDAR_FILE") or data_dir / "calendar_overrides.csv")
         database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{data_dir / 'nadzor.sqlite3'}"
-        environment = os.environ.get("NADZOR_ENV", "development")
+        environment = _one_of("NADZOR_ENV", os.environ.get("NADZOR_ENV", "development"), ENVIRONMENTS)
+        hashing = _one_of("NADZOR_PASSWORD_HASHING", os.environ.get("NADZOR_PASSWORD_HASHING", "strong"),
+                          HASHING_PROFILES)
         return cls(
             data_dir=data_dir,
             calendar_file=calendar_file,
             database_url=database_url,
             environment=environment,
             secret_key=os.environ.get("NADZOR_SECRET_KEY", DEV_SECRET),
-            password_hashing=os.environ.get("NADZOR_PASSWORD_HASHING", "strong"),
+            password_hashing=hashing,
             audit_secret=os.environ.get("NADZOR_AUDIT_KEY", ""),
         )
 
@@ -75,10 +96,17 @@ class Settings:
         """In production, refuse the development secret and fast password hashing."""
         if not self.production:
             return
-        if self.secret_key == DEV_SECRET or len(self.secret_key) < 32:
-            raise InsecureConfiguration(
-                "NADZOR_SECRET_KEY не задан или слишком короткий (нужно не менее 32 символов)")
-        if self.audit_secret and len(self.audit_secret.strip()) < 32:
-            raise InsecureConfiguration("NADZOR_AUDIT_KEY слишком короткий (нужно не менее 32 символов)")
+        secret = self.secret_key
+        if secret == DEV_SECRET or len(secret.strip()) < SECRET_MIN_LENGTH:
+            raise InsecureConfiguration("NADZOR_SECRET_KEY", f"ключ не задан или слишком короткий (нужно не менее "
+                                                             f"{SECRET_MIN_LENGTH} символов, не считая пробелов)")
+        if len(set(secret)) < SECRET_MIN_DISTINCT:
+            raise InsecureConfiguration("NADZOR_SECRET_KEY", f"ключ слишком однообразен (нужно не менее "
+                                                             f"{SECRET_MIN_DISTINCT} разных символов): задайте "
+                                                             "случайный ключ")
+        if self.audit_secret and len(self.audit_secret.strip()) < SECRET_MIN_LENGTH:
+            raise InsecureConfiguration("NADZOR_AUDIT_KEY", f"ключ слишком короткий (нужно не менее "
+                                                            f"{SECRET_MIN_LENGTH} символов)")
         if self.password_hashing != "strong":
-            raise InsecureConfiguration("в рабочем режиме пароли хешируются только стойкими параметрами")
+            raise InsecureConfiguration("NADZOR_PASSWORD_HASHING", "в рабочем режиме пароли хешируются только "
+                                                                   "стойкими параметрами: уберите значение fast")

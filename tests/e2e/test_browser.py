@@ -138,3 +138,14 @@ def test_an_administrator_adds_a_calendar_day_and_the_deadline_moves(browser_pag
     page.wait_for_selector("#result .result")
     assert '"due": "2021-08-05"' in page.inner_text("#result")
     assert problems == []
+
+
+def test_finding_16_the_api_documentation_works_under_its_content_security_policy(browser_page, server: str) -> None:
+    page, problems = browser_page
+    page.goto(f"{server}/docs")
+    page.wait_for_selector(".opblock-summary-path", timeout=20000)
+    assert "/api/v1/health" in page.content()
+    page.goto(f"{server}/redoc")
+    page.wait_for_selector("text=Получить токен API по логину и паролю", timeout=20000)
+    # ReDoc's "powered by" logo comes from its CDN: the policy blocks it, as it should.
+    assert [p for p in problems if "https://cdn.redoc.ly/" not in p] == []

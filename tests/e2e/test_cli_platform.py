@@ -112,3 +112,26 @@ def test_production_refuses_working_demo_accounts(demo: Platform) -> None:
            "NADZOR_SECRET_KEY": "a-real-production-secret-key-of-enough-length"}
     done = nadzor(demo, "serve", "--port", "8799", env=env)
     assert done.returncode == 2 and "демо-учётные записи" in done.stderr and "admin" in done.stderr
+
+
+def test_finding_14_an_unknown_nadzor_env_stops_the_command_naming_the_variable(demo: Platform) -> None:
+    for args in (("rules", "list"), ("serve", "--port", "8799"), ("users", "unlock", "admin")):
+        done = nadzor(demo, *args, env={"NADZOR_ENV": "prod"})
+        assert done.returncode == 2, args
+        assert done.stderr.startswith("ошибка: NADZOR_ENV:") and "Traceback" not in done.stderr
+
+
+def test_finding_14_serve_demo_in_production_refuses_before_writing_anything(platform: Platform,
+                                                                            tmp_path: Path) -> None:
+    env = {"NADZOR_ENV": "production", "NADZOR_PASSWORD_HASHING": "strong",
+           "NADZOR_SECRET_KEY": "a-real-production-secret-key-of-enough-length"}
+    done = nadzor(platform, "serve", "--demo", "--port", "8799", env=env)
+    assert done.returncode == 2 and "--demo" in done.stderr
+    with platform.engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM audit_log")).scalar_one() == 0
+        assert conn.execute(text("SELECT count(*) FROM offices")).scalar_one() == 0
+    fresh = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    embedded = subprocess.run([sys.executable, "-m", "nadzor.entrypoints.cli", "serve", "--demo", "--port", "8799"],
+                              capture_output=True, text=True, check=False, timeout=300,
+                              env={**fresh, **env, "NADZOR_DATA_DIR": str(tmp_path / "data")})
+    assert embedded.returncode == 2 and not (tmp_path / "data").exists()

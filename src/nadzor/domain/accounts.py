@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-#: Failed sign-ins in a row that lock an account, and for how long (minutes).
+#: Failed sign-ins in a row that start an account's back-off, and how long it lasts (minutes):
+#: during it each address gets one attempt, and a correct password still signs in.
 MAX_FAILED_LOGINS = 5
 LOCKOUT_MINUTES = 15
 

@@ -42,6 +42,7 @@ class AuditAction(StrEnum):
     USER_LOGGED_IN = "user.logged_in"
     USER_LOGIN_FAILED = "user.login_failed"
     USER_LOCKED = "user.locked"
+    USER_UNLOCKED = "user.unlocked"
     USER_LOGGED_OUT = "user.logged_out"
     TOKEN_CREATED = "token.created"
     TOKEN_REVOKED = "token.revoked"
@@ -67,7 +68,8 @@ ACTION_LABELS: dict[str, str] = {
     "user.updated": "Изменена учётная запись",
     "user.logged_in": "Вход в систему",
     "user.login_failed": "Неудачная попытка входа",
-    "user.locked": "Учётная запись заблокирована после неудачных попыток",
+    "user.locked": "Вход в учётную запись замедлен после неудачных попыток",
+    "user.unlocked": "Администратор снял замедление входа",
     "user.logged_out": "Выход из системы",
     "token.created": "Выпущен токен API",
     "token.revoked": "Отозван токен API",

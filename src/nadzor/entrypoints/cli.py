@@ -39,7 +39,7 @@ def _load_rules() -> Any:
     """The rules with the full calendar: the database layer too when the database exists."""
     from nadzor import bootstrap, rules
 
-    platform = bootstrap.platform_if_present()
+    platform = bootstrap.platform_if_present(_settings())
     if platform is not None:
         platform.install()
     else:
@@ -47,11 +47,22 @@ def _load_rules() -> Any:
     return rules
 
 
-def _platform(migrate: bool = True) -> Any:
-    from nadzor.bootstrap import create_platform
+def _settings() -> Any:
+    """The settings, or exit 2 naming the environment variable that is refused."""
+    from nadzor.settings import InsecureConfiguration, Settings
 
     try:
-        return create_platform(migrate=migrate)
+        return Settings.from_env()
+    except InsecureConfiguration as exc:
+        _fail(exc.setting, str(exc))
+
+
+def _platform(migrate: bool = True, settings: Any = None) -> Any:
+    from nadzor.bootstrap import create_platform
+
+    settings = settings or _settings()
+    try:
+        return create_platform(settings, migrate=migrate)
     except Exception as exc:
         _fail("database", f"база данных недоступна: {exc}")
 
@@ -281,12 +292,14 @@ def serve(
     from nadzor.settings import InsecureConfiguration
     from nadzor.web.app import create_app
 
-    platform = _platform()
-    settings = platform.settings
+    settings = _settings()
     try:
         settings.require_secure()
     except InsecureConfiguration as exc:
-        _fail("NADZOR_SECRET_KEY", str(exc))
+        _fail(exc.setting, str(exc))
+    if settings.production and demo:  # refused before the database is even opened
+        _fail("--demo", "в рабочем режиме (NADZOR_ENV=production) демо-данные не загружаются")
+    platform = _platform(settings=settings)
     load = demo if demo is not None else (settings.uses_default_database and not settings.production)
     if load:
         _load_demo(platform, quiet=True)
@@ -351,6 +364,24 @@ def users_create(
             typer.echo(f"Создана учётная запись {user.login} (№ {user.id})")
     except _service_errors() as exc:
         _report(exc)
+
+
+@users_app.command("unlock")
+def users_unlock(login: Annotated[str, typer.Argument(help="Логин.")]) -> None:
+    """Снять замедление входа после неудачных попыток (с записью в журнал аудита)."""
+    from nadzor.services.accounts import do_unlock_user, user_by_login
+    from nadzor.services.context import cli_actor
+
+    platform = _platform()
+    try:
+        with platform.transaction() as session:
+            user = user_by_login(session, login)
+            if user is None or user.id is None:
+                _fail("login", f"нет учётной записи {login!r}")
+            do_unlock_user(session, user.id, actor=cli_actor())
+    except _service_errors() as exc:
+        _report(exc)
+    typer.echo(f"Учётная запись {login}: замедление входа снято")
 
 
 @org_app.command("import")
@@ -456,7 +487,13 @@ def audit_checkpoint(
 
 
 def main() -> None:
-    app()
+    from nadzor.settings import InsecureConfiguration
+
+    try:
+        app()
+    except InsecureConfiguration as exc:  # a setting read outside the commands' own checks
+        typer.echo(f"ошибка: {exc.setting}: {exc}", err=True)
+        raise SystemExit(2) from None
 
 
 if __name__ == "__main__":

@@ -1,10 +1,12 @@
-"""Accounts: password hashing (argon2), sign-in with lockout, web sessions with CSRF tokens,
-API bearer tokens. Tokens and session ids are random; only their keyed hashes are stored."""
+"""Accounts: password hashing (argon2), sign-in with throttling and a per-account back-off, web
+sessions with CSRF tokens, API bearer tokens. Tokens and session ids are random; only their
+keyed hashes are stored."""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
 from datetime import timedelta
 from typing import Any
@@ -23,18 +25,22 @@ from nadzor.rules.base import Flag, Input
 from nadzor.services import audit
 from nadzor.services.audit import now_utc
 from nadzor.services.context import Actor, Permission
-from nadzor.services.errors import AuthenticationFailed, InvalidInput, NotFound
-from nadzor.services.org import authority_of, check_version, fetch, parse, tree
+from nadzor.services.errors import AuthenticationFailed, FieldError, InvalidInput, NotFound, TooManyAttempts
+from nadzor.services.org import authority_of, check_version, fetch, no_change, parse, tree
+from nadzor.services.throttle import SignInThrottle
 
 
 class Passwords:
-    """argon2id; `fast` parameters exist for tests only (production refuses them)."""
+    """argon2id; `fast` parameters exist for tests only (production refuses them). The decoy hash,
+    verified when there is no account's own hash to verify, is made with the same parameters, so
+    every sign-in path costs the same (finding 5)."""
 
     def __init__(self, profile: str = "strong") -> None:
         if profile == "fast":
             self._hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1, hash_len=16, salt_len=8)
         else:
             self._hasher = PasswordHasher()
+        self.decoy_hash = self._hasher.hash(secrets.token_urlsafe(16))
 
     def hash(self, password: str) -> str:
         return self._hasher.hash(password)
@@ -44,6 +50,10 @@ class Passwords:
             return self._hasher.verify(stored, password)
         except (VerifyMismatchError, VerificationError, InvalidHashError):
             return False
+
+    def verify_decoy(self, password: str) -> None:
+        """The work of one verification whose answer does not matter."""
+        self.verify(self.decoy_hash, password)
 
 
 class Keys:
@@ -59,20 +69,27 @@ class Keys:
 # =============================================================================== users
 
 
+LOGIN_PATTERN = r"^[a-zA-Z0-9_.\-]{3,80}$"
+PASSWORD_MAX = 200
+
+
 class UserIn(Input):
-    login: str = Field(pattern=r"^[a-zA-Z0-9_.\-]{3,80}$")
-    password: str = Field(min_length=10, max_length=200)
+    login: str = Field(pattern=LOGIN_PATTERN)
+    password: str = Field(min_length=10, max_length=PASSWORD_MAX)
     person_id: int | None = Field(default=None, strict=True)
     is_admin: Flag = False
     language: str = Field(default="ru", pattern=r"^(ru|kk)$")
 
 
 class UserUpdate(Input):
+    """A partial update (finding 9): a field left out keeps its value; `person_id: null` sent
+    explicitly unlinks the person."""
+
     person_id: int | None = Field(default=None, strict=True)
-    is_admin: Flag = False
-    active: Flag = True
-    language: str = Field(default="ru", pattern=r"^(ru|kk)$")
-    password: str | None = Field(default=None, min_length=10, max_length=200)
+    is_admin: Flag | None = None
+    active: Flag | None = None
+    language: str | None = Field(default=None, pattern=r"^(ru|kk)$")
+    password: str | None = Field(default=None, min_length=10, max_length=PASSWORD_MAX)
     version: int | None = None
 
 
@@ -104,19 +121,42 @@ def do_create_user(session: Session, data: Any, *, actor: Actor, passwords: Pass
                        describe=user_dict)
 
 
+def _check_admins_remain(session: Session, user: User, *, is_admin: bool, active: bool) -> None:
+    """The last active administrator may not be demoted or switched off (finding 9): nobody could
+    manage accounts any more. The other administrators' rows are locked while counting, so two
+    administrators demoting each other at once cannot both succeed."""
+    if not (user.is_admin and user.active) or (is_admin and active):
+        return
+    others = session.scalars(select(users.c.id).where(users.c.is_admin.is_(True), users.c.active.is_(True),
+                                                      users.c.id != user.id).with_for_update()).all()
+    if not others:
+        field = "is_admin" if not is_admin else "active"
+        raise InvalidInput.one(field, "это последняя действующая учётная запись администратора: сначала "
+                                      "назначьте другого администратора")
+
+
 def do_update_user(session: Session, user_id: int, data: Any, *, actor: Actor, passwords: Passwords) -> User:
+    """Change the fields sent; a change that changes nothing writes nothing (finding 17)."""
     actor.require(Permission.MANAGE_USERS)
     cmd: UserUpdate = parse(UserUpdate, data)
     user = fetch(session, User, user_id, "пользователь")
     check_version("Учётная запись", user, cmd.version)
-    if cmd.person_id is not None and session.get(Person, cmd.person_id) is None:
-        raise InvalidInput.one("person_id", f"нет сотрудника {cmd.person_id}")
+    sent = cmd.model_fields_set
+    person_id = cmd.person_id if "person_id" in sent else user.person_id
+    is_admin = user.is_admin if cmd.is_admin is None else cmd.is_admin
+    active = user.active if cmd.active is None else cmd.active
+    language = cmd.language or user.language
+    if person_id is not None and person_id != user.person_id and session.get(Person, person_id) is None:
+        raise InvalidInput.one("person_id", f"нет сотрудника {person_id}")
+    _check_admins_remain(session, user, is_admin=is_admin, active=active)
     before = user_dict(user)
-    user.person_id, user.is_admin, user.active, user.language = cmd.person_id, cmd.is_admin, cmd.active, cmd.language
+    user.person_id, user.is_admin, user.active, user.language = person_id, is_admin, active, language
+    if no_change(before, user_dict(user)) and not cmd.password:
+        return user
     if cmd.password:
         user.password_hash = passwords.hash(cmd.password)
         user.failed_logins, user.locked_until = 0, None
-    if cmd.password or not cmd.active:
+    if cmd.password or not active:
         # A new password or a switched-off account ends every session and token it had.
         session.execute(delete(WebSession).where(web_sessions.c.user_id == user.id))
         session.execute(update(api_tokens).where(api_tokens.c.user_id == user.id,
@@ -125,6 +165,22 @@ def do_update_user(session: Session, user_id: int, data: Any, *, actor: Actor, p
     after = user_dict(user) | {"password_changed": bool(cmd.password)}
     audit.record(session, actor=actor, action=AuditAction.USER_UPDATED, object_type="user", object_id=user.id,
                  before=before, after=after)
+    return user
+
+
+def do_unlock_user(session: Session, user_id: int, *, actor: Actor) -> User:
+    """End an account's back-off and forget its failed sign-ins (finding 6). An account that is
+    not backing off and has no failures is left as it is, and nothing is written."""
+    actor.require(Permission.MANAGE_USERS)
+    user = fetch(session, User, user_id, "пользователь")
+    if user.failed_logins == 0 and user.locked_until is None:
+        return user
+    before = {"failed_logins": user.failed_logins,
+              "locked_until": user.locked_until.isoformat() if user.locked_until else None}
+    user.failed_logins, user.locked_until = 0, None
+    session.flush()
+    audit.record(session, actor=actor, action=AuditAction.USER_UNLOCKED, object_type="user", object_id=user.id,
+                 before=before, after={"failed_logins": 0, "locked_until": None})
     return user
 
 
@@ -155,54 +211,97 @@ def actor_for(session: Session, user: User, office_tree: OfficeTree | None = Non
     )
 
 
-def _anonymous(login: str) -> Actor:
-    return Actor(login=login or "anonymous", visible=frozenset())
+#: The same answer whatever failed, so that nobody learns which logins exist or are disabled.
+FAILED_SIGN_IN = "неверный логин или пароль, либо учётная запись отключена"
 
 
-#: The same answer whatever failed, so that nobody learns which logins exist or are locked.
-FAILED_SIGN_IN = ("неверный логин или пароль, либо учётная запись временно заблокирована после "
-                  f"{MAX_FAILED_LOGINS} неудачных попыток (на {LOCKOUT_MINUTES} минут) или отключена")
+def check_credentials(login: Any, password: Any) -> tuple[str, str]:
+    """The shape of a login and a password, checked before any database work (finding 4): a
+    login that no account can have is refused as input, so no length reaches a query or the log."""
+    errors = []
+    if not isinstance(login, str) or not login:
+        errors.append(FieldError("login", "обязательное поле не заполнено"))
+    elif not re.fullmatch(LOGIN_PATTERN, login):
+        errors.append(FieldError("login", "логин — от 3 до 80 латинских букв, цифр и знаков _ . -"))
+    if not isinstance(password, str) or not password:
+        errors.append(FieldError("password", "обязательное поле не заполнено"))
+    elif len(password) > PASSWORD_MAX:
+        errors.append(FieldError("password", f"пароль не длиннее {PASSWORD_MAX} символов"))
+    if errors:
+        raise InvalidInput(errors)
+    assert isinstance(login, str) and isinstance(password, str)
+    return login, password
 
 
-def authenticate(session: Session, login: str, password: str, *, passwords: Passwords) -> User:
-    """Check a login and password; count failures, lock after MAX_FAILED_LOGINS for
-    LOCKOUT_MINUTES. Every outcome is audited. The caller commits even on failure."""
+def login_key(keys: Keys, login: str) -> str:
+    """A login as the throttle and the audit trail of unknown logins know it: keyed, bounded."""
+    return keys.digest(f"sign-in:{login}")[:32]
+
+
+def _failure(session: Session, *, actor_login: str, user_id: int | None, reason: str, source: str,
+             extra: dict[str, Any] | None = None) -> None:
+    audit.record(session, actor=Actor(login=actor_login, visible=frozenset()), action=AuditAction.USER_LOGIN_FAILED,
+                 object_type="user", object_id=user_id, after={"reason": reason, "source": source[:64]} | (extra or {}))
+
+
+def authenticate(session: Session, login: str, password: str, *, passwords: Passwords, keys: Keys,
+                 throttle: SignInThrottle, source: str) -> User:
+    """Check a login and password from `source` (the client's address).
+
+    Every path verifies exactly one argon2 hash of the same parameters (finding 5). A throttled
+    address (see `services.throttle`) is refused with `TooManyAttempts` and nothing is written
+    (finding 4). Other failures are audited compactly: an unknown login as its keyed digest, a
+    known one by its account number. `MAX_FAILED_LOGINS` failures in a row start the account's
+    back-off for `LOCKOUT_MINUTES` (one `user.locked` row): during it every address gets one
+    attempt, but a correct password from an address that is not throttled still signs in, so an
+    attacker cannot keep an account locked (finding 6). The caller commits on `AuthenticationFailed`."""
+    login, password = check_credentials(login, password)
+    key = login_key(keys, login)
+    refused = throttle.check_source(source)
+    if refused is not None:
+        passwords.verify_decoy(password)
+        raise TooManyAttempts(refused.retry_after)
     now = now_utc()
     # Lock the account's row: concurrent attempts on one account are counted one after another.
     user = session.scalars(select(User).where(users.c.login == login).with_for_update()).first()
+    if user is not None and user.failed_logins == 0 and user.locked_until is None:
+        # Signed in, or unlocked by an administrator (perhaps from the CLI, another process),
+        # since the failures the throttle remembers: they no longer count.
+        throttle.forget_login(key)
+    backing_off = user.locked_at(now) if user is not None else throttle.backing_off(key)
+    refused = throttle.check(source, key, backing_off=backing_off)
+    if refused is not None:
+        passwords.verify(user.password_hash, password) if user is not None else passwords.verify_decoy(password)
+        raise TooManyAttempts(refused.retry_after)
     if user is None:
-        passwords.verify(_DUMMY_HASH, password)  # same work either way: no user enumeration by timing
-        audit.record(session, actor=_anonymous(login), action=AuditAction.USER_LOGIN_FAILED, object_type="user",
-                     object_id=None, after={"login": login, "reason": "unknown_login"})
+        passwords.verify_decoy(password)
+        throttle.failed(source, key)
+        _failure(session, actor_login="anonymous", user_id=None, reason="unknown_login", source=source,
+                 extra={"login_digest": key[:16]})
         raise AuthenticationFailed(FAILED_SIGN_IN)
-    if not user.active or user.locked_at(now):
-        audit.record(session, actor=_anonymous(login), action=AuditAction.USER_LOGIN_FAILED, object_type="user",
-                     object_id=user.id, after={"reason": "locked" if user.active else "inactive"})
-        raise AuthenticationFailed(FAILED_SIGN_IN)
-    if not passwords.verify(user.password_hash, password):
+    correct = passwords.verify(user.password_hash, password)
+    if not user.active or not correct:
+        throttle.failed(source, key)
         user.failed_logins += 1
-        reason: dict[str, Any] = {"reason": "wrong_password", "failed_logins": user.failed_logins}
-        audit.record(session, actor=_anonymous(login), action=AuditAction.USER_LOGIN_FAILED, object_type="user",
-                     object_id=user.id, after=reason)
-        if user.failed_logins >= MAX_FAILED_LOGINS:
+        _failure(session, actor_login=login, user_id=user.id, reason="wrong_password" if user.active else "inactive",
+                 source=source, extra={"failed_logins": user.failed_logins})
+        if user.failed_logins >= MAX_FAILED_LOGINS and not user.locked_at(now):
             user.locked_until = now + timedelta(minutes=LOCKOUT_MINUTES)
-            user.failed_logins = 0
-            audit.record(session, actor=_anonymous(login), action=AuditAction.USER_LOCKED, object_type="user",
-                         object_id=user.id, after={"locked_until": user.locked_until.isoformat()})
+            audit.record(session, actor=Actor(login=login, visible=frozenset()), action=AuditAction.USER_LOCKED,
+                         object_type="user", object_id=user.id, after={"locked_until": user.locked_until.isoformat()})
         session.flush()
         raise AuthenticationFailed(FAILED_SIGN_IN)
-    user.failed_logins, user.locked_until = 0, None
-    session.flush()
+    if user.failed_logins or user.locked_until is not None:
+        user.failed_logins, user.locked_until = 0, None
+        session.flush()
     return user
 
 
-_DUMMY_HASH = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1).hash("not a password")
-
-
 def do_sign_in(session: Session, login: str, password: str, *, passwords: Passwords, keys: Keys,
-               hours: int) -> tuple[str, WebSession]:
+               throttle: SignInThrottle, source: str, hours: int) -> tuple[str, WebSession]:
     """Open a web session: returns the cookie value (shown once) and the session row."""
-    user = authenticate(session, login, password, passwords=passwords)
+    user = authenticate(session, login, password, passwords=passwords, keys=keys, throttle=throttle,
+                        source=source)
     assert user.id is not None
     token = secrets.token_urlsafe(32)
     now = now_utc()

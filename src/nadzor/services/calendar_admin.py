@@ -73,6 +73,8 @@ def do_set_calendar_day(session: Session, data: Any, *, actor: Actor, calendar: 
         before = day_dict(item)
         item.working, item.name = cmd.working, cmd.name
         item.resolution_number, item.resolution_date = cmd.resolution_number, cmd.resolution_date
+        if day_dict(item) == before:
+            return item  # the same values again: nothing changes, nothing is written (finding 17)
     session.flush()
     audit.record(session, actor=actor, action=AuditAction.CALENDAR_DAY_SET, object_type="calendar_day",
                  object_id=cmd.day.isoformat(), before=before, after=day_dict(item))

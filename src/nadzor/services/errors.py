@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from nadzor.rules.base import FieldError, InvalidInput
 
-__all__ = ["AuthenticationFailed", "Conflict", "FieldError", "Forbidden", "InvalidInput", "NotFound"]
+__all__ = ["AuthenticationFailed", "Conflict", "FieldError", "Forbidden", "InvalidInput", "NotFound",
+           "TooManyAttempts"]
 
 
 class NotFound(Exception):
@@ -33,3 +34,12 @@ class Conflict(Exception):
 
 class AuthenticationFailed(Exception):
     """Wrong login or password, a locked or inactive account: one message for all, by design."""
+
+
+class TooManyAttempts(Exception):
+    """Sign-in refused before the password counts: too many failures from this address (429)."""
+
+    def __init__(self, retry_after: int) -> None:
+        minutes = max(1, (retry_after + 59) // 60)
+        super().__init__(f"слишком много неудачных попыток входа с вашего адреса; повторите через {minutes} мин.")
+        self.retry_after = retry_after

@@ -61,6 +61,13 @@ def parse(model: type[Input], data: Any, prefix: str = "", *, context: dict[str,
         raise InvalidInput(errors) from None
 
 
+def no_change(before: dict[str, Any], after: dict[str, Any]) -> bool:
+    """Issue 6, finding 17: an update that sends the values a record already has is a no-op. It
+    changes nothing, writes no audit row and keeps the version (the same values assigned again
+    make no UPDATE), and it answers with the record as it is."""
+    return before == after
+
+
 def check_version(what: str, obj: Any, expected: int | None) -> None:
     if expected is None:
         raise InvalidInput.one("version", "укажите версию записи, которую вы изменяете")
@@ -202,6 +209,8 @@ def do_update_office(session: Session, office_id: int, data: Any, *, actor: Acto
         raise InvalidInput.one("code", f"прокуратура с кодом {cmd.code!r} уже есть")
     before = office_dict(office)
     _apply_office(session, office, cmd)
+    if no_change(before, office_dict(office)):
+        return office
     session.flush()
     audit.record(session, actor=actor, action=AuditAction.OFFICE_UPDATED, object_type="office",
                  object_id=office.id, before=before, after=office_dict(office, cmd.parent_code))
@@ -232,7 +241,7 @@ def do_import_offices(session: Session, items: list[Any], *, actor: Actor) -> di
             continue
         before = office_dict(office)
         _apply_office(session, office, cmd, f"offices.{i}.")
-        if office_dict(office) == before:
+        if no_change(before, office_dict(office)):
             unchanged += 1
             continue
         session.flush()
@@ -321,6 +330,8 @@ def do_update_person(session: Session, person_id: int, data: Any, *, actor: Acto
     before = person_dict(person)
     person.full_name, person.position, person.office_id = cmd.full_name, cmd.position, cmd.office_id
     person.email, person.active = cmd.email, cmd.active
+    if no_change(before, person_dict(person)):
+        return person
     session.flush()
     audit.record(session, actor=actor, action=AuditAction.PERSON_UPDATED, object_type="person",
                  object_id=person.id, before=before, after=person_dict(person))
@@ -401,6 +412,8 @@ def do_update_acting(session: Session, item_id: int, data: Any, *, actor: Actor)
     before = acting_dict(item)
     item.person_id, item.acting_for, item.office_id = cmd.person_id, cmd.acting_for, cmd.office_id
     item.date_from, item.date_to, item.basis = cmd.date_from, cmd.date_to, cmd.basis
+    if no_change(before, acting_dict(item)):
+        return item
     session.flush()
     audit.record(session, actor=actor, action=AuditAction.ACTING_UPDATED, object_type="acting",
                  object_id=item.id, before=before, after=acting_dict(item))
@@ -543,6 +556,8 @@ def do_update_zone(session: Session, item_id: int, data: Any, *, actor: Actor) -
     before = zone_dict(item)
     item.person_id, item.zone_office_id, item.areas = cmd.person_id, cmd.zone_office_id, list(cmd.areas)
     item.date_from, item.date_to = cmd.date_from, cmd.date_to
+    if no_change(before, zone_dict(item)):
+        return item
     session.flush()
     audit.record(session, actor=actor, action=AuditAction.ZONE_UPDATED, object_type="zone", object_id=item.id,
                  before=before, after=zone_dict(item))

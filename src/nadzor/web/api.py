@@ -19,7 +19,7 @@ from nadzor.services import accounts, audit, calendar_admin, org
 from nadzor.services.context import Actor, Permission
 from nadzor.services.errors import AuthenticationFailed, FieldError, InvalidInput
 from nadzor.web.routing import endpoint, json_body
-from nadzor.web.security import DB, current_actor, platform
+from nadzor.web.security import DB, client_address, current_actor, platform
 
 router = APIRouter(prefix="/api/v1")
 P = Permission
@@ -86,12 +86,11 @@ async def issue_token(request: Request, session: Session = DB) -> Any:
     data = await json_body(request)
     if not isinstance(data, dict):
         raise InvalidInput.one("input", "ожидается объект {login, password, name?, days?}")
-    for key in ("login", "password"):
-        if not isinstance(data.get(key), str) or not data[key]:
-            raise InvalidInput.one(key, "обязательное поле не заполнено")
+    login, password = accounts.check_credentials(data.get("login"), data.get("password"))
     plat = platform(request)
     try:
-        user = accounts.authenticate(session, data["login"], data["password"], passwords=plat.passwords)
+        user = accounts.authenticate(session, login, password, passwords=plat.passwords, keys=plat.keys,
+                                     throttle=plat.sign_ins, source=client_address(request))
     except AuthenticationFailed:
         session.commit()  # keep the failed-attempt count and its audit rows
         raise
@@ -142,6 +141,16 @@ async def update_user(user_id: int, request: Request, actor: Actor = Depends(cur
                       session: Session = DB) -> dict[str, Any]:
     user = accounts.do_update_user(session, user_id, await json_body(request), actor=actor,
                                    passwords=platform(request).passwords)
+    return accounts.user_dict(user)
+
+
+@endpoint(router, "POST", "/users/{user_id}/unlock", P.MANAGE_USERS, summary="Снять замедление входа")
+def unlock_user(user_id: int, request: Request, actor: Actor = Depends(current_actor),
+                session: Session = DB) -> dict[str, Any]:
+    """End the account's back-off after failed sign-ins and let every address try it again."""
+    plat = platform(request)
+    user = accounts.do_unlock_user(session, user_id, actor=actor)
+    plat.sign_ins.forget_login(accounts.login_key(plat.keys, user.login))
     return accounts.user_dict(user)
 
 

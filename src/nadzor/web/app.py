@@ -3,6 +3,9 @@ mapping from service errors to HTTP answers (problem+json for the API, pages for
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import re
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -18,7 +21,7 @@ from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoin
 
 from nadzor.bootstrap import Platform, create_platform
 from nadzor.rules.base import InvalidInput, UnknownRule
-from nadzor.services.errors import AuthenticationFailed, Conflict, Forbidden, NotFound
+from nadzor.services.errors import AuthenticationFailed, Conflict, Forbidden, NotFound, TooManyAttempts
 from nadzor.web import api, pages
 from nadzor.web.problems import HTTP_MESSAGES, install_problem_openapi, request_errors
 from nadzor.web.security import CsrfFailed, NotSignedIn
@@ -27,7 +30,8 @@ from nadzor.web.templating import render
 STATIC = Path(__file__).resolve().parent / "static"
 PROBLEM = "application/problem+json"
 _TITLES = {400: "Некорректный запрос", 401: "Требуется вход", 403: "Доступ запрещён", 404: "Не найдено",
-           405: "Метод не поддерживается", 409: "Конфликт изменений", 422: "Некорректные входные данные"}
+           405: "Метод не поддерживается", 409: "Конфликт изменений", 422: "Некорректные входные данные",
+           429: "Слишком много попыток"}
 
 
 def _is_api(request: Request) -> bool:
@@ -46,16 +50,42 @@ def problem(request: Request, status: int, errors: list[dict[str, str]], detail:
     return JSONResponse(body, status_code=status, media_type=PROBLEM)
 
 
+CSP = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'"
+DOCS = ("/docs", "/redoc")
+_INLINE_SCRIPT = re.compile(rb"<script>(.*?)</script>", re.DOTALL)
+
+
+def docs_csp(html: bytes) -> str:
+    """The policy of the vendored API documentation (finding 16): scripts only from this server
+    plus the page's own inline start-up script (by its hash); the renderers set inline styles,
+    fetch /openapi.json and (ReDoc) start a worker from a blob. Nothing from a CDN."""
+    hashes = " ".join("'sha256-" + base64.b64encode(hashlib.sha256(m).digest()).decode() + "'"
+                      for m in _INLINE_SCRIPT.findall(html))
+    return (f"default-src 'self'; script-src 'self' {hashes}".rstrip() + "; style-src 'self' 'unsafe-inline'; "
+            "img-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; object-src 'none'; "
+            "base-uri 'self'; frame-ancestors 'none'")
+
+
 class SecurityHeaders(BaseHTTPMiddleware):
+    """Headers on every answer (finding 16): no caching of anything but static assets (pages and
+    API answers are personal), HSTS in production, a CSP everywhere, the docs' own on /docs."""
+
     async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
         response = await call_next(request)
+        path = request.url.path
+        if path in DOCS and response.headers.get("content-type", "").startswith("text/html"):
+            body = b"".join([chunk async for chunk in response.body_iterator])  # type: ignore[attr-defined]
+            response = Response(body, status_code=response.status_code, headers=dict(response.headers))
+            response.headers["Content-Security-Policy"] = docs_csp(body)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")
-        if not request.url.path.startswith(("/docs", "/redoc")):
-            response.headers.setdefault(
-                "Content-Security-Policy",
-                "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'")
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        if not path.startswith(("/static/", "/static-offline-docs/")):
+            response.headers["Cache-Control"] = "no-store"
+        plat: Platform = request.app.state.platform
+        if plat.settings.production:
+            response.headers.setdefault("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
         return response
 
 
@@ -116,6 +146,12 @@ def create_app(platform: Platform | None = None) -> FastAPI:
 
     for error, status, field in _SINGLE_FIELD_ERRORS:
         app.add_exception_handler(error, _single_field(status, field))
+
+    @app.exception_handler(TooManyAttempts)
+    async def _too_many(request: Request, exc: TooManyAttempts) -> Response:
+        response = problem(request, 429, [{"field": "login", "message": str(exc)}], str(exc))
+        response.headers["Retry-After"] = str(exc.retry_after)
+        return response
 
     @app.exception_handler(NotSignedIn)
     async def _not_signed_in(request: Request, exc: NotSignedIn) -> Response:

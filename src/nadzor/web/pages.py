@@ -22,11 +22,19 @@ from nadzor.domain.accounts import ApiToken, User
 from nadzor.domain.org import SUBJECT_AREAS, Office
 from nadzor.services import accounts, audit, calendar_admin, org
 from nadzor.services.context import Actor, Permission
-from nadzor.services.errors import AuthenticationFailed, Conflict, InvalidInput
+from nadzor.services.errors import AuthenticationFailed, Conflict, InvalidInput, TooManyAttempts
 from nadzor.web.forms import AREA_OPTIONS, POSITION_OPTIONS, FormField, errors_by_field, form_data, values_of
 from nadzor.web.routing import endpoint
 from nadzor.web.rule_forms import SECTIONS, rule_fields, rule_input, section_rules
-from nadzor.web.security import DB, LANG_COOKIE, LOGIN_CSRF_COOKIE, SESSION_COOKIE, current_actor, new_login_csrf
+from nadzor.web.security import (
+    DB,
+    LANG_COOKIE,
+    LOGIN_CSRF_COOKIE,
+    SESSION_COOKIE,
+    client_address,
+    current_actor,
+    new_login_csrf,
+)
 from nadzor.web.security import platform as platform_of
 from nadzor.web.templating import render
 
@@ -113,13 +121,21 @@ async def login(request: Request, session: Session = DB) -> Response:
                             secure=plat.settings.cookie_secure)
         return response
     try:
-        token, _web = accounts.do_sign_in(session, str(form.get("login", "")), str(form.get("password", "")),
-                                          passwords=plat.passwords, keys=plat.keys, hours=plat.settings.session_hours)
-    except AuthenticationFailed as exc:
-        session.commit()
+        login_, password = accounts.check_credentials(form.get("login"), form.get("password"))
+        token, _web = accounts.do_sign_in(session, login_, password,
+                                          passwords=plat.passwords, keys=plat.keys, throttle=plat.sign_ins,
+                                          source=client_address(request), hours=plat.settings.session_hours)
+    except (AuthenticationFailed, TooManyAttempts, InvalidInput) as exc:
+        if isinstance(exc, AuthenticationFailed):
+            session.commit()  # keep the failed-attempt count and its audit row
+        status = 401 if isinstance(exc, AuthenticationFailed) else 429 if isinstance(exc, TooManyAttempts) else 422
+        message = "; ".join(e["message"] for e in exc.as_dicts()) if isinstance(exc, InvalidInput) else str(exc)
         fresh = new_login_csrf()
-        response = render(request, "login.html", 401, next=target, login_csrf=fresh, error=str(exc),
-                          login=str(form.get("login", "")))
+        shown = form.get("login")
+        response = render(request, "login.html", status, next=target, login_csrf=fresh, error=message,
+                          login=shown[:80] if isinstance(shown, str) else "")
+        if isinstance(exc, TooManyAttempts):
+            response.headers["Retry-After"] = str(exc.retry_after)
         response.set_cookie(LOGIN_CSRF_COOKIE, fresh, httponly=True, samesite="strict",
                             secure=plat.settings.cookie_secure)
         return response
@@ -142,10 +158,11 @@ def logout(request: Request, actor: Actor = Depends(current_actor), session: Ses
 
 
 @page("GET", "/lang/{code}", P.PUBLIC)
-def switch_language(code: str, next: str = "/") -> Response:
+def switch_language(request: Request, code: str, next: str = "/") -> Response:
     response = _see_other(_safe_next(next))
     if code in ("ru", "kk"):
-        response.set_cookie(LANG_COOKIE, code, max_age=365 * 24 * 3600, samesite="lax", httponly=True)
+        response.set_cookie(LANG_COOKIE, code, max_age=365 * 24 * 3600, samesite="lax", httponly=True,
+                            secure=platform_of(request).settings.cookie_secure)
     return response
 
 
@@ -653,9 +670,19 @@ async def user_update(request: Request, user_id: int, actor: Actor = Depends(cur
                       session: Session = DB) -> Response:
     plat = platform_of(request)
     return await _save(request, session, fields=user_fields(session, actor, new=False),
-                       action=lambda data: accounts.do_update_user(session, user_id, data, actor=actor,
-                                                                   passwords=plat.passwords),
+                       # The form shows every field: an emptied person is an unlinked one.
+                       action=lambda data: accounts.do_update_user(session, user_id, {"person_id": None} | data,
+                                                                   actor=actor, passwords=plat.passwords),
                        done=lambda _u: "/users", title="Изменить учётную запись", cancel="/users")
+
+
+@page("POST", "/users/{user_id}/unlock", P.MANAGE_USERS)
+def user_unlock(request: Request, user_id: int, actor: Actor = Depends(current_actor),
+                session: Session = DB) -> Response:
+    plat = platform_of(request)
+    user = accounts.do_unlock_user(session, user_id, actor=actor)
+    plat.sign_ins.forget_login(accounts.login_key(plat.keys, user.login))
+    return _see_other("/users")
 
 
 @page("GET", "/account", P.SIGNED_IN)

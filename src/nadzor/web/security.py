@@ -53,6 +53,12 @@ def db(request: Request) -> Iterator[Session]:
 DB = Depends(db, scope="function")
 
 
+def client_address(request: Request) -> str:
+    """The address sign-ins are throttled by (behind a reverse proxy, run uvicorn with
+    `--forwarded-allow-ips` so that this is the client's, not the proxy's)."""
+    return request.client.host if request.client else "unknown"
+
+
 def language(request: Request) -> str:
     lang = request.cookies.get(LANG_COOKIE, "")
     actor: Actor | None = getattr(request.state, "actor", None)
