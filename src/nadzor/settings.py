@@ -27,6 +27,16 @@ HASHING_PROFILES = ("strong", "fast")
 SECRET_MIN_LENGTH, SECRET_MIN_DISTINCT = 32, 10
 
 
+def _check_key(setting: str, key: str) -> None:
+    """A production key: 32+ non-blank characters, 10+ different ones (not `a` × 40)."""
+    if len(key.strip()) < SECRET_MIN_LENGTH:
+        raise InsecureConfiguration(setting, f"ключ не задан или слишком короткий (нужно не менее "
+                                             f"{SECRET_MIN_LENGTH} символов, не считая пробелов)")
+    if len(set(key)) < SECRET_MIN_DISTINCT:
+        raise InsecureConfiguration(setting, f"ключ слишком однообразен (нужно не менее {SECRET_MIN_DISTINCT} "
+                                             "разных символов): задайте случайный ключ")
+
+
 class InsecureConfiguration(RuntimeError):
     """A setting the application refuses to start with (issue 6, finding 14): an unknown
     environment, a default, short or low-variety secret or fast hashing in production.
@@ -96,17 +106,11 @@ class Settings:
         """In production, refuse the development secret and fast password hashing."""
         if not self.production:
             return
-        secret = self.secret_key
-        if secret == DEV_SECRET or len(secret.strip()) < SECRET_MIN_LENGTH:
-            raise InsecureConfiguration("NADZOR_SECRET_KEY", f"ключ не задан или слишком короткий (нужно не менее "
-                                                             f"{SECRET_MIN_LENGTH} символов, не считая пробелов)")
-        if len(set(secret)) < SECRET_MIN_DISTINCT:
-            raise InsecureConfiguration("NADZOR_SECRET_KEY", f"ключ слишком однообразен (нужно не менее "
-                                                             f"{SECRET_MIN_DISTINCT} разных символов): задайте "
-                                                             "случайный ключ")
-        if self.audit_secret and len(self.audit_secret.strip()) < SECRET_MIN_LENGTH:
-            raise InsecureConfiguration("NADZOR_AUDIT_KEY", f"ключ слишком короткий (нужно не менее "
-                                                            f"{SECRET_MIN_LENGTH} символов)")
+        if self.secret_key == DEV_SECRET:
+            raise InsecureConfiguration("NADZOR_SECRET_KEY", "задан ключ разработки: задайте случайный ключ")
+        _check_key("NADZOR_SECRET_KEY", self.secret_key)
+        if self.audit_secret:
+            _check_key("NADZOR_AUDIT_KEY", self.audit_secret)
         if self.password_hashing != "strong":
             raise InsecureConfiguration("NADZOR_PASSWORD_HASHING", "в рабочем режиме пароли хешируются только "
                                                                    "стойкими параметрами: уберите значение fast")
