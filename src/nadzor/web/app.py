@@ -12,48 +12,46 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi_offline import FastAPIOffline
-from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 
+from nadzor.adapters.db.engine import Busy
 from nadzor.bootstrap import Platform, create_platform
 from nadzor.rules.base import InvalidInput, UnknownRule
 from nadzor.services.errors import AuthenticationFailed, Conflict, Forbidden, NotFound
-from nadzor.web import api, pages
+from nadzor.web import api, middleware, pages
 from nadzor.web.security import CsrfFailed, NotSignedIn
 from nadzor.web.templating import render
 
 STATIC = Path(__file__).resolve().parent / "static"
 PROBLEM = "application/problem+json"
 _TITLES = {400: "Некорректный запрос", 401: "Требуется вход", 403: "Доступ запрещён", 404: "Не найдено",
-           409: "Конфликт изменений", 422: "Некорректные входные данные"}
+           409: "Конфликт изменений", 413: "Слишком большой запрос", 422: "Некорректные входные данные",
+           500: "Внутренняя ошибка сервера", 503: "Сервер занят"}
+#: Seconds a client is asked to wait before retrying after 503.
+RETRY_AFTER = 2
 
 
 def _is_api(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 
 
+def _summary(errors: list[dict[str, str]], omitted: int = 0) -> str:
+    """The problem's detail: the one error, or how many there are (each is listed once, in
+    `errors`, never repeated here)."""
+    if len(errors) == 1 and not omitted:
+        return f"{errors[0]['field']}: {errors[0]['message']}"
+    shown = f", перечислены первые {len(errors)}" if omitted else ""
+    return f"входные данные отклонены: ошибок {len(errors) + omitted}{shown}"
+
+
 def problem(request: Request, status: int, errors: list[dict[str, str]], detail: str = "") -> Response:
     if not _is_api(request):
         return render(request, "error.html", status, title=_TITLES.get(status, "Ошибка"),
-                      message=detail or "; ".join(f"{e['field']}: {e['message']}" for e in errors), errors=errors)
+                      message=detail or _summary(errors), errors=errors)
     body: dict[str, Any] = {
         "type": "about:blank", "title": _TITLES.get(status, "Ошибка"), "status": status,
-        "detail": detail or "; ".join(f"{e['field']}: {e['message']}" for e in errors),
-        "errors": errors, "instance": request.url.path,
+        "detail": detail or _summary(errors), "errors": errors, "instance": request.url.path,
     }
     return JSONResponse(body, status_code=status, media_type=PROBLEM)
-
-
-class SecurityHeaders(BaseHTTPMiddleware):
-    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
-        response = await call_next(request)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        if not request.url.path.startswith(("/docs", "/redoc")):
-            response.headers.setdefault(
-                "Content-Security-Policy",
-                "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'")
-        return response
 
 
 #: Service errors that answer with one message about one field.
@@ -84,7 +82,7 @@ def create_app(platform: Platform | None = None) -> FastAPI:
         "Каждая операция указывает право доступа (x-permission).",
     )
     app.state.platform = plat
-    app.add_middleware(SecurityHeaders)
+    middleware.install(app, problem)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(api.router)
     app.include_router(pages.router)
@@ -95,7 +93,15 @@ def create_app(platform: Platform | None = None) -> FastAPI:
 
     @app.exception_handler(InvalidInput)
     async def _invalid(request: Request, exc: InvalidInput) -> Response:
-        return problem(request, 422, exc.as_dicts())
+        errors = exc.as_dicts()
+        return problem(request, 422, errors, _summary(errors, exc.omitted))
+
+    @app.exception_handler(Busy)
+    async def _busy(request: Request, exc: Busy) -> Response:
+        message = "сервер занят другими изменениями; ничего не сохранено — повторите запрос через несколько секунд"
+        response = problem(request, 503, [{"field": "server", "message": message}], message)
+        response.headers["Retry-After"] = str(RETRY_AFTER)
+        return response
 
     for error, status, field in _SINGLE_FIELD_ERRORS:
         app.add_exception_handler(error, _single_field(status, field))

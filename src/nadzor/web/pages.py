@@ -24,7 +24,7 @@ from nadzor.services import accounts, audit, calendar_admin, org
 from nadzor.services.context import Actor, Permission
 from nadzor.services.errors import AuthenticationFailed, Conflict, InvalidInput
 from nadzor.web.forms import AREA_OPTIONS, POSITION_OPTIONS, FormField, errors_by_field, form_data, values_of
-from nadzor.web.routing import endpoint
+from nadzor.web.routing import FORM, endpoint
 from nadzor.web.rule_forms import SECTIONS, rule_fields, rule_input, section_rules
 from nadzor.web.security import DB, LANG_COOKIE, LOGIN_CSRF_COOKIE, SESSION_COOKIE, current_actor, new_login_csrf
 from nadzor.web.security import platform as platform_of
@@ -59,12 +59,11 @@ def _see_other(url: str) -> RedirectResponse:
     return RedirectResponse(url, status_code=303)
 
 
-async def _save(
-    request: Request, session: Session, *, fields: Sequence[FormField], action: Callable[[dict[str, Any]], Any],
-    done: Callable[[Any], str], title: str, cancel: str,
+def _save(
+    request: Request, session: Session, form: FormData, *, fields: Sequence[FormField],
+    action: Callable[[dict[str, Any]], Any], done: Callable[[Any], str], title: str, cancel: str,
 ) -> Response:
     """Post a form through a service `do_*`; on refusal show the form again with the errors."""
-    form = await request.form()
     data = form_data(fields, form)
     try:
         obj = action(data)
@@ -99,8 +98,7 @@ def login_form(request: Request, next: str = "/") -> Response:
 
 
 @page("POST", "/login", P.PUBLIC)
-async def login(request: Request, session: Session = DB) -> Response:
-    form = await request.form()
+def login(request: Request, form: FormData = FORM, session: Session = DB) -> Response:
     plat = platform_of(request)
     target = _safe_next(str(form.get("next", "/")))
     cookie = request.cookies.get(LOGIN_CSRF_COOKIE, "")
@@ -193,9 +191,9 @@ def rule_page(request: Request, rule_id: str) -> Response:
 
 
 @page("POST", "/rules/{rule_id}/evaluate", P.PUBLIC)
-async def rule_evaluate(request: Request, rule_id: str) -> Response:
+def rule_evaluate(request: Request, rule_id: str, form: FormData = FORM) -> Response:
     rule = rules.get_rule(rule_id)
-    data = rule_input(rule, await request.form())
+    data = rule_input(rule, form)
     try:
         output = rules.evaluate(rule_id, data)
     except InvalidInput as exc:
@@ -238,7 +236,7 @@ def calendar_page(request: Request, year: int | None = None, actor: Actor = Depe
 
 
 @page("POST", "/calendar/days", P.MANAGE_CALENDAR)
-async def calendar_set(request: Request, actor: Actor = Depends(current_actor),
+def calendar_set(request: Request, form: FormData = FORM, actor: Actor = Depends(current_actor),
                        session: Session = DB) -> Response:
     def act(data: dict[str, Any]) -> Any:
         item = calendar_admin.do_set_calendar_day(session, data, actor=actor)
@@ -246,7 +244,7 @@ async def calendar_set(request: Request, actor: Actor = Depends(current_actor),
         platform_of(request).calendar_changed()
         return item
 
-    return await _save(request, session, fields=CALENDAR_FIELDS, action=act,
+    return _save(request, session, form, fields=CALENDAR_FIELDS, action=act,
                        done=lambda item: f"/calendar?year={item.day.year}", title="Поправка рабочего календаря",
                        cancel="/calendar")
 
@@ -261,9 +259,8 @@ def _posted_version(form: FormData) -> int | None:
 
 
 @page("POST", "/calendar/days/{day}/delete", P.MANAGE_CALENDAR)
-async def calendar_remove(request: Request, day: str, actor: Actor = Depends(current_actor),
+def calendar_remove(request: Request, day: str, form: FormData = FORM, actor: Actor = Depends(current_actor),
                           session: Session = DB) -> Response:
-    form = await request.form()
     try:
         parsed = date.fromisoformat(day)
     except ValueError:
@@ -323,9 +320,9 @@ def office_new(request: Request, session: Session = DB) -> Response:
 
 
 @page("POST", "/offices/new", P.MANAGE_ORG)
-async def office_create(request: Request, actor: Actor = Depends(current_actor),
+def office_create(request: Request, form: FormData = FORM, actor: Actor = Depends(current_actor),
                         session: Session = DB) -> Response:
-    return await _save(request, session, fields=office_fields(session),
+    return _save(request, session, form, fields=office_fields(session),
                        action=lambda data: org.do_create_office(session, data, actor=actor),
                        done=lambda office: f"/offices/{office.id}", title="Новая прокуратура", cancel="/offices")
 
@@ -336,14 +333,13 @@ def office_import_form(request: Request) -> Response:
 
 
 @page("POST", "/offices/import", P.MANAGE_ORG)
-async def office_import(request: Request, actor: Actor = Depends(current_actor),
+def office_import(request: Request, form: FormData = FORM, actor: Actor = Depends(current_actor),
                         session: Session = DB) -> Response:
-    form = await request.form()
     upload = form.get("file")
     try:
         if upload is None or isinstance(upload, str):
             raise InvalidInput.one("file", "выберите файл CSV или JSON")
-        raw = (await upload.read()).decode("utf-8", errors="replace")
+        raw = upload.file.read().decode("utf-8", errors="replace")
         name = (upload.filename or "").lower()
         items = org_files.parse_json(raw) if name.endswith(".json") else org_files.parse_csv(raw)
         result = org.do_import_offices(session, items, actor=actor)
@@ -375,9 +371,9 @@ def office_edit(request: Request, office_id: int, session: Session = DB) -> Resp
 
 
 @page("POST", "/offices/{office_id}/edit", P.MANAGE_ORG)
-async def office_update(request: Request, office_id: int, actor: Actor = Depends(current_actor),
+def office_update(request: Request, office_id: int, form: FormData = FORM, actor: Actor = Depends(current_actor),
                         session: Session = DB) -> Response:
-    return await _save(request, session, fields=office_fields(session),
+    return _save(request, session, form, fields=office_fields(session),
                        action=lambda data: org.do_update_office(session, office_id, data, actor=actor),
                        done=lambda office: f"/offices/{office.id}", title="Изменить прокуратуру",
                        cancel=f"/offices/{office_id}")
@@ -415,9 +411,9 @@ def person_new(request: Request, actor: Actor = Depends(current_actor), session:
 
 
 @page("POST", "/people/new", P.MANAGE_PEOPLE)
-async def person_create(request: Request, actor: Actor = Depends(current_actor),
+def person_create(request: Request, form: FormData = FORM, actor: Actor = Depends(current_actor),
                         session: Session = DB) -> Response:
-    return await _save(request, session, fields=person_fields(session, actor),
+    return _save(request, session, form, fields=person_fields(session, actor),
                        action=lambda data: org.do_create_person(session, data, actor=actor),
                        done=lambda person: f"/people/{person.id}", title="Новый сотрудник", cancel="/people")
 
@@ -447,9 +443,9 @@ def person_edit(request: Request, person_id: int, actor: Actor = Depends(current
 
 
 @page("POST", "/people/{person_id}/edit", P.MANAGE_PEOPLE)
-async def person_update(request: Request, person_id: int, actor: Actor = Depends(current_actor),
+def person_update(request: Request, person_id: int, form: FormData = FORM, actor: Actor = Depends(current_actor),
                         session: Session = DB) -> Response:
-    return await _save(request, session, fields=person_fields(session, actor),
+    return _save(request, session, form, fields=person_fields(session, actor),
                        action=lambda data: org.do_update_person(session, person_id, data, actor=actor),
                        done=lambda person: f"/people/{person.id}", title="Изменить сведения о сотруднике",
                        cancel=f"/people/{person_id}")
@@ -491,9 +487,9 @@ def acting_new(request: Request, actor: Actor = Depends(current_actor), session:
 
 
 @page("POST", "/acting/new", P.MANAGE_PEOPLE)
-async def acting_create(request: Request, actor: Actor = Depends(current_actor),
+def acting_create(request: Request, form: FormData = FORM, actor: Actor = Depends(current_actor),
                         session: Session = DB) -> Response:
-    return await _save(request, session, fields=acting_fields(session, actor),
+    return _save(request, session, form, fields=acting_fields(session, actor),
                        action=lambda data: org.do_create_acting(session, data, actor=actor),
                        done=lambda item: f"/people/{item.person_id}", title="Возложить исполнение обязанностей",
                        cancel="/acting")
@@ -513,18 +509,17 @@ def acting_edit(request: Request, item_id: int, actor: Actor = Depends(current_a
 
 
 @page("POST", "/acting/{item_id}/edit", P.MANAGE_PEOPLE)
-async def acting_update(request: Request, item_id: int, actor: Actor = Depends(current_actor),
+def acting_update(request: Request, item_id: int, form: FormData = FORM, actor: Actor = Depends(current_actor),
                         session: Session = DB) -> Response:
-    return await _save(request, session, fields=acting_fields(session, actor),
+    return _save(request, session, form, fields=acting_fields(session, actor),
                        action=lambda data: org.do_update_acting(session, item_id, data, actor=actor),
                        done=lambda item: f"/people/{item.person_id}", title="Изменить исполнение обязанностей",
                        cancel="/acting")
 
 
 @page("POST", "/acting/{item_id}/delete", P.MANAGE_PEOPLE)
-async def acting_delete(request: Request, item_id: int, actor: Actor = Depends(current_actor),
+def acting_delete(request: Request, item_id: int, form: FormData = FORM, actor: Actor = Depends(current_actor),
                         session: Session = DB) -> Response:
-    form = await request.form()
     org.do_delete_acting(session, item_id, _posted_version(form), actor=actor)
     return _see_other("/acting")
 
@@ -565,9 +560,9 @@ def zone_new(request: Request, actor: Actor = Depends(current_actor), session: S
 
 
 @page("POST", "/zones/new", P.MANAGE_PEOPLE)
-async def zone_create(request: Request, actor: Actor = Depends(current_actor),
+def zone_create(request: Request, form: FormData = FORM, actor: Actor = Depends(current_actor),
                       session: Session = DB) -> Response:
-    return await _save(request, session, fields=zone_fields(session, actor),
+    return _save(request, session, form, fields=zone_fields(session, actor),
                        action=lambda data: org.do_create_zone(session, data, actor=actor),
                        done=lambda _item: "/zones", title="Закрепить зону (п. 68 Инструкции)", cancel="/zones")
 
@@ -586,9 +581,9 @@ def zone_edit(request: Request, item_id: int, actor: Actor = Depends(current_act
 
 
 @page("POST", "/zones/{item_id}/edit", P.MANAGE_PEOPLE)
-async def zone_update(request: Request, item_id: int, actor: Actor = Depends(current_actor),
+def zone_update(request: Request, item_id: int, form: FormData = FORM, actor: Actor = Depends(current_actor),
                       session: Session = DB) -> Response:
-    return await _save(request, session, fields=zone_fields(session, actor),
+    return _save(request, session, form, fields=zone_fields(session, actor),
                        action=lambda data: org.do_update_zone(session, item_id, data, actor=actor),
                        done=lambda _item: "/zones", title="Изменить закрепление зоны", cancel="/zones")
 
@@ -624,10 +619,10 @@ def user_new(request: Request, actor: Actor = Depends(current_actor), session: S
 
 
 @page("POST", "/users/new", P.MANAGE_USERS)
-async def user_create(request: Request, actor: Actor = Depends(current_actor),
+def user_create(request: Request, form: FormData = FORM, actor: Actor = Depends(current_actor),
                       session: Session = DB) -> Response:
     plat = platform_of(request)
-    return await _save(request, session, fields=user_fields(session, actor, new=True),
+    return _save(request, session, form, fields=user_fields(session, actor, new=True),
                        action=lambda data: accounts.do_create_user(session, data, actor=actor,
                                                                    passwords=plat.passwords),
                        done=lambda _u: "/users", title="Новая учётная запись", cancel="/users")
@@ -647,10 +642,10 @@ def user_edit(request: Request, user_id: int, actor: Actor = Depends(current_act
 
 
 @page("POST", "/users/{user_id}/edit", P.MANAGE_USERS)
-async def user_update(request: Request, user_id: int, actor: Actor = Depends(current_actor),
+def user_update(request: Request, user_id: int, form: FormData = FORM, actor: Actor = Depends(current_actor),
                       session: Session = DB) -> Response:
     plat = platform_of(request)
-    return await _save(request, session, fields=user_fields(session, actor, new=False),
+    return _save(request, session, form, fields=user_fields(session, actor, new=False),
                        action=lambda data: accounts.do_update_user(session, user_id, data, actor=actor,
                                                                    passwords=plat.passwords),
                        done=lambda _u: "/users", title="Изменить учётную запись", cancel="/users")
@@ -663,9 +658,8 @@ def account_page(request: Request, actor: Actor = Depends(current_actor), sessio
 
 
 @page("POST", "/account/tokens", P.SIGNED_IN)
-async def account_token(request: Request, actor: Actor = Depends(current_actor),
+def account_token(request: Request, form: FormData = FORM, actor: Actor = Depends(current_actor),
                         session: Session = DB) -> Response:
-    form = await request.form()
     user = session.get(User, actor.user_id)
     assert user is not None
     days = str(form.get("days") or "90")
