@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from nadzor import rules
-from nadzor.adapters import org_files
+from nadzor.adapters import json_input, org_files
 from nadzor.adapters.db.tables import api_tokens
 from nadzor.adapters.regulation import paragraph
 from nadzor.domain.accounts import ApiToken, User
@@ -66,6 +66,7 @@ def _save(
     """Post a form through a service `do_*`; on refusal show the form again with the errors."""
     data = form_data(fields, form)
     try:
+        json_input.check(data)
         obj = action(data)
     except InvalidInput as exc:
         session.rollback()
