@@ -134,7 +134,7 @@ class Platform:
         """The calendar with every layer; rebuilt when the database layer changed."""
         from nadzor.services.calendar_admin import database_layer
 
-        with self._lock:
+        with self._lock, _bounded_waits():
             now = time.monotonic()
             if self._calendar is not None and now - self._checked < self.CALENDAR_RECHECK:
                 return self._calendar

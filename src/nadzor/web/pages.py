@@ -238,7 +238,7 @@ def calendar_page(request: Request, year: int | None = None, actor: Actor = Depe
 
 @page("POST", "/calendar/days", P.MANAGE_CALENDAR)
 def calendar_set(request: Request, form: FormData = FORM, actor: Actor = Depends(current_actor),
-                       session: Session = DB) -> Response:
+                 session: Session = DB) -> Response:
     def act(data: dict[str, Any]) -> Any:
         item = calendar_admin.do_set_calendar_day(session, data, actor=actor)
         session.commit()
@@ -246,8 +246,8 @@ def calendar_set(request: Request, form: FormData = FORM, actor: Actor = Depends
         return item
 
     return _save(request, session, form, fields=CALENDAR_FIELDS, action=act,
-                       done=lambda item: f"/calendar?year={item.day.year}", title="Поправка рабочего календаря",
-                       cancel="/calendar")
+                 done=lambda item: f"/calendar?year={item.day.year}", title="Поправка рабочего календаря",
+                 cancel="/calendar")
 
 
 def _posted_version(form: FormData) -> int | None:
@@ -261,7 +261,7 @@ def _posted_version(form: FormData) -> int | None:
 
 @page("POST", "/calendar/days/{day}/delete", P.MANAGE_CALENDAR)
 def calendar_remove(request: Request, day: str, form: FormData = FORM, actor: Actor = Depends(current_actor),
-                          session: Session = DB) -> Response:
+                    session: Session = DB) -> Response:
     try:
         parsed = date.fromisoformat(day)
     except ValueError:
@@ -322,10 +322,10 @@ def office_new(request: Request, session: Session = DB) -> Response:
 
 @page("POST", "/offices/new", P.MANAGE_ORG)
 def office_create(request: Request, form: FormData = FORM, actor: Actor = Depends(current_actor),
-                        session: Session = DB) -> Response:
+                  session: Session = DB) -> Response:
     return _save(request, session, form, fields=office_fields(session),
-                       action=lambda data: org.do_create_office(session, data, actor=actor),
-                       done=lambda office: f"/offices/{office.id}", title="Новая прокуратура", cancel="/offices")
+                 action=lambda data: org.do_create_office(session, data, actor=actor),
+                 done=lambda office: f"/offices/{office.id}", title="Новая прокуратура", cancel="/offices")
 
 
 @page("GET", "/offices/import", P.MANAGE_ORG)
@@ -335,7 +335,7 @@ def office_import_form(request: Request) -> Response:
 
 @page("POST", "/offices/import", P.MANAGE_ORG)
 def office_import(request: Request, form: FormData = FORM, actor: Actor = Depends(current_actor),
-                        session: Session = DB) -> Response:
+                  session: Session = DB) -> Response:
     upload = form.get("file")
     try:
         if upload is None or isinstance(upload, str):
@@ -373,11 +373,11 @@ def office_edit(request: Request, office_id: int, session: Session = DB) -> Resp
 
 @page("POST", "/offices/{office_id}/edit", P.MANAGE_ORG)
 def office_update(request: Request, office_id: int, form: FormData = FORM, actor: Actor = Depends(current_actor),
-                        session: Session = DB) -> Response:
+                  session: Session = DB) -> Response:
     return _save(request, session, form, fields=office_fields(session),
-                       action=lambda data: org.do_update_office(session, office_id, data, actor=actor),
-                       done=lambda office: f"/offices/{office.id}", title="Изменить прокуратуру",
-                       cancel=f"/offices/{office_id}")
+                 action=lambda data: org.do_update_office(session, office_id, data, actor=actor),
+                 done=lambda office: f"/offices/{office.id}", title="Изменить прокуратуру",
+                 cancel=f"/offices/{office_id}")
 
 
 # ============================================================================ people
@@ -413,10 +413,10 @@ def person_new(request: Request, actor: Actor = Depends(current_actor), session:
 
 @page("POST", "/people/new", P.MANAGE_PEOPLE)
 def person_create(request: Request, form: FormData = FORM, actor: Actor = Depends(current_actor),
-                        session: Session = DB) -> Response:
+                  session: Session = DB) -> Response:
     return _save(request, session, form, fields=person_fields(session, actor),
-                       action=lambda data: org.do_create_person(session, data, actor=actor),
-                       done=lambda person: f"/people/{person.id}", title="Новый сотрудник", cancel="/people")
+                 action=lambda data: org.do_create_person(session, data, actor=actor),
+                 done=lambda person: f"/people/{person.id}", title="Новый сотрудник", cancel="/people")
 
 
 @page("GET", "/people/{person_id}", P.SIGNED_IN)
@@ -445,11 +445,11 @@ def person_edit(request: Request, person_id: int, actor: Actor = Depends(current
 
 @page("POST", "/people/{person_id}/edit", P.MANAGE_PEOPLE)
 def person_update(request: Request, person_id: int, form: FormData = FORM, actor: Actor = Depends(current_actor),
-                        session: Session = DB) -> Response:
+                  session: Session = DB) -> Response:
     return _save(request, session, form, fields=person_fields(session, actor),
-                       action=lambda data: org.do_update_person(session, person_id, data, actor=actor),
-                       done=lambda person: f"/people/{person.id}", title="Изменить сведения о сотруднике",
-                       cancel=f"/people/{person_id}")
+                 action=lambda data: org.do_update_person(session, person_id, data, actor=actor),
+                 done=lambda person: f"/people/{person.id}", title="Изменить сведения о сотруднике",
+                 cancel=f"/people/{person_id}")
 
 
 # ============================================================================ acting
@@ -489,11 +489,11 @@ def acting_new(request: Request, actor: Actor = Depends(current_actor), session:
 
 @page("POST", "/acting/new", P.MANAGE_PEOPLE)
 def acting_create(request: Request, form: FormData = FORM, actor: Actor = Depends(current_actor),
-                        session: Session = DB) -> Response:
+                  session: Session = DB) -> Response:
     return _save(request, session, form, fields=acting_fields(session, actor),
-                       action=lambda data: org.do_create_acting(session, data, actor=actor),
-                       done=lambda item: f"/people/{item.person_id}", title="Возложить исполнение обязанностей",
-                       cancel="/acting")
+                 action=lambda data: org.do_create_acting(session, data, actor=actor),
+                 done=lambda item: f"/people/{item.person_id}", title="Возложить исполнение обязанностей",
+                 cancel="/acting")
 
 
 @page("GET", "/acting/{item_id}/edit", P.MANAGE_PEOPLE)
@@ -511,16 +511,16 @@ def acting_edit(request: Request, item_id: int, actor: Actor = Depends(current_a
 
 @page("POST", "/acting/{item_id}/edit", P.MANAGE_PEOPLE)
 def acting_update(request: Request, item_id: int, form: FormData = FORM, actor: Actor = Depends(current_actor),
-                        session: Session = DB) -> Response:
+                  session: Session = DB) -> Response:
     return _save(request, session, form, fields=acting_fields(session, actor),
-                       action=lambda data: org.do_update_acting(session, item_id, data, actor=actor),
-                       done=lambda item: f"/people/{item.person_id}", title="Изменить исполнение обязанностей",
-                       cancel="/acting")
+                 action=lambda data: org.do_update_acting(session, item_id, data, actor=actor),
+                 done=lambda item: f"/people/{item.person_id}", title="Изменить исполнение обязанностей",
+                 cancel="/acting")
 
 
 @page("POST", "/acting/{item_id}/delete", P.MANAGE_PEOPLE)
 def acting_delete(request: Request, item_id: int, form: FormData = FORM, actor: Actor = Depends(current_actor),
-                        session: Session = DB) -> Response:
+                  session: Session = DB) -> Response:
     org.do_delete_acting(session, item_id, _posted_version(form), actor=actor)
     return _see_other("/acting")
 
@@ -562,10 +562,10 @@ def zone_new(request: Request, actor: Actor = Depends(current_actor), session: S
 
 @page("POST", "/zones/new", P.MANAGE_PEOPLE)
 def zone_create(request: Request, form: FormData = FORM, actor: Actor = Depends(current_actor),
-                      session: Session = DB) -> Response:
+                session: Session = DB) -> Response:
     return _save(request, session, form, fields=zone_fields(session, actor),
-                       action=lambda data: org.do_create_zone(session, data, actor=actor),
-                       done=lambda _item: "/zones", title="Закрепить зону (п. 68 Инструкции)", cancel="/zones")
+                 action=lambda data: org.do_create_zone(session, data, actor=actor),
+                 done=lambda _item: "/zones", title="Закрепить зону (п. 68 Инструкции)", cancel="/zones")
 
 
 @page("GET", "/zones/{item_id}/edit", P.MANAGE_PEOPLE)
@@ -583,10 +583,10 @@ def zone_edit(request: Request, item_id: int, actor: Actor = Depends(current_act
 
 @page("POST", "/zones/{item_id}/edit", P.MANAGE_PEOPLE)
 def zone_update(request: Request, item_id: int, form: FormData = FORM, actor: Actor = Depends(current_actor),
-                      session: Session = DB) -> Response:
+                session: Session = DB) -> Response:
     return _save(request, session, form, fields=zone_fields(session, actor),
-                       action=lambda data: org.do_update_zone(session, item_id, data, actor=actor),
-                       done=lambda _item: "/zones", title="Изменить закрепление зоны", cancel="/zones")
+                 action=lambda data: org.do_update_zone(session, item_id, data, actor=actor),
+                 done=lambda _item: "/zones", title="Изменить закрепление зоны", cancel="/zones")
 
 
 # ============================================================================ accounts
@@ -621,12 +621,12 @@ def user_new(request: Request, actor: Actor = Depends(current_actor), session: S
 
 @page("POST", "/users/new", P.MANAGE_USERS)
 def user_create(request: Request, form: FormData = FORM, actor: Actor = Depends(current_actor),
-                      session: Session = DB) -> Response:
+                session: Session = DB) -> Response:
     plat = platform_of(request)
     return _save(request, session, form, fields=user_fields(session, actor, new=True),
-                       action=lambda data: accounts.do_create_user(session, data, actor=actor,
-                                                                   passwords=plat.passwords),
-                       done=lambda _u: "/users", title="Новая учётная запись", cancel="/users")
+                 action=lambda data: accounts.do_create_user(session, data, actor=actor,
+                                                             passwords=plat.passwords),
+                 done=lambda _u: "/users", title="Новая учётная запись", cancel="/users")
 
 
 @page("GET", "/users/{user_id}/edit", P.MANAGE_USERS)
@@ -644,12 +644,12 @@ def user_edit(request: Request, user_id: int, actor: Actor = Depends(current_act
 
 @page("POST", "/users/{user_id}/edit", P.MANAGE_USERS)
 def user_update(request: Request, user_id: int, form: FormData = FORM, actor: Actor = Depends(current_actor),
-                      session: Session = DB) -> Response:
+                session: Session = DB) -> Response:
     plat = platform_of(request)
     return _save(request, session, form, fields=user_fields(session, actor, new=False),
-                       action=lambda data: accounts.do_update_user(session, user_id, data, actor=actor,
-                                                                   passwords=plat.passwords),
-                       done=lambda _u: "/users", title="Изменить учётную запись", cancel="/users")
+                 action=lambda data: accounts.do_update_user(session, user_id, data, actor=actor,
+                                                             passwords=plat.passwords),
+                 done=lambda _u: "/users", title="Изменить учётную запись", cancel="/users")
 
 
 @page("GET", "/account", P.SIGNED_IN)
@@ -660,7 +660,7 @@ def account_page(request: Request, actor: Actor = Depends(current_actor), sessio
 
 @page("POST", "/account/tokens", P.SIGNED_IN)
 def account_token(request: Request, form: FormData = FORM, actor: Actor = Depends(current_actor),
-                        session: Session = DB) -> Response:
+                  session: Session = DB) -> Response:
     user = session.get(User, actor.user_id)
     assert user is not None
     days = str(form.get("days") or "90")

@@ -47,10 +47,20 @@ def writer_lock(engine: Engine) -> threading.Lock | None:
         return _writer_locks.setdefault(key, threading.Lock())
 
 
-def make_engine(url: str, *, echo: bool = False) -> Engine:
+def _pool(url: str) -> dict[str, Any]:
+    """A bounded wait for a pooled connection (an in-memory SQLite database keeps its own pool)."""
+    if url.startswith("sqlite") and (":memory:" in url or url.rstrip("/") == "sqlite:"):
+        return {}
+    return {"pool_size": POOL_SIZE, "max_overflow": POOL_OVERFLOW, "pool_timeout": LOCK_WAIT}
+
+
+def make_engine(url: str, *, echo: bool = False, bounded: bool = True) -> Engine:
+    """`bounded=False` (schema migrations, run by an operator) leaves PostgreSQL's statements and
+    lock waits without the server's timeouts."""
     start_mappers()
     if url.startswith("sqlite"):
-        engine = create_engine(url, echo=echo, connect_args={"check_same_thread": False, "timeout": LOCK_WAIT})
+        engine = create_engine(url, echo=echo, connect_args={"check_same_thread": False, "timeout": LOCK_WAIT},
+                               **_pool(url))
 
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -73,8 +83,9 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
                 connection.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
-    engine = create_engine(url, echo=echo, pool_pre_ping=True, pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW,
-                           pool_timeout=LOCK_WAIT)
+    engine = create_engine(url, echo=echo, pool_pre_ping=True, **_pool(url))
+    if not bounded:
+        return engine
 
     @event.listens_for(engine, "connect")
     def _timeouts(dbapi_connection: Any, _record: Any) -> None:
