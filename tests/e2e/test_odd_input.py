@@ -271,3 +271,14 @@ def test_finding_7_an_unhandled_error_is_500_with_the_security_headers(sqlite_de
     assert page.status_code == 500 and page.headers["content-type"].startswith("text/html")
     for response in (api, page):
         assert all(h in response.headers for h in HEADERS), response.headers
+
+
+def test_finding_7_odd_numbers_in_forms_and_pages_are_refused_or_bounded(demo: Platform) -> None:
+    client = client_for(demo)
+    csrf = web_login(client, "admin")
+    for version in ("9" * 5000, "²", str(BIG)):
+        response = client.post("/acting/1/delete", data={"csrf_token": csrf, "version": version})
+        assert response.status_code == 422 and "version" in response.text, version
+    token = client.post("/account/tokens", data={"csrf_token": csrf, "name": "x", "days": "9" * 5000})
+    assert token.status_code == 422
+    assert client.get("/audit", params={"page_no": 2**62}).status_code == 200

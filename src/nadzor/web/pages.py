@@ -23,7 +23,15 @@ from nadzor.domain.org import SUBJECT_AREAS, Office
 from nadzor.services import accounts, audit, calendar_admin, org
 from nadzor.services.context import Actor, Permission
 from nadzor.services.errors import AuthenticationFailed, Conflict, InvalidInput
-from nadzor.web.forms import AREA_OPTIONS, POSITION_OPTIONS, FormField, errors_by_field, form_data, values_of
+from nadzor.web.forms import (
+    AREA_OPTIONS,
+    POSITION_OPTIONS,
+    FormField,
+    errors_by_field,
+    form_data,
+    typed_value,
+    values_of,
+)
 from nadzor.web.routing import FORM, endpoint
 from nadzor.web.rule_forms import SECTIONS, rule_fields, rule_input, section_rules
 from nadzor.web.security import DB, LANG_COOKIE, LOGIN_CSRF_COOKIE, SESSION_COOKIE, current_actor, new_login_csrf
@@ -32,6 +40,8 @@ from nadzor.web.templating import render
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 P = Permission
+#: The last page of the audit trail that can be asked for (its offset stays within 64 bits).
+MAX_PAGE = 10**9
 MONTHS = ("Январь", "Февраль", "Март", "Апрель", "Май", "Июнь", "Июль", "Август", "Сентябрь", "Октябрь", "Ноябрь",
           "Декабрь")
 
@@ -254,9 +264,11 @@ def _posted_version(form: FormData) -> int | None:
     raw = str(form.get("version") or "")
     if not raw:
         return None
-    if not raw.isdigit():
+    version = typed_value("number", raw)
+    if not isinstance(version, int) or version < 0:
         raise InvalidInput.one("version", "ожидается целое число")
-    return int(raw)
+    json_input.check({"version": version})
+    return version
 
 
 @page("POST", "/calendar/days/{day}/delete", P.MANAGE_CALENDAR)
@@ -664,7 +676,7 @@ def account_token(request: Request, form: FormData = FORM, actor: Actor = Depend
     user = session.get(User, actor.user_id)
     assert user is not None
     days = str(form.get("days") or "90")
-    data: dict[str, Any] = {"name": str(form.get("name", "")), "days": int(days) if days.isdigit() else days}
+    data: dict[str, Any] = {"name": str(form.get("name", "")), "days": typed_value("number", days)}
     new_token, errors = None, []
     try:
         new_token, _item = accounts.do_create_token(session, user, data, actor=actor, keys=platform_of(request).keys)
@@ -696,15 +708,16 @@ def audit_page(request: Request, actor_login: str = "", office: str = "", object
             return None
 
     size = 50
+    page_no = min(max(page_no, 1), MAX_PAGE)
     flt = audit.AuditFilter(actor=actor_login, office=office, object_type=object_type, object_id=object_id,
                             action=action, date_from=day(date_from), date_to=day(date_to), limit=size,
-                            offset=(max(page_no, 1) - 1) * size)
+                            offset=(page_no - 1) * size)
     total, rows = audit.access_audit(session, actor, flt)
     filters = {"actor_login": actor_login, "office": office, "object_type": object_type, "object_id": object_id,
                "action": action, "date_from": date_from, "date_to": date_to}
     query = "&".join(f"{k}={quote(v)}" for k, v in filters.items() if v)
     template = "_audit_rows.html" if request.headers.get("hx-request") else "audit.html"
-    return render(request, template, rows=rows, total=total, filters=filters, page_no=max(page_no, 1), size=size,
+    return render(request, template, rows=rows, total=total, filters=filters, page_no=page_no, size=size,
                   query=query, office_codes=sorted(o.code for o in session.query(Office).all()))
 
 
