@@ -31,7 +31,7 @@ def server_env(platform: Platform, data_dir: Path) -> dict[str, str]:
 
 
 @contextmanager
-def running_server(platform: Platform, data_dir: Path, *, start_within: float = 30.0) -> Iterator[str]:
+def running_server(platform: Platform, data_dir: Path, *, start_within: float = 60.0) -> Iterator[str]:
     """Start the server on the platform's database; yields its base URL. On leaving, the server
     must stop on SIGTERM within ten seconds (a server wedged by a request does not)."""
     port = free_port()
