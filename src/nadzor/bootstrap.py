@@ -11,13 +11,14 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import contextmanager
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
 from sqlalchemy import Engine, func, select
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -93,6 +94,31 @@ def install() -> None:
     rules.set_calendar_provider(default_calendar)
 
 
+#: PostgreSQL: lock_timeout, statement_timeout, idle-in-transaction timeout; SQLite answers "database
+#: is locked" (busy) once its busy timeout ran out.
+_BUSY_STATES = frozenset({"55P03", "57014", "25P03"})
+#: PostgreSQL: serialization failure, deadlock.
+_CONFLICT_STATES = frozenset({"40001", "40P01"})
+
+
+def _sqlstate(exc: DBAPIError) -> str:
+    return str(getattr(exc.orig, "sqlstate", "") or "")
+
+
+@contextmanager
+def _bounded_waits() -> Iterator[None]:
+    """Every wait that ran out (lock, statement, pooled connection) becomes `db.Busy`."""
+    try:
+        yield
+    except PoolTimeout:
+        raise db.Busy("connection pool") from None
+    except DBAPIError as exc:
+        locked = "database is locked" in str(exc.orig) or "database table is locked" in str(exc.orig)
+        if _sqlstate(exc) in _BUSY_STATES or locked:
+            raise db.Busy(str(exc.orig)) from None
+        raise
+
+
 class Platform:
     """Storage, accounts and the full calendar (with the database layer) for one installation."""
 
@@ -121,17 +147,24 @@ class Platform:
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """One unit of work; a concurrent update of the same record (its version moved on under
-        us) is a Conflict, and nothing of the transaction is kept."""
+        us, or the database chose it as a deadlock's victim) is a Conflict, a wait that ran out
+        is `Busy`, and nothing of the transaction is kept."""
         from nadzor.services.errors import Conflict
 
         try:
-            with db.transaction(self.sessions) as session:
+            with _bounded_waits(), db.transaction(self.sessions) as session:
                 yield session
         except StaleDataError:
             raise Conflict.concurrent() from None
+        except DBAPIError as exc:
+            if _sqlstate(exc) in _CONFLICT_STATES:
+                raise Conflict.concurrent() from None
+            raise
 
-    def read_only(self) -> AbstractContextManager[Session]:
-        return db.read_only(self.engine)
+    @contextmanager
+    def read_only(self) -> Iterator[Session]:
+        with _bounded_waits(), db.read_only(self.engine) as session:
+            yield session
 
     def _calendar_fingerprint(self) -> int:
         """The number of the last audit row about the calendar: every change of the database
@@ -150,7 +183,7 @@ class Platform:
         (by the platform's clock) turned."""
         from nadzor.services.calendar_admin import database_layer
 
-        with self._lock:
+        with self._lock, _bounded_waits():
             now = time.monotonic()
             year = self.clock.today().year
             if self._calendar is not None and year == self._year and now - self._checked < self.CALENDAR_RECHECK:

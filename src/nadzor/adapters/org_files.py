@@ -13,6 +13,7 @@ import json
 import re
 from typing import Any
 
+from nadzor.adapters import json_input
 from nadzor.services.errors import InvalidInput
 
 CSV_COLUMNS = ("code", "parent_code", "level", "kind", "name_ru", "name_kk", "city", "valid_from", "valid_to",
@@ -56,6 +57,8 @@ def _former_names(text: str, line: int) -> list[dict[str, Any]]:
 def parse_csv(text: str) -> list[dict[str, Any]]:
     """Rows as office commands; `offices.N` counts data rows from 0."""
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    if "\x00" in text:
+        raise InvalidInput.one("input", "недопустимый символ NUL (\\u0000) в файле")
     if tuple(reader.fieldnames or ()) != CSV_COLUMNS:
         raise InvalidInput.one("header", f"ожидается заголовок {','.join(CSV_COLUMNS)}")
     items = []
@@ -79,10 +82,7 @@ def parse_csv(text: str) -> list[dict[str, Any]]:
 
 
 def parse_json(text: str) -> list[dict[str, Any]]:
-    try:
-        data = json.loads(text)
-    except ValueError as exc:
-        raise InvalidInput.one("input", f"некорректный JSON: {exc}") from None
+    data = json_input.loads(text)
     if isinstance(data, dict) and "offices" in data:
         data = data["offices"]
     if not isinstance(data, list):

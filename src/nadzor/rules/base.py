@@ -42,13 +42,25 @@ class FieldError(dict[str, str]):
         return dict(self)
 
 
+#: An error list stops here (each error once): enough to correct an input, bounded for any input.
+MAX_ERRORS = 50
+
+
 class InvalidInput(Exception):  # not a ValueError: pydantic validators raise it through unchanged
     """The one validation error type of RULES.md: input refused, `errors` lists {field, message}
-    (the field is the dotted path from the input root). Also importable as `ValidationError`."""
+    (the field is the dotted path from the input root), each error once and at most MAX_ERRORS of
+    them (`omitted` counts the rest). Also importable as `ValidationError`."""
 
     def __init__(self, errors: Iterable[FieldError]) -> None:
-        self.errors = list(errors)
-        super().__init__("; ".join(f"{e.field}: {e.message}" for e in self.errors))
+        first: dict[tuple[str, str], FieldError] = {}
+        for error in errors:
+            first.setdefault((error.field, error.message), error)
+        unique = list(first.values())
+        #: How many further errors were found but not listed (the list stops at MAX_ERRORS).
+        self.omitted = max(len(unique) - MAX_ERRORS, 0)
+        self.errors = unique[:MAX_ERRORS]
+        more = f"; … и ещё {self.omitted}" if self.omitted else ""
+        super().__init__("; ".join(f"{e.field}: {e.message}" for e in self.errors) + more)
 
     @classmethod
     def one(cls, field_path: str, message: str) -> InvalidInput:
@@ -188,7 +200,11 @@ Count = Annotated[int, Strict()]
 Text = Annotated[str, Strict()]
 #: Fields RULES.md marks `?`: they may be omitted, and null means the same as omitted.
 OptFlag = Annotated[bool, Strict(), _null_means(lambda: False)]
-OptList = Annotated[list[T], _null_means(list)]
+#: The longest list a rule input takes (suspensions, signatures, subject matter …): more than any
+#: real case holds, few enough that a check of every pair stays cheap and an error list short.
+MAX_ITEMS = 200
+Items = Annotated[list[T], Field(max_length=MAX_ITEMS)]
+OptList = Annotated[list[T], Field(max_length=MAX_ITEMS), _null_means(list)]
 OptDays = Annotated[int, Field(ge=0, le=30, strict=True), _null_means(lambda: 0)]
 
 Position = Literal[

@@ -18,7 +18,7 @@ from nadzor.domain.accounts import User
 from nadzor.services import accounts, audit, calendar_admin, org
 from nadzor.services.context import Actor, Permission
 from nadzor.services.errors import AuthenticationFailed, FieldError, InvalidInput
-from nadzor.web.routing import endpoint, json_body
+from nadzor.web.routing import JSON, RAW, endpoint
 from nadzor.web.security import DB, client_address, current_actor, platform
 
 router = APIRouter(prefix="/api/v1")
@@ -63,10 +63,10 @@ def get_rule(rule_id: str) -> dict[str, Any]:
 
 @endpoint(router, "POST", "/rules/{rule_id}/evaluate", P.PUBLIC, summary="Вычислить правило",
           openapi_extra={"requestBody": {"content": {"application/json": {"schema": {"type": "object"}}}}})
-async def evaluate(rule_id: str, request: Request) -> dict[str, Any]:
+def evaluate(rule_id: str, data: Any = JSON) -> dict[str, Any]:
     """The input is the rule's JSON object; the answer is `{rule, result, citations, explanation}`."""
     rules.get_rule(rule_id)
-    return rules.evaluate(rule_id, await json_body(request))
+    return rules.evaluate(rule_id, data)
 
 
 @endpoint(router, "GET", "/calendar/{day}", P.PUBLIC, summary="День рабочего календаря")
@@ -81,9 +81,8 @@ def calendar_day(day: str) -> dict[str, Any]:
 
 
 @endpoint(router, "POST", "/auth/token", P.PUBLIC, summary="Получить токен API по логину и паролю")
-async def issue_token(request: Request, session: Session = DB) -> Any:
+def issue_token(request: Request, data: Any = JSON, session: Session = DB) -> Any:
     """Exchange a login and password for a bearer token (failures count towards the lockout)."""
-    data = await json_body(request)
     if not isinstance(data, dict):
         raise InvalidInput.one("input", "ожидается объект {login, password, name?, days?}")
     login, password = accounts.check_credentials(data.get("login"), data.get("password"))
@@ -108,11 +107,11 @@ def me(actor: Actor = Depends(current_actor)) -> dict[str, Any]:
 
 
 @endpoint(router, "POST", "/tokens", P.SIGNED_IN, summary="Выпустить токен API для себя")
-async def create_token(request: Request, actor: Actor = Depends(current_actor),
-                       session: Session = DB) -> dict[str, Any]:
+def create_token(request: Request, data: Any = JSON, actor: Actor = Depends(current_actor),
+                 session: Session = DB) -> dict[str, Any]:
     user = session.get(User, actor.user_id)
     assert user is not None
-    token, item = accounts.do_create_token(session, user, await json_body(request), actor=actor,
+    token, item = accounts.do_create_token(session, user, data, actor=actor,
                                            keys=platform(request).keys)
     return {"token": token, "token_type": "bearer", "expires_at": item.expires_at, "id": item.id}
 
@@ -129,17 +128,17 @@ def list_users(actor: Actor = Depends(current_actor), session: Session = DB) -> 
 
 
 @endpoint(router, "POST", "/users", P.MANAGE_USERS, summary="Создать учётную запись", status_code=201)
-async def create_user(request: Request, actor: Actor = Depends(current_actor),
-                      session: Session = DB) -> dict[str, Any]:
-    user = accounts.do_create_user(session, await json_body(request), actor=actor,
+def create_user(request: Request, data: Any = JSON, actor: Actor = Depends(current_actor),
+                session: Session = DB) -> dict[str, Any]:
+    user = accounts.do_create_user(session, data, actor=actor,
                                    passwords=platform(request).passwords)
     return accounts.user_dict(user)
 
 
 @endpoint(router, "PUT", "/users/{user_id}", P.MANAGE_USERS, summary="Изменить учётную запись")
-async def update_user(user_id: int, request: Request, actor: Actor = Depends(current_actor),
-                      session: Session = DB) -> dict[str, Any]:
-    user = accounts.do_update_user(session, user_id, await json_body(request), actor=actor,
+def update_user(user_id: int, request: Request, data: Any = JSON, actor: Actor = Depends(current_actor),
+                session: Session = DB) -> dict[str, Any]:
+    user = accounts.do_update_user(session, user_id, data, actor=actor,
                                    passwords=platform(request).passwords)
     return accounts.user_dict(user)
 
@@ -177,10 +176,10 @@ def export_offices(format: str = "json", actor: Actor = Depends(current_actor),
 
 
 @endpoint(router, "POST", "/offices/import", P.MANAGE_ORG, summary="Загрузить структуру (CSV или JSON)")
-async def import_offices(request: Request, actor: Actor = Depends(current_actor),
-                         session: Session = DB) -> dict[str, int]:
+def import_offices(request: Request, body: bytes = RAW, actor: Actor = Depends(current_actor),
+                   session: Session = DB) -> dict[str, int]:
     """A JSON list of offices, or CSV with `content-type: text/csv`; all or nothing."""
-    raw = (await request.body()).decode("utf-8", errors="replace")
+    raw = body.decode("utf-8", errors="replace")
     if request.headers.get("content-type", "").startswith("text/csv"):
         items = org_files.parse_csv(raw)
     else:
@@ -196,17 +195,15 @@ def get_office(office_id: int, session: Session = DB) -> Any:
 
 
 @endpoint(router, "POST", "/offices", P.MANAGE_ORG, summary="Создать прокуратуру", status_code=201)
-async def create_office(request: Request, actor: Actor = Depends(current_actor),
-                        session: Session = DB) -> dict[str, Any]:
-    data = await json_body(request)
+def create_office(data: Any = JSON, actor: Actor = Depends(current_actor),
+                  session: Session = DB) -> dict[str, Any]:
     office = org.do_create_office(session, data, actor=actor)
     return org.office_dict(office, data.get("parent_code") if isinstance(data, dict) else None)
 
 
 @endpoint(router, "PUT", "/offices/{office_id}", P.MANAGE_ORG, summary="Изменить прокуратуру")
-async def update_office(office_id: int, request: Request, actor: Actor = Depends(current_actor),
-                        session: Session = DB) -> dict[str, Any]:
-    data = await json_body(request)
+def update_office(office_id: int, data: Any = JSON, actor: Actor = Depends(current_actor),
+                  session: Session = DB) -> dict[str, Any]:
     office = org.do_update_office(session, office_id, data, actor=actor)
     return org.office_dict(office, data.get("parent_code") if isinstance(data, dict) else None)
 
@@ -226,15 +223,15 @@ def get_person(person_id: int, actor: Actor = Depends(current_actor), session: S
 
 
 @endpoint(router, "POST", "/people", P.MANAGE_PEOPLE, summary="Добавить сотрудника", status_code=201)
-async def create_person(request: Request, actor: Actor = Depends(current_actor),
-                        session: Session = DB) -> dict[str, Any]:
-    return org.person_dict(org.do_create_person(session, await json_body(request), actor=actor))
+def create_person(data: Any = JSON, actor: Actor = Depends(current_actor),
+                  session: Session = DB) -> dict[str, Any]:
+    return org.person_dict(org.do_create_person(session, data, actor=actor))
 
 
 @endpoint(router, "PUT", "/people/{person_id}", P.MANAGE_PEOPLE, summary="Изменить сведения о сотруднике")
-async def update_person(person_id: int, request: Request, actor: Actor = Depends(current_actor),
-                        session: Session = DB) -> dict[str, Any]:
-    return org.person_dict(org.do_update_person(session, person_id, await json_body(request), actor=actor))
+def update_person(person_id: int, data: Any = JSON, actor: Actor = Depends(current_actor),
+                  session: Session = DB) -> dict[str, Any]:
+    return org.person_dict(org.do_update_person(session, person_id, data, actor=actor))
 
 
 @endpoint(router, "GET", "/people/{person_id}/authority", P.SIGNED_IN, summary="Полномочия сотрудника на дату")
@@ -246,10 +243,9 @@ def person_authority(person_id: int, request: Request, on: str | None = None, ac
 
 @endpoint(router, "POST", "/people/{person_id}/sign-check", P.SIGNED_IN,
           summary="Вправе ли сотрудник подписать (правило RULES.md через его полномочия на дату)")
-async def sign_check(person_id: int, request: Request, actor: Actor = Depends(current_actor),
-                     session: Session = DB) -> dict[str, Any]:
+def sign_check(person_id: int, request: Request, data: Any = JSON, actor: Actor = Depends(current_actor),
+               session: Session = DB) -> dict[str, Any]:
     """Body: `{rule, on?, input?}`; the signer is taken from the person's authority on `on`."""
-    data = await json_body(request)
     if not isinstance(data, dict):
         raise InvalidInput.one("input", "ожидается объект {rule, on?, input?}")
     unknown = sorted(set(data) - {"rule", "on", "input"})
@@ -257,6 +253,8 @@ async def sign_check(person_id: int, request: Request, actor: Actor = Depends(cu
         raise InvalidInput.one(unknown[0], "неизвестное поле")
     if not isinstance(data.get("rule"), str):
         raise InvalidInput.one("rule", "обязательное поле не заполнено")
+    if data.get("on") is not None and not isinstance(data["on"], str):
+        raise InvalidInput.one("on", "ожидается дата ГГГГ-ММ-ДД (строка)")
     extra = data.get("input") or {}
     if not isinstance(extra, dict):
         raise InvalidInput.one("input", "ожидается объект")
@@ -273,15 +271,15 @@ def list_acting(person_id: int | None = None, actor: Actor = Depends(current_act
 
 
 @endpoint(router, "POST", "/acting", P.MANAGE_PEOPLE, summary="Возложить исполнение обязанностей", status_code=201)
-async def create_acting(request: Request, actor: Actor = Depends(current_actor),
-                        session: Session = DB) -> dict[str, Any]:
-    return org.acting_dict(org.do_create_acting(session, await json_body(request), actor=actor))
+def create_acting(data: Any = JSON, actor: Actor = Depends(current_actor),
+                  session: Session = DB) -> dict[str, Any]:
+    return org.acting_dict(org.do_create_acting(session, data, actor=actor))
 
 
 @endpoint(router, "PUT", "/acting/{item_id}", P.MANAGE_PEOPLE, summary="Изменить исполнение обязанностей")
-async def update_acting(item_id: int, request: Request, actor: Actor = Depends(current_actor),
-                        session: Session = DB) -> dict[str, Any]:
-    return org.acting_dict(org.do_update_acting(session, item_id, await json_body(request), actor=actor))
+def update_acting(item_id: int, data: Any = JSON, actor: Actor = Depends(current_actor),
+                  session: Session = DB) -> dict[str, Any]:
+    return org.acting_dict(org.do_update_acting(session, item_id, data, actor=actor))
 
 
 @endpoint(router, "DELETE", "/acting/{item_id}", P.MANAGE_PEOPLE, summary="Отменить исполнение обязанностей",
@@ -308,15 +306,15 @@ def zone_route(office_id: int, request: Request, area: str = "all", on: str | No
 
 
 @endpoint(router, "POST", "/zones", P.MANAGE_PEOPLE, summary="Закрепить зону", status_code=201)
-async def create_zone(request: Request, actor: Actor = Depends(current_actor),
-                      session: Session = DB) -> dict[str, Any]:
-    return org.zone_dict(org.do_create_zone(session, await json_body(request), actor=actor))
+def create_zone(data: Any = JSON, actor: Actor = Depends(current_actor),
+                session: Session = DB) -> dict[str, Any]:
+    return org.zone_dict(org.do_create_zone(session, data, actor=actor))
 
 
 @endpoint(router, "PUT", "/zones/{item_id}", P.MANAGE_PEOPLE, summary="Изменить закрепление зоны")
-async def update_zone(item_id: int, request: Request, actor: Actor = Depends(current_actor),
-                      session: Session = DB) -> dict[str, Any]:
-    return org.zone_dict(org.do_update_zone(session, item_id, await json_body(request), actor=actor))
+def update_zone(item_id: int, data: Any = JSON, actor: Actor = Depends(current_actor),
+                session: Session = DB) -> dict[str, Any]:
+    return org.zone_dict(org.do_update_zone(session, item_id, data, actor=actor))
 
 
 # ------------------------------------------------------------------- calendar administration
@@ -328,12 +326,11 @@ def list_calendar_days(actor: Actor = Depends(current_actor), session: Session =
 
 
 @endpoint(router, "POST", "/calendar-days", P.MANAGE_CALENDAR, summary="Добавить или изменить день календаря")
-async def set_calendar_day(request: Request, actor: Actor = Depends(current_actor),
-                           session: Session = DB) -> dict[str, Any]:
+def set_calendar_day(request: Request, data: Any = JSON, actor: Actor = Depends(current_actor),
+                     session: Session = DB) -> dict[str, Any]:
     """Body: `{day, working, name, resolution_number, resolution_date, version?}`; rule
     evaluations see the change at once."""
-    item = calendar_admin.do_set_calendar_day(session, await json_body(request), actor=actor,
-                                              calendar=platform(request).calendar())
+    item = calendar_admin.do_set_calendar_day(session, data, actor=actor, calendar=platform(request).calendar())
     session.commit()
     platform(request).calendar_changed()
     return calendar_admin.day_dict(item)

@@ -3,9 +3,6 @@ mapping from service errors to HTTP answers (problem+json for the API, pages for
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import re
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -17,12 +14,12 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi_offline import FastAPIOffline
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 
+from nadzor.adapters.db.engine import Busy
 from nadzor.bootstrap import Platform, create_platform
 from nadzor.rules.base import InvalidInput, UnknownRule
 from nadzor.services.errors import AuthenticationFailed, Conflict, Forbidden, NotFound, TooManyAttempts
-from nadzor.web import api, pages
+from nadzor.web import api, middleware, pages
 from nadzor.web.problems import HTTP_MESSAGES, install_problem_openapi, request_errors
 from nadzor.web.security import CsrfFailed, NotSignedIn
 from nadzor.web.templating import render
@@ -30,63 +27,35 @@ from nadzor.web.templating import render
 STATIC = Path(__file__).resolve().parent / "static"
 PROBLEM = "application/problem+json"
 _TITLES = {400: "Некорректный запрос", 401: "Требуется вход", 403: "Доступ запрещён", 404: "Не найдено",
-           405: "Метод не поддерживается", 409: "Конфликт изменений", 422: "Некорректные входные данные",
-           429: "Слишком много попыток"}
+           405: "Метод не поддерживается", 409: "Конфликт изменений", 413: "Слишком большой запрос",
+           422: "Некорректные входные данные", 429: "Слишком много попыток", 500: "Внутренняя ошибка сервера",
+           503: "Сервер занят"}
+#: Seconds a client is asked to wait before retrying after 503.
+RETRY_AFTER = 2
 
 
 def _is_api(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 
 
+def _summary(errors: list[dict[str, str]], omitted: int = 0) -> str:
+    """The problem's detail: the one error, or how many there are (each is listed once, in
+    `errors`, never repeated here)."""
+    if len(errors) == 1 and not omitted:
+        return f"{errors[0]['field']}: {errors[0]['message']}"
+    shown = f", перечислены первые {len(errors)}" if omitted else ""
+    return f"входные данные отклонены: ошибок {len(errors) + omitted}{shown}"
+
+
 def problem(request: Request, status: int, errors: list[dict[str, str]], detail: str = "") -> Response:
     if not _is_api(request):
         return render(request, "error.html", status, title=_TITLES.get(status, "Ошибка"),
-                      message=detail or "; ".join(f"{e['field']}: {e['message']}" for e in errors), errors=errors)
+                      message=detail or _summary(errors), errors=errors)
     body: dict[str, Any] = {
         "type": "about:blank", "title": _TITLES.get(status, "Ошибка"), "status": status,
-        "detail": detail or "; ".join(f"{e['field']}: {e['message']}" for e in errors),
-        "errors": errors, "instance": request.url.path,
+        "detail": detail or _summary(errors), "errors": errors, "instance": request.url.path,
     }
     return JSONResponse(body, status_code=status, media_type=PROBLEM)
-
-
-CSP = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'"
-DOCS = ("/docs", "/redoc")
-_INLINE_SCRIPT = re.compile(rb"<script>(.*?)</script>", re.DOTALL)
-
-
-def docs_csp(html: bytes) -> str:
-    """The policy of the vendored API documentation (finding 16): scripts only from this server
-    plus the page's own inline start-up script (by its hash); the renderers set inline styles,
-    fetch /openapi.json and (ReDoc) start a worker from a blob. Nothing from a CDN."""
-    hashes = " ".join("'sha256-" + base64.b64encode(hashlib.sha256(m).digest()).decode() + "'"
-                      for m in _INLINE_SCRIPT.findall(html))
-    return (f"default-src 'self'; script-src 'self' {hashes}".rstrip() + "; style-src 'self' 'unsafe-inline'; "
-            "img-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; object-src 'none'; "
-            "base-uri 'self'; frame-ancestors 'none'")
-
-
-class SecurityHeaders(BaseHTTPMiddleware):
-    """Headers on every answer (finding 16): no caching of anything but static assets (pages and
-    API answers are personal), HSTS in production, a CSP everywhere, the docs' own on /docs."""
-
-    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
-        response = await call_next(request)
-        path = request.url.path
-        if path in DOCS and response.headers.get("content-type", "").startswith("text/html"):
-            body = b"".join([chunk async for chunk in response.body_iterator])  # type: ignore[attr-defined]
-            response = Response(body, status_code=response.status_code, headers=dict(response.headers))
-            response.headers["Content-Security-Policy"] = docs_csp(body)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Content-Security-Policy", CSP)
-        if not path.startswith(("/static/", "/static-offline-docs/")):
-            response.headers["Cache-Control"] = "no-store"
-        plat: Platform = request.app.state.platform
-        if plat.settings.production:
-            response.headers.setdefault("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
-        return response
 
 
 #: Service errors that answer with one message about one field.
@@ -117,7 +86,7 @@ def create_app(platform: Platform | None = None) -> FastAPI:
         "Каждая операция указывает право доступа (x-permission).",
     )
     app.state.platform = plat
-    app.add_middleware(SecurityHeaders)
+    middleware.install(app, problem, production=plat.settings.production)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(api.router)
     app.include_router(pages.router)
@@ -128,7 +97,15 @@ def create_app(platform: Platform | None = None) -> FastAPI:
 
     @app.exception_handler(InvalidInput)
     async def _invalid(request: Request, exc: InvalidInput) -> Response:
-        return problem(request, 422, exc.as_dicts())
+        errors = exc.as_dicts()
+        return problem(request, 422, errors, _summary(errors, exc.omitted))
+
+    @app.exception_handler(Busy)
+    async def _busy(request: Request, exc: Busy) -> Response:
+        message = "сервер занят другими изменениями; ничего не сохранено — повторите запрос через несколько секунд"
+        response = problem(request, 503, [{"field": "server", "message": message}], message)
+        response.headers["Retry-After"] = str(RETRY_AFTER)
+        return response
 
     @app.exception_handler(RequestValidationError)
     async def _invalid_parameters(request: Request, exc: RequestValidationError) -> Response:

@@ -10,7 +10,9 @@ from typing import Any
 
 from starlette.datastructures import FormData
 
+from nadzor.adapters import json_input
 from nadzor.domain.org import POSITION_LABELS, SUBJECT_AREAS
+from nadzor.services.errors import InvalidInput
 
 
 @dataclass(frozen=True)
@@ -57,8 +59,8 @@ def typed_value(kind: str, raw: str) -> Any:
         if kind in ("number", "int_select"):
             return int(raw)
         if kind == "json":
-            return json.loads(raw)
-    except ValueError:
+            return json_input.loads(raw)
+    except (ValueError, InvalidInput):
         return raw
     return raw
 

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from nadzor import rules
-from nadzor.adapters import org_files
+from nadzor.adapters import json_input, org_files
 from nadzor.adapters.db.tables import api_tokens
 from nadzor.adapters.regulation import paragraph
 from nadzor.domain.accounts import ApiToken, User
@@ -23,8 +23,16 @@ from nadzor.domain.org import SUBJECT_AREAS, Office
 from nadzor.services import accounts, audit, calendar_admin, org
 from nadzor.services.context import Actor, Permission
 from nadzor.services.errors import AuthenticationFailed, Conflict, InvalidInput, TooManyAttempts
-from nadzor.web.forms import AREA_OPTIONS, POSITION_OPTIONS, FormField, errors_by_field, form_data, values_of
-from nadzor.web.routing import endpoint
+from nadzor.web.forms import (
+    AREA_OPTIONS,
+    POSITION_OPTIONS,
+    FormField,
+    errors_by_field,
+    form_data,
+    typed_value,
+    values_of,
+)
+from nadzor.web.routing import FORM, endpoint
 from nadzor.web.rule_forms import SECTIONS, rule_fields, rule_input, section_rules
 from nadzor.web.security import (
     DB,
@@ -40,6 +48,8 @@ from nadzor.web.templating import render
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 P = Permission
+#: The last page of the audit trail that can be asked for (its offset stays within 64 bits).
+MAX_PAGE = 10**9
 MONTHS = ("Январь", "Февраль", "Март", "Апрель", "Май", "Июнь", "Июль", "Август", "Сентябрь", "Октябрь", "Ноябрь",
           "Декабрь")
 
@@ -68,14 +78,14 @@ def _see_other(url: str) -> RedirectResponse:
     return RedirectResponse(url, status_code=303)
 
 
-async def _save(
-    request: Request, session: Session, *, fields: Sequence[FormField], action: Callable[[dict[str, Any]], Any],
-    done: Callable[[Any], str], title: str, cancel: str,
+def _save(
+    request: Request, session: Session, form: FormData, *, fields: Sequence[FormField],
+    action: Callable[[dict[str, Any]], Any], done: Callable[[Any], str], title: str, cancel: str,
 ) -> Response:
     """Post a form through a service `do_*`; on refusal show the form again with the errors."""
-    form = await request.form()
     data = form_data(fields, form)
     try:
+        json_input.check(data)
         obj = action(data)
     except InvalidInput as exc:
         session.rollback()
@@ -108,8 +118,7 @@ def login_form(request: Request, next: str = "/") -> Response:
 
 
 @page("POST", "/login", P.PUBLIC)
-async def login(request: Request, session: Session = DB) -> Response:
-    form = await request.form()
+def login(request: Request, form: FormData = FORM, session: Session = DB) -> Response:
     plat = platform_of(request)
     target = _safe_next(str(form.get("next", "/")))
     cookie = request.cookies.get(LOGIN_CSRF_COOKIE, "")
@@ -211,9 +220,9 @@ def rule_page(request: Request, rule_id: str) -> Response:
 
 
 @page("POST", "/rules/{rule_id}/evaluate", P.PUBLIC)
-async def rule_evaluate(request: Request, rule_id: str) -> Response:
+def rule_evaluate(request: Request, rule_id: str, form: FormData = FORM) -> Response:
     rule = rules.get_rule(rule_id)
-    data = rule_input(rule, await request.form())
+    data = rule_input(rule, form)
     try:
         output = rules.evaluate(rule_id, data)
     except InvalidInput as exc:
@@ -256,8 +265,8 @@ def calendar_page(request: Request, year: int | None = None, actor: Actor = Depe
 
 
 @page("POST", "/calendar/days", P.MANAGE_CALENDAR)
-async def calendar_set(request: Request, actor: Actor = Depends(current_actor),
-                       session: Session = DB) -> Response:
+def calendar_set(request: Request, form: FormData = FORM, actor: Actor = Depends(current_actor),
+                 session: Session = DB) -> Response:
     def act(data: dict[str, Any]) -> Any:
         item = calendar_admin.do_set_calendar_day(session, data, actor=actor,
                                                   calendar=platform_of(request).calendar())
@@ -265,24 +274,25 @@ async def calendar_set(request: Request, actor: Actor = Depends(current_actor),
         platform_of(request).calendar_changed()
         return item
 
-    return await _save(request, session, fields=CALENDAR_FIELDS, action=act,
-                       done=lambda item: f"/calendar?year={item.day.year}", title="Поправка рабочего календаря",
-                       cancel="/calendar")
+    return _save(request, session, form, fields=CALENDAR_FIELDS, action=act,
+                 done=lambda item: f"/calendar?year={item.day.year}", title="Поправка рабочего календаря",
+                 cancel="/calendar")
 
 
 def _posted_version(form: FormData) -> int | None:
     raw = str(form.get("version") or "")
     if not raw:
         return None
-    if not raw.isdigit():
+    version = typed_value("number", raw)
+    if not isinstance(version, int) or version < 0:
         raise InvalidInput.one("version", "ожидается целое число")
-    return int(raw)
+    json_input.check({"version": version})
+    return version
 
 
 @page("POST", "/calendar/days/{day}/delete", P.MANAGE_CALENDAR)
-async def calendar_remove(request: Request, day: str, actor: Actor = Depends(current_actor),
-                          session: Session = DB) -> Response:
-    form = await request.form()
+def calendar_remove(request: Request, day: str, form: FormData = FORM, actor: Actor = Depends(current_actor),
+                    session: Session = DB) -> Response:
     try:
         parsed = date.fromisoformat(day)
     except ValueError:
@@ -342,11 +352,11 @@ def office_new(request: Request, session: Session = DB) -> Response:
 
 
 @page("POST", "/offices/new", P.MANAGE_ORG)
-async def office_create(request: Request, actor: Actor = Depends(current_actor),
-                        session: Session = DB) -> Response:
-    return await _save(request, session, fields=office_fields(session),
-                       action=lambda data: org.do_create_office(session, data, actor=actor),
-                       done=lambda office: f"/offices/{office.id}", title="Новая прокуратура", cancel="/offices")
+def office_create(request: Request, form: FormData = FORM, actor: Actor = Depends(current_actor),
+                  session: Session = DB) -> Response:
+    return _save(request, session, form, fields=office_fields(session),
+                 action=lambda data: org.do_create_office(session, data, actor=actor),
+                 done=lambda office: f"/offices/{office.id}", title="Новая прокуратура", cancel="/offices")
 
 
 @page("GET", "/offices/import", P.MANAGE_ORG)
@@ -355,14 +365,13 @@ def office_import_form(request: Request) -> Response:
 
 
 @page("POST", "/offices/import", P.MANAGE_ORG)
-async def office_import(request: Request, actor: Actor = Depends(current_actor),
-                        session: Session = DB) -> Response:
-    form = await request.form()
+def office_import(request: Request, form: FormData = FORM, actor: Actor = Depends(current_actor),
+                  session: Session = DB) -> Response:
     upload = form.get("file")
     try:
         if upload is None or isinstance(upload, str):
             raise InvalidInput.one("file", "выберите файл CSV или JSON")
-        raw = (await upload.read()).decode("utf-8", errors="replace")
+        raw = upload.file.read().decode("utf-8", errors="replace")
         name = (upload.filename or "").lower()
         items = org_files.parse_json(raw) if name.endswith(".json") else org_files.parse_csv(raw)
         result = org.do_import_offices(session, items, actor=actor)
@@ -394,12 +403,12 @@ def office_edit(request: Request, office_id: int, session: Session = DB) -> Resp
 
 
 @page("POST", "/offices/{office_id}/edit", P.MANAGE_ORG)
-async def office_update(request: Request, office_id: int, actor: Actor = Depends(current_actor),
-                        session: Session = DB) -> Response:
-    return await _save(request, session, fields=office_fields(session),
-                       action=lambda data: org.do_update_office(session, office_id, data, actor=actor),
-                       done=lambda office: f"/offices/{office.id}", title="Изменить прокуратуру",
-                       cancel=f"/offices/{office_id}")
+def office_update(request: Request, office_id: int, form: FormData = FORM, actor: Actor = Depends(current_actor),
+                  session: Session = DB) -> Response:
+    return _save(request, session, form, fields=office_fields(session),
+                 action=lambda data: org.do_update_office(session, office_id, data, actor=actor),
+                 done=lambda office: f"/offices/{office.id}", title="Изменить прокуратуру",
+                 cancel=f"/offices/{office_id}")
 
 
 # ============================================================================ people
@@ -434,11 +443,11 @@ def person_new(request: Request, actor: Actor = Depends(current_actor), session:
 
 
 @page("POST", "/people/new", P.MANAGE_PEOPLE)
-async def person_create(request: Request, actor: Actor = Depends(current_actor),
-                        session: Session = DB) -> Response:
-    return await _save(request, session, fields=person_fields(session, actor),
-                       action=lambda data: org.do_create_person(session, data, actor=actor),
-                       done=lambda person: f"/people/{person.id}", title="Новый сотрудник", cancel="/people")
+def person_create(request: Request, form: FormData = FORM, actor: Actor = Depends(current_actor),
+                  session: Session = DB) -> Response:
+    return _save(request, session, form, fields=person_fields(session, actor),
+                 action=lambda data: org.do_create_person(session, data, actor=actor),
+                 done=lambda person: f"/people/{person.id}", title="Новый сотрудник", cancel="/people")
 
 
 @page("GET", "/people/{person_id}", P.SIGNED_IN)
@@ -466,12 +475,12 @@ def person_edit(request: Request, person_id: int, actor: Actor = Depends(current
 
 
 @page("POST", "/people/{person_id}/edit", P.MANAGE_PEOPLE)
-async def person_update(request: Request, person_id: int, actor: Actor = Depends(current_actor),
-                        session: Session = DB) -> Response:
-    return await _save(request, session, fields=person_fields(session, actor),
-                       action=lambda data: org.do_update_person(session, person_id, data, actor=actor),
-                       done=lambda person: f"/people/{person.id}", title="Изменить сведения о сотруднике",
-                       cancel=f"/people/{person_id}")
+def person_update(request: Request, person_id: int, form: FormData = FORM, actor: Actor = Depends(current_actor),
+                  session: Session = DB) -> Response:
+    return _save(request, session, form, fields=person_fields(session, actor),
+                 action=lambda data: org.do_update_person(session, person_id, data, actor=actor),
+                 done=lambda person: f"/people/{person.id}", title="Изменить сведения о сотруднике",
+                 cancel=f"/people/{person_id}")
 
 
 # ============================================================================ acting
@@ -510,12 +519,12 @@ def acting_new(request: Request, actor: Actor = Depends(current_actor), session:
 
 
 @page("POST", "/acting/new", P.MANAGE_PEOPLE)
-async def acting_create(request: Request, actor: Actor = Depends(current_actor),
-                        session: Session = DB) -> Response:
-    return await _save(request, session, fields=acting_fields(session, actor),
-                       action=lambda data: org.do_create_acting(session, data, actor=actor),
-                       done=lambda item: f"/people/{item.person_id}", title="Возложить исполнение обязанностей",
-                       cancel="/acting")
+def acting_create(request: Request, form: FormData = FORM, actor: Actor = Depends(current_actor),
+                  session: Session = DB) -> Response:
+    return _save(request, session, form, fields=acting_fields(session, actor),
+                 action=lambda data: org.do_create_acting(session, data, actor=actor),
+                 done=lambda item: f"/people/{item.person_id}", title="Возложить исполнение обязанностей",
+                 cancel="/acting")
 
 
 @page("GET", "/acting/{item_id}/edit", P.MANAGE_PEOPLE)
@@ -532,18 +541,17 @@ def acting_edit(request: Request, item_id: int, actor: Actor = Depends(current_a
 
 
 @page("POST", "/acting/{item_id}/edit", P.MANAGE_PEOPLE)
-async def acting_update(request: Request, item_id: int, actor: Actor = Depends(current_actor),
-                        session: Session = DB) -> Response:
-    return await _save(request, session, fields=acting_fields(session, actor),
-                       action=lambda data: org.do_update_acting(session, item_id, data, actor=actor),
-                       done=lambda item: f"/people/{item.person_id}", title="Изменить исполнение обязанностей",
-                       cancel="/acting")
+def acting_update(request: Request, item_id: int, form: FormData = FORM, actor: Actor = Depends(current_actor),
+                  session: Session = DB) -> Response:
+    return _save(request, session, form, fields=acting_fields(session, actor),
+                 action=lambda data: org.do_update_acting(session, item_id, data, actor=actor),
+                 done=lambda item: f"/people/{item.person_id}", title="Изменить исполнение обязанностей",
+                 cancel="/acting")
 
 
 @page("POST", "/acting/{item_id}/delete", P.MANAGE_PEOPLE)
-async def acting_delete(request: Request, item_id: int, actor: Actor = Depends(current_actor),
-                        session: Session = DB) -> Response:
-    form = await request.form()
+def acting_delete(request: Request, item_id: int, form: FormData = FORM, actor: Actor = Depends(current_actor),
+                  session: Session = DB) -> Response:
     org.do_delete_acting(session, item_id, _posted_version(form), actor=actor)
     return _see_other("/acting")
 
@@ -584,11 +592,11 @@ def zone_new(request: Request, actor: Actor = Depends(current_actor), session: S
 
 
 @page("POST", "/zones/new", P.MANAGE_PEOPLE)
-async def zone_create(request: Request, actor: Actor = Depends(current_actor),
-                      session: Session = DB) -> Response:
-    return await _save(request, session, fields=zone_fields(session, actor),
-                       action=lambda data: org.do_create_zone(session, data, actor=actor),
-                       done=lambda _item: "/zones", title="Закрепить зону (п. 68 Инструкции)", cancel="/zones")
+def zone_create(request: Request, form: FormData = FORM, actor: Actor = Depends(current_actor),
+                session: Session = DB) -> Response:
+    return _save(request, session, form, fields=zone_fields(session, actor),
+                 action=lambda data: org.do_create_zone(session, data, actor=actor),
+                 done=lambda _item: "/zones", title="Закрепить зону (п. 68 Инструкции)", cancel="/zones")
 
 
 @page("GET", "/zones/{item_id}/edit", P.MANAGE_PEOPLE)
@@ -605,11 +613,11 @@ def zone_edit(request: Request, item_id: int, actor: Actor = Depends(current_act
 
 
 @page("POST", "/zones/{item_id}/edit", P.MANAGE_PEOPLE)
-async def zone_update(request: Request, item_id: int, actor: Actor = Depends(current_actor),
-                      session: Session = DB) -> Response:
-    return await _save(request, session, fields=zone_fields(session, actor),
-                       action=lambda data: org.do_update_zone(session, item_id, data, actor=actor),
-                       done=lambda _item: "/zones", title="Изменить закрепление зоны", cancel="/zones")
+def zone_update(request: Request, item_id: int, form: FormData = FORM, actor: Actor = Depends(current_actor),
+                session: Session = DB) -> Response:
+    return _save(request, session, form, fields=zone_fields(session, actor),
+                 action=lambda data: org.do_update_zone(session, item_id, data, actor=actor),
+                 done=lambda _item: "/zones", title="Изменить закрепление зоны", cancel="/zones")
 
 
 # ============================================================================ accounts
@@ -643,13 +651,13 @@ def user_new(request: Request, actor: Actor = Depends(current_actor), session: S
 
 
 @page("POST", "/users/new", P.MANAGE_USERS)
-async def user_create(request: Request, actor: Actor = Depends(current_actor),
-                      session: Session = DB) -> Response:
+def user_create(request: Request, form: FormData = FORM, actor: Actor = Depends(current_actor),
+                session: Session = DB) -> Response:
     plat = platform_of(request)
-    return await _save(request, session, fields=user_fields(session, actor, new=True),
-                       action=lambda data: accounts.do_create_user(session, data, actor=actor,
-                                                                   passwords=plat.passwords),
-                       done=lambda _u: "/users", title="Новая учётная запись", cancel="/users")
+    return _save(request, session, form, fields=user_fields(session, actor, new=True),
+                 action=lambda data: accounts.do_create_user(session, data, actor=actor,
+                                                             passwords=plat.passwords),
+                 done=lambda _u: "/users", title="Новая учётная запись", cancel="/users")
 
 
 @page("GET", "/users/{user_id}/edit", P.MANAGE_USERS)
@@ -666,14 +674,14 @@ def user_edit(request: Request, user_id: int, actor: Actor = Depends(current_act
 
 
 @page("POST", "/users/{user_id}/edit", P.MANAGE_USERS)
-async def user_update(request: Request, user_id: int, actor: Actor = Depends(current_actor),
-                      session: Session = DB) -> Response:
+def user_update(request: Request, user_id: int, form: FormData = FORM, actor: Actor = Depends(current_actor),
+                session: Session = DB) -> Response:
     plat = platform_of(request)
-    return await _save(request, session, fields=user_fields(session, actor, new=False),
-                       # The form shows every field: an emptied person is an unlinked one.
-                       action=lambda data: accounts.do_update_user(session, user_id, {"person_id": None} | data,
-                                                                   actor=actor, passwords=plat.passwords),
-                       done=lambda _u: "/users", title="Изменить учётную запись", cancel="/users")
+    return _save(request, session, form, fields=user_fields(session, actor, new=False),
+                 # The form shows every field: an emptied person is an unlinked one.
+                 action=lambda data: accounts.do_update_user(session, user_id, {"person_id": None} | data,
+                                                             actor=actor, passwords=plat.passwords),
+                 done=lambda _u: "/users", title="Изменить учётную запись", cancel="/users")
 
 
 @page("POST", "/users/{user_id}/unlock", P.MANAGE_USERS)
@@ -692,13 +700,12 @@ def account_page(request: Request, actor: Actor = Depends(current_actor), sessio
 
 
 @page("POST", "/account/tokens", P.SIGNED_IN)
-async def account_token(request: Request, actor: Actor = Depends(current_actor),
-                        session: Session = DB) -> Response:
-    form = await request.form()
+def account_token(request: Request, form: FormData = FORM, actor: Actor = Depends(current_actor),
+                  session: Session = DB) -> Response:
     user = session.get(User, actor.user_id)
     assert user is not None
     days = str(form.get("days") or "90")
-    data: dict[str, Any] = {"name": str(form.get("name", "")), "days": int(days) if days.isdigit() else days}
+    data: dict[str, Any] = {"name": str(form.get("name", "")), "days": typed_value("number", days)}
     new_token, errors = None, []
     try:
         new_token, _item = accounts.do_create_token(session, user, data, actor=actor, keys=platform_of(request).keys)
@@ -730,15 +737,16 @@ def audit_page(request: Request, actor_login: str = "", office: str = "", object
             return None
 
     size = 50
+    page_no = min(max(page_no, 1), MAX_PAGE)
     flt = audit.AuditFilter(actor=actor_login, office=office, object_type=object_type, object_id=object_id,
                             action=action, date_from=day(date_from), date_to=day(date_to), limit=size,
-                            offset=(max(page_no, 1) - 1) * size)
+                            offset=(page_no - 1) * size)
     total, rows = audit.access_audit(session, actor, flt)
     filters = {"actor_login": actor_login, "office": office, "object_type": object_type, "object_id": object_id,
                "action": action, "date_from": date_from, "date_to": date_to}
     query = "&".join(f"{k}={quote(v)}" for k, v in filters.items() if v)
     template = "_audit_rows.html" if request.headers.get("hx-request") else "audit.html"
-    return render(request, template, rows=rows, total=total, filters=filters, page_no=max(page_no, 1), size=size,
+    return render(request, template, rows=rows, total=total, filters=filters, page_no=page_no, size=size,
                   query=query, office_codes=sorted(o.code for o in session.query(Office).all()))
 
 

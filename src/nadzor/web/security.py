@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import hmac
 import secrets
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import Depends, Request
@@ -36,21 +36,14 @@ def platform(request: Request) -> Platform:
     return found
 
 
-def db(request: Request) -> Iterator[Session]:
-    """One transaction per request: committed when the handler returns, rolled back on error.
-    A GET only reads (on SQLite it then reads beside a writer instead of queueing)."""
-    plat = platform(request)
-    if request.method == "GET":
-        with plat.read_only() as session:
-            yield session
-        return
-    with plat.transaction() as session:
-        yield session
+def _session_marker() -> Session:
+    raise RuntimeError("`session: Session = DB` works only in handlers declared with routing.endpoint")
 
 
-#: The request's transaction, committed *before* the response is sent (scope "function"), so a
-#: client that follows a redirect at once sees what the request wrote.
-DB = Depends(db, scope="function")
+#: Marks the handler parameter that receives the request's session: `routing.endpoint` runs the
+#: handler inside one transaction (a read-only session for GET) in the handler's own thread and
+#: commits it *before* the response is sent.
+DB = Depends(_session_marker)
 
 
 def client_address(request: Request) -> str:

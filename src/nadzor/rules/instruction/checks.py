@@ -24,6 +24,7 @@ from nadzor.rules.base import (
     Flag,
     Input,
     InvalidInput,
+    Items,
     LegalDate,
     OptDays,
     OptFlag,
@@ -159,12 +160,12 @@ class Resolution(Input):
     topic: Present = None
     period_from: OptDate = None
     period_to: OptDate = None
-    assignees: list[Any] | None = None
+    assignees: Items[Any] | None = None
     start_date: OptDate = None
     end_date: OptDate = None
     subject_rights_duties: Present = None
     signer: Annotated[Signer | None, BeforeValidator(_empty_signer)] = None
-    subject_matter: list[SubjectMatter] | None = None
+    subject_matter: Items[SubjectMatter] | None = None
     subject_is_prevention_subject: Flag = False
     subject_has_admin_powers: Flag = False
     registration_number: Annotated[Present, BeforeValidator(_number_text)] = None
@@ -240,7 +241,9 @@ class CheckLastDayInput(Input):
 
 
 def check_suspensions(start: date, suspensions: list[Suspension]) -> None:
-    """start ≤ from < to; no overlaps; only the last may be open (to: null)."""
+    """start ≤ from < to; no overlaps; only the last may be open (to: null). Overlaps are found
+    by one sweep in order of start (O(n log n)): of two overlapping suspensions the one that
+    starts later (on a tie, the later one in the input) is reported, naming the other."""
     errors: list[FieldError] = []
     last = len(suspensions) - 1
     for i, s in enumerate(suspensions):
@@ -253,13 +256,16 @@ def check_suspensions(start: date, suspensions: list[Suspension]) -> None:
             errors.append(FieldError(f"suspensions.{i}.to",
                                      "дата возобновления должна быть позже даты приостановления"))
     if not errors:
-        for i, s in enumerate(suspensions):
-            for j in range(i):
-                o = suspensions[j]
-                if s.from_ < (o.to or date.max) and o.from_ < (s.to or date.max):
-                    errors.append(FieldError(f"suspensions.{i}.from",
-                                             f"приостановление пересекается с приостановлением {j}"))
-                    break
+        reach, owner = date.min, -1  # the latest end so far, and whose it is
+        for i in sorted(range(len(suspensions)), key=lambda k: (suspensions[k].from_, k)):
+            s = suspensions[i]
+            if s.from_ < reach:
+                errors.append(FieldError(f"suspensions.{i}.from",
+                                         f"приостановление пересекается с приостановлением {owner}"))
+            end = s.to or date.max
+            if end > reach:
+                reach, owner = end, i
+        errors.sort(key=lambda e: int(e.field.split(".")[1]))
     if errors:
         raise InvalidInput(errors)
 
@@ -439,7 +445,7 @@ class Certificate(Input):
     causes_analysis: Present = None
     remedy_mechanism: Present = None
     conclusions: Present = None
-    signatures: list[Any] | None = None
+    signatures: Items[Any] | None = None
 
 
 class CertificateCompletenessInput(Input):
@@ -524,7 +530,7 @@ def orm_resolution_signer(inp: OrmResolutionSignerInput, cal: WorkingCalendar) -
 
 
 class LawsuitAllowedInput(Input):
-    protected_interest: list[ProtectedInterest] = []
+    protected_interest: Items[ProtectedInterest] = []
 
 
 @rule("check.lawsuit_allowed", "Предъявление иска по результатам проверки", ("I.25",), output=AllowedOut)
