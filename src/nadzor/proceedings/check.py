@@ -408,7 +408,7 @@ STEPS: dict[str, StepType] = {t.name: t for t in (
          ("I.15", "I.18"), _composition_changed),
     _row("notice_sent", "Уведомление о постановлении",
          {"step": step_ref(), "recipients": codes(RECIPIENTS, nonempty=True, distinct=True)}, _FROM_IN_PROGRESS,
-         ("I.18",), _notice_sent, cross_check=_notice_input),
+         ("I.18",), _notice_sent, condition=lambda s: s.book.has("order_notice"), cross_check=_notice_input),
     _row("ended", "Окончание проверки", {}, ("in_progress",), ("I.16", "I.23"), _ended),
     _row("certificate_delivered", "Вручение справки", {"acknowledged": flag()}, ("ended",), ("I.23",),
          _certificate_delivered),

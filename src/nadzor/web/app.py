@@ -15,9 +15,10 @@ from fastapi_offline import FastAPIOffline
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 
 from nadzor.bootstrap import Platform, create_platform
+from nadzor.proceedings.kernel import UnknownKind
 from nadzor.rules.base import InvalidInput, UnknownRule
 from nadzor.services.errors import AuthenticationFailed, Conflict, Forbidden, NotFound
-from nadzor.web import api, pages
+from nadzor.web import api, api_proceedings, pages
 from nadzor.web.security import CsrfFailed, NotSignedIn
 from nadzor.web.templating import render
 
@@ -87,10 +88,12 @@ def create_app(platform: Platform | None = None) -> FastAPI:
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(api.router)
+    app.include_router(api_proceedings.router)
     app.include_router(pages.router)
 
     @app.exception_handler(UnknownRule)
-    async def _unknown_rule(request: Request, exc: UnknownRule) -> Response:
+    @app.exception_handler(UnknownKind)
+    async def _unknown_rule(request: Request, exc: InvalidInput) -> Response:
         return problem(request, 404, exc.as_dicts())
 
     @app.exception_handler(InvalidInput)
