@@ -34,7 +34,8 @@ class Bad(Exception):
 
 REQUIRED = "обязательное поле не заполнено"
 
-#: A checker: (raw value or MISSING, dotted path, calendar) -> parsed value.
+#: A checker: (raw value or MISSING, the field's name, calendar) -> parsed value; its `Bad` names the
+#: field relative to the step (`signer.position`), and the kernel prefixes the step's path.
 Checker = Callable[[Any, str, WorkingCalendar], Any]
 
 
@@ -113,16 +114,23 @@ def codes(allowed_codes: Sequence[str], *, nullable: bool = False, nonempty: boo
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
+_DATES: dict[str, date] = {}  # parsed ISO strings (a batch names the same days again and again)
+
+
 def parse_date(value: Any, path: str, cal: WorkingCalendar) -> date:
     """An ISO `YYYY-MM-DD` date that exists and lies in the calendar's covered years."""
-    _require(value, path)
-    if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
-        raise Bad(path, "ожидается дата в формате ГГГГ-ММ-ДД")
-    try:
-        day = date.fromisoformat(value)
-    except ValueError:
-        raise Bad(path, f"такой даты не существует: {value}") from None
-    if not cal.covers(day):
+    day = _DATES.get(value) if isinstance(value, str) else None
+    if day is None:
+        _require(value, path)
+        if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
+            raise Bad(path, "ожидается дата в формате ГГГГ-ММ-ДД")
+        try:
+            day = date.fromisoformat(value)
+        except ValueError:
+            raise Bad(path, f"такой даты не существует: {value}") from None
+        if len(_DATES) < 100_000:
+            _DATES[value] = day
+    if not cal.coverage_start <= day <= cal.coverage_end:
         raise Bad(path, f"дата {value} вне периода рабочего календаря "
                         f"{cal.coverage_start.isoformat()} — {cal.coverage_end.isoformat()}")
     return day

@@ -229,21 +229,22 @@ def _step(kind: Kind, i: int, raw: Any, prior: list[Step], office_level: str, la
         errors.append(FieldError(f"{path}.type", f"шаг «{kind.first}» может быть только первым"))
     day: date | None = None
     try:
-        day = parse_date(raw.get("date", MISSING), f"{path}.date", cal)
+        day = parse_date(raw.get("date", MISSING), "date", cal)
         if last_date is not None and day < last_date:
             errors.append(FieldError(f"{path}.date", "даты шагов не могут убывать: шаг датирован раньше "
                                                      "предыдущего"))
     except Bad as exc:
-        errors.append(exc.error)
+        errors.append(_prefixed(path, exc))
+    fields = spec.fields
     for key in raw:
-        if key != "type" and key != "date" and key not in spec.fields:
+        if key not in fields and key != "type" and key != "date":
             errors.append(FieldError(f"{path}.{key}", "неизвестное поле: шаг этого вида его не принимает"))
     parsed: dict[str, Any] = {}
-    for fname, fld in spec.fields.items():
+    for fname, fld in fields.items():
         try:
-            parsed[fname] = fld.check(raw.get(fname, MISSING), f"{path}.{fname}", cal)
+            parsed[fname] = fld.check(raw.get(fname, MISSING), fname, cal)
         except Bad as exc:
-            errors.append(exc.error)
+            errors.append(_prefixed(path, exc))
     if len(errors) > before or day is None:
         return None
     step = Step(i, name, day, parsed)
@@ -254,6 +255,10 @@ def _step(kind: Kind, i: int, raw: Any, prior: list[Step], office_level: str, la
             errors.append(exc.error)
             return None
     return step
+
+
+def _prefixed(path: str, exc: Bad) -> FieldError:
+    return FieldError(f"{path}.{exc.error.field}", exc.error.message)
 
 
 def earlier_step(step: Step, prior: list[Step], allowed: Iterable[str], what: str) -> Step:
