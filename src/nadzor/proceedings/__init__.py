@@ -12,6 +12,8 @@ from typing import Any
 
 from nadzor import rules
 from nadzor.domain.calendar import WorkingCalendar
+from nadzor.proceedings import act as _act  # noqa: F401
+from nadzor.proceedings import analysis as _analysis  # noqa: F401
 from nadzor.proceedings import check as _check  # noqa: F401  (registers the kind)
 from nadzor.proceedings import evaluation as _evaluation  # noqa: F401
 from nadzor.proceedings.kernel import KINDS, Kind, State, Step, UnknownKind, allowed_next, run, validate
