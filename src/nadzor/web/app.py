@@ -18,6 +18,7 @@ from nadzor.bootstrap import Platform, create_platform
 from nadzor.proceedings.kernel import UnknownKind
 from nadzor.rules.base import InvalidInput, UnknownRule
 from nadzor.services.errors import AuthenticationFailed, Conflict, Forbidden, NotFound
+from nadzor.services.proceedings import Refused
 from nadzor.web import api, api_proceedings, pages
 from nadzor.web.security import CsrfFailed, NotSignedIn
 from nadzor.web.templating import render
@@ -32,7 +33,10 @@ def _is_api(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 
 
-def problem(request: Request, status: int, errors: list[dict[str, str]], detail: str = "") -> Response:
+def problem(request: Request, status: int, errors: list[dict[str, str]], detail: str = "",
+            extra: dict[str, Any] | None = None) -> Response:
+    """RFC 9457 problem+json for the API (with `extra` members such as a refusal's `code`), a page
+    for the UI."""
     if not _is_api(request):
         return render(request, "error.html", status, title=_TITLES.get(status, "Ошибка"),
                       message=detail or "; ".join(f"{e['field']}: {e['message']}" for e in errors), errors=errors)
@@ -40,7 +44,7 @@ def problem(request: Request, status: int, errors: list[dict[str, str]], detail:
         "type": "about:blank", "title": _TITLES.get(status, "Ошибка"), "status": status,
         "detail": detail or "; ".join(f"{e['field']}: {e['message']}" for e in errors),
         "errors": errors, "instance": request.url.path,
-    }
+    } | (extra or {})
     return JSONResponse(body, status_code=status, media_type=PROBLEM)
 
 
@@ -69,7 +73,9 @@ _SINGLE_FIELD_ERRORS: tuple[tuple[type[Exception], int, str], ...] = (
 
 def _single_field(status: int, field: str) -> Callable[[Request, Exception], Awaitable[Response]]:
     async def handle(request: Request, exc: Exception) -> Response:
-        return problem(request, status, [{"field": field, "message": str(exc)}], str(exc))
+        # PROCEEDINGS.md: a stale version answers 409 with the code `version_conflict`.
+        extra = {"code": "version_conflict", "message": str(exc)} if status == 409 else None
+        return problem(request, status, [{"field": field, "message": str(exc)}], str(exc), extra)
 
     return handle
 
@@ -99,6 +105,12 @@ def create_app(platform: Platform | None = None) -> FastAPI:
     @app.exception_handler(InvalidInput)
     async def _invalid(request: Request, exc: InvalidInput) -> Response:
         return problem(request, 422, exc.as_dicts())
+
+    @app.exception_handler(Refused)
+    async def _refused(request: Request, exc: Refused) -> Response:
+        """The law does not allow the step (PROCEEDINGS.md): 409 with its code, citations and message."""
+        return problem(request, 409, [{"field": "step", "message": exc.message}], exc.message,
+                       {"code": exc.code, "citations": exc.citations, "message": exc.message, "step": exc.step})
 
     for error, status, field in _SINGLE_FIELD_ERRORS:
         app.add_exception_handler(error, _single_field(status, field))

@@ -7,7 +7,9 @@ from __future__ import annotations
 import hmac
 import secrets
 from collections.abc import Callable, Iterator
+from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
@@ -21,6 +23,7 @@ LOGIN_CSRF_COOKIE = "nadzor_login_csrf"
 LANG_COOKIE = "nadzor_lang"
 ANONYMOUS = Actor(login="anonymous", visible=frozenset())
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+ALMATY = ZoneInfo("Asia/Almaty")
 
 
 class NotSignedIn(Exception):
@@ -51,6 +54,11 @@ def db(request: Request) -> Iterator[Session]:
 #: The request's transaction, committed *before* the response is sent (scope "function"), so a
 #: client that follows a redirect at once sees what the request wrote.
 DB = Depends(db, scope="function")
+
+
+def today(request: Request) -> date:
+    """Today in Asia/Almaty: the date overdue and days left are counted from."""
+    return datetime.now(ALMATY).date()
 
 
 def language(request: Request) -> str:
