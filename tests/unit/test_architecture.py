@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "nadzor"
-PURE = [SRC / "rules", SRC / "domain"]
+PURE = [SRC / "rules", SRC / "domain", SRC / "proceedings"]
 ALLOWED_ROOTS = {
     "__future__", "collections", "dataclasses", "datetime", "functools", "importlib", "itertools", "math",
     "re", "sys", "typing", "enum", "numpy", "pydantic", "nadzor", "hashlib", "json",
 }
-ALLOWED_NADZOR = ("nadzor.rules", "nadzor.domain")
+ALLOWED_NADZOR = ("nadzor.rules", "nadzor.domain", "nadzor.proceedings")
 
 
 def imports(path: Path) -> list[str]:
