@@ -10,13 +10,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from nadzor import rules
 from nadzor.domain.calendar import WorkingCalendar
 from nadzor.proceedings import act as _act  # noqa: F401
 from nadzor.proceedings import analysis as _analysis  # noqa: F401
 from nadzor.proceedings import check as _check  # noqa: F401  (registers the kind)
 from nadzor.proceedings import evaluation as _evaluation  # noqa: F401
 from nadzor.proceedings.kernel import KINDS, Kind, State, Step, UnknownKind, allowed_next, run, validate
+from nadzor.rules import current_calendar
 from nadzor.rules.limits import ORDER_102
 
 __all__ = ["KINDS", "UnknownKind", "get_kind", "replay", "replay_steps"]
@@ -33,7 +33,7 @@ def replay(kind: str, input: Any, *, calendar: WorkingCalendar | None = None) ->
     """The state of a proceeding of `kind` from its input `{office_level, steps}`. Bad input raises
     `InvalidInput` (errors `{field, message}`, fields named by dotted path); never a state."""
     found = get_kind(kind)
-    cal = calendar if calendar is not None else rules.current_calendar()
+    cal = calendar if calendar is not None else current_calendar()
     office_level, steps = validate(found, input, cal)
     return replay_steps(found, office_level, steps, cal)
 
