@@ -197,6 +197,13 @@ class Platform:
                 self._fingerprint, self._year = fingerprint, year
             return self._calendar
 
+    def calendar_in(self, session: Session) -> WorkingCalendar:
+        """The calendar as `session`'s transaction sees the database layer (a change not yet
+        committed included): what a calendar change restates the stored proceedings with."""
+        from nadzor.services.calendar_admin import database_layer
+
+        return build_calendar(self.settings.calendar_file, [database_layer(session)], year=self.today().year)
+
     def calendar_changed(self) -> None:
         """This process changed the database layer: rebuild on the next question."""
         with self._lock:

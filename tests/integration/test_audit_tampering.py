@@ -307,7 +307,7 @@ def test_finding_8_rows_of_revision_0001_still_verify_and_are_sealed_by_the_key(
     try:
         with engine.begin() as conn:
             _legacy_rows(conn, 3)
-        upgrade(fresh_url, audit_key=settings.audit_key)
+        upgrade(fresh_url, "0002", audit_key=settings.audit_key)
         assert current_revision(fresh_url) == "0002"
         platform = Platform(settings, engine)
         assert _verify(platform) is None

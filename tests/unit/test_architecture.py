@@ -15,7 +15,7 @@ ALLOWED_ROOTS = {
     "__future__", "collections", "dataclasses", "datetime", "functools", "itertools", "math",
     "re", "sys", "typing", "enum", "numpy", "pydantic", "nadzor", "hashlib", "hmac", "json", "zoneinfo",
 }
-ALLOWED_NADZOR = ("nadzor.rules", "nadzor.domain")
+ALLOWED_NADZOR = ("nadzor.rules", "nadzor.domain", "nadzor.proceedings")
 
 
 def imports(path: Path) -> list[str]:

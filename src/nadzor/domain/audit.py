@@ -50,9 +50,17 @@ class AuditAction(StrEnum):
     CALENDAR_DAY_REMOVED = "calendar.day_removed"
     DEMO_LOADED = "demo.loaded"
     AUDIT_KEYED = "audit.keyed"
+    PROCEEDING_OPENED = "proceeding.opened"
+    PROCEEDING_STEP_RECORDED = "proceeding.step_recorded"
+    PROCEEDING_STEP_WITHDRAWN = "proceeding.step_withdrawn"
+    PROCEEDINGS_RESTATED = "proceeding.restated"
 
 
 ACTION_LABELS: dict[str, str] = {
+    "proceeding.opened": "Открыто производство",
+    "proceeding.step_recorded": "Записан шаг производства",
+    "proceeding.step_withdrawn": "Отозван ошибочно записанный шаг",
+    "proceeding.restated": "Сроки производств пересчитаны после изменения календаря",
     "office.created": "Создана прокуратура",
     "office.updated": "Изменена прокуратура",
     "office.imported": "Импорт структуры прокуратур",

@@ -7,11 +7,14 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, NoReturn, TextIO
 
 import typer
+
+from nadzor.entrypoints.cli_proceedings import proceedings_app
 
 app = typer.Typer(help="Nadzor — надзор прокуратуры РК: правила, сроки, календарь.", no_args_is_help=True)
 rules_app = typer.Typer(help="Правила приказа № 60 (ред. № 102): каталог и вычисление.", no_args_is_help=True)
@@ -21,8 +24,9 @@ demo_app = typer.Typer(help="Демонстрационные данные.", no
 users_app = typer.Typer(help="Учётные записи.", no_args_is_help=True)
 org_app = typer.Typer(help="Структура прокуратур.", no_args_is_help=True)
 audit_app = typer.Typer(help="Журнал аудита.", no_args_is_help=True)
-for sub, name in ((rules_app, "rules"), (calendar_app, "calendar"), (db_app, "db"), (demo_app, "demo"),
-                  (users_app, "users"), (org_app, "org"), (audit_app, "audit")):
+
+for sub, name in ((rules_app, "rules"), (proceedings_app, "proceedings"), (calendar_app, "calendar"),
+                  (db_app, "db"), (demo_app, "demo"), (users_app, "users"), (org_app, "org"), (audit_app, "audit")):
     app.add_typer(sub, name=name)
 
 
@@ -131,15 +135,7 @@ def rules_eval(
     if batch is not None:
         if rule_id is not None or input_ is not None:
             _fail("batch", "--batch не сочетается с идентификатором правила и --input")
-        if batch == "-":
-            failed = run_batch(rules, sys.stdin, sys.stdout)
-        else:
-            try:
-                with open(batch, encoding="utf-8") as stream:
-                    failed = run_batch(rules, stream, sys.stdout)
-            except OSError as exc:
-                _fail("batch", f"не удалось прочитать файл {batch}: {exc.strerror}")
-        raise typer.Exit(2 if failed else 0)
+        raise typer.Exit(2 if run_file(batch, lambda stream, out: run_batch(rules, stream, out)) else 0)
     if rule_id is None:
         _fail("rule", "укажите идентификатор правила или --batch")
     if input_ is None:
@@ -155,35 +151,53 @@ def rules_eval(
     typer.echo(_dump(output))
 
 
+def run_file(path: str, runner: Callable[[TextIO, TextIO], int]) -> int:
+    """Run a batch over a file of JSON lines (`-`: standard input); the number of failed lines."""
+    if path == "-":
+        return runner(sys.stdin, sys.stdout)
+    try:
+        with open(path, encoding="utf-8") as stream:
+            return runner(stream, sys.stdout)
+    except OSError as exc:
+        _fail("batch", f"не удалось прочитать файл {path}: {exc.strerror}")
+
+
 def run_batch(rules: Any, stream: TextIO, out: TextIO) -> int:
-    """One output line per input line, in order; a bad line prints `{"error": {field, message}}`
-    and the batch goes on. Returns the number of failed lines."""
-    evaluate, invalid = rules.evaluate, rules.InvalidInput
+    """`rules eval --batch`: lines `{"rule", "input"}` (RULES.md)."""
+    evaluate = rules.evaluate
+    return run_lines(stream, out, ("rule", "input"), lambda item: evaluate(item["rule"], item["input"]))
+
+
+def run_lines(stream: TextIO, out: TextIO, keys: tuple[str, ...], handle: Callable[[dict[str, Any]], Any]) -> int:
+    """One output line per input line, in order: `handle(item)` for an object with exactly `keys`, or
+    `{"error": {field, message}}` for a bad line — and the batch goes on. Returns the failed lines."""
+    from nadzor.rules.base import InvalidInput
+
     dumps = json.dumps
     failed = 0
     lines: list[str] = []
+    shape = "ожидается объект {" + ", ".join(f'"{k}": ...' for k in keys) + "}"
     for line in stream:
         try:
             try:
                 item = json.loads(line)
             except ValueError as exc:  # JSONDecodeError, and numbers too long to convert
-                raise invalid.one("line", f"некорректный JSON: {getattr(exc, 'msg', exc)}") from None
+                raise InvalidInput.one("line", f"некорректный JSON: {getattr(exc, 'msg', exc)}") from None
             except RecursionError:
-                raise invalid.one("line", TOO_DEEP) from None
+                raise InvalidInput.one("line", TOO_DEEP) from None
             if not isinstance(item, dict):
-                raise invalid.one("line", "ожидается объект {\"rule\": ..., \"input\": {...}}")
-            extra = [k for k in item if k not in ("rule", "input")]
+                raise InvalidInput.one("line", shape)
+            extra = [k for k in item if k not in keys]
             if extra:
-                raise invalid.one(str(extra[0]), "неизвестное поле строки пакета")
-            if "rule" not in item:
-                raise invalid.one("rule", "обязательное поле не заполнено")
-            if "input" not in item:
-                raise invalid.one("input", "обязательное поле не заполнено")
+                raise InvalidInput.one(str(extra[0])[:80], "неизвестное поле строки пакета")
+            for key in keys:
+                if key not in item:
+                    raise InvalidInput.one(key, "обязательное поле не заполнено")
             try:
-                lines.append(dumps(evaluate(item["rule"], item["input"]), ensure_ascii=False))
+                lines.append(dumps(handle(item), ensure_ascii=False))
             except RecursionError:
-                raise invalid.one("input", TOO_DEEP) from None
-        except invalid as exc:
+                raise InvalidInput.one("input", TOO_DEEP) from None
+        except InvalidInput as exc:
             failed += 1
             lines.append(dumps({"error": exc.errors[0].as_dict()}, ensure_ascii=False))
         if len(lines) >= 4096:
@@ -231,8 +245,9 @@ def calendar_add(
     try:
         calendar = platform.calendar()
         with platform.transaction() as session:
-            item = calendar_admin.do_set_calendar_day(session, data, actor=cli_actor(), calendar=calendar)
-            result = calendar_admin.day_dict(item)
+            change = calendar_admin.do_set_calendar_day(session, data, actor=cli_actor(), calendar=calendar,
+                                                        calendar_of=platform.calendar_in)
+            result = calendar_admin.day_dict(change.item) | {"proceedings_moved": change.moved}
     except _service_errors() as exc:
         _report(exc)
     typer.echo(_dump(result))
@@ -254,10 +269,11 @@ def calendar_remove(
     platform = _platform()
     try:
         with platform.transaction() as session:
-            calendar_admin.do_remove_calendar_day(session, parsed, version, actor=cli_actor())
+            moved = calendar_admin.do_remove_calendar_day(session, parsed, version, actor=cli_actor(),
+                                                          calendar_of=platform.calendar_in)
     except _service_errors() as exc:
         _report(exc)
-    typer.echo(f"{day}: поправка удалена")
+    typer.echo(f"{day}: поправка удалена; пересчитано производств: {moved}")
 
 
 @calendar_app.command("list")

@@ -23,6 +23,7 @@ from nadzor.adapters.db.tables import (
     calendar_days,
     offices,
     people,
+    proceedings,
     users,
     zone_assignments,
 )
@@ -47,7 +48,8 @@ _PG_AUDIT_LOCK = 6_021_102  # any constant: the lock that serializes audit appen
 _VERIFY_BATCH = 1000  # rows fetched at a time by `verify` (a server-side cursor on PostgreSQL)
 #: Records that are only ever written with their audit row: any of them beside an empty chain
 #: means the history was erased.
-AUDITED_TABLES = (offices, people, acting_assignments, zone_assignments, users, api_tokens, calendar_days)
+AUDITED_TABLES = (offices, people, acting_assignments, zone_assignments, users, api_tokens, calendar_days,
+                  proceedings)
 
 _keys: weakref.WeakKeyDictionary[Engine, bytes] = weakref.WeakKeyDictionary()
 

@@ -4,6 +4,8 @@ evaluations at once."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -57,9 +59,29 @@ def access_calendar_days(session: Session, actor: Actor) -> list[CalendarDay]:
     return list(session.scalars(select(CalendarDay).order_by(calendar_days.c.day)))
 
 
-def do_set_calendar_day(session: Session, data: Any, *, actor: Actor, calendar: WorkingCalendar) -> CalendarDay:
+@dataclass(frozen=True)
+class DayChange:
+    """A changed day and how many stored proceedings it moved (PROCEEDINGS.md «Calendar changes»)."""
+
+    item: CalendarDay
+    moved: int
+
+
+#: Builds the calendar as the transaction sees it (the changed day included).
+CalendarOf = Callable[[Session], WorkingCalendar]
+
+
+def _restate(session: Session, day: date, calendar_of: CalendarOf, actor: Actor) -> int:
+    """Re-replay, in the change's transaction, every stored proceeding whose span holds the day."""
+    from nadzor.services.proceedings import restate_for_day
+
+    return restate_for_day(session, day, calendar=calendar_of(session), actor=actor)
+
+
+def do_set_calendar_day(session: Session, data: Any, *, actor: Actor, calendar: WorkingCalendar,
+                        calendar_of: CalendarOf) -> DayChange:
     """Add or override one day (by date, within the covered years of `calendar`) with the
-    Government resolution that decided it."""
+    Government resolution that decided it; the proceedings it moves are restated at once."""
     actor.require(Permission.MANAGE_CALENDAR)
     cmd: CalendarDayIn = parse(CalendarDayIn, data, context={"calendar": calendar})
     item = session.scalars(select(CalendarDay).where(calendar_days.c.day == cmd.day)).first()
@@ -74,14 +96,16 @@ def do_set_calendar_day(session: Session, data: Any, *, actor: Actor, calendar: 
         item.working, item.name = cmd.working, cmd.name
         item.resolution_number, item.resolution_date = cmd.resolution_number, cmd.resolution_date
         if day_dict(item) == before:
-            return item  # the same values again: nothing changes, nothing is written (finding 17)
+            return DayChange(item, 0)  # the same values again: nothing changes, nothing is written (finding 17)
     session.flush()
     audit.record(session, actor=actor, action=AuditAction.CALENDAR_DAY_SET, object_type="calendar_day",
                  object_id=cmd.day.isoformat(), before=before, after=day_dict(item))
-    return item
+    return DayChange(item, _restate(session, cmd.day, calendar_of, actor))
 
 
-def do_remove_calendar_day(session: Session, day: date, version: int | None, *, actor: Actor) -> None:
+def do_remove_calendar_day(session: Session, day: date, version: int | None, *, actor: Actor,
+                           calendar_of: CalendarOf) -> int:
+    """Remove an override; returns how many stored proceedings the change moved."""
     actor.require(Permission.MANAGE_CALENDAR)
     item = session.scalars(select(CalendarDay).where(calendar_days.c.day == day)).first()
     if item is None:
@@ -92,3 +116,4 @@ def do_remove_calendar_day(session: Session, day: date, version: int | None, *, 
     session.flush()
     audit.record(session, actor=actor, action=AuditAction.CALENDAR_DAY_REMOVED, object_type="calendar_day",
                  object_id=day.isoformat(), before=before)
+    return _restate(session, day, calendar_of, actor)

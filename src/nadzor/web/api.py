@@ -329,18 +329,22 @@ def list_calendar_days(actor: Actor = Depends(current_actor), session: Session =
 def set_calendar_day(request: Request, data: Any = JSON, actor: Actor = Depends(current_actor),
                      session: Session = DB) -> dict[str, Any]:
     """Body: `{day, working, name, resolution_number, resolution_date, version?}`; rule
-    evaluations see the change at once."""
-    item = calendar_admin.do_set_calendar_day(session, data, actor=actor, calendar=platform(request).calendar())
+    evaluations see the change at once, and the stored proceedings whose span holds the day are
+    restated in the same transaction (`proceedings_moved`: how many moved)."""
+    plat = platform(request)
+    change = calendar_admin.do_set_calendar_day(session, data, actor=actor, calendar=plat.calendar(),
+                                                calendar_of=plat.calendar_in)
     session.commit()
-    platform(request).calendar_changed()
-    return calendar_admin.day_dict(item)
+    plat.calendar_changed()
+    return calendar_admin.day_dict(change.item) | {"proceedings_moved": change.moved}
 
 
 @endpoint(router, "DELETE", "/calendar-days/{day}", P.MANAGE_CALENDAR, summary="Удалить поправку календаря",
           status_code=204)
 def remove_calendar_day(day: str, request: Request, version: int | None = None,
                         actor: Actor = Depends(current_actor), session: Session = DB) -> Response:
-    calendar_admin.do_remove_calendar_day(session, _on(request, day, "day"), version, actor=actor)
+    calendar_admin.do_remove_calendar_day(session, _on(request, day, "day"), version, actor=actor,
+                                          calendar_of=platform(request).calendar_in)
     session.commit()
     platform(request).calendar_changed()
     return Response(status_code=204)

@@ -17,9 +17,11 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from nadzor.adapters.db.engine import Busy
 from nadzor.bootstrap import Platform, create_platform
+from nadzor.proceedings.kernel import UnknownKind
 from nadzor.rules.base import InvalidInput, UnknownRule
 from nadzor.services.errors import AuthenticationFailed, Conflict, Forbidden, NotFound, TooManyAttempts
-from nadzor.web import api, middleware, pages
+from nadzor.services.proceedings import Refused
+from nadzor.web import api, api_proceedings, middleware, pages
 from nadzor.web.problems import HTTP_MESSAGES, install_problem_openapi, request_errors
 from nadzor.web.security import CsrfFailed, NotSignedIn
 from nadzor.web.templating import render
@@ -47,14 +49,17 @@ def _summary(errors: list[dict[str, str]], omitted: int = 0) -> str:
     return f"входные данные отклонены: ошибок {len(errors) + omitted}{shown}"
 
 
-def problem(request: Request, status: int, errors: list[dict[str, str]], detail: str = "") -> Response:
+def problem(request: Request, status: int, errors: list[dict[str, str]], detail: str = "",
+            extra: dict[str, Any] | None = None) -> Response:
+    """RFC 9457 problem+json for the API (with `extra` members such as a refusal's `code`), a page
+    for the UI."""
     if not _is_api(request):
         return render(request, "error.html", status, title=_TITLES.get(status, "Ошибка"),
                       message=detail or _summary(errors), errors=errors)
     body: dict[str, Any] = {
         "type": "about:blank", "title": _TITLES.get(status, "Ошибка"), "status": status,
         "detail": detail or _summary(errors), "errors": errors, "instance": request.url.path,
-    }
+    } | (extra or {})
     return JSONResponse(body, status_code=status, media_type=PROBLEM)
 
 
@@ -70,7 +75,9 @@ _SINGLE_FIELD_ERRORS: tuple[tuple[type[Exception], int, str], ...] = (
 
 def _single_field(status: int, field: str) -> Callable[[Request, Exception], Awaitable[Response]]:
     async def handle(request: Request, exc: Exception) -> Response:
-        return problem(request, status, [{"field": field, "message": str(exc)}], str(exc))
+        # PROCEEDINGS.md: a stale version answers 409 with the code `version_conflict`.
+        extra = {"code": "version_conflict", "message": str(exc)} if status == 409 else None
+        return problem(request, status, [{"field": field, "message": str(exc)}], str(exc), extra)
 
     return handle
 
@@ -89,10 +96,12 @@ def create_app(platform: Platform | None = None) -> FastAPI:
     middleware.install(app, problem, production=plat.settings.production)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(api.router)
+    app.include_router(api_proceedings.router)
     app.include_router(pages.router)
 
     @app.exception_handler(UnknownRule)
-    async def _unknown_rule(request: Request, exc: UnknownRule) -> Response:
+    @app.exception_handler(UnknownKind)
+    async def _unknown_rule(request: Request, exc: InvalidInput) -> Response:
         return problem(request, 404, exc.as_dicts())
 
     @app.exception_handler(InvalidInput)
@@ -120,6 +129,12 @@ def create_app(platform: Platform | None = None) -> FastAPI:
         return response
 
     install_problem_openapi(app)
+
+    @app.exception_handler(Refused)
+    async def _refused(request: Request, exc: Refused) -> Response:
+        """The law does not allow the step (PROCEEDINGS.md): 409 with its code, citations and message."""
+        return problem(request, 409, [{"field": "step", "message": exc.message}], exc.message,
+                       {"code": exc.code, "citations": exc.citations, "message": exc.message, "step": exc.step})
 
     for error, status, field in _SINGLE_FIELD_ERRORS:
         app.add_exception_handler(error, _single_field(status, field))

@@ -268,11 +268,12 @@ def calendar_page(request: Request, year: int | None = None, actor: Actor = Depe
 def calendar_set(request: Request, form: FormData = FORM, actor: Actor = Depends(current_actor),
                  session: Session = DB) -> Response:
     def act(data: dict[str, Any]) -> Any:
-        item = calendar_admin.do_set_calendar_day(session, data, actor=actor,
-                                                  calendar=platform_of(request).calendar())
+        plat = platform_of(request)
+        change = calendar_admin.do_set_calendar_day(session, data, actor=actor, calendar=plat.calendar(),
+                                                    calendar_of=plat.calendar_in)
         session.commit()
-        platform_of(request).calendar_changed()
-        return item
+        plat.calendar_changed()
+        return change.item
 
     return _save(request, session, form, fields=CALENDAR_FIELDS, action=act,
                  done=lambda item: f"/calendar?year={item.day.year}", title="Поправка рабочего календаря",
@@ -297,7 +298,8 @@ def calendar_remove(request: Request, day: str, form: FormData = FORM, actor: Ac
         parsed = date.fromisoformat(day)
     except ValueError:
         raise InvalidInput.one("day", f"ожидается дата ГГГГ-ММ-ДД, получено {day!r}") from None
-    calendar_admin.do_remove_calendar_day(session, parsed, _posted_version(form), actor=actor)
+    calendar_admin.do_remove_calendar_day(session, parsed, _posted_version(form), actor=actor,
+                                          calendar_of=platform_of(request).calendar_in)
     session.commit()
     platform_of(request).calendar_changed()
     return _see_other(f"/calendar?year={day[:4]}")

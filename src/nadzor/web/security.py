@@ -7,6 +7,7 @@ from __future__ import annotations
 import hmac
 import secrets
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from fastapi import Depends, Request
@@ -50,6 +51,11 @@ def client_address(request: Request) -> str:
     """The address sign-ins are throttled by (behind a reverse proxy, run uvicorn with
     `--forwarded-allow-ips` so that this is the client's, not the proxy's)."""
     return request.client.host if request.client else "unknown"
+
+
+def today(request: Request) -> date:
+    """Today in Asia/Almaty by the platform's clock: overdue and days left are counted from it."""
+    return platform(request).today()
 
 
 def language(request: Request) -> str:

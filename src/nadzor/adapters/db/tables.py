@@ -19,6 +19,7 @@ from sqlalchemy import (
     Table,
     Text,
     TypeDecorator,
+    UniqueConstraint,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import registry
@@ -181,6 +182,63 @@ audit_head = Table(
     Column("id", Integer, primary_key=True, autoincrement=False),
     Column("seq", Integer, nullable=False),
     Column("hash", String(64), nullable=False),
+)
+
+# ------------------------------------------------------------------------------ proceedings
+# PROCEEDINGS.md «Stored proceedings»: a proceeding row with the columns derived from `replay` for
+# queries, its append-only steps (the exact contract object plus `details`), and its open deadlines.
+
+proceedings = Table(
+    "proceedings", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("kind", String(20), nullable=False, index=True),
+    Column("office_id", Integer, ForeignKey("offices.id"), nullable=False, index=True),
+    Column("office_level", String(10), nullable=False),
+    Column("number", String(80), nullable=False, unique=True),
+    Column("subject", String(500), nullable=False, default=""),
+    Column("status", String(40), nullable=True, index=True),
+    Column("opened_on", Date, nullable=False, index=True),
+    Column("start", Date, nullable=True),
+    Column("last_day", Date, nullable=True),
+    Column("span_end", Date, nullable=False, index=True),
+    Column("state", JSON, nullable=False),
+    Column("created_by", String(120), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Column("version", Integer, nullable=False, default=1),
+)
+
+proceeding_steps = Table(
+    "proceeding_steps", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("proceeding_id", Integer, ForeignKey("proceedings.id"), nullable=False, index=True),
+    Column("seq", Integer, nullable=False),
+    Column("type", String(40), nullable=False),
+    Column("date", Date, nullable=False),
+    Column("data", JSON, nullable=False),
+    Column("details", JSON, nullable=False),
+    Column("author", String(120), nullable=False),
+    Column("author_person_id", Integer, ForeignKey("people.id"), nullable=True),
+    Column("recorded_at", UTCDateTime, nullable=False),
+    Column("withdrawn", Boolean, nullable=False, default=False),
+    Column("withdrawn_reason", Text, nullable=True),
+    Column("withdrawn_by", String(120), nullable=True),
+    Column("withdrawn_at", UTCDateTime, nullable=True),
+    UniqueConstraint("proceeding_id", "seq", name="uq_proceeding_steps_seq"),
+)
+
+proceeding_deadlines = Table(
+    "proceeding_deadlines", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("proceeding_id", Integer, ForeignKey("proceedings.id"), nullable=False, index=True),
+    Column("kind", String(20), nullable=False),
+    Column("office_id", Integer, ForeignKey("offices.id"), nullable=False),
+    Column("code", String(40), nullable=False),
+    Column("due", Date, nullable=False),
+    Column("step", Integer, nullable=False),
+    Column("citations", JSON, nullable=False),
+    Index("ix_proceeding_deadlines_office_due", "office_id", "due"),
+    Index("ix_proceeding_deadlines_code_due", "code", "due"),
 )
 
 mapper_registry = registry(metadata=metadata)

@@ -4,6 +4,7 @@ of the Instruction that the same calendar governs (I.46, I.64, I.70)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Literal
 
@@ -31,12 +32,14 @@ from nadzor.rules.base import (
 from nadzor.rules.instruction.checks import ProtectedInterest
 from nadzor.rules.limits import limit
 
+#: R.11: who agrees the rapport that initiates an analysis.
+RAPPORT_APPROVERS = ("prosecutor_general", "deputy_prosecutor_general", "gpo_unit_head", "regional_prosecutor",
+                     "deputy_regional_prosecutor", "district_prosecutor")
 signer_rule(
     "analysis.rapport_approver",
     "Утверждение рапорта о проведении анализа",
     ("R.11",),
-    ("prosecutor_general", "deputy_prosecutor_general", "gpo_unit_head", "regional_prosecutor",
-     "deputy_regional_prosecutor", "district_prosecutor"),
+    RAPPORT_APPROVERS,
     "утверждать рапорт о проведении анализа",
 )
 
@@ -50,12 +53,18 @@ class LastDayOut(Output):
     last_day: date
 
 
+def last_day_of(start: date, extension_days: int = 0) -> date:
+    """R.16 (K6): the last day of an analysis started on `start` and extended by `extension_days`."""
+    last = k6_last_day(start, limit("analysis.duration", start), extension_days).last_day
+    assert last is not None
+    return last
+
+
 @rule("analysis.last_day", "Последний день анализа", ("R.16",), output=LastDayOut, convention="K6")
 def analysis_last_day(inp: AnalysisLastDayInput, cal: WorkingCalendar) -> Decision:
     """R.16: an analysis lasts 30 calendar days, extended by at most 30 with the superior's
     consent (K6: the start day is day 1, no move off non-working days)."""
-    last = k6_last_day(inp.start, limit("analysis.duration", inp.start), inp.extension_days).last_day
-    assert last is not None
+    last = last_day_of(inp.start, inp.extension_days)
     return Decision({"last_day": last.isoformat()},
                     f"Последний день анализа — {ru_date(last)}: 30 календарных дней с {ru_date(inp.start)}, "
                     f"продление {inp.extension_days} дн. ({cite('R.16')}).")
@@ -66,15 +75,23 @@ class InfoRequestDueInput(Input):
     urgent: Flag = False
 
 
+def info_reply_due(cal: WorkingCalendar, delivered: date, urgent: bool) -> date:
+    """R.13: the day information is due — 15 calendar days from the request's delivery (K1), or
+    that very day when urgent («незамедлительно»)."""
+    if urgent:
+        return delivered
+    return k1_calendar_days(cal, delivered, limit("analysis.info_request", delivered))
+
+
 @rule("analysis.info_request_due", "Срок исполнения запроса прокурора о предоставлении информации", ("R.13",),
       output=DueImmediateOut, convention="K1")
 def info_request_due(inp: InfoRequestDueInput, cal: WorkingCalendar) -> Decision:
     """R.13: information is provided within 15 calendar days of the request reaching the
     addressee (K1), or immediately when urgent."""
+    due = info_reply_due(cal, inp.delivered, inp.urgent)
     if inp.urgent:
-        return Decision({"due": inp.delivered.isoformat(), "immediate": True},
-                        f"Срочный запрос исполняется незамедлительно — {ru_date(inp.delivered)} ({cite('R.13')}).")
-    due = k1_calendar_days(cal, inp.delivered, limit("analysis.info_request", inp.delivered))
+        return Decision({"due": due.isoformat(), "immediate": True},
+                        f"Срочный запрос исполняется незамедлительно — {ru_date(due)} ({cite('R.13')}).")
     return Decision({"due": due.isoformat(), "immediate": False},
                     f"Информация предоставляется не позднее {ru_date(due)} — пятнадцать календарных дней "
                     f"({cite('R.13')}).")
@@ -92,20 +109,30 @@ class AllowedOnlyOut(Output):
     allowed: bool
 
 
+def info_request_permitted(requester_level: str, addressee: str, protected_interest: Sequence[str],
+                           legal_basis: bool, state_interest: bool) -> bool:
+    """R.13–14: whether an office of `requester_level` may request information from `addressee`."""
+    if addressee == "state_body":
+        return True
+    if addressee == "quasi_state":
+        return requester_level == "gpo" or bool(protected_interest)
+    return legal_basis or state_interest
+
+
 @rule("analysis.info_request_allowed", "Допустимость запроса информации при анализе", ("R.13", "R.14"),
       output=AllowedOnlyOut)
 def info_request_allowed(inp: InfoRequestAllowedInput, cal: WorkingCalendar) -> Decision:
     """R.13–14: state bodies — always; the quasi-state sector — by the GPO, or by a regional or
     district office only to protect the interests of I.8; private business — only on a legal
     basis or to protect the state's interests."""
+    ok = info_request_permitted(inp.requester_level, inp.addressee, inp.protected_interest, inp.legal_basis,
+                                inp.state_interest)
     if inp.addressee == "state_body":
-        ok, why = True, "информация запрашивается у государственных органов"
+        why = "информация запрашивается у государственных органов"
     elif inp.addressee == "quasi_state":
-        ok = inp.requester_level == "gpo" or bool(inp.protected_interest)
         why = "запрос в субъекты квазигосударственного сектора нижестоящими прокуратурами — только для защиты " \
               "прав лиц, указанных в п. 8 Инструкции"
     else:
-        ok = inp.legal_basis or inp.state_interest
         why = "запрос к субъектам частного предпринимательства — только при наличии законных оснований " \
               "либо для защиты интересов государства"
     return Decision({"allowed": ok}, f"Запрос {'допустим' if ok else 'недопустим'}: {why} ({cite('R.13', 'R.14')}).")
@@ -115,11 +142,16 @@ class DeliveredInput(Input):
     delivered: LegalDate
 
 
+def certificate_objection_until(cal: WorkingCalendar, delivered: date) -> date:
+    """R.18 (K2): the last day for objections to the certificate delivered on `delivered`."""
+    return k2_working_days_after(cal, delivered, limit("analysis.certificate_objection", delivered))
+
+
 @rule("analysis.certificate_objection_due", "Срок возражений к справке по результатам анализа", ("R.18",),
       output=DueOut, convention="K2")
 def certificate_objection_due(inp: DeliveredInput, cal: WorkingCalendar) -> Decision:
     """R.18: objections to the analysis certificate within 5 working days of its delivery (K2)."""
-    due = k2_working_days_after(cal, inp.delivered, limit("analysis.certificate_objection", inp.delivered))
+    due = certificate_objection_until(cal, inp.delivered)
     return Decision({"due": due.isoformat()},
                     f"Возражения к справке представляются не позднее {ru_date(due)} ({cite('R.18')}).")
 
@@ -127,6 +159,21 @@ def certificate_objection_due(inp: DeliveredInput, cal: WorkingCalendar) -> Deci
 _STATE_BODY_REQUIREMENT = ("prosecutor_general", "deputy_prosecutor_general", "gpo_unit_head",
                            "regional_prosecutor", "deputy_regional_prosecutor", "district_prosecutor")
 _BUSINESS_REQUIREMENT = ("prosecutor_general", "deputy_prosecutor_general", "gpo_unit_head", "regional_prosecutor")
+
+
+def requirement_authority(target: str, position: str, concrete_harm_fact: bool) -> tuple[bool, list[str]]:
+    """R.21–22: whether a signer of effective `position` may send a requirement to check a state body
+    or a business (only on a concrete fact of harm), and whom the requirement notifies."""
+    notify: list[str] = []
+    if target == "state_body":
+        ok = position in _STATE_BODY_REQUIREMENT
+        if ok and position == "district_prosecutor":
+            notify = ["regional_office", "main_military", "main_transport"]
+    else:
+        ok = position in _BUSINESS_REQUIREMENT and concrete_harm_fact
+        if ok and position == "regional_prosecutor":
+            notify = ["gpo"]
+    return ok, notify
 
 
 class RequirementSignerInput(Input):
@@ -146,18 +193,8 @@ def requirement_signer(inp: RequirementSignerInput, cal: WorkingCalendar) -> Dec
     """R.21–22: who requires a check of a state body (a district prosecutor notifying the
     regional, Main Military and Main Transport offices) or of a business (only on a concrete
     fact of harm; a regional prosecutor notifying the GPO)."""
-    pos = inp.signer.effective
-    notify: list[str] = []
-    if inp.target == "state_body":
-        ok = pos in _STATE_BODY_REQUIREMENT
-        if ok and pos == "district_prosecutor":
-            notify = ["regional_office", "main_military", "main_transport"]
-        where = cite("R.21")
-    else:
-        ok = pos in _BUSINESS_REQUIREMENT and inp.concrete_harm_fact
-        if ok and pos == "regional_prosecutor":
-            notify = ["gpo"]
-        where = cite("R.22")
+    ok, notify = requirement_authority(inp.target, inp.signer.effective, inp.concrete_harm_fact)
+    where = cite("R.21") if inp.target == "state_body" else cite("R.22")
     who = inp.signer.describe()
     target = "государственного органа" if inp.target == "state_body" else "субъекта предпринимательства"
     text = f"{who[0].upper()}{who[1:]} {'вправе' if ok else 'не вправе'} направить требование о проведении " \

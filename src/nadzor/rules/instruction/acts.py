@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Literal
 
 from nadzor.domain.calendar import WorkingCalendar
@@ -19,11 +20,17 @@ class ViaGpoOut(Output):
     via_gpo: bool
 
 
+def act_via_gpo(issuer: str, addressee_central_body: bool) -> bool:
+    """I.60: only a regional prosecutor's act to a central state body (or its department) goes
+    through the GPO — not the Main Military or Main Transport prosecutor's, not the GPO's own."""
+    return issuer == "regional_prosecutor" and addressee_central_body
+
+
 @rule("act.via_gpo", "Внесение акта надзора через Генеральную прокуратуру", ("I.60",), output=ViaGpoOut)
 def via_gpo(inp: ViaGpoInput, cal: WorkingCalendar) -> Decision:
     """I.60: a regional prosecutor's act addressed to a central state body or its department goes
     through the GPO; the Main Military and Main Transport prosecutors are excepted."""
-    via = inp.issuer == "regional_prosecutor" and inp.addressee_central_body
+    via = act_via_gpo(inp.issuer, inp.addressee_central_body)
     if via:
         text = "Акт в адрес центрального государственного органа (ведомства) вносится через Генеральную прокуратуру"
     else:
@@ -31,9 +38,15 @@ def via_gpo(inp: ViaGpoInput, cal: WorkingCalendar) -> Decision:
     return Decision({"via_gpo": via}, f"{text} ({cite('I.60')}).")
 
 
+def working_days_due(limit_id: str, start: date, cal: WorkingCalendar) -> date:
+    """K2: the dated limit `limit_id` (working days) counted from `start`: the due of I.60 (`act.gpo_approval`),
+    I.62 (`act.superior_review`), I.63 (`act.response_review`) and I.67 (`act.databank_entry`)."""
+    return k2_working_days_after(cal, start, limit(limit_id, start))
+
+
 def _working_days_rule(limit_id: str, start: LegalDate, cal: WorkingCalendar, what: str, where: str) -> Decision:
     n = limit(limit_id, start)
-    due = k2_working_days_after(cal, start, n)
+    due = working_days_due(limit_id, start, cal)
     return Decision({"due": due.isoformat()}, f"{what} не позднее {ru_date(due)} — {n} рабочих дней ({cite(where)}).")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Annotated, Any, Literal
 
@@ -60,6 +61,25 @@ class AdmissibilityOut(Output):
     requires: list[str]
 
 
+def admissibility_requires(subject_kind: str, basis: str, protected_interest: Sequence[str],
+                           control_body_failed: bool, exceptions: Sequence[str]) -> list[str]:
+    """What the check still requires to be admissible (I.7–I.12); empty iff admissible."""
+    if basis in ("president_instruction", "gp_instruction"):
+        return []
+    if subject_kind == "business":
+        return ["gp_petition"]
+    if subject_kind == "other_organization":
+        return ["gp_instruction"]
+    if basis in ("admin_offence_proceedings", "admin_arrest"):
+        return []
+    requires = []
+    if not protected_interest:
+        requires.append("protected_interest")
+    if not (control_body_failed or exceptions):
+        requires.append("control_body_failure_or_exception")
+    return requires
+
+
 @rule(
     "check.admissibility",
     "Допустимость назначения проверки",
@@ -71,38 +91,35 @@ def admissibility(inp: AdmissibilityInput, cal: WorkingCalendar) -> Decision:
     business only on the Prosecutor General's instruction after a petition. I.8–9: a state body to
     protect rights — a protected interest and a failure of the control body (or an exception of
     I.9). I.11–12: administrative-offence proceedings and administrative arrest."""
-    requires: list[str] = []
+    requires = admissibility_requires(inp.subject_kind, inp.basis, inp.protected_interest, inp.control_body_failed,
+                                      inp.exceptions)
     if inp.basis in ("president_instruction", "gp_instruction"):
         why = ("проверка по поручению Президента РК или Генерального Прокурора проводится в любых организациях "
                "(п. 7 Инструкции)")
     elif inp.subject_kind == "business":
-        requires.append("gp_petition")
         why = ("проверка субъекта предпринимательства инициируется ходатайством к Генеральному Прокурору "
                "и проводится по его поручению (п. 10 Инструкции)")
     elif inp.subject_kind == "other_organization":
-        requires.append("gp_instruction")
         why = ("проверка иной организации возможна только по поручению Президента РК или Генерального "
                "Прокурора (п. 7 Инструкции)")
     elif inp.basis in ("admin_offence_proceedings", "admin_arrest"):
         why = ("проверка законности производства по делам об административных правонарушениях и исполнения "
                "ареста проводится в пределах полномочий прокурора (пп. 11, 12 Инструкции)")
     else:
-        if not inp.protected_interest:
-            requires.append("protected_interest")
-        if not (inp.control_body_failed or inp.exceptions):
-            requires.append("control_body_failure_or_exception")
         why = ("проверка государственного органа для защиты прав требует охраняемого интереса и установленного "
                "бездействия органа контроля либо исключения (пп. 8, 9 Инструкции)")
     verdict = "допустима" if not requires else "недопустима"
     return Decision({"admissible": not requires, "requires": requires}, f"Проверка {verdict}: {why}.")
 
 
+#: I.13: who issues the resolution on a check (and, PROCEEDINGS.md, the other resolutions on it).
+RESOLUTION_SIGNERS = ("prosecutor_general", "deputy_prosecutor_general", "gpo_unit_head", "regional_prosecutor",
+                      "deputy_regional_prosecutor", "district_prosecutor")
 signer_rule(
     "check.resolution_signer",
     "Вынесение постановления о производстве проверки",
     ("I.13",),
-    ("prosecutor_general", "deputy_prosecutor_general", "gpo_unit_head", "regional_prosecutor",
-     "deputy_regional_prosecutor", "district_prosecutor"),
+    RESOLUTION_SIGNERS,
     "выносить постановление о производстве проверки",
 )
 
@@ -319,7 +336,7 @@ def extension_petition_due(inp: ExtensionPetitionDueInput, cal: WorkingCalendar)
     )
 
 
-_EXTENSION_SIGNERS = {
+EXTENSION_SIGNERS = {
     "prosecutor_general": ("deputy_prosecutor_general", "gpo_unit_head", "regional_prosecutor"),
     "regional_prosecutor": ("deputy_regional_prosecutor", "regional_unit_head", "district_prosecutor"),
 }
@@ -336,7 +353,7 @@ def extension_petition_signer(inp: ExtensionPetitionSignerInput, cal: WorkingCal
     """I.16: to the Prosecutor General — a deputy Prosecutor General, a head of an independent GPO
     unit, a regional prosecutor; to the regional prosecutor — the deputy, a head of a unit of the
     regional office, a district prosecutor (and persons acting for them)."""
-    ok = inp.signer.effective in _EXTENSION_SIGNERS[inp.addressee]
+    ok = inp.signer.effective in EXTENSION_SIGNERS[inp.addressee]
     whom = "Генеральному Прокурору" if inp.addressee == "prosecutor_general" else "прокурору области"
     who = inp.signer.describe()
     return Decision(
@@ -346,7 +363,7 @@ def extension_petition_signer(inp: ExtensionPetitionSignerInput, cal: WorkingCal
     )
 
 
-_SUSPENSION_UNTIL = {
+SUSPENSION_UNTIL = {
     "expertise": "expert_opinion",
     "foreign_request": "foreign_reply",
     "illness": "obstacle_removed",
@@ -375,7 +392,7 @@ class SuspensionGroundOut(Output):
 def suspension_ground(inp: SuspensionGroundInput, cal: WorkingCalendar) -> Decision:
     """I.17: a check is suspended only for an expertise, a request to a foreign state, or an
     obstacle (illness, force majeure, a search for persons, procedural actions, requests sent)."""
-    until = _SUSPENSION_UNTIL.get(inp.ground)
+    until = SUSPENSION_UNTIL.get(inp.ground)
     if until is None:
         return Decision({"allowed": False, "until": None},
                         f"Основание «{inp.ground}» не предусмотрено для приостановления проверки ({cite('I.17')}).")
@@ -488,11 +505,13 @@ def business_petition_review_due(inp: BusinessPetitionReviewInput, cal: WorkingC
                     f"Ходатайство рассматривается не позднее {ru_date(due)} ({cite('I.10')}: {how}).")
 
 
+#: I.10: who signs the petition to the Prosecutor General for a check of a business.
+BUSINESS_PETITION_SIGNERS = ("deputy_prosecutor_general", "gpo_unit_head", "regional_prosecutor")
 signer_rule(
     "check.business_petition_signer",
     "Подписание ходатайства о проверке субъекта предпринимательства",
     ("I.10",),
-    ("deputy_prosecutor_general", "gpo_unit_head", "regional_prosecutor"),
+    BUSINESS_PETITION_SIGNERS,
     "подписывать ходатайство Генеральному Прокурору о назначении проверки субъекта предпринимательства",
 )
 

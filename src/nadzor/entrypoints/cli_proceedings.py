@@ -1,0 +1,61 @@
+"""`nadzor proceedings`: replay a proceeding's steps (PROCEEDINGS.md), one or a batch of JSON lines."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, TextIO
+
+import typer
+
+proceedings_app = typer.Typer(help="Производства как датированные шаги: вычисление состояния (replay).",
+                              no_args_is_help=True)
+
+
+@proceedings_app.command("replay")
+def proceedings_replay(
+    kind: Annotated[str | None, typer.Argument(help="Вид производства: check, act, evaluation, analysis.")] = None,
+    input_: Annotated[
+        str | None, typer.Option("--input", "-i", help="Вход JSON строкой или @файл.json (@- — stdin).")
+    ] = None,
+    batch: Annotated[
+        str | None, typer.Option("--batch", help="Файл JSON-строк {kind, input} (- — stdin).")
+    ] = None,
+) -> None:
+    """Состояние производства по его шагам (или пакет производств из файла JSON-строк)."""
+    from nadzor.entrypoints.cli import _dump, _fail, _load_rules, _read_input, run_file
+
+    _load_rules()
+    from nadzor import proceedings
+    from nadzor.rules import InvalidInput
+
+    if batch is not None:
+        if kind is not None or input_ is not None:
+            _fail("batch", "--batch не сочетается с видом производства и --input")
+        raise typer.Exit(2 if run_file(batch, run_batch) else 0)
+    if kind is None:
+        _fail("kind", "укажите вид производства или --batch")
+    if input_ is None:
+        _fail("input", "укажите вход: --input '<json>' или --input @файл.json")
+    data = _read_input(input_)
+    try:
+        state = proceedings.replay(kind, data)
+    except InvalidInput as exc:
+        first = exc.errors[0]
+        _fail(first.field, first.message)
+    except RecursionError:
+        _fail("input", "слишком глубокая вложенность JSON")
+    typer.echo(_dump(state))
+
+
+def run_batch(stream: TextIO, out: TextIO) -> int:
+    """One line per input line `{"kind", "input"}`, in order: the state, or `{"error": {field,
+    message}}` (the batch goes on). Returns the number of failed lines."""
+    from nadzor import proceedings, rules
+    from nadzor.entrypoints.cli import run_lines
+
+    replay = proceedings.replay
+    cal = rules.current_calendar()
+
+    def one(item: dict[str, Any]) -> Any:
+        return replay(item["kind"], item["input"], calendar=cal)
+
+    return run_lines(stream, out, ("kind", "input"), one)

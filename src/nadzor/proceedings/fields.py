@@ -1,0 +1,262 @@
+"""Validation of a proceeding's input (PROCEEDINGS.md «Input, errors and the state»).
+
+Hand-written field checkers, not pydantic models: `replay --batch` validates 100,000 proceedings of a
+dozen steps each in seconds. Every checker takes the raw JSON value and its dotted path and returns the
+parsed value or raises `Bad` naming that path; the conventions are those of RULES.md — unknown keys
+are errors, booleans and lists may be omitted, a field marked `?` may be null (= omitted), codes only
+from their list, dates ISO and within the calendar's covered years.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from nadzor.domain.calendar import WorkingCalendar
+from nadzor.rules.base import FieldError, Position
+
+#: The positions of RULES.md's signer vocabulary.
+POSITIONS: frozenset[str] = frozenset(Position.__args__)  # type: ignore[attr-defined]
+
+MISSING: Any = object()  # a key absent from its object
+
+
+class Bad(Exception):
+    """One input error: the field's dotted path and a Russian message."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.error = FieldError(field, message)
+
+
+REQUIRED = "обязательное поле не заполнено"
+
+#: A checker: (raw value or MISSING, the field's name, calendar) -> parsed value; its `Bad` names the
+#: field relative to the step (`signer.position`), and the kernel prefixes the step's path.
+Checker = Callable[[Any, str, WorkingCalendar], Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    """A field of a step: its checker, and whether it may be omitted (`?`, or a boolean or list)."""
+
+    check: Checker
+    optional: bool = False
+    default: Any = None
+
+
+def _require(value: Any, path: str) -> None:
+    if value is MISSING or value is None:
+        raise Bad(path, REQUIRED)
+
+
+def flag(*, nullable: bool = False) -> Field:
+    """A boolean: may be omitted (false); null only where the contract marks it `?`."""
+
+    def check(value: Any, path: str, cal: WorkingCalendar) -> bool:
+        if value is MISSING or (value is None and nullable):
+            return False
+        if value is True or value is False:
+            return bool(value)
+        raise Bad(path, "ожидается логическое значение true или false")
+
+    return Field(check, optional=True, default=False)
+
+
+def code(codes: Collection[str], *, optional: bool = False) -> Field:
+    """One code of a closed list."""
+    allowed = frozenset(codes)
+    listed = ", ".join(codes)
+
+    def check(value: Any, path: str, cal: WorkingCalendar) -> str | None:
+        if optional and (value is MISSING or value is None):
+            return None
+        _require(value, path)
+        if not isinstance(value, str):
+            raise Bad(path, "ожидается строка")
+        if value not in allowed:
+            raise Bad(path, f"недопустимое значение; допустимые: {listed}")
+        return value
+
+    return Field(check, optional=optional)
+
+
+def codes(allowed_codes: Sequence[str], *, nullable: bool = False, nonempty: bool = False,
+          distinct: bool = False, limit: int = 64) -> Field:
+    """A list of codes of a closed list (omitted: empty, unless it must be non-empty)."""
+    allowed = frozenset(allowed_codes)
+    listed = ", ".join(allowed_codes)
+
+    def check(value: Any, path: str, cal: WorkingCalendar) -> list[str]:
+        if value is MISSING or (value is None and nullable):
+            value = []
+        if not isinstance(value, list):
+            raise Bad(path, "ожидается список")
+        if len(value) > limit:
+            raise Bad(path, f"допускается не больше {limit} элемент(ов)")
+        for i, item in enumerate(value):
+            if not isinstance(item, str):
+                raise Bad(f"{path}.{i}", "ожидается строка")
+            if item not in allowed:
+                raise Bad(f"{path}.{i}", f"недопустимое значение; допустимые: {listed}")
+            if distinct and item in value[:i]:
+                raise Bad(f"{path}.{i}", "значение повторяется")
+        if nonempty and not value:
+            raise Bad(path, "нужно не меньше 1 элемент(ов)")
+        return value
+
+    return Field(check, optional=not nonempty, default=())
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+_DATES: dict[str, date] = {}  # parsed ISO strings (a batch names the same days again and again)
+
+
+def parse_date(value: Any, path: str, cal: WorkingCalendar) -> date:
+    """An ISO `YYYY-MM-DD` date that exists and lies in the calendar's covered years."""
+    day = _DATES.get(value) if isinstance(value, str) else None
+    if day is None:
+        _require(value, path)
+        if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
+            raise Bad(path, "ожидается дата в формате ГГГГ-ММ-ДД")
+        try:
+            day = date.fromisoformat(value)
+        except ValueError:
+            raise Bad(path, f"такой даты не существует: {value}") from None
+        if len(_DATES) < 100_000:
+            _DATES[value] = day
+    if not cal.coverage_start <= day <= cal.coverage_end:
+        raise Bad(path, f"дата {value} вне периода рабочего календаря "
+                        f"{cal.coverage_start.isoformat()} — {cal.coverage_end.isoformat()}")
+    return day
+
+
+def a_date(*, optional: bool = False) -> Field:
+    def check(value: Any, path: str, cal: WorkingCalendar) -> date | None:
+        if optional and (value is MISSING or value is None):
+            return None
+        return parse_date(value, path, cal)
+
+    return Field(check, optional=optional)
+
+
+def integer(low: int, high: int | None = None, *, optional: bool = False) -> Field:
+    """An integer (not a boolean, not a float) within [low, high]."""
+
+    def check(value: Any, path: str, cal: WorkingCalendar) -> int | None:
+        if optional and (value is MISSING or value is None):
+            return None
+        _require(value, path)
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise Bad(path, "ожидается целое число")
+        if value < low:
+            raise Bad(path, f"значение должно быть не меньше {low}")
+        if high is not None and value > high:
+            raise Bad(path, f"значение должно быть не больше {high}")
+        return value
+
+    return Field(check, optional=optional)
+
+
+def amount(*, optional: bool = False) -> Field:
+    """A non-negative number (tenge)."""
+
+    def check(value: Any, path: str, cal: WorkingCalendar) -> float | int | None:
+        if optional and (value is MISSING or value is None):
+            return None
+        _require(value, path)
+        if not isinstance(value, int | float) or isinstance(value, bool) or value != value:
+            raise Bad(path, "ожидается число")
+        if value < 0 or value in (float("inf"),):
+            raise Bad(path, "значение должно быть не меньше 0" if value < 0 else "ожидается конечное число")
+        return value
+
+    return Field(check, optional=optional)
+
+
+def text(*, nonempty: bool = True, max_length: int = 200) -> Field:
+    def check(value: Any, path: str, cal: WorkingCalendar) -> str:
+        _require(value, path)
+        if not isinstance(value, str):
+            raise Bad(path, "ожидается строка")
+        if nonempty and not value.strip():
+            raise Bad(path, "значение не может быть пустым")
+        if len(value) > max_length:
+            raise Bad(path, f"не длиннее {max_length} символов")
+        return value
+
+    return Field(check)
+
+
+def step_ref() -> Field:
+    """The index of an earlier step (which types it may name is checked by the kind)."""
+
+    def check(value: Any, path: str, cal: WorkingCalendar) -> int:
+        _require(value, path)
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise Bad(path, "ожидается номер шага (целое число)")
+        return value
+
+    return Field(check)
+
+
+def _position(value: Any, path: str) -> str:
+    _require(value, path)
+    if not isinstance(value, str):
+        raise Bad(path, "ожидается строка")
+    if value not in POSITIONS:
+        raise Bad(path, "недопустимое значение; допустимые: " + ", ".join(Position.__args__))  # type: ignore[attr-defined]
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class StepSigner:
+    """A step's signer (RULES.md «Signer»): a person acting for a position has exactly its authority."""
+
+    position: str
+    acting_for: str | None = None
+    participated: bool = False
+
+    @property
+    def effective(self) -> str:
+        return self.acting_for or self.position
+
+    def as_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"position": self.position}
+        if self.acting_for:
+            out["acting_for"] = self.acting_for
+        return out
+
+
+_SIGNER_KEYS = frozenset({"position", "acting_for", "participated"})
+
+
+def signer(*, optional: bool = False) -> Field:
+    """`{position, acting_for?, participated?}` (RULES.md «Signer»)."""
+
+    def check(value: Any, path: str, cal: WorkingCalendar) -> StepSigner | None:
+        if optional and (value is MISSING or value is None):
+            return None
+        _require(value, path)
+        if not isinstance(value, dict):
+            raise Bad(path, "ожидается объект {position, acting_for?}")
+        for key in value:
+            if key not in _SIGNER_KEYS:
+                raise Bad(f"{path}.{key}", "неизвестное поле: правило его не принимает")
+        position = _position(value.get("position", MISSING), f"{path}.position")
+        acting = value.get("acting_for")
+        if acting is not None:
+            acting = _position(acting, f"{path}.acting_for")
+        participated = value.get("participated")
+        if participated is not None and participated is not True and participated is not False:
+            raise Bad(f"{path}.participated", "ожидается логическое значение true или false")
+        return StepSigner(position, acting, bool(participated))
+
+    return Field(check, optional=optional)
+
+

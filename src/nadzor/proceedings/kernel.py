@@ -1,0 +1,317 @@
+"""The proceeding kernel (PROCEEDINGS.md): a proceeding is its dated steps; its state is `replay`.
+
+A kind declares its step types as data — `StepType(name, fields, allowed_in, citations, apply)`, the
+transition table — plus a state class and how the state is written out. The kernel validates the
+whole input first (an input error anywhere wins over every refusal), then applies the steps in order;
+a step refused by the law stops the replay and the state reached just before it is returned with
+`refused` set. Deadlines are kept in one `Book` per state: opened by a step, closed by a later one,
+listed while open, and a closing step dated after the due is recorded as late (never refused).
+
+Pure: the working calendar is passed in; nothing here reads files, a database or the web.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from nadzor.domain.calendar import WorkingCalendar
+from nadzor.proceedings.fields import MISSING, Bad, Field, code, parse_date
+from nadzor.rules.base import FieldError, InvalidInput, cite
+
+OFFICE_LEVELS = ("gpo", "regional", "district")
+MAX_STEPS = 2000
+MAX_ERRORS = 50
+
+
+class Refusal(Exception):
+    """The law does not allow this step in the state the earlier steps reached."""
+
+    def __init__(self, code: str, citations: Iterable[str], message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.citations = tuple(citations)
+        self.message = message
+
+
+class UnknownKind(InvalidInput):
+    """The kind names no proceeding kind (HTTP 404; an error line naming `kind` in a batch)."""
+
+    def __init__(self, kind: object) -> None:
+        known = ", ".join(KINDS)
+        super().__init__([FieldError("kind", f"неизвестный вид производства: {kind!r}; известны: {known}")])
+
+
+# ------------------------------------------------------------------------------------ steps
+
+
+@dataclass(slots=True)
+class Step:
+    """One validated step: its position in the list, type, date and parsed fields."""
+
+    index: int
+    type: str
+    date: date
+    f: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Deadline:
+    code: str
+    due: date | None
+    step: int
+    citations: tuple[str, ...]
+
+
+class Book:
+    """The open deadlines of a proceeding and the record of what was done late."""
+
+    __slots__ = ("late", "open")
+
+    def __init__(self) -> None:
+        self.open: dict[tuple[str, int], Deadline] = {}
+        self.late: list[dict[str, Any]] = []
+
+    def add(self, code: str, due: date | None, step: int, citations: tuple[str, ...]) -> None:
+        self.open[(code, step)] = Deadline(code, due, step, citations)
+
+    def find(self, code: str) -> list[Deadline]:
+        return [d for d in self.open.values() if d.code == code]
+
+    def has(self, code: str, step: int | None = None) -> bool:
+        if step is not None:
+            return (code, step) in self.open
+        return any(d.code == code for d in self.open.values())
+
+    def close(self, code: str, step: int, at: Step, late_code: str | None = None) -> Deadline | None:
+        """Close the deadline `code` opened by `step`; a closing step dated after its due is late."""
+        found = self.open.pop((code, step), None)
+        if found is not None and found.due is not None and at.date > found.due:
+            self.mark_late(at, late_code or code, found.due)
+        return found
+
+    def close_all(self, code: str, at: Step) -> None:
+        for deadline in self.find(code):
+            self.close(code, deadline.step, at)
+
+    def drop(self, *codes: str) -> None:
+        """Forget open deadlines (not late, not listed): the duty ended with the proceeding."""
+        for key in [k for k in self.open if k[0] in codes]:
+            del self.open[key]
+
+    def mark_late(self, at: Step, code: str, due: date) -> None:
+        self.late.append({"step": at.index, "code": code, "due": due.isoformat()})
+
+    def listed(self, extra: Iterable[Deadline] = ()) -> list[dict[str, Any]]:
+        items = [d for d in (*self.open.values(), *extra) if d.due is not None]
+        items.sort(key=lambda d: (d.due, d.code, d.step))
+        return [{"code": d.code, "due": d.due.isoformat(), "step": d.step,  # type: ignore[union-attr]
+                 "citations": list(d.citations)} for d in items]
+
+
+@dataclass(slots=True)
+class State:
+    """What every kind's state holds; kinds subclass it with their own fields."""
+
+    office_level: str
+    status: str | None = None
+    refused: dict[str, Any] | None = None
+    book: Book = field(default_factory=Book)
+    types_seen: dict[str, list[int]] = field(default_factory=dict)
+
+    def seen(self, step_type: str) -> bool:
+        return step_type in self.types_seen
+
+
+Apply = Callable[[Any, Step, WorkingCalendar], None]
+Condition = Callable[[Any], bool]
+CrossCheck = Callable[[Step, list[Step], str], None]
+
+
+@dataclass(frozen=True, slots=True)
+class StepType:
+    """A row of a kind's transition table: the step's fields, the statuses it may be attempted in
+    (None: the first step) with an extra condition, its citations and its effect."""
+
+    name: str
+    label: str
+    fields: Mapping[str, Field]
+    allowed_in: frozenset[str] | None
+    citations: tuple[str, ...]
+    apply: Apply
+    condition: Condition | None = None
+    cross_check: CrossCheck | None = None
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    label: str
+    first: str
+    steps: Mapping[str, StepType]
+    statuses: Mapping[str, str]  # code -> Russian label
+    new_state: Callable[[str], State]
+    output: Callable[[State], dict[str, Any]]
+    virtual_deadlines: Callable[[State], Iterable[Deadline]] | None = None
+    #: Derives what the state needs the calendar for once every step is applied (optional).
+    finish: Callable[[State, WorkingCalendar], None] | None = None
+
+
+KINDS: dict[str, Kind] = {}
+
+
+def register(kind: Kind) -> Kind:
+    KINDS[kind.name] = kind
+    return kind
+
+
+# ------------------------------------------------------------------------------- validation
+
+_TOP_KEYS = frozenset({"office_level", "steps"})
+_office_level = code(OFFICE_LEVELS)
+
+
+def validate(kind: Kind, raw: Any, cal: WorkingCalendar) -> tuple[str, list[Step]]:
+    """The whole input, checked before anything is replayed: every error, in input order."""
+    if not isinstance(raw, dict):
+        raise InvalidInput.one("input", "ожидается объект JSON {office_level, steps}")
+    errors: list[FieldError] = [FieldError(k, "неизвестное поле: правило его не принимает")
+                                for k in raw if k not in _TOP_KEYS]
+    office_level = "district"
+    try:
+        office_level = _office_level.check(raw.get("office_level", MISSING), "office_level", cal)
+    except Bad as exc:
+        errors.append(exc.error)
+    raw_steps = raw.get("steps", MISSING)
+    if raw_steps is MISSING:
+        raw_steps = []
+    if not isinstance(raw_steps, list):
+        errors.append(FieldError("steps", "ожидается список шагов"))
+        raw_steps = []
+    elif len(raw_steps) > MAX_STEPS:
+        errors.append(FieldError("steps", f"допускается не больше {MAX_STEPS} шагов"))
+        raw_steps = []
+    steps: list[Step] = []
+    last_date: date | None = None
+    for i, raw_step in enumerate(raw_steps):
+        if len(errors) >= MAX_ERRORS:
+            break
+        step = _step(kind, i, raw_step, steps, office_level, last_date, cal, errors)
+        if step is not None:
+            steps.append(step)
+            last_date = step.date
+    if errors:
+        raise InvalidInput(errors[:MAX_ERRORS])
+    return office_level, steps
+
+
+def _step(kind: Kind, i: int, raw: Any, prior: list[Step], office_level: str, last_date: date | None,
+          cal: WorkingCalendar, errors: list[FieldError]) -> Step | None:
+    path = f"steps.{i}"
+    if not isinstance(raw, dict):
+        errors.append(FieldError(path, "ожидается объект шага {type, date, …}"))
+        return None
+    name = raw.get("type", MISSING)
+    if name is MISSING or name is None:
+        errors.append(FieldError(f"{path}.type", "обязательное поле не заполнено"))
+        return None
+    spec = kind.steps.get(name) if isinstance(name, str) else None
+    if spec is None:
+        errors.append(FieldError(f"{path}.type", f"неизвестный вид шага: {str(name)[:60]!r}; допустимые: "
+                                                 + ", ".join(kind.steps)))
+        return None
+    before = len(errors)
+    if i == 0 and name != kind.first:
+        errors.append(FieldError(f"{path}.type", f"первый шаг производства — «{kind.first}»"))
+    elif i > 0 and name == kind.first:
+        errors.append(FieldError(f"{path}.type", f"шаг «{kind.first}» может быть только первым"))
+    day: date | None = None
+    try:
+        day = parse_date(raw.get("date", MISSING), "date", cal)
+        if last_date is not None and day < last_date:
+            errors.append(FieldError(f"{path}.date", "даты шагов не могут убывать: шаг датирован раньше "
+                                                     "предыдущего"))
+    except Bad as exc:
+        errors.append(_prefixed(path, exc))
+    fields = spec.fields
+    for key in raw:
+        if key not in fields and key != "type" and key != "date":
+            errors.append(FieldError(f"{path}.{key}", "неизвестное поле: шаг этого вида его не принимает"))
+    parsed: dict[str, Any] = {}
+    for fname, fld in fields.items():
+        try:
+            parsed[fname] = fld.check(raw.get(fname, MISSING), fname, cal)
+        except Bad as exc:
+            errors.append(_prefixed(path, exc))
+    if len(errors) > before or day is None:
+        return None
+    step = Step(i, name, day, parsed)
+    if spec.cross_check is not None:
+        try:
+            spec.cross_check(step, prior, office_level)
+        except Bad as exc:
+            errors.append(exc.error)
+            return None
+    return step
+
+
+def _prefixed(path: str, exc: Bad) -> FieldError:
+    return FieldError(f"{path}.{exc.error.field}", exc.error.message)
+
+
+def earlier_step(step: Step, prior: list[Step], allowed: Iterable[str], what: str) -> Step:
+    """The earlier step a `step` field names; it must be of a type it may name."""
+    ref = step.f["step"]
+    path = f"steps.{step.index}.step"
+    allowed = tuple(allowed)
+    if not 0 <= ref < step.index or ref >= len(prior) or prior[ref].index != ref:
+        raise Bad(path, f"поле должно указывать номер более раннего шага ({what})")
+    target: Step = prior[ref]
+    if target.type not in allowed:
+        raise Bad(path, f"шаг {ref} («{target.type}») не может быть указан здесь; допустимы: {', '.join(allowed)}")
+    return target
+
+
+# ------------------------------------------------------------------------------------ replay
+
+
+def run(kind: Kind, office_level: str, steps: list[Step], cal: WorkingCalendar) -> State:
+    """Apply the validated steps in order; stop at the first refused one."""
+    state = kind.new_state(office_level)
+    for step in steps:
+        spec = kind.steps[step.type]
+        try:
+            if spec.allowed_in is not None and (
+                state.status not in spec.allowed_in or (spec.condition is not None and not spec.condition(state))
+            ):
+                raise not_allowed(kind, spec, state)
+            spec.apply(state, step, cal)
+        except Refusal as refusal:
+            state.refused = {"step": step.index, "code": refusal.code, "citations": list(refusal.citations),
+                             "message": refusal.message}
+            break
+        state.types_seen.setdefault(step.type, []).append(step.index)
+    if kind.finish is not None:
+        kind.finish(state, cal)
+    return state
+
+
+def not_allowed(kind: Kind, spec: StepType, state: State) -> Refusal:
+    status = kind.statuses.get(state.status or "", "начальное")
+    return Refusal("step_not_allowed", spec.citations,
+                   f"Шаг «{spec.label}» недопустим в статусе «{status}» ({cite(*spec.citations)}).")
+
+
+def allowed_next(kind: Kind, state: State) -> list[str]:
+    """The step types that may be attempted now (the UI offers only those)."""
+    if state.status is None:
+        return [kind.first] if not state.types_seen and state.refused is None else []
+    return [name for name, spec in kind.steps.items()
+            if spec.allowed_in is not None and state.status in spec.allowed_in
+            and (spec.condition is None or spec.condition(state))]
+
+
+def refuse(code: str, citations: tuple[str, ...], message: str) -> Refusal:
+    return Refusal(code, citations, f"{message} ({cite(*citations)}).")

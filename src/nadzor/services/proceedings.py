@@ -1,0 +1,464 @@
+"""Stored proceedings (PROCEEDINGS.md «Stored proceedings»): checks, acts, evaluations, analyses.
+
+A proceeding is stored as its steps; everything else — status, term, the open deadlines — is written
+from `nadzor.proceedings.replay` of those steps in the same transaction as the step, never edited by
+hand. Recording a step: lock the proceeding, check its version, resolve each signer from the signing
+person's position and acting assignments on the step's date (then frozen), replay the stored steps
+plus the new one, refuse (nothing stored) or store the step, the derived columns, the deadline rows
+and the audit row. A wrongly entered step is withdrawn (marked, kept, left out of replay), never
+edited. A change of the working calendar re-replays every stored proceeding whose span contains the
+changed day.
+
+Naming as in the rest of the service layer: `access_*` read with a permission check, `do_*` change
+in the caller's transaction with an audit row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from pydantic import Field
+from sqlalchemy import Row, delete, func, insert, select, update
+from sqlalchemy.orm import Session
+
+from nadzor import proceedings as kernel_api
+from nadzor import rules
+from nadzor.adapters.db.tables import proceeding_deadlines, proceeding_steps
+from nadzor.adapters.db.tables import proceedings as proceedings_table
+from nadzor.domain.audit import AuditAction
+from nadzor.domain.calendar import WorkingCalendar
+from nadzor.domain.org import Office, Person
+from nadzor.proceedings.kernel import KINDS, Kind, Step, validate
+from nadzor.rules.base import Input
+from nadzor.services import audit
+from nadzor.services.context import Actor, Permission
+from nadzor.services.errors import Conflict, FieldError, InvalidInput, NotFound
+from nadzor.services.org import authority_of, parse
+
+#: REST collections (PROCEEDINGS.md) and the kinds they hold.
+COLLECTIONS: dict[str, str] = {"checks": "check", "acts": "act", "evaluations": "evaluation", "analyses": "analysis"}
+KIND_LABELS = {"check": "Проверка", "act": "Акт надзора", "evaluation": "Оценка акта", "analysis": "Анализ"}
+_NUMBER_PREFIX = {"check": "П", "act": "А", "evaluation": "О", "analysis": "АН"}
+#: Signer-typed fields of a step: posted as `<field>_person_id`, stored as `{position, acting_for?}`.
+SIGNER_FIELDS = ("signer", "group_leader")
+_PERSON_FIELDS = {f"{name}_person_id": name for name in SIGNER_FIELDS}
+
+
+class Refused(Exception):
+    """The law (or the storage's own check) does not allow this step: HTTP 409 with its code."""
+
+    def __init__(self, code: str, citations: Iterable[str], message: str, step: int | None = None) -> None:
+        super().__init__(message)
+        self.code, self.citations, self.message, self.step = code, list(citations), message, step
+
+
+class NewProceeding(Input):
+    office_id: int = Field(strict=True, ge=1, le=2**63 - 1)
+    step: dict[str, Any]
+    details: dict[str, Any] | None = None
+
+
+class NewStep(Input):
+    version: int = Field(strict=True, ge=1, le=2**63 - 1)
+    step: dict[str, Any]
+    details: dict[str, Any] | None = None
+
+
+class Withdrawal(Input):
+    version: int = Field(strict=True, ge=1, le=2**63 - 1)
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+@dataclass(frozen=True)
+class Stored:
+    """A proceeding as read: its row and its steps in stored order."""
+
+    row: Row[Any]
+    steps: list[Row[Any]]
+
+
+# ------------------------------------------------------------------------------------ reads
+
+
+def kind_of(collection: str) -> Kind:
+    kind = COLLECTIONS.get(collection)
+    if kind is None:
+        raise NotFound(f"раздел {collection!r}")
+    return KINDS[kind]
+
+
+def _load(session: Session, kind: Kind, proceeding_id: int, actor: Actor, *, lock: bool = False) -> Stored:
+    query = select(proceedings_table).where(proceedings_table.c.id == proceeding_id,
+                                            proceedings_table.c.kind == kind.name)
+    if lock:
+        query = query.with_for_update()
+    row = session.execute(query).first()
+    if row is None or not actor.sees_office(row.office_id):
+        raise NotFound(f"{KIND_LABELS[kind.name].lower()} {proceeding_id}")
+    steps = session.execute(select(proceeding_steps).where(proceeding_steps.c.proceeding_id == proceeding_id)
+                            .order_by(proceeding_steps.c.seq)).all()
+    return Stored(row, list(steps))
+
+
+def access_proceeding(session: Session, collection: str, proceeding_id: int, *, actor: Actor,
+                      today: date, calendar: WorkingCalendar) -> dict[str, Any]:
+    actor.require(Permission.SIGNED_IN)
+    kind = kind_of(collection)
+    return proceeding_dict(_load(session, kind, proceeding_id, actor), today=today, calendar=calendar)
+
+
+def access_proceedings(session: Session, collection: str, *, actor: Actor, today: date,
+                       office_id: int | None = None, status: str | None = None, overdue: bool = False,
+                       limit: int = 50, offset: int = 0) -> dict[str, Any]:
+    """The register: the actor's scope as a SQL condition, filters, newest first, one page."""
+    actor.require(Permission.SIGNED_IN)
+    kind = kind_of(collection)
+    t = proceedings_table
+    where = [t.c.kind == kind.name]
+    if actor.visible is not None:
+        where.append(t.c.office_id.in_(sorted(actor.visible) or [-1]))
+    if office_id is not None:
+        where.append(t.c.office_id == office_id)
+    if status is not None:
+        if status not in kind.statuses:
+            raise InvalidInput.one("status", "недопустимое значение; допустимые: " + ", ".join(kind.statuses))
+        where.append(t.c.status == status)
+    if overdue:
+        late = select(proceeding_deadlines.c.proceeding_id).where(proceeding_deadlines.c.due < today)
+        where.append(t.c.id.in_(late))
+    total = session.execute(select(func.count()).select_from(t).where(*where)).scalar_one()
+    rows = session.execute(select(t).where(*where).order_by(t.c.opened_on.desc(), t.c.id.desc())
+                           .limit(limit).offset(offset)).all()
+    return {"total": total, "items": [summary_dict(r, today) for r in rows]}
+
+
+def summary_dict(row: Row[Any], today: date) -> dict[str, Any]:
+    state = row.state
+    dues = [d["due"] for d in state.get("deadlines", [])]
+    return {"id": row.id, "kind": row.kind, "number": row.number, "office_id": row.office_id,
+            "subject": row.subject, "status": row.status, "opened_on": row.opened_on.isoformat(),
+            "last_day": row.last_day.isoformat() if row.last_day else None,
+            "next_due": min(dues) if dues else None,
+            "overdue": any(due < today.isoformat() for due in dues), "version": row.version}
+
+
+def proceeding_dict(stored: Stored, *, today: date, calendar: WorkingCalendar) -> dict[str, Any]:
+    """`{id, version, state, steps, …}` where `state` is exactly the replay state; the open deadlines
+    again with what is computed when read: overdue, and the days left in working and calendar days."""
+    row = stored.row
+    state = row.state
+    deadlines = []
+    for item in state.get("deadlines", []):
+        due = date.fromisoformat(item["due"])
+        deadlines.append(item | {"overdue": due < today, "days_left": (due - today).days,
+                                 "working_days_left": _working_days_left(calendar, today, due)})
+    return {"id": row.id, "kind": row.kind, "number": row.number, "office_id": row.office_id,
+            "office_level": row.office_level, "subject": row.subject, "version": row.version,
+            "state": state, "steps": steps_list(stored.steps), "deadlines": deadlines,
+            "created_by": row.created_by, "created_at": row.created_at.isoformat(),
+            "updated_at": row.updated_at.isoformat()}
+
+
+def _working_days_left(calendar: WorkingCalendar, today: date, due: date) -> int | None:
+    if not (calendar.covers(today) and calendar.horizon_start <= due <= calendar.horizon_end):
+        return None
+    if due < today:
+        return -calendar.working_days_between(due, today) + (1 if calendar.is_working_day(due) else 0)
+    return calendar.working_days_between(today, due) - (1 if calendar.is_working_day(today) else 0)
+
+
+def steps_list(rows: list[Row[Any]]) -> list[dict[str, Any]]:
+    """The timeline: every stored step, withdrawn ones marked; `index` is the step's position in the
+    replayed list (for a withdrawn step, the position it had)."""
+    out, live = [], 0
+    for row in rows:
+        out.append({**row.data, "index": live, "seq": row.seq, "type": row.type, "date": row.date.isoformat(),
+                    "withdrawn": row.withdrawn, "withdrawn_reason": row.withdrawn_reason,
+                    "withdrawn_by": row.withdrawn_by,
+                    "withdrawn_at": row.withdrawn_at.isoformat() if row.withdrawn_at else None,
+                    "details": row.details, "author": row.author, "recorded_at": row.recorded_at.isoformat()})
+        if not row.withdrawn:
+            live += 1
+    return out
+
+
+# ---------------------------------------------------------------------------------- changes
+
+
+def do_open(session: Session, collection: str, data: Any, *, actor: Actor,
+            calendar: WorkingCalendar) -> dict[str, Any]:
+    """Open a proceeding with its first step (201)."""
+    actor.require(Permission.SIGNED_IN)
+    kind = kind_of(collection)
+    cmd: NewProceeding = parse(NewProceeding, data)
+    office = session.get(Office, cmd.office_id)
+    if office is None or not actor.sees_office(office.id):
+        raise InvalidInput.one("office_id", f"нет прокуратуры {cmd.office_id} в пределах ваших полномочий")
+    step, signers = _resolve_signers(session, cmd.step, actor)
+    _storage_checks(kind, step, cmd.details, office, signers)
+    state, steps = _replay(kind, office.level, [], step, calendar)
+    now = audit.now_utc()
+    assert office.id is not None
+    pid = session.execute(insert(proceedings_table).values(
+        kind=kind.name, office_id=office.id, office_level=office.level, number=f"tmp-{now.timestamp()}",
+        subject=_subject(cmd.details), status=state["status"], opened_on=steps[0].date, start=None, last_day=None,
+        span_end=steps[0].date, state=state, created_by=actor.login, created_at=now, updated_at=now, version=1,
+    ).returning(proceedings_table.c.id)).scalar_one()
+    number = f"{office.code}/{_NUMBER_PREFIX[kind.name]}-{steps[0].date.year}-{pid:06d}"
+    _store_step(session, pid, 0, step, cmd.details, actor, now)
+    _write_derived(session, pid, kind, office.id, state, steps, number=number)
+    audit.record(session, actor=actor, action=AuditAction.PROCEEDING_OPENED, object_type=kind.name, object_id=pid,
+                 after={"number": number, "office_id": office.id, "step": step, "status": state["status"]})
+    return proceeding_dict(_load(session, kind, pid, actor), today=steps[0].date, calendar=calendar)
+
+
+def do_record_step(session: Session, collection: str, proceeding_id: int, data: Any, *, actor: Actor,
+                   calendar: WorkingCalendar, today: date) -> dict[str, Any]:
+    actor.require(Permission.SIGNED_IN)
+    kind = kind_of(collection)
+    cmd: NewStep = parse(NewStep, data)
+    stored = _load(session, kind, proceeding_id, actor, lock=True)
+    _check_version(kind, stored.row, cmd.version)
+    office = session.get(Office, stored.row.office_id)
+    assert office is not None
+    step, signers = _resolve_signers(session, cmd.step, actor)
+    live = [r.data for r in stored.steps if not r.withdrawn]
+    _storage_checks(kind, step, cmd.details, office, signers)
+    state, steps = _replay(kind, stored.row.office_level, live, step, calendar)
+    now = audit.now_utc()
+    seq = (stored.steps[-1].seq + 1) if stored.steps else 0
+    _store_step(session, proceeding_id, seq, step, cmd.details, actor, now)
+    _write_derived(session, proceeding_id, kind, office.id or 0, state, steps, version=stored.row.version + 1,
+                   now=now)
+    audit.record(session, actor=actor, action=AuditAction.PROCEEDING_STEP_RECORDED, object_type=kind.name,
+                 object_id=proceeding_id, before={"status": stored.row.status, "version": stored.row.version},
+                 after={"step": step, "index": len(live), "status": state["status"]})
+    return proceeding_dict(_load(session, kind, proceeding_id, actor), today=today, calendar=calendar)
+
+
+def do_withdraw(session: Session, collection: str, proceeding_id: int, data: Any, *, actor: Actor,
+                calendar: WorkingCalendar, today: date) -> dict[str, Any]:
+    """Withdraw the last non-withdrawn step other than the first, with a reason."""
+    actor.require(Permission.SIGNED_IN)
+    kind = kind_of(collection)
+    cmd: Withdrawal = parse(Withdrawal, data)
+    stored = _load(session, kind, proceeding_id, actor, lock=True)
+    _check_version(kind, stored.row, cmd.version)
+    live = [r for r in stored.steps if not r.withdrawn]
+    if len(live) < 2:
+        raise Refused("nothing_to_withdraw", [], "Отозвать можно только последний шаг, кроме первого: "
+                                                 "других шагов нет")
+    last = live[-1]
+    office_level = stored.row.office_level
+    _, steps = validate(kind, {"office_level": office_level, "steps": [r.data for r in live[:-1]]}, calendar)
+    state = kernel_api.replay_steps(kind, office_level, steps, calendar)
+    now = audit.now_utc()
+    session.execute(update(proceeding_steps).where(proceeding_steps.c.id == last.id).values(
+        withdrawn=True, withdrawn_reason=cmd.reason, withdrawn_by=actor.login, withdrawn_at=now))
+    _write_derived(session, proceeding_id, kind, stored.row.office_id, state, steps,
+                   version=stored.row.version + 1, now=now)
+    audit.record(session, actor=actor, action=AuditAction.PROCEEDING_STEP_WITHDRAWN, object_type=kind.name,
+                 object_id=proceeding_id, before={"step": last.data, "status": stored.row.status},
+                 after={"reason": cmd.reason, "status": state["status"]})
+    return proceeding_dict(_load(session, kind, proceeding_id, actor), today=today, calendar=calendar)
+
+
+def restate_for_day(session: Session, day: date, *, calendar: WorkingCalendar, actor: Actor) -> int:
+    """After a change of `day` in the working calendar: re-replay, in the same transaction, every
+    stored proceeding (final ones included) whose span contains the day; the number whose state
+    moved (PROCEEDINGS.md «Calendar changes»)."""
+    t = proceedings_table
+    rows = session.execute(select(t).where(t.c.opened_on <= day, t.c.span_end >= day).order_by(t.c.id)).all()
+    moved = 0
+    for row in rows:
+        live = session.execute(select(proceeding_steps.c.data).where(
+            proceeding_steps.c.proceeding_id == row.id, proceeding_steps.c.withdrawn.is_(False))
+            .order_by(proceeding_steps.c.seq)).scalars().all()
+        kind = KINDS[row.kind]
+        _, steps = validate(kind, {"office_level": row.office_level, "steps": list(live)}, calendar)
+        state = kernel_api.replay_steps(kind, row.office_level, steps, calendar)
+        if state != row.state:
+            moved += 1
+            _write_derived(session, row.id, kind, row.office_id, state, steps, version=row.version + 1,
+                           now=audit.now_utc())
+    if moved:
+        audit.record(session, actor=actor, action=AuditAction.PROCEEDINGS_RESTATED, object_type="calendar_day",
+                     object_id=day.isoformat(), after={"moved": moved})
+    return moved
+
+
+# --------------------------------------------------------------------------------- machinery
+
+
+def _check_version(kind: Kind, row: Row[Any], expected: int) -> None:
+    if row.version != expected:
+        raise Conflict.versions(KIND_LABELS[kind.name], expected, row.version)
+
+
+def _subject(details: dict[str, Any] | None) -> str:
+    if not details:
+        return ""
+    for key in ("subject_name", "subject", "addressee_name", "act_title", "topic"):
+        value = details.get(key)
+        if isinstance(value, str) and value.strip():
+            return value.strip()[:500]
+    return ""
+
+
+def _resolve_signers(session: Session, posted: Any, actor: Actor) -> tuple[dict[str, Any], dict[str, Person]]:
+    """The contract object of a posted step: each `<field>_person_id` becomes `<field>` —
+    `{position, acting_for?}` from that person's position and acting assignments on the step's date
+    (an acting position, when there is one, is the one they sign in)."""
+    if not isinstance(posted, dict):
+        raise InvalidInput.one("step", "ожидается объект шага {type, date, …}")
+    step = dict(posted)
+    for name in SIGNER_FIELDS:
+        if name in step:
+            raise InvalidInput.one(f"step.{name}", f"подписант указывается как {name}_person_id — сотрудник "
+                                                   "системы; должность определяется на дату шага")
+    day = _date_or_none(step.get("date"))
+    persons: dict[str, Person] = {}
+    for person_field, name in _PERSON_FIELDS.items():
+        if person_field not in step:
+            continue
+        raw = step.pop(person_field)
+        if raw is None:
+            continue
+        where = f"step.{person_field}"
+        if not isinstance(raw, int) or isinstance(raw, bool) or not 1 <= raw < 2**63:
+            raise InvalidInput.one(where, "ожидается номер сотрудника (целое число)")
+        person = session.get(Person, raw)
+        if person is None or not actor.sees_office(person.office_id):
+            raise InvalidInput.one(where, f"нет сотрудника {raw} в пределах ваших полномочий")
+        persons[name] = person
+        if day is None:
+            continue  # the date itself is reported by validation
+        auth = authority_of(session, person, day)
+        if auth.acting:
+            step[name] = {"position": auth.position, "acting_for": auth.acting[0].position}
+        else:
+            step[name] = {"position": auth.position}
+    return step, persons
+
+
+def _date_or_none(value: Any) -> date | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def _storage_checks(kind: Kind, step: dict[str, Any], details: dict[str, Any] | None, office: Office,
+                    signers: dict[str, Person]) -> None:
+    """What storage refuses besides `replay`: a certificate failing `check.certificate_completeness`
+    is not delivered (I.23); an act is issued by a prosecutor of the issuing office (PROCEEDINGS.md)."""
+    if kind.name == "check" and step.get("type") == "certificate_delivered":
+        certificate = (details or {}).get("certificate")
+        if not isinstance(certificate, dict):
+            raise Refused("certificate_incomplete", ["I.23"], "Справка не приложена: укажите её части "
+                                                            "(details.certificate) до вручения (п. 23 Инструкции).")
+        try:
+            answer = rules.evaluate("check.certificate_completeness", {"certificate": certificate})
+            missing = answer["result"]["missing"]
+        except InvalidInput as exc:
+            raise InvalidInput([FieldError(f"details.{e.field}", e.message) for e in exc.errors]) from None
+        if missing:
+            raise Refused("certificate_incomplete", ["I.23"],
+                          f"В справке не хватает: {', '.join(missing)} (п. 23 Инструкции).")
+    if kind.name == "act" and step.get("type") == "issued":
+        issuer = signers.get("signer")
+        if issuer is not None and issuer.office_id != office.id:
+            raise InvalidInput.one("step.signer_person_id", "акт надзора вносит прокурор прокуратуры, "
+                                                            "от имени которой он вносится")
+
+
+def _replay(kind: Kind, office_level: str, stored: list[dict[str, Any]], new: dict[str, Any],
+            calendar: WorkingCalendar) -> tuple[dict[str, Any], list[Step]]:
+    """Replay the stored steps plus the new one. An input error in the new step is named relative to
+    the posted step (`step.date`); a refusal at it is `Refused` (409), nothing stored."""
+    index = len(stored)
+    prefix = f"steps.{index}"
+    try:
+        office_level, steps = validate(kind, {"office_level": office_level, "steps": [*stored, new]}, calendar)
+    except InvalidInput as exc:
+        errors = []
+        for e in exc.errors:
+            if e.field == prefix or e.field.startswith(prefix + "."):
+                errors.append(FieldError("step" + e.field[len(prefix):], e.message))
+            else:
+                errors.append(e)
+        raise InvalidInput(errors) from None
+    state = kernel_api.replay_steps(kind, office_level, steps, calendar)
+    refused = state["refused"]
+    if refused is not None:
+        raise Refused(refused["code"], refused["citations"], refused["message"], refused["step"])
+    return state, steps
+
+
+def _store_step(session: Session, pid: int, seq: int, step: dict[str, Any], details: dict[str, Any] | None,
+                actor: Actor, now: Any) -> None:
+    session.execute(insert(proceeding_steps).values(
+        proceeding_id=pid, seq=seq, type=step["type"], date=date.fromisoformat(step["date"]), data=step,
+        details=details or {}, author=actor.login, author_person_id=actor.person_id, recorded_at=now,
+        withdrawn=False))
+
+
+def _span_end(state: dict[str, Any], steps: list[Step]) -> date:
+    """The latest of the last step, the dues and `objections_until`: a calendar change after it
+    cannot move anything."""
+    days = [steps[-1].date] if steps else []
+    days += [date.fromisoformat(d["due"]) for d in state["deadlines"]]
+    days += [date.fromisoformat(d["due"]) for d in state["late"]]
+    for key in ("last_day", "objections_until", "extension_petition_latest"):
+        if state.get(key):
+            days.append(date.fromisoformat(state[key]))
+    return max(days)
+
+
+def _write_derived(session: Session, pid: int, kind: Kind, office_id: int, state: dict[str, Any],
+                   steps: list[Step], *, number: str | None = None, version: int | None = None,
+                   now: Any = None) -> None:
+    """The derived columns and the deadline rows, from the state, in the step's transaction."""
+    values: dict[str, Any] = {
+        "status": state["status"], "state": state, "span_end": _span_end(state, steps),
+        "start": date.fromisoformat(state["start"]) if state.get("start") else None,
+        "last_day": date.fromisoformat(state["last_day"]) if state.get("last_day") else None,
+    }
+    if number is not None:
+        values["number"] = number
+    if version is not None:
+        values["version"] = version
+    if now is not None:
+        values["updated_at"] = now
+    session.execute(update(proceedings_table).where(proceedings_table.c.id == pid).values(**values))
+    session.execute(delete(proceeding_deadlines).where(proceeding_deadlines.c.proceeding_id == pid))
+    rows = [{"proceeding_id": pid, "kind": kind.name, "office_id": office_id, "code": d["code"],
+             "due": date.fromisoformat(d["due"]), "step": d["step"], "citations": d["citations"]}
+            for d in state["deadlines"]]
+    if rows:
+        session.execute(insert(proceeding_deadlines), rows)
+
+
+def check_stored_equals_replay(session: Session, calendar: WorkingCalendar) -> list[int]:
+    """The ids of stored proceedings whose columns or deadline rows differ from a fresh replay
+    (PROCEEDINGS.md: «the stored state always equals replay»)."""
+    bad = []
+    for row in session.execute(select(proceedings_table).order_by(proceedings_table.c.id)).all():
+        live = session.execute(select(proceeding_steps.c.data).where(
+            proceeding_steps.c.proceeding_id == row.id, proceeding_steps.c.withdrawn.is_(False))
+            .order_by(proceeding_steps.c.seq)).scalars().all()
+        state = kernel_api.replay(row.kind, {"office_level": row.office_level, "steps": list(live)},
+                                  calendar=calendar)
+        dues = sorted((d.code, d.due.isoformat(), d.step) for d in session.execute(
+            select(proceeding_deadlines).where(proceeding_deadlines.c.proceeding_id == row.id)).all())
+        expected = sorted((d["code"], d["due"], d["step"]) for d in state["deadlines"])
+        if state != row.state or row.status != state["status"] or dues != expected:
+            bad.append(row.id)
+    return bad
+
+
