@@ -43,6 +43,7 @@ class AuditAction(StrEnum):
     PROCEEDING_STEP_RECORDED = "proceeding.step_recorded"
     PROCEEDING_STEP_WITHDRAWN = "proceeding.step_withdrawn"
     PROCEEDINGS_RESTATED = "proceeding.restated"
+    ATTACHMENT_ADDED = "attachment.added"
 
 
 ACTION_LABELS: dict[str, str] = {
@@ -72,6 +73,7 @@ ACTION_LABELS: dict[str, str] = {
     "calendar.day_set": "Изменён день рабочего календаря",
     "calendar.day_removed": "Удалена поправка рабочего календаря",
     "demo.loaded": "Загружены демонстрационные данные",
+    "attachment.added": "Приложен файл к производству",
 }
 
 

@@ -17,16 +17,17 @@ from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoin
 from nadzor.bootstrap import Platform, create_platform
 from nadzor.proceedings.kernel import UnknownKind
 from nadzor.rules.base import InvalidInput, UnknownRule
+from nadzor.services.attachments import TooLarge
 from nadzor.services.errors import AuthenticationFailed, Conflict, Forbidden, NotFound
 from nadzor.services.proceedings import Refused
-from nadzor.web import api, api_proceedings, pages
+from nadzor.web import api, api_attachments, api_proceedings, pages
 from nadzor.web.security import CsrfFailed, NotSignedIn
 from nadzor.web.templating import render
 
 STATIC = Path(__file__).resolve().parent / "static"
 PROBLEM = "application/problem+json"
 _TITLES = {400: "Некорректный запрос", 401: "Требуется вход", 403: "Доступ запрещён", 404: "Не найдено",
-           409: "Конфликт изменений", 422: "Некорректные входные данные"}
+           409: "Конфликт изменений", 413: "Слишком большой запрос", 422: "Некорректные входные данные"}
 
 
 def _is_api(request: Request) -> bool:
@@ -68,6 +69,7 @@ _SINGLE_FIELD_ERRORS: tuple[tuple[type[Exception], int, str], ...] = (
     (Forbidden, 403, "permission"),
     (CsrfFailed, 403, "csrf_token"),
     (AuthenticationFailed, 401, "password"),
+    (TooLarge, 413, "file"),
 )
 
 
@@ -95,6 +97,7 @@ def create_app(platform: Platform | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(api.router)
     app.include_router(api_proceedings.router)
+    app.include_router(api_attachments.router)
     app.include_router(pages.router)
 
     @app.exception_handler(UnknownRule)
