@@ -63,6 +63,7 @@ class FileStore:
         except BaseException:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(temp)
+            _prune(target)
             raise
         _fsync_folder(target.parent)
         return True
@@ -72,11 +73,16 @@ class FileStore:
         target = self.path_for(sha256)
         with contextlib.suppress(FileNotFoundError):
             target.unlink()
-        for folder in (target.parent, target.parent.parent):
-            try:
-                folder.rmdir()
-            except OSError:  # not empty (other content, or another upload in progress), or gone
-                break
+        _prune(target)
+
+
+def _prune(target: Path) -> None:
+    """Remove the address folders of `target` that are empty."""
+    for folder in (target.parent, target.parent.parent):
+        try:
+            folder.rmdir()
+        except OSError:  # not empty (other content, or another upload in progress), or gone
+            break
 
 
 def _fsync_folder(folder: Path) -> None:

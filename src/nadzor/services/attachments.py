@@ -44,7 +44,8 @@ _PG_CONTENT_LOCK = 80_005  # first key of the advisory locks that serialize work
 _CREATED = "nadzor.attachments.created"
 _HOOKED = "nadzor.attachments.hooked"
 _NOT_IN_NAMES = re.compile(r'[<>:"/\\|?*]')
-_DROPPED_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}  # controls, bidi overrides, unassigned
+_AS_SPACE = {"Cc", "Zl", "Zp"}  # control characters, line and paragraph separators
+_DROPPED = {"Cf", "Cs", "Co", "Cn"}  # format (bidi overrides, zero-width), surrogates, private use, unassigned
 _RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
 
 
@@ -238,7 +239,8 @@ def safe_name(declared: str | None, media: MediaType) -> str:
     its content has (`ответ.bat` with text content becomes `ответ.bat.txt`)."""
     name = unicodedata.normalize("NFC", declared or "")
     name = re.split(r"[/\\]", name)[-1]
-    name = "".join(ch for ch in name if unicodedata.category(ch) not in _DROPPED_CATEGORIES)
+    name = "".join(" " if unicodedata.category(ch) in _AS_SPACE else ch for ch in name
+                   if unicodedata.category(ch) not in _DROPPED)
     name = " ".join(_NOT_IN_NAMES.sub("_", name).split()).strip(" .")
     stem, dot, extension = name.rpartition(".")
     if dot and "." + extension.lower() in media.extensions and stem.strip(" ."):
