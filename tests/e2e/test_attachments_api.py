@@ -284,3 +284,21 @@ def test_a_rolled_back_upload_removes_the_content_it_stored_and_keeps_shared_con
         assert folder(demo) == before
     assert rows(demo)[0] == 1
     assert client.get(f"/api/v1/checks/{item['id']}/attachments/{kept['id']}", headers=almaty).status_code == 200
+
+
+def test_concurrent_uploads_of_the_same_content_both_succeed_and_store_it_once(
+        client: TestClient, almaty: dict[str, str], demo: Platform) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    one, two = open_check(client, almaty), open_check(client, almaty)
+    content = files.pdf("sent to two checks at once")
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        answers = list(pool.map(lambda pid: upload(client, almaty, pid, "скан.pdf", content),
+                                [one["id"], two["id"], one["id"], two["id"]]))
+    assert [a.status_code for a in answers] == [201] * 4, [a.text for a in answers]
+    stored = [path for path, data in folder(demo) if data != b"<dir>"]
+    assert len(stored) == 1
+    assert rows(demo)[0] == 4
+    for answer, pid in zip(answers, [one["id"], two["id"], one["id"], two["id"]], strict=True):
+        got = client.get(f"/api/v1/checks/{pid}/attachments/{answer.json()['id']}", headers=almaty)
+        assert got.content == content

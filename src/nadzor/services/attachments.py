@@ -75,13 +75,15 @@ class Download:
 # ------------------------------------------------------------------------------------ reads
 
 
-def _proceeding(session: Session, collection: str, proceeding_id: int, actor: Actor) -> Row[Any]:
+def _proceeding(session: Session, collection: str, proceeding_id: int, actor: Actor, *,
+                lock: bool = False) -> Row[Any]:
     actor.require(Permission.SIGNED_IN)
     kind = COLLECTIONS.get(collection)
     if kind is None:
         raise NotFound(f"раздел {collection!r}")
     t = proceedings_table
-    row = session.execute(select(t).where(t.c.id == proceeding_id, t.c.kind == kind)).first()
+    query = select(t).where(t.c.id == proceeding_id, t.c.kind == kind)
+    row = session.execute(query.with_for_update() if lock else query).first()
     if row is None or not actor.sees_office(row.office_id):
         raise NotFound(f"{KIND_LABELS[kind].lower()} {proceeding_id}")
     return row
@@ -147,7 +149,8 @@ def access_attachment(session: Session, collection: str, proceeding_id: int, att
 def do_attach(session: Session, collection: str, proceeding_id: int, upload: Upload, *, actor: Actor,
               store: FileStore, max_bytes: int, step: Any = None, note: Any = None) -> dict[str, Any]:
     """Attach a file to a proceeding (or to one of its steps, by index) with its audit row (201)."""
-    proceeding = _proceeding(session, collection, proceeding_id, actor)
+    # Locked like a step being recorded: the step named by its index cannot be withdrawn meanwhile.
+    proceeding = _proceeding(session, collection, proceeding_id, actor, lock=True)
     steps = _steps(session, proceeding.id)
     size, sha256 = _measure(upload.stream, max_bytes)
     errors: list[FieldError] = []
