@@ -13,6 +13,10 @@ _PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEV_SECRET = "nadzor-development-secret-do-not-use-in-production"
 #: The label that separates the audit chain's key from the other keys derived from one secret.
 AUDIT_KEY_LABEL = b"nadzor/audit-chain/hmac1"
+#: The largest attachment accepted (issue 8 §3), unless NADZOR_ATTACHMENT_MAX_BYTES says otherwise.
+ATTACHMENT_MAX_BYTES = 25 * 1024 * 1024
+#: What a multipart upload may carry besides the file itself (boundaries, part headers, `step`, `note`).
+MULTIPART_OVERHEAD = 64 * 1024
 
 
 def _default_data_dir() -> Path:
@@ -25,6 +29,14 @@ ENVIRONMENTS = ("development", "production", "test")
 HASHING_PROFILES = ("strong", "fast")
 #: A production secret has at least this many characters, and this many different ones.
 SECRET_MIN_LENGTH, SECRET_MIN_DISTINCT = 32, 10
+
+
+def _positive_int(setting: str, raw: str | None, default: int) -> int:
+    if not raw:
+        return default
+    if not raw.strip().isdigit() or int(raw) < 1:
+        raise InsecureConfiguration(setting, f"ожидается положительное целое число, задано {raw!r}")
+    return int(raw)
 
 
 def _check_key(setting: str, key: str) -> None:
@@ -71,6 +83,8 @@ class Settings:
         NADZOR_AUDIT_KEY when it is set, otherwise from NADZOR_SECRET_KEY, under its own label."""
         material = (self.audit_secret or self.secret_key).encode("utf-8")
         return hmac.new(material, AUDIT_KEY_LABEL, hashlib.sha256).digest()
+    files_dir: Path | None = None  # the attachment folder; None: `files/` in data_dir
+    attachment_max_bytes: int = ATTACHMENT_MAX_BYTES
 
     @property
     def production(self) -> bool:
@@ -79,6 +93,16 @@ class Settings:
     @property
     def cookie_secure(self) -> bool:
         return self.production or os.environ.get("NADZOR_COOKIE_SECURE", "") == "1"
+
+    @property
+    def attachments_dir(self) -> Path:
+        return self.files_dir if self.files_dir is not None else self.data_dir / "files"
+
+    @property
+    def upload_body_max_bytes(self) -> int:
+        """The request body limit of the attachment upload endpoint (a global body limit must let
+        `POST /api/v1/{collection}/{id}/attachments` carry this much)."""
+        return self.attachment_max_bytes + MULTIPART_OVERHEAD
 
     @property
     def uses_default_database(self) -> bool:
@@ -92,6 +116,9 @@ class Settings:
         environment = _one_of("NADZOR_ENV", os.environ.get("NADZOR_ENV", "development"), ENVIRONMENTS)
         hashing = _one_of("NADZOR_PASSWORD_HASHING", os.environ.get("NADZOR_PASSWORD_HASHING", "strong"),
                           HASHING_PROFILES)
+        files_dir = os.environ.get("NADZOR_FILES_DIR")
+        max_bytes = _positive_int("NADZOR_ATTACHMENT_MAX_BYTES", os.environ.get("NADZOR_ATTACHMENT_MAX_BYTES"),
+                                  ATTACHMENT_MAX_BYTES)
         return cls(
             data_dir=data_dir,
             calendar_file=calendar_file,
@@ -100,6 +127,8 @@ class Settings:
             secret_key=os.environ.get("NADZOR_SECRET_KEY", DEV_SECRET),
             password_hashing=hashing,
             audit_secret=os.environ.get("NADZOR_AUDIT_KEY", ""),
+            files_dir=Path(files_dir) if files_dir else data_dir / "files",
+            attachment_max_bytes=max_bytes,
         )
 
     def require_secure(self) -> None:

@@ -54,6 +54,7 @@ class AuditAction(StrEnum):
     PROCEEDING_STEP_RECORDED = "proceeding.step_recorded"
     PROCEEDING_STEP_WITHDRAWN = "proceeding.step_withdrawn"
     PROCEEDINGS_RESTATED = "proceeding.restated"
+    ATTACHMENT_ADDED = "attachment.added"
 
 
 ACTION_LABELS: dict[str, str] = {
@@ -85,6 +86,7 @@ ACTION_LABELS: dict[str, str] = {
     "calendar.day_removed": "Удалена поправка рабочего календаря",
     "demo.loaded": "Загружены демонстрационные данные",
     "audit.keyed": "Цепочка журнала аудита защищена ключом",
+    "attachment.added": "Приложен файл к производству",
 }
 
 

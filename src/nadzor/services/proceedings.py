@@ -16,7 +16,7 @@ in the caller's transaction with an audit row.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -78,6 +78,7 @@ class Stored:
 
     row: Row[Any]
     steps: list[Row[Any]]
+    attachments: list[dict[str, Any]] = field(default_factory=list)
 
 
 # ------------------------------------------------------------------------------------ reads
@@ -100,7 +101,8 @@ def _load(session: Session, kind: Kind, proceeding_id: int, actor: Actor, *, loc
         raise NotFound(f"{KIND_LABELS[kind.name].lower()} {proceeding_id}")
     steps = session.execute(select(proceeding_steps).where(proceeding_steps.c.proceeding_id == proceeding_id)
                             .order_by(proceeding_steps.c.seq)).all()
-    return Stored(row, list(steps))
+    from nadzor.services.attachments import attachments_of  # the card lists its files (issue 8 §3)
+    return Stored(row, list(steps), attachments_of(session, proceeding_id, steps))
 
 
 def access_proceeding(session: Session, collection: str, proceeding_id: int, *, actor: Actor,
@@ -158,6 +160,7 @@ def proceeding_dict(stored: Stored, *, today: date, calendar: WorkingCalendar) -
     return {"id": row.id, "kind": row.kind, "number": row.number, "office_id": row.office_id,
             "office_level": row.office_level, "subject": row.subject, "version": row.version,
             "state": state, "steps": steps_list(stored.steps), "deadlines": deadlines,
+            "attachments": stored.attachments,
             "created_by": row.created_by, "created_at": row.created_at.isoformat(),
             "updated_at": row.updated_at.isoformat()}
 

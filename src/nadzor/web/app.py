@@ -19,9 +19,10 @@ from nadzor.adapters.db.engine import Busy
 from nadzor.bootstrap import Platform, create_platform
 from nadzor.proceedings.kernel import UnknownKind
 from nadzor.rules.base import InvalidInput, UnknownRule
+from nadzor.services.attachments import TooLarge
 from nadzor.services.errors import AuthenticationFailed, Conflict, Forbidden, NotFound, TooManyAttempts
 from nadzor.services.proceedings import Refused
-from nadzor.web import api, api_proceedings, middleware, pages
+from nadzor.web import api, api_attachments, api_proceedings, middleware, pages
 from nadzor.web.problems import HTTP_MESSAGES, install_problem_openapi, request_errors
 from nadzor.web.security import CsrfFailed, NotSignedIn
 from nadzor.web.templating import render
@@ -70,6 +71,7 @@ _SINGLE_FIELD_ERRORS: tuple[tuple[type[Exception], int, str], ...] = (
     (Forbidden, 403, "permission"),
     (CsrfFailed, 403, "csrf_token"),
     (AuthenticationFailed, 401, "password"),
+    (TooLarge, 413, "file"),
 )
 
 
@@ -93,10 +95,12 @@ def create_app(platform: Platform | None = None) -> FastAPI:
         "Каждая операция указывает право доступа (x-permission).",
     )
     app.state.platform = plat
-    middleware.install(app, problem, production=plat.settings.production)
+    middleware.install(app, problem, production=plat.settings.production,
+                       upload_limit=plat.settings.upload_body_max_bytes)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(api.router)
     app.include_router(api_proceedings.router)
+    app.include_router(api_attachments.router)
     app.include_router(pages.router)
 
     @app.exception_handler(UnknownRule)

@@ -18,6 +18,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 #: Default limit of a request body (bytes); the office import takes larger files.
 BODY_LIMIT = 1024 * 1024
 IMPORT_LIMIT = 16 * 1024 * 1024
+#: Attachment uploads (issue 8 §3) take the attachment size limit of the settings.
+UPLOADS = re.compile(r"/api/v1/(checks|acts|evaluations|analyses)/\d+/attachments")
 LARGE_BODIES: Mapping[str, int] = {"/api/v1/offices/import": IMPORT_LIMIT, "/offices/import": IMPORT_LIMIT}
 
 Problem = Callable[[Request, int, list[dict[str, str]], str], Response]
@@ -125,11 +127,18 @@ class BodyLimit:
     sent in chunks, as soon as the bytes read pass the limit (`BodyTooLarge`)."""
 
     def __init__(self, app: ASGIApp, problem: Problem, default: int = BODY_LIMIT,
-                 larger: Mapping[str, int] = LARGE_BODIES) -> None:
+                 larger: Mapping[str, int] = LARGE_BODIES, upload_limit: int = BODY_LIMIT) -> None:
         self.app = app
         self.problem = problem
         self.default = default
         self.larger = larger
+        self.upload_limit = upload_limit
+
+    def limit_of(self, path: str) -> int:
+        """The office import and attachment uploads take more than the default."""
+        if UPLOADS.fullmatch(path):
+            return self.upload_limit
+        return self.larger.get(path, self.default)
 
     def too_large(self, scope: Scope, limit: int) -> Response:
         error = BodyTooLarge(limit)
@@ -139,7 +148,7 @@ class BodyLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        limit = self.larger.get(scope["path"], self.default)
+        limit = self.limit_of(scope["path"])
         declared = Headers(scope=scope).get("content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > limit):
             await self.too_large(scope, limit)(scope, receive, send)
@@ -169,7 +178,7 @@ class BodyLimit:
             await self.too_large(scope, limit)(scope, receive, send)
 
 
-def install(app: Any, problem: Problem, *, production: bool = False) -> None:
+def install(app: Any, problem: Problem, *, production: bool = False, upload_limit: int = BODY_LIMIT) -> None:
     """Body limit inside, security headers outside (so a 413 carries them too)."""
-    app.add_middleware(BodyLimit, problem=problem)
+    app.add_middleware(BodyLimit, problem=problem, upload_limit=upload_limit)
     app.add_middleware(SecurityHeaders, problem=problem, production=production)

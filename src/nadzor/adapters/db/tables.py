@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Column,
     Date,
@@ -239,6 +240,27 @@ proceeding_deadlines = Table(
     Column("citations", JSON, nullable=False),
     Index("ix_proceeding_deadlines_office_due", "office_id", "due"),
     Index("ix_proceeding_deadlines_code_due", "code", "due"),
+)
+
+# ------------------------------------------------------------------------------ attachments
+# Issue 8 §3: files on a proceeding or on one of its steps. The content lives in the attachment
+# folder under its SHA-256 (`ab/cd/<sha256>`, stored once); a row per attaching. `step_id` is the
+# stable link to the stored step, `step_index` its index in the replayed list when attached.
+
+attachments = Table(
+    "attachments", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("proceeding_id", Integer, ForeignKey("proceedings.id"), nullable=False, index=True),
+    Column("step_id", Integer, ForeignKey("proceeding_steps.id"), nullable=True),
+    Column("step_index", Integer, nullable=True),
+    Column("name", String(255), nullable=False),
+    Column("media_type", String(120), nullable=False),
+    Column("size", BigInteger, nullable=False),
+    Column("sha256", String(64), nullable=False, index=True),
+    Column("note", Text, nullable=False, default=""),
+    Column("uploaded_by", String(120), nullable=False),
+    Column("uploader_person_id", Integer, ForeignKey("people.id"), nullable=True),
+    Column("uploaded_at", UTCDateTime, nullable=False),
 )
 
 mapper_registry = registry(metadata=metadata)
