@@ -19,7 +19,7 @@ from nadzor.proceedings.kernel import UnknownKind
 from nadzor.rules.base import InvalidInput, UnknownRule
 from nadzor.services.errors import AuthenticationFailed, Conflict, Forbidden, NotFound
 from nadzor.services.proceedings import Refused
-from nadzor.web import api, api_proceedings, pages
+from nadzor.web import api, api_proceedings, pages, pages_proceedings
 from nadzor.web.security import CsrfFailed, NotSignedIn
 from nadzor.web.templating import render
 
@@ -96,6 +96,7 @@ def create_app(platform: Platform | None = None) -> FastAPI:
     app.include_router(api.router)
     app.include_router(api_proceedings.router)
     app.include_router(pages.router)
+    app.include_router(pages_proceedings.router)
 
     @app.exception_handler(UnknownRule)
     @app.exception_handler(UnknownKind)
