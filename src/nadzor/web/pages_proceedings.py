@@ -33,6 +33,7 @@ from nadzor.web.proceeding_labels import (
     ADMISSIBILITY_REQUIRES,
     COLLECTION_TITLES,
     DEADLINE_LABELS,
+    N_,
     Widget,
     code_label,
     field_label,
@@ -50,18 +51,21 @@ router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 P = Permission
 PAGE_SIZES = (20, 50, 100)
 #: Register columns: (sort key, Russian header).
-COLUMNS = (("number", "Номер"), ("office", "Прокуратура"), ("subject", "Субъект"), ("status", "Статус"),
-           ("opened_on", "Начато"), ("last_day", "Последний день"), ("next_due", "Ближайший срок"))
+COLUMNS = (("number", N_("Номер")), ("office", N_("Прокуратура")), ("subject", N_("Субъект")),
+           ("status", N_("Статус")), ("opened_on", N_("Начато")), ("last_day", N_("Последний день")),
+           ("next_due", N_("Ближайший срок")))
 _FILTER_KEYS = ("office_id", "exact", "status", "q", "opened_from", "opened_to", "overdue", "due_within")
 #: Step keys that are not fields of the step (shown by the timeline itself).
 _STEP_META = frozenset({"type", "date", "index", "seq", "withdrawn", "withdrawn_reason", "withdrawn_by",
                         "withdrawn_at", "details", "author", "recorded_at", "signer", "group_leader"})
 _SIGNERS = ("signer", "group_leader")
-FILTER_LABELS = {"office_id": "Прокуратура", "status": "Статус", "q": "Субъект", "opened_from": "Начато с",
-                 "opened_to": "Начато по", "due_within": "Срок истекает в течение (рабочих дней)",
-                 "sort": "Сортировка", "page": "Страница"}
-NEW_LABELS = {"office_id": "Прокуратура", "subject_name": "Наименование", "bin_iin": "БИН/ИИН",
-              "date": "Дата", "version": "Версия", "reason": "Причина отзыва", "confirm": "Подтверждение"}
+FILTER_LABELS = {"office_id": N_("Прокуратура"), "status": N_("Статус"), "q": N_("Субъект"),
+                 "opened_from": N_("Начато с"), "opened_to": N_("Начато по"),
+                 "due_within": N_("Срок истекает в течение (рабочих дней)"),
+                 "sort": N_("Сортировка"), "page": N_("Страница")}
+NEW_LABELS = {"office_id": N_("Прокуратура"), "subject_name": N_("Наименование"), "bin_iin": N_("БИН/ИИН"),
+              "date": N_("Дата"), "version": N_("Версия"), "reason": N_("Причина отзыва"),
+              "confirm": N_("Подтверждение")}
 
 
 def page(method: str, path: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -319,13 +323,13 @@ def _card_context(request: Request, session: Session, actor: Actor, collection: 
                     for i, s in sorted(live.items())]
     office = session.get(Office, item["office_id"])
     facts = []
-    for key, label in (("start", "Начало"), ("last_day", "Последний день"),
-                       ("extension_petition_latest", "Ходатайство о продлении — не позднее"),
-                       ("objections_until", "Возражения к справке — до")):
+    for key, label in (("start", N_("Начало")), ("last_day", N_("Последний день")),
+                       ("extension_petition_latest", N_("Ходатайство о продлении — не позднее")),
+                       ("objections_until", N_("Возражения к справке — до"))):
         if state.get(key):
             facts.append((label, _ru(state[key])))
     if state.get("extension_days"):
-        facts.append(("Продлено, дней", str(state["extension_days"])))
+        facts.append((N_("Продлено, дней"), str(state["extension_days"])))
     return {"collection": collection, "kind": kind, "item": item, "state": state,
             "title": COLLECTION_TITLES[collection][2], "register_title": COLLECTION_TITLES[collection][1],
             "office_name": office.name_ru if office else "", "status_label": kind.statuses.get(state["status"] or "",
@@ -400,7 +404,7 @@ def _step_errors(kind: Kind, step_type: str, exc: InvalidInput) -> tuple[dict[st
 
     def label(f: str) -> str:
         name = _field_of(f)
-        return field_label(kind.name, name) if name in names else NEW_LABELS.get(name, "Шаг")
+        return field_label(kind.name, name) if name in names else NEW_LABELS.get(name, N_("Шаг"))
 
     def anchor(f: str) -> str:
         name = _field_of(f)
@@ -559,7 +563,7 @@ def _new_again(request: Request, session: Session, actor: Actor, collection: str
 
     def label(f: str) -> str:
         name = name_of(f)
-        return field_label(kind.name, name) if name in names else NEW_LABELS.get(name, "Форма")
+        return field_label(kind.name, name) if name in names else NEW_LABELS.get(name, N_("Форма"))
 
     by_field: dict[str, str] = {}
     for e in errors:

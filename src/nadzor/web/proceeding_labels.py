@@ -15,13 +15,19 @@ from nadzor.proceedings.kernel import KINDS, Kind, StepType
 from nadzor.rules.instruction.checks import SUSPENSION_UNTIL
 from nadzor.web.templating import position_label
 
+
+def N_(message: str) -> str:
+    """Marks a message for the translation catalog (`pybabel extract`); templates translate it."""
+    return message
+
+
 #: Collection → (kind, register title, one item, «new» title, the subject's label in details).
 COLLECTION_TITLES: dict[str, tuple[str, str, str, str, str]] = {
-    "checks": ("check", "Проверки", "Проверка", "Новая проверка", "Проверяемый субъект (наименование)"),
-    "acts": ("act", "Акты надзора", "Акт надзора", "Новый акт надзора", "Адресат акта (наименование)"),
-    "evaluations": ("evaluation", "Оценка актов", "Оценка акта", "Новая оценка акта",
-                    "Оцениваемый акт (наименование, дата, номер)"),
-    "analyses": ("analysis", "Анализы", "Анализ", "Новый анализ", "Тема анализа"),
+    "checks": ("check", N_("Проверки"), N_("Проверка"), N_("Новая проверка"), N_("Проверяемый субъект (наименование)")),
+    "acts": ("act", N_("Акты надзора"), N_("Акт надзора"), N_("Новый акт надзора"), N_("Адресат акта (наименование)")),
+    "evaluations": ("evaluation", N_("Оценка актов"), N_("Оценка акта"), N_("Новая оценка акта"),
+                    N_("Оцениваемый акт (наименование, дата, номер)")),
+    "analyses": ("analysis", N_("Анализы"), N_("Анализ"), N_("Новый анализ"), N_("Тема анализа")),
 }
 
 _PROTECTED = {"vulnerable_persons": "защита прав социально уязвимых категорий лиц",
