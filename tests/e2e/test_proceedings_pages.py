@@ -194,17 +194,18 @@ def test_a_step_form_answers_422_keyed_to_its_fields_and_409_with_the_paragraph(
     assert missing.status_code == 422
     assert 'href="#resolution_signed-date">Дата: обязательное поле не заполнено' in missing.text
     assert 'href="#resolution_signed-signer">Подписал: обязательное поле не заполнено' in missing.text
+    assert '<select id="resolution_signed-signer" name="signer_person_id"' in missing.text
     assert 'id="resolution_signed-end_date" name="end_date" value="" type="date" aria-invalid="true"' in missing.text
     assert 'value="2021-08-03"' in missing.text  # what was typed stays
     deputy = person_id(client, almaty, DEPUTY)  # no longer acting for the head on 25.08.2021
     refused = client.post(url, data={"csrf_token": csrf, "version": "1", "step_type": "resolution_signed",
-                                     "date": "2021-08-25", "signer": str(deputy), "start_date": "2021-08-26",
-                                     "end_date": "2021-09-20"})
+                                     "date": "2021-08-25", "signer_person_id": str(deputy),
+                                     "start_date": "2021-08-26", "end_date": "2021-09-20"})
     assert refused.status_code == 409
     assert 'id="refusal"' in refused.text and "Инструкции" in main_text(refused.text)
     acting = client.post(url, data={"csrf_token": csrf, "version": "1", "step_type": "resolution_signed",
-                                    "date": "2021-08-02", "signer": str(deputy), "start_date": "2021-08-03",
-                                    "end_date": "2021-09-01"})
+                                    "date": "2021-08-02", "signer_person_id": str(deputy),
+                                    "start_date": "2021-08-03", "end_date": "2021-09-01"})
     assert acting.status_code == 303
     card = main_text(client.get(f"/checks/{item['id']}").text)
     assert "Подписал: заместитель прокурора района" in card and "и.о. прокурор района" in card

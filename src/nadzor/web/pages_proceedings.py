@@ -353,7 +353,7 @@ def _render_card(request: Request, session: Session, actor: Actor, collection: s
 def _widget_value(w: Widget, form: FormData, prefix: str) -> tuple[str, Any] | None:
     """A posted input as the field's JSON value (None: left out). Text that does not parse is passed
     on as text, so the kernel refuses it with the message the API gives."""
-    key = prefix + w.name
+    key = prefix + w.name + ("_person_id" if w.kind == "signer" else "")
     if w.kind == "checkbox":
         return (w.name, True) if form.get(key) in ("on", "true", "1") else None
     if w.kind == "multicheck":
