@@ -18,7 +18,7 @@ from nadzor.bootstrap import Platform
 from nadzor.proceedings import KINDS
 from nadzor.web import security
 from nadzor.web.pages_proceedings import safe_cell
-from nadzor.web.proceeding_labels import COLLECTION_TITLES, unknown_widgets, widgets
+from nadzor.web.proceeding_labels import COLLECTION_TITLES, step_label, unknown_widgets, widgets
 from tests.e2e.test_proceedings_api import DEPUTY, HEAD, MEDEU, opened_check, record
 from tests.support.web import bearer, client_for, office_id, person_id, web_login
 
@@ -269,13 +269,32 @@ def test_admissibility_is_evaluated_as_the_user_types(client: TestClient) -> Non
     assert 'hx-post="/checks/new/admissibility"' in client.get("/checks/new").text
 
 
+FIRST_STEPS: dict[str, dict[str, Any]] = {
+    "checks": {"subject_kind": "state_body", "basis": "president_instruction"},
+    "acts": {"act_type": "protest", "content": ["legal_essence", "norms"]},
+    "evaluations": {"context": "complaint", "act_kind": "normative"},
+    "analyses": {"via": "rapport", "basis": "monitoring", "signer_person_id": HEAD},
+}
+
+
 @pytest.mark.parametrize("collection", list(COLLECTION_TITLES))
-def test_every_collection_has_its_register_and_new_form(client: TestClient, collection: str) -> None:
-    web_login(client, "almaty")
-    assert client.get(f"/{collection}").status_code == 200
+def test_every_collection_opens_one_through_its_form_and_shows_its_card_and_register(
+        client: TestClient, almaty: dict[str, str], collection: str) -> None:
+    csrf = web_login(client, "almaty")
     new = client.get(f"/{collection}/new")
     assert new.status_code == 200
-    assert f'<a href="/{collection}">' in new.text
+    step = dict(FIRST_STEPS[collection])
+    if "signer_person_id" in step:
+        step["signer_person_id"] = str(person_id(client, almaty, step["signer_person_id"]))
+    made = client.post(f"/{collection}/new", data={
+        "csrf_token": csrf, "office_id": str(office_id(client, almaty, MEDEU)), "subject_name": "Акимат",
+        "date": "2021-08-02", **step})
+    assert made.status_code == 303, main_text(made.text)
+    card = client.get(made.headers["location"])
+    assert card.status_code == 200
+    assert 'class="step-form"' in card.text  # its next steps are offered as forms
+    register = client.get(f"/{collection}")
+    assert "Акимат" in register.text
 
 
 # ------------------------------------------------------------------------------------ Kazakh
@@ -290,7 +309,10 @@ def test_the_register_and_card_speak_kazakh(client: TestClient, almaty: dict[str
     assert "Показать" not in register.text and "Сбросить" not in register.text
     card = client.get(f"/checks/{item['id']}").text
     assert "Ашық мерзімдер" in card and "Открытые сроки" not in card
-    assert "01.09.2021" in card
+    assert '<strong id="status">тексеру жүргізілуде</strong>' in card
+    assert "<strong>Тексерудің басталуы</strong>" in card and "Начало проверки" not in card
+    assert "тексерудің аяқталуы" in card and "01.09.2021" in card
+    assert "Тексеруді тоқтата тұру" in card  # the next steps' forms
 
 
 # ------------------------------------------------------------------------------------ forms
@@ -306,7 +328,8 @@ def test_every_step_field_of_every_kind_has_a_widget_and_labels() -> None:
 
 
 def test_the_kazakh_catalog_translates_every_message_of_the_interface() -> None:
-    """Every message the templates and the proceedings' pages mark is in the catalog, translated."""
+    """Every message the templates and the proceedings' pages mark, and every status and step label of
+    the kinds, is in the catalog, translated."""
     from pathlib import Path
 
     from babel.messages.extract import extract_from_dir
@@ -318,6 +341,8 @@ def test_the_kazakh_catalog_translates_every_message_of_the_interface() -> None:
     method_map = [("**.html", "jinja2"), ("**/proceeding_labels.py", "python"), ("**/pages_proceedings.py", "python")]
     options = {"**.html": {"extensions": "jinja2.ext.i18n", "trimmed": "true"}}
     found = {m[2] for m in extract_from_dir(str(web), method_map, options)}
+    for kind in KINDS.values():  # the kernel's labels are shown through the catalog too
+        found |= set(kind.statuses.values()) | {step_label(kind, name) for name in kind.steps}
     with (web / "locale" / "kk" / "LC_MESSAGES" / "messages.po").open("rb") as file:
         catalog = read_po(file, locale="kk")
     untranslated = sorted(m for m in found if not (catalog.get(m) and catalog.get(m).string

@@ -10,10 +10,13 @@ import csv
 import io
 import math
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlencode
 
+from babel.support import NullTranslations, Translations
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
@@ -21,7 +24,7 @@ from starlette.datastructures import FormData, QueryParams
 
 from nadzor import rules
 from nadzor.domain.org import POSITION_LABELS, Office
-from nadzor.proceedings.kernel import Kind
+from nadzor.proceedings.kernel import Kind, StepType
 from nadzor.rules.base import cite
 from nadzor.rules.instruction.checks import bin_iin_valid
 from nadzor.services import org
@@ -45,7 +48,7 @@ from nadzor.web.proceeding_labels import (
 from nadzor.web.routing import endpoint
 from nadzor.web.security import DB, current_actor
 from nadzor.web.security import platform as platform_of
-from nadzor.web.templating import render
+from nadzor.web.templating import LOCALES, render
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 P = Permission
@@ -74,6 +77,28 @@ def page(method: str, path: str) -> Callable[[Callable[..., Any]], Callable[...,
 
 def _today(request: Request) -> date:
     return security.today(request)
+
+
+Translate = Callable[[str], str]
+
+
+@lru_cache(maxsize=4)
+def _catalog(lang: str) -> NullTranslations:
+    return Translations.load(str(LOCALES), [lang], domain="messages")
+
+
+def translator(request: Request) -> Translate:
+    """The catalog's `gettext` in the request's language, for labels put together in Python."""
+    return _catalog(security.language(request)).gettext
+
+
+def _identity(text: str) -> str:
+    return text
+
+
+def _widgets(kind: Kind, spec: StepType, t: Translate) -> list[Widget]:
+    return [replace(w, label=t(w.label), options=tuple((c, t(label)) for c, label in w.options))
+            for w in widgets(kind, spec)]
 
 
 def _see_other(url: str) -> RedirectResponse:
@@ -180,10 +205,11 @@ def _pages(current: int, last: int) -> list[int | None]:
     return out
 
 
-def _rows(session: Session, kind: Kind, items: list[dict[str, Any]], actor: Actor) -> list[dict[str, Any]]:
+def _rows(session: Session, kind: Kind, items: list[dict[str, Any]], actor: Actor, t: Translate = _identity
+          ) -> list[dict[str, Any]]:
     offices = _offices(session, actor)
     return [item | {"office_name": offices[item["office_id"]].name_ru if item["office_id"] in offices else "",
-                    "status_label": kind.statuses.get(item["status"] or "", "—")} for item in items]
+                    "status_label": t(kind.statuses.get(item["status"] or "", "—"))} for item in items]
 
 
 def _register(collection: str) -> None:
@@ -203,7 +229,8 @@ def _register(collection: str) -> None:
                                                 else ("desc" if values["sort"] == key else "asc")})
                       for key, _ in COLUMNS}
         return render(request, "proceedings/register.html", 422 if errors else 200, collection=collection,
-                      title=title, new_title=new_title, kind=kind, rows=_rows(session, kind, found["items"], actor),
+                      title=title, new_title=new_title, kind=kind,
+                      rows=_rows(session, kind, found["items"], actor, translator(request)),
                       total=found["total"], values=values, columns=COLUMNS, sort_links=sort_links,
                       page_no=page_no, last_page=last, pages=_pages(page_no, last), base=base,
                       export=urlencode(filters | {"sort": values["sort"], "dir": values["dir"]}),
@@ -273,30 +300,35 @@ def xlsx_bytes(table: list[tuple[str, ...]], title: str) -> bytes:
 # ================================================================================ the card
 
 
-def _display(kind: Kind, name: str, value: Any, live: dict[int, dict[str, Any]]) -> str:
+def _display(kind: Kind, name: str, value: Any, live: dict[int, dict[str, Any]], t: Translate) -> str:
     if isinstance(value, bool):
-        return "да" if value else "нет"
+        return t("да") if value else t("нет")
     if isinstance(value, list):
-        return ", ".join(code_label(kind.name, name, v) for v in value) or "—"
+        return ", ".join(t(code_label(kind.name, name, v)) for v in value) or "—"
     if name == "step" and isinstance(value, int):
         target = live.get(value)
-        return f"№ {value + 1}: {step_label(kind, target['type'])} от {_ru(target['date'])}" if target else str(value)
+        return _step_option(kind, value, target, t) if target else str(value)
     if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
         try:
             return _ru(value)
         except ValueError:
             return value
-    return code_label(kind.name, name, value)
+    return t(code_label(kind.name, name, value))
 
 
-def _timeline(kind: Kind, steps: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _step_option(kind: Kind, index: int, step: dict[str, Any], t: Translate) -> str:
+    return f"№ {index + 1}: {t(step_label(kind, step['type']))} {t('от')} {_ru(step['date'])}"
+
+
+def _timeline(kind: Kind, steps: list[dict[str, Any]], t: Translate) -> list[dict[str, Any]]:
     live = {s["index"]: s for s in steps if not s["withdrawn"]}
     out = []
     for s in steps:
-        facts = [(field_label(kind.name, k), _display(kind, k, v, live)) for k, v in s.items()
+        facts = [(t(field_label(kind.name, k)), _display(kind, k, v, live, t)) for k, v in s.items()
                  if k not in _STEP_META and v is not None]
-        signers = [(field_label(kind.name, k), signer_title(s[k])) for k in _SIGNERS if s.get(k)]
-        out.append({"n": s["seq"] + 1, "index": s["index"], "label": step_label(kind, s["type"]), "date": s["date"],
+        signers = [(t(field_label(kind.name, k)), signer_title(s[k])) for k in _SIGNERS if s.get(k)]
+        out.append({"n": s["seq"] + 1, "index": s["index"], "label": t(step_label(kind, s["type"])),
+                    "date": s["date"],
                     "signers": signers, "facts": facts, "author": s["author"], "withdrawn": s["withdrawn"],
                     "reason": s["withdrawn_reason"], "withdrawn_by": s["withdrawn_by"],
                     "recorded_at": s["recorded_at"]})
@@ -306,21 +338,23 @@ def _timeline(kind: Kind, steps: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def _card_context(request: Request, session: Session, actor: Actor, collection: str, item: dict[str, Any]
                   ) -> dict[str, Any]:
     kind = kind_of_collection(collection)
+    t = translator(request)
     state = item["state"]
     live = {s["index"]: s for s in item["steps"] if not s["withdrawn"]}
-    deadlines = [d | {"label": DEADLINE_LABELS.get(d["code"], d["code"]),
-                      "step_label": step_label(kind, live[d["step"]]["type"]) if d["step"] in live else ""}
-                 for d in item["deadlines"]]
-    late = [d | {"label": DEADLINE_LABELS.get(d["code"], d["code"]),
-                 "step_label": step_label(kind, live[d["step"]]["type"]) if d["step"] in live else ""}
-            for d in state.get("late", [])]
+
+    def labelled(d: dict[str, Any]) -> dict[str, Any]:
+        step = live.get(d["step"])
+        return d | {"label": t(DEADLINE_LABELS.get(d["code"], d["code"])),
+                    "step_label": t(step_label(kind, step["type"])) if step else ""}
+
+    deadlines = [labelled(d) for d in item["deadlines"]]
+    late = [labelled(d) for d in state.get("late", [])]
     forms = []
     for name in state.get("allowed_next", []):
         spec = kind.steps[name]
-        forms.append({"type": name, "label": step_label(kind, name), "widgets": widgets(kind, spec),
+        forms.append({"type": name, "label": t(step_label(kind, name)), "widgets": _widgets(kind, spec, t),
                       "citations": cite(*spec.citations)})
-    step_options = [(str(i), f"№ {i + 1}: {step_label(kind, s['type'])} от {_ru(s['date'])}")
-                    for i, s in sorted(live.items())]
+    step_options = [(str(i), _step_option(kind, i, s, t)) for i, s in sorted(live.items())]
     office = session.get(Office, item["office_id"])
     facts = []
     for key, label in (("start", N_("Начало")), ("last_day", N_("Последний день")),
@@ -332,11 +366,11 @@ def _card_context(request: Request, session: Session, actor: Actor, collection: 
         facts.append((N_("Продлено, дней"), str(state["extension_days"])))
     return {"collection": collection, "kind": kind, "item": item, "state": state,
             "title": COLLECTION_TITLES[collection][2], "register_title": COLLECTION_TITLES[collection][1],
-            "office_name": office.name_ru if office else "", "status_label": kind.statuses.get(state["status"] or "",
-                                                                                                "—"),
-            "timeline": _timeline(kind, item["steps"]), "deadlines": deadlines, "late": late, "forms": forms,
+            "office_name": office.name_ru if office else "",
+            "status_label": t(kind.statuses.get(state["status"] or "", "—")),
+            "timeline": _timeline(kind, item["steps"], t), "deadlines": deadlines, "late": late, "forms": forms,
             "step_options": step_options, "people": _people_options(session, actor), "facts": facts,
-            "can_withdraw": len(live) > 1, "last_live": step_label(kind, live[max(live)]["type"]) if live else "",
+            "can_withdraw": len(live) > 1, "last_live": t(step_label(kind, live[max(live)]["type"])) if live else "",
             "today": _today(request)}
 
 
@@ -486,15 +520,16 @@ def _card(collection: str) -> None:
 def _new_context(request: Request, session: Session, actor: Actor, collection: str) -> dict[str, Any]:
     kind = kind_of_collection(collection)
     spec = kind.steps[kind.first]
+    t = translator(request)
     _k, _title, _one, new_title, subject_label = COLLECTION_TITLES[collection]
     return {"collection": collection, "kind": kind, "title": new_title, "subject_label": subject_label,
-            "widgets": widgets(kind, spec), "first": kind.first, "first_label": step_label(kind, kind.first),
+            "widgets": _widgets(kind, spec, t), "first": kind.first, "first_label": t(step_label(kind, kind.first)),
             "office_options": _office_options(session, actor), "people": _people_options(session, actor),
             "step_options": [], "register_title": COLLECTION_TITLES[collection][1], "posted": {},
             "posted_lists": {}, "errors": {}, "summary": [], "default_office": str(actor.office_id or "")}
 
 
-def admissibility_of(form: FormData) -> tuple[str, list[str]]:
+def admissibility_of(form: FormData, t: Translate = _identity) -> tuple[str, list[str]]:
     """`check.admissibility` of the new check's form: ("", []) while the subject or basis is not
     chosen; else ("admissible" | "not_admissible", Russian notes of what is required)."""
     data: dict[str, Any] = {k: str(form.get(k, "")) for k in ("subject_kind", "basis") if form.get(k)}
@@ -509,7 +544,7 @@ def admissibility_of(form: FormData) -> tuple[str, list[str]]:
         return "", []
     if result["admissible"]:
         return "admissible", []
-    return "not_admissible", [ADMISSIBILITY_REQUIRES.get(r, r) for r in result["requires"]]
+    return "not_admissible", [t(ADMISSIBILITY_REQUIRES.get(r, r)) for r in result["requires"]]
 
 
 def _new(collection: str) -> None:
@@ -548,7 +583,7 @@ def _new(collection: str) -> None:
     if collection == "checks":
         @page("POST", f"/{collection}/new/admissibility")
         async def admissibility(request: Request) -> Response:
-            verdict, notes = admissibility_of(await request.form())
+            verdict, notes = admissibility_of(await request.form(), translator(request))
             return render(request, "proceedings/_admissibility.html", verdict=verdict, notes=notes)
 
 
@@ -572,7 +607,7 @@ def _new_again(request: Request, session: Session, actor: Actor, collection: str
                    errors=by_field, summary=_summary(errors, label, lambda f: f"{kind.first}-{name_of(f)}"),
                    refusal=refusal)
     if collection == "checks":
-        context["verdict"], context["notes"] = admissibility_of(form)
+        context["verdict"], context["notes"] = admissibility_of(form, translator(request))
     return render(request, "proceedings/new.html", status, **context)
 
 
