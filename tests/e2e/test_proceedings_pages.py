@@ -94,6 +94,11 @@ def test_the_register_filters_by_subject_status_period_office_subtree_and_overdu
     assert numbers(client.get("/checks", params={"overdue": "1"}).text) == []
     assert numbers(client.get("/checks", params={"due_within": "30"}).text) == [a["number"]]
     assert numbers(client.get("/checks", params={"due_within": "5"}).text) == []
+    # the one with a deadline first, the others after it on both backends (no due: last)
+    by_due = numbers(client.get("/checks", params={"sort": "next_due", "dir": "asc"}).text)
+    assert by_due[0] == a["number"] and set(by_due[1:]) == {b["number"], c["number"]}
+    assert numbers(client.get("/checks", params={"sort": "office", "dir": "asc"}).text)[0] in (
+        a["number"], b["number"], c["number"])
 
 
 def test_an_empty_register_says_so_and_bad_filters_are_shown_against_their_inputs(
@@ -121,6 +126,8 @@ def test_the_register_sorts_by_a_column_and_pages_with_numbered_links(
     assert 'aria-current="page">1<' in first.text and "page=2" in first.text
     second = client.get("/checks", params={"sort": "subject", "dir": "asc", "page": "2"})
     assert numbers(second.text) == [m["number"] for m in made[20:]]
+    past_the_end = client.get("/checks", params={"sort": "subject", "dir": "asc", "page": "9"})
+    assert past_the_end.status_code == 303 and "page=2" in past_the_end.headers["location"]
     descending = client.get("/checks", params={"sort": "subject", "dir": "desc", "size": "50"})
     assert numbers(descending.text) == [m["number"] for m in reversed(made)]
     assert "page=2" not in descending.text
@@ -232,6 +239,7 @@ def test_the_last_step_is_withdrawn_only_with_a_reason_and_confirmation_and_stay
     page = client.get(f"/checks/{item['id']}").text
     assert re.search(r'<li class="withdrawn">\s*<del>\s*<strong>Начало проверки</strong>', page)
     assert "Отозван: дата начала указана ошибочно" in page
+    assert "Внёс: Нурпеисов Канат Жаксылыкович" in page  # the account's person, not its login
     assert "постановление зарегистрировано" in main_text(page)
 
 

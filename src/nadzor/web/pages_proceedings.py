@@ -19,10 +19,12 @@ from urllib.parse import urlencode
 from babel.support import NullTranslations, Translations
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData, QueryParams
 
 from nadzor import rules
+from nadzor.adapters.db.tables import people, users
 from nadzor.domain.org import POSITION_LABELS, Office
 from nadzor.proceedings.kernel import Kind, StepType
 from nadzor.rules.base import cite
@@ -222,6 +224,8 @@ def _register(collection: str) -> None:
         found = stored.access_proceedings(session, collection, actor=actor, today=_today(request), flt=flt,
                                           calendar=platform_of(request).calendar())
         last = max(1, math.ceil(found["total"] / size))
+        if page_no > last:  # past the end (rows removed, a stale link): the last page instead
+            return _see_other(f"/{collection}?" + urlencode({**dict(request.query_params), "page": last}))
         filters = {k: values[k] for k in _FILTER_KEYS if values[k]}
         base = urlencode(filters | {"sort": values["sort"], "dir": values["dir"], "size": values["size"]})
         sort_links = {key: urlencode(filters | {"sort": key, "size": values["size"],
@@ -320,7 +324,17 @@ def _step_option(kind: Kind, index: int, step: dict[str, Any], t: Translate) -> 
     return f"№ {index + 1}: {t(step_label(kind, step['type']))} {t('от')} {_ru(step['date'])}"
 
 
-def _timeline(kind: Kind, steps: list[dict[str, Any]], t: Translate) -> list[dict[str, Any]]:
+def _authors(session: Session, steps: list[dict[str, Any]]) -> dict[str, str]:
+    """Who recorded or withdrew the steps: the full name of each login's person (the login itself for
+    an account without one)."""
+    logins = {s["author"] for s in steps} | {s["withdrawn_by"] for s in steps if s["withdrawn_by"]}
+    found = session.execute(select(users.c.login, people.c.full_name).join(people, users.c.person_id == people.c.id)
+                            .where(users.c.login.in_(sorted(logins)))).all()
+    return {login: login for login in logins} | {login: name for login, name in found}
+
+
+def _timeline(kind: Kind, steps: list[dict[str, Any]], t: Translate, authors: dict[str, str]
+              ) -> list[dict[str, Any]]:
     live = {s["index"]: s for s in steps if not s["withdrawn"]}
     out = []
     for s in steps:
@@ -329,8 +343,9 @@ def _timeline(kind: Kind, steps: list[dict[str, Any]], t: Translate) -> list[dic
         signers = [(t(field_label(kind.name, k)), signer_title(s[k])) for k in _SIGNERS if s.get(k)]
         out.append({"n": s["seq"] + 1, "index": s["index"], "label": t(step_label(kind, s["type"])),
                     "date": s["date"],
-                    "signers": signers, "facts": facts, "author": s["author"], "withdrawn": s["withdrawn"],
-                    "reason": s["withdrawn_reason"], "withdrawn_by": s["withdrawn_by"],
+                    "signers": signers, "facts": facts, "author": authors.get(s["author"], s["author"]),
+                    "withdrawn": s["withdrawn"], "reason": s["withdrawn_reason"],
+                    "withdrawn_by": authors.get(s["withdrawn_by"] or "", s["withdrawn_by"]),
                     "recorded_at": s["recorded_at"]})
     return out
 
@@ -368,7 +383,8 @@ def _card_context(request: Request, session: Session, actor: Actor, collection: 
             "title": COLLECTION_TITLES[collection][2], "register_title": COLLECTION_TITLES[collection][1],
             "office_name": office.name_ru if office else "",
             "status_label": t(kind.statuses.get(state["status"] or "", "—")),
-            "timeline": _timeline(kind, item["steps"], t), "deadlines": deadlines, "late": late, "forms": forms,
+            "timeline": _timeline(kind, item["steps"], t, _authors(session, item["steps"])),
+            "deadlines": deadlines, "late": late, "forms": forms,
             "step_options": step_options, "people": _people_options(session, actor), "facts": facts,
             "can_withdraw": len(live) > 1, "last_live": t(step_label(kind, live[max(live)]["type"])) if live else "",
             "today": _today(request)}
