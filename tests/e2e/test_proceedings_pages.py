@@ -263,6 +263,7 @@ def test_a_new_check_checks_the_bin_and_opens_with_its_first_step(client: TestCl
     assert "проверка допустима" in card.text and "ТОО «Тест»" in card.text
     stored = client.get("/api/v1" + made.headers["location"], headers=admin).json()
     assert stored["steps"][0]["details"]["bin_iin"] == VALID_BIN
+    assert f"<dt>БИН/ИИН</dt><dd>{VALID_BIN}</dd>" in card.text
 
 
 def test_admissibility_is_evaluated_as_the_user_types(client: TestClient) -> None:

@@ -379,6 +379,9 @@ def _card_context(request: Request, session: Session, actor: Actor, collection: 
             facts.append((label, _ru(state[key])))
     if state.get("extension_days"):
         facts.append((N_("Продлено, дней"), str(state["extension_days"])))
+    first_details = item["steps"][0]["details"] if item["steps"] else {}
+    if first_details.get("bin_iin"):
+        facts.insert(0, (N_("БИН/ИИН"), str(first_details["bin_iin"])))
     return {"collection": collection, "kind": kind, "item": item, "state": state,
             "title": COLLECTION_TITLES[collection][2], "register_title": COLLECTION_TITLES[collection][1],
             "office_name": office.name_ru if office else "",
