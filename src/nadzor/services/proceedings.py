@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from nadzor import proceedings as kernel_api
 from nadzor import rules
+from nadzor.adapters.db.tables import offices as offices_table
 from nadzor.adapters.db.tables import proceeding_deadlines, proceeding_steps
 from nadzor.adapters.db.tables import proceedings as proceedings_table
 from nadzor.domain.audit import AuditAction
@@ -37,6 +38,7 @@ from nadzor.services import audit
 from nadzor.services.context import Actor, Permission
 from nadzor.services.errors import Conflict, FieldError, InvalidInput, NotFound
 from nadzor.services.org import authority_of, parse
+from nadzor.services.org import tree as org_tree
 
 #: REST collections (PROCEEDINGS.md) and the kinds they hold.
 COLLECTIONS: dict[str, str] = {"checks": "check", "acts": "act", "evaluations": "evaluation", "analyses": "analysis"}
@@ -112,29 +114,98 @@ def access_proceeding(session: Session, collection: str, proceeding_id: int, *, 
     return proceeding_dict(_load(session, kind, proceeding_id, actor), today=today, calendar=calendar)
 
 
+#: Register columns that may be sorted on (the page's column headers and the API's `sort`).
+SORT_COLUMNS = ("number", "office", "subject", "status", "opened_on", "last_day", "next_due")
+
+
+@dataclass(frozen=True)
+class RegisterFilter:
+    """What the register shows: an office subtree, statuses, subject text, the opening period, overdue
+    or due within N working days, one sort column and a page (`limit=None`: every row, for export)."""
+
+    office_id: int | None = None
+    subtree: bool = False
+    status: str | None = None
+    statuses: tuple[str, ...] = ()
+    subject: str = ""
+    opened_from: date | None = None
+    opened_to: date | None = None
+    overdue: bool = False
+    due_within: int | None = None
+    sort: str = "opened_on"
+    descending: bool = True
+    limit: int | None = 50
+    offset: int = 0
+
+
 def access_proceedings(session: Session, collection: str, *, actor: Actor, today: date,
                        office_id: int | None = None, status: str | None = None, overdue: bool = False,
-                       limit: int = 50, offset: int = 0) -> dict[str, Any]:
-    """The register: the actor's scope as a SQL condition, filters, newest first, one page."""
+                       limit: int | None = 50, offset: int = 0, flt: RegisterFilter | None = None,
+                       calendar: WorkingCalendar | None = None) -> dict[str, Any]:
+    """The register: the actor's scope as a SQL condition, filters, sorted (newest first by default),
+    one page (or every row when `limit` is None). `flt` carries the register page's filters; the
+    keyword filters of the API stay as they were. `due_within` needs the working calendar."""
     actor.require(Permission.SIGNED_IN)
     kind = kind_of(collection)
-    t = proceedings_table
+    flt = flt or RegisterFilter(office_id=office_id, status=status, overdue=overdue, limit=limit, offset=offset)
+    t, dl = proceedings_table, proceeding_deadlines
     where = [t.c.kind == kind.name]
     if actor.visible is not None:
         where.append(t.c.office_id.in_(sorted(actor.visible) or [-1]))
-    if office_id is not None:
-        where.append(t.c.office_id == office_id)
-    if status is not None:
-        if status not in kind.statuses:
-            raise InvalidInput.one("status", "недопустимое значение; допустимые: " + ", ".join(kind.statuses))
-        where.append(t.c.status == status)
-    if overdue:
-        late = select(proceeding_deadlines.c.proceeding_id).where(proceeding_deadlines.c.due < today)
-        where.append(t.c.id.in_(late))
+    if flt.office_id is not None:
+        if flt.subtree:
+            where.append(t.c.office_id.in_(sorted(org_tree(session).subtree(flt.office_id))))
+        else:
+            where.append(t.c.office_id == flt.office_id)
+    statuses = [*([flt.status] if flt.status is not None else []), *flt.statuses]
+    if any(code not in kind.statuses for code in statuses):
+        raise InvalidInput.one("status", "недопустимое значение; допустимые: " + ", ".join(kind.statuses))
+    if statuses:
+        where.append(t.c.status.in_(statuses))
+    if flt.subject.strip():
+        needle = flt.subject.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        where.append(_casefold(session, t.c.subject).like(f"%{needle}%", escape="\\"))
+    if flt.opened_from is not None and flt.opened_to is not None and flt.opened_to < flt.opened_from:
+        raise InvalidInput.one("opened_to", "дата окончания периода раньше его начала")
+    if flt.opened_from is not None:
+        where.append(t.c.opened_on >= flt.opened_from)
+    if flt.opened_to is not None:
+        where.append(t.c.opened_on <= flt.opened_to)
+    if flt.overdue:
+        where.append(t.c.id.in_(select(dl.c.proceeding_id).where(dl.c.due < today)))
+    if flt.due_within is not None:
+        if not 0 <= flt.due_within <= 365:
+            raise InvalidInput.one("due_within", "ожидается число рабочих дней от 0 до 365")
+        if calendar is None:
+            raise ValueError("due_within needs the working calendar")
+        until = calendar.add_working_days(today, flt.due_within) if calendar.covers(today) else today
+        where.append(t.c.id.in_(select(dl.c.proceeding_id).where(dl.c.due >= today, dl.c.due <= until)))
+    if flt.sort not in SORT_COLUMNS:
+        raise InvalidInput.one("sort", "недопустимое значение; допустимые: " + ", ".join(SORT_COLUMNS))
+    next_due = select(func.min(dl.c.due)).where(dl.c.proceeding_id == t.c.id).scalar_subquery()
+    office_name = select(offices_table.c.name_ru).where(offices_table.c.id == t.c.office_id).scalar_subquery()
+    column: Any = {"number": t.c.number, "office": office_name, "subject": t.c.subject, "status": t.c.status,
+                   "opened_on": t.c.opened_on, "last_day": t.c.last_day, "next_due": next_due}[flt.sort]
+    order = [(column.desc() if flt.descending else column.asc()).nulls_last(),
+             t.c.id.desc() if flt.descending else t.c.id.asc()]
     total = session.execute(select(func.count()).select_from(t).where(*where)).scalar_one()
-    rows = session.execute(select(t).where(*where).order_by(t.c.opened_on.desc(), t.c.id.desc())
-                           .limit(limit).offset(offset)).all()
+    query = select(t).where(*where).order_by(*order)
+    if flt.limit is not None:
+        query = query.limit(flt.limit).offset(max(flt.offset, 0))
+    rows = session.execute(query).all()
     return {"total": total, "items": [summary_dict(r, today) for r in rows]}
+
+
+def _casefold(session: Session, column: Any) -> Any:
+    """`lower()` that folds Cyrillic too: PostgreSQL's does; SQLite's folds ASCII only, so there the
+    connection gets Python's `str.lower` as a function."""
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        return func.lower(column)
+    raw = connection.connection.dbapi_connection
+    assert raw is not None
+    raw.create_function("nadzor_lower", 1, lambda v: v.lower() if isinstance(v, str) else v, deterministic=True)
+    return func.nadzor_lower(column)
 
 
 def summary_dict(row: Row[Any], today: date) -> dict[str, Any]:

@@ -22,7 +22,7 @@ from nadzor.rules.base import InvalidInput, UnknownRule
 from nadzor.services.attachments import TooLarge
 from nadzor.services.errors import AuthenticationFailed, Conflict, Forbidden, NotFound, TooManyAttempts
 from nadzor.services.proceedings import Refused
-from nadzor.web import api, api_attachments, api_proceedings, middleware, pages
+from nadzor.web import api, api_attachments, api_proceedings, middleware, pages, pages_proceedings
 from nadzor.web.problems import HTTP_MESSAGES, install_problem_openapi, request_errors
 from nadzor.web.security import CsrfFailed, NotSignedIn
 from nadzor.web.templating import render
@@ -102,6 +102,7 @@ def create_app(platform: Platform | None = None) -> FastAPI:
     app.include_router(api_proceedings.router)
     app.include_router(api_attachments.router)
     app.include_router(pages.router)
+    app.include_router(pages_proceedings.router)
 
     @app.exception_handler(UnknownRule)
     @app.exception_handler(UnknownKind)
