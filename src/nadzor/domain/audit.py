@@ -43,6 +43,8 @@ class AuditAction(StrEnum):
     PROCEEDING_STEP_RECORDED = "proceeding.step_recorded"
     PROCEEDING_STEP_WITHDRAWN = "proceeding.step_withdrawn"
     PROCEEDINGS_RESTATED = "proceeding.restated"
+    ACT_TYPE_UPDATED = "act_type.updated"
+    ACT_ORIGIN_LINKED = "act.origin_linked"
 
 
 ACTION_LABELS: dict[str, str] = {
@@ -72,6 +74,8 @@ ACTION_LABELS: dict[str, str] = {
     "calendar.day_set": "Изменён день рабочего календаря",
     "calendar.day_removed": "Удалена поправка рабочего календаря",
     "demo.loaded": "Загружены демонстрационные данные",
+    "act_type.updated": "Изменён вид акта надзора (наименование, источник, срок ответа)",
+    "act.origin_linked": "Акт надзора связан с основанием (проверка, оценка акта, анализ)",
 }
 
 
