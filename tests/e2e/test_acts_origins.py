@@ -6,6 +6,7 @@ evaluation's protest recorded on the evaluation when the act is issued, in the s
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -162,3 +163,37 @@ def test_a_regional_protest_to_a_central_body_reaches_the_evaluation_after_the_g
     issue(client, almaty, act, signer=ALMATY_HEAD, day="2026-10-13")
     after = read(client, almaty, "evaluations", evaluation["id"])
     assert (after["state"]["status"], after["steps"][-1]["date"]) == ("protested", "2026-10-13")
+
+
+def withdraw(client: TestClient, headers: dict[str, str], collection: str, item: dict[str, Any],
+             status: int = 200) -> dict[str, Any]:
+    response = client.post(f"/api/v1/{collection}/{item['id']}/withdrawal", headers=headers,
+                           json={"version": item["version"], "reason": "ошибочно внесено"})
+    assert response.status_code == status, response.text
+    return dict(response.json())
+
+
+def test_withdrawing_the_protests_issuing_withdraws_the_evaluations_protest_step_with_it(
+        client: TestClient, almaty: dict[str, str], demo: Platform) -> None:
+    evaluation = studied_evaluation(client, almaty)
+    act = issue(client, almaty, draft_act(client, almaty, act_type="protest", details={
+        "origin": {"kind": "evaluation", "id": evaluation["id"]}, **PROTEST}))
+    protested = read(client, almaty, "evaluations", evaluation["id"])
+    alone = withdraw(client, almaty, "evaluations", protested, status=409)
+    assert alone["code"] == "linked_step"
+    back = withdraw(client, almaty, "acts", act)
+    assert back["state"]["status"] == "drafted"
+    after = read(client, almaty, "evaluations", evaluation["id"])
+    assert after["state"]["status"] == "studied"
+    assert after["steps"][-1]["withdrawn"] is True
+    assert "отозвано внесение протеста" in after["steps"][-1]["withdrawn_reason"]
+    again = issue(client, almaty, back, day="2026-10-07")
+    assert read(client, almaty, "evaluations", evaluation["id"])["steps"][-1]["date"] == "2026-10-07"
+    decided = step(client, almaty, "evaluations", read(client, almaty, "evaluations", evaluation["id"]),
+                   {"type": "protest_decided", "date": "2026-10-20", "granted": True})
+    assert decided["state"]["status"] == "closed"
+    refused = withdraw(client, almaty, "acts", again, status=409)  # a later evaluation step stands
+    assert refused["code"] == "linked_step"
+    assert read(client, almaty, "acts", act["id"])["state"]["status"] == "issued"
+    with demo.read_only() as session:
+        assert check_stored_equals_replay(session, demo.calendar()) == []

@@ -16,7 +16,7 @@
 
 Storage hooks are called from `services/proceedings.py` (`check_origin` and `link_origin` around the
 opening of a proceeding, `before_store` between the replay of a new step and its storing,
-`proceeding_extras` when a proceeding is read); everything else is `access_*`/`do_*` as elsewhere.
+`after_withdraw` in a withdrawal's transaction, `proceeding_extras` when a proceeding is read); everything else is `access_*`/`do_*` as elsewhere.
 """
 
 from __future__ import annotations
@@ -385,6 +385,48 @@ def _record_protest_on_evaluation(session: Session, row: Row[Any], step: dict[st
         messages = "; ".join(e.message for e in exc.errors)
         field = "step.date" if any(e.field.endswith("date") for e in exc.errors) else "details"
         raise InvalidInput([FieldError(field, f"оценка акта {evaluation.number}: {messages}")]) from None
+
+
+def after_withdraw(session: Session, kind: str, row: Row[Any], withdrawn: Row[Any], reason: str, *, actor: Actor,
+                   calendar: WorkingCalendar, today: date) -> None:
+    """In the withdrawal's transaction: the issuing of an evaluation's protest and the evaluation's
+    `protest_issued` recorded with it go together. Withdrawing the act's `issued` step withdraws that
+    step of the evaluation (refused while later evaluation steps stand); the evaluation's step itself
+    is withdrawn only through the act."""
+    if kind == "evaluation" and withdrawn.type == "protest_issued":
+        act_id = (withdrawn.details or {}).get("act_id")
+        if isinstance(act_id, int) and _has_live_issue(session, act_id):
+            act = _proceeding(session, act_id, "act")
+            number = act.number if act is not None else act_id
+            raise Refused("linked_step", ["R.27"], f"Шаг записан при внесении протеста {number}: отзовите внесение "
+                                                   "протеста в карточке акта")
+        return
+    if kind != "act" or withdrawn.type != "issued":
+        return
+    link = session.execute(select(act_origins).where(act_origins.c.act_id == row.id)).first()
+    if link is None or link.origin_kind != "evaluation" or link.origin_id is None:
+        return
+    evaluation = _proceeding(session, link.origin_id, "evaluation")
+    assert evaluation is not None
+    s = proceeding_steps
+    live = session.execute(select(s).where(s.c.proceeding_id == evaluation.id, s.c.withdrawn.is_(False))
+                           .order_by(s.c.seq)).all()
+    mine = [r for r in live if r.type == "protest_issued" and (r.details or {}).get("act_id") == row.id]
+    if not mine:
+        return
+    if live[-1].id != mine[-1].id or not actor.sees_office(evaluation.office_id):
+        raise Refused("linked_step", ["R.27"], f"По оценке акта {evaluation.number} после внесения протеста "
+                                               "записаны шаги (или она вне ваших полномочий): сначала отзовите их")
+    stored.do_withdraw(session, "evaluations", evaluation.id,
+                       {"version": evaluation.version, "reason": f"отозвано внесение протеста {row.number}: {reason}"},
+                       actor=actor, calendar=calendar, today=today)
+
+
+def _has_live_issue(session: Session, act_id: int) -> bool:
+    s = proceeding_steps
+    found = session.execute(select(s.c.id).where(s.c.proceeding_id == act_id, s.c.type == "issued",
+                                                 s.c.withdrawn.is_(False))).first()
+    return found is not None
 
 
 # ================================================================================= reading

@@ -282,6 +282,8 @@ def do_withdraw(session: Session, collection: str, proceeding_id: int, data: Any
     audit.record(session, actor=actor, action=AuditAction.PROCEEDING_STEP_WITHDRAWN, object_type=kind.name,
                  object_id=proceeding_id, before={"step": last.data, "status": stored.row.status},
                  after={"reason": cmd.reason, "status": state["status"]})
+    _acts().after_withdraw(session, kind.name, stored.row, last, cmd.reason, actor=actor, calendar=calendar,
+                           today=today)
     return proceeding_dict(_load(session, kind, proceeding_id, actor), today=today, calendar=calendar,
                            session=session, actor=actor)
 
