@@ -55,6 +55,8 @@ class AuditAction(StrEnum):
     PROCEEDING_STEP_WITHDRAWN = "proceeding.step_withdrawn"
     PROCEEDINGS_RESTATED = "proceeding.restated"
     ATTACHMENT_ADDED = "attachment.added"
+    ACT_TYPE_UPDATED = "act_type.updated"
+    ACT_ORIGIN_LINKED = "act.origin_linked"
 
 
 ACTION_LABELS: dict[str, str] = {
@@ -87,6 +89,8 @@ ACTION_LABELS: dict[str, str] = {
     "demo.loaded": "Загружены демонстрационные данные",
     "audit.keyed": "Цепочка журнала аудита защищена ключом",
     "attachment.added": "Приложен файл к производству",
+    "act_type.updated": "Изменён вид акта надзора (наименование, источник, срок ответа)",
+    "act.origin_linked": "Акт надзора связан с основанием (проверка, оценка акта, анализ)",
 }
 
 

@@ -111,7 +111,8 @@ def access_proceeding(session: Session, collection: str, proceeding_id: int, *, 
                       today: date, calendar: WorkingCalendar) -> dict[str, Any]:
     actor.require(Permission.SIGNED_IN)
     kind = kind_of(collection)
-    return proceeding_dict(_load(session, kind, proceeding_id, actor), today=today, calendar=calendar)
+    return proceeding_dict(_load(session, kind, proceeding_id, actor), today=today, calendar=calendar,
+                           session=session, actor=actor)
 
 
 #: Register columns that may be sorted on (the page's column headers and the API's `sort`).
@@ -218,9 +219,12 @@ def summary_dict(row: Row[Any], today: date) -> dict[str, Any]:
             "overdue": any(due < today.isoformat() for due in dues), "version": row.version}
 
 
-def proceeding_dict(stored: Stored, *, today: date, calendar: WorkingCalendar) -> dict[str, Any]:
+def proceeding_dict(stored: Stored, *, today: date, calendar: WorkingCalendar, session: Session | None = None,
+                    actor: Actor | None = None) -> dict[str, Any]:
     """`{id, version, state, steps, …}` where `state` is exactly the replay state; the open deadlines
-    again with what is computed when read: overdue, and the days left in working and calendar days."""
+    again with what is computed when read: overdue, and the days left in working and calendar days.
+    Given the session and the reader, also what `services.acts` adds (an act's origin, type, proposed
+    response term and reviewer; the acts linked to a check, an evaluation or an analysis)."""
     row = stored.row
     state = row.state
     deadlines = []
@@ -233,7 +237,16 @@ def proceeding_dict(stored: Stored, *, today: date, calendar: WorkingCalendar) -
             "state": state, "steps": steps_list(stored.steps), "deadlines": deadlines,
             "attachments": stored.attachments,
             "created_by": row.created_by, "created_at": row.created_at.isoformat(),
-            "updated_at": row.updated_at.isoformat()}
+            "updated_at": row.updated_at.isoformat()} | _acts_extras(session, actor, stored, today, calendar)
+
+
+def _acts_extras(session: Session | None, actor: Actor | None, stored: Stored, today: date,
+                 calendar: WorkingCalendar) -> dict[str, Any]:
+    if session is None or actor is None:
+        return {}
+    extras: dict[str, Any] = _acts().proceeding_extras(session, actor, stored.row, stored.steps, today=today,
+                                                       calendar=calendar)
+    return extras
 
 
 def _working_days_left(calendar: WorkingCalendar, today: date, due: date) -> int | None:
@@ -273,6 +286,7 @@ def do_open(session: Session, collection: str, data: Any, *, actor: Actor,
         raise InvalidInput.one("office_id", f"нет прокуратуры {cmd.office_id} в пределах ваших полномочий")
     step, signers = _resolve_signers(session, cmd.step, actor)
     _storage_checks(kind, step, cmd.details, office, signers)
+    origin = _acts().check_origin(session, kind.name, step, cmd.details, actor)
     state, steps = _replay(kind, office.level, [], step, calendar)
     now = audit.now_utc()
     assert office.id is not None
@@ -286,7 +300,9 @@ def do_open(session: Session, collection: str, data: Any, *, actor: Actor,
     _write_derived(session, pid, kind, office.id, state, steps, number=number)
     audit.record(session, actor=actor, action=AuditAction.PROCEEDING_OPENED, object_type=kind.name, object_id=pid,
                  after={"number": number, "office_id": office.id, "step": step, "status": state["status"]})
-    return proceeding_dict(_load(session, kind, pid, actor), today=steps[0].date, calendar=calendar)
+    _acts().link_origin(session, pid, origin, actor=actor)
+    return proceeding_dict(_load(session, kind, pid, actor), today=steps[0].date, calendar=calendar,
+                           session=session, actor=actor)
 
 
 def do_record_step(session: Session, collection: str, proceeding_id: int, data: Any, *, actor: Actor,
@@ -302,6 +318,8 @@ def do_record_step(session: Session, collection: str, proceeding_id: int, data: 
     live = [r.data for r in stored.steps if not r.withdrawn]
     _storage_checks(kind, step, cmd.details, office, signers)
     state, steps = _replay(kind, stored.row.office_level, live, step, calendar)
+    _acts().before_store(session, kind.name, stored.row, step, cmd.details, state, actor=actor, calendar=calendar,
+                         today=today)
     now = audit.now_utc()
     seq = (stored.steps[-1].seq + 1) if stored.steps else 0
     _store_step(session, proceeding_id, seq, step, cmd.details, actor, now)
@@ -310,7 +328,8 @@ def do_record_step(session: Session, collection: str, proceeding_id: int, data: 
     audit.record(session, actor=actor, action=AuditAction.PROCEEDING_STEP_RECORDED, object_type=kind.name,
                  object_id=proceeding_id, before={"status": stored.row.status, "version": stored.row.version},
                  after={"step": step, "index": len(live), "status": state["status"]})
-    return proceeding_dict(_load(session, kind, proceeding_id, actor), today=today, calendar=calendar)
+    return proceeding_dict(_load(session, kind, proceeding_id, actor), today=today, calendar=calendar,
+                           session=session, actor=actor)
 
 
 def do_withdraw(session: Session, collection: str, proceeding_id: int, data: Any, *, actor: Actor,
@@ -337,7 +356,10 @@ def do_withdraw(session: Session, collection: str, proceeding_id: int, data: Any
     audit.record(session, actor=actor, action=AuditAction.PROCEEDING_STEP_WITHDRAWN, object_type=kind.name,
                  object_id=proceeding_id, before={"step": last.data, "status": stored.row.status},
                  after={"reason": cmd.reason, "status": state["status"]})
-    return proceeding_dict(_load(session, kind, proceeding_id, actor), today=today, calendar=calendar)
+    _acts().after_withdraw(session, kind.name, stored.row, last, cmd.reason, actor=actor, calendar=calendar,
+                           today=today)
+    return proceeding_dict(_load(session, kind, proceeding_id, actor), today=today, calendar=calendar,
+                           session=session, actor=actor)
 
 
 def restate_for_day(session: Session, day: date, *, calendar: WorkingCalendar, actor: Actor) -> int:
@@ -365,6 +387,14 @@ def restate_for_day(session: Session, day: date, *, calendar: WorkingCalendar, a
 
 
 # --------------------------------------------------------------------------------- machinery
+
+
+def _acts() -> Any:
+    """`services.acts` (origins, who records an act's steps, linked steps): imported when first used,
+    as it builds on this module."""
+    from nadzor.services import acts
+
+    return acts
 
 
 def _check_version(kind: Kind, row: Row[Any], expected: int) -> None:

@@ -22,7 +22,16 @@ from nadzor.rules.base import InvalidInput, UnknownRule
 from nadzor.services.attachments import TooLarge
 from nadzor.services.errors import AuthenticationFailed, Conflict, Forbidden, NotFound, TooManyAttempts
 from nadzor.services.proceedings import Refused
-from nadzor.web import api, api_attachments, api_proceedings, middleware, pages, pages_proceedings
+from nadzor.web import (
+    api,
+    api_acts,
+    api_attachments,
+    api_proceedings,
+    middleware,
+    pages,
+    pages_acts,
+    pages_proceedings,
+)
 from nadzor.web.problems import HTTP_MESSAGES, install_problem_openapi, request_errors
 from nadzor.web.security import CsrfFailed, NotSignedIn
 from nadzor.web.templating import render
@@ -99,8 +108,10 @@ def create_app(platform: Platform | None = None) -> FastAPI:
                        upload_limit=plat.settings.upload_body_max_bytes)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(api.router)
+    app.include_router(api_acts.router)  # before the generic collections: /api/v1/acts/totals
     app.include_router(api_proceedings.router)
     app.include_router(api_attachments.router)
+    app.include_router(pages_acts.router)
     app.include_router(pages.router)
     app.include_router(pages_proceedings.router)
 
@@ -137,8 +148,9 @@ def create_app(platform: Platform | None = None) -> FastAPI:
 
     @app.exception_handler(Refused)
     async def _refused(request: Request, exc: Refused) -> Response:
-        """The law does not allow the step (PROCEEDINGS.md): 409 with its code, citations and message."""
-        return problem(request, 409, [{"field": "step", "message": exc.message}], exc.message,
+        """The law does not allow the step (PROCEEDINGS.md): 409 with its code, citations and message;
+        403 when storage refuses it for who records it (`services.acts.NotEntitled`)."""
+        return problem(request, getattr(exc, "status", 409), [{"field": "step", "message": exc.message}], exc.message,
                        {"code": exc.code, "citations": exc.citations, "message": exc.message, "step": exc.step})
 
     for error, status, field in _SINGLE_FIELD_ERRORS:

@@ -263,6 +263,33 @@ attachments = Table(
     Column("uploaded_at", UTCDateTime, nullable=False),
 )
 
+# ------------------------------------------------------------------------- acts of supervision
+# Issue 9: the act types as administrator-edited data (the default response term stays empty until an
+# administrator fills it with its source — never hard-coded), and the link of an act to its origin.
+
+act_types = Table(
+    "act_types", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("code", String(20), nullable=False, unique=True),
+    Column("name_ru", String(200), nullable=False),
+    Column("name_kk", String(200), nullable=False),
+    Column("legal_source", Text, nullable=False),
+    Column("response_term_days", Integer, nullable=True),
+    Column("response_term_unit", String(10), nullable=True),
+    Column("response_term_source", Text, nullable=True),
+    Column("updated_by", String(120), nullable=True),
+    Column("updated_at", UTCDateTime, nullable=True),
+    Column("version", Integer, nullable=False, default=1),
+)
+
+act_origins = Table(
+    "act_origins", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("act_id", Integer, ForeignKey("proceedings.id"), nullable=False, unique=True),
+    Column("origin_kind", String(20), nullable=False),
+    Column("origin_id", Integer, ForeignKey("proceedings.id"), nullable=True, index=True),
+)
+
 mapper_registry = registry(metadata=metadata)
 _mapped = False
 
