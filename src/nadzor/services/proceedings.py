@@ -462,3 +462,14 @@ def check_stored_equals_replay(session: Session, calendar: WorkingCalendar) -> l
     return bad
 
 
+
+
+# Public names of the machinery above, for the import of whole proceedings
+# (services/proceedings_import.py): the same functions, not copies.
+replay_new = _replay
+store_step = _store_step
+write_derived = _write_derived
+resolve_signers = _resolve_signers
+storage_checks = _storage_checks
+subject_of = _subject
+NUMBER_PREFIX = _NUMBER_PREFIX
