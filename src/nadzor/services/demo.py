@@ -202,14 +202,15 @@ Steps = list[dict[str, Any]]
 DayOf = Callable[[int], str]  # offset in days from a life's first day → ISO date
 
 #: (life, how it is dated): "recent:N" — its first day N days before «today»; "past:YYYY-MM-DD" —
-#: in the edition's window. Every office gets seven check lives in turn, so each appears at least twice.
+#: in the edition's window. Every office gets seven check lives in turn, so each appears at least twice
+#: and every office has a closed check (at 0 and 7) for its acts to come from.
 _CHECK_LIVES: tuple[tuple[str, str], ...] = (
     ("closed", "past:2021-09-06"), ("in_progress_overdue", "recent:45"), ("suspended", "recent:30"),
     ("extended", "recent:28"), ("ended", "recent:40"), ("admissible", "recent:1"),
-    ("gp_petition_pending", "recent:25"), ("petition_denied", "past:2021-11-01"),
+    ("gp_petition_pending", "recent:25"), ("business_closed", "past:2022-04-04"),
     ("in_progress", "recent:10"), ("resumed", "recent:25"), ("certificate_delivered", "recent:45"),
     ("registered", "recent:3"), ("resolution_signed", "recent:2"), ("awaiting_gp_petition", "recent:2"),
-    ("business_closed", "past:2022-04-04"), ("closed", "recent:70"),
+    ("petition_denied", "past:2021-11-01"), ("closed", "recent:70"),
 )
 
 
@@ -372,8 +373,8 @@ def _analysis_life(name: str, d: DayOf) -> Steps:
 
 def demo_anchor(today: date, calendar: WorkingCalendar) -> date:
     """The day the recent demo lives count back from: «today», kept far enough inside the calendar's
-    covered years that every date a demo step names (up to 45 days later) can be replayed."""
-    return min(today, calendar.coverage_end - timedelta(days=45))
+    covered years that every date a demo step or field names (up to 30 days later) can be replayed."""
+    return min(today, calendar.coverage_end - timedelta(days=31))
 
 
 def _dater(when: str, anchor: date, jitter: int) -> DayOf:
@@ -422,19 +423,17 @@ def load_demo_proceedings(session: Session, *, actor: Actor, staff: dict[str, Pe
         assert office is not None and office.id is not None, code
         codes[office.id] = code
         signers = {"H": f"{prefix}_head", "R": regional, "G": "gp", "S": f"{prefix}_head"}
-        for turn in range(7):
-            life, when = _CHECK_LIVES[(number * 7 + turn) % len(_CHECK_LIVES)]
-            d = _dater(when, anchor, number)
-            steps = _check_life(life, d)
-            acting = dict(signers)
-            if prefix == "tem" and anchor == today:  # the deputy acts for the head around «today»
-                acting["H"] = "tem_deputy"
-            chosen = acting if when.startswith("recent") and int(when[7:]) + number <= 7 else signers
+        turns = [_CHECK_LIVES[(number * 7 + turn) % len(_CHECK_LIVES)] for turn in range(7)]
+        if prefix == "tem" and anchor == today:  # the deputy acts for the head around «today» (see above)
+            turns.append(("acting", "recent:3"))
+        for life, when in turns:
+            steps = _check_life("registered" if life == "acting" else life, _dater(when, anchor, number))
+            who = signers | {"H": "tem_deputy"} if life == "acting" else signers
             subject = next(subjects)
             delivered = next((i for i, s in enumerate(steps) if s["type"] == "certificate_delivered"), None)
             certificate = {} if delivered is None else {
                 delivered: {"certificate": _CERTIFICATE | {"date": steps[delivered]["date"], "subject_name": subject}}}
-            item = record("checks", office.id, steps, chosen, {"subject_name": subject}, certificate)
+            item = record("checks", office.id, steps, who, {"subject_name": subject}, certificate)
             if item["status"] == "closed":
                 closed_checks.setdefault(code, []).append(item)
         regional_office = office_by_code(session, code.split(".")[0])
