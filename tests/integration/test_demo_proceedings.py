@@ -12,8 +12,9 @@ import pytest
 from sqlalchemy import select
 
 from nadzor import proceedings as kernel
-from nadzor.adapters.db.tables import offices, proceeding_steps, proceedings
+from nadzor.adapters.db.tables import audit_log, offices, proceeding_steps, proceedings
 from nadzor.bootstrap import Platform, build_calendar
+from nadzor.domain.calendar import DayEntry
 from nadzor.proceedings import KINDS
 from nadzor.services import audit
 from nadzor.services.context import cli_actor
@@ -29,7 +30,7 @@ from nadzor.services.demo import (
     _evaluation_life,
     demo_anchor,
 )
-from nadzor.services.proceedings import access_proceedings, check_stored_equals_replay
+from nadzor.services.proceedings import access_proceedings, check_stored_equals_replay, do_withdraw, restate_for_day
 from tests.conftest import DEMO_TODAY
 
 DEMO_OFFICES = {"almaty_city.medeu_district", "almaty_city.bostandyk_district", "karaganda_region.temirtau_city",
@@ -108,3 +109,41 @@ def test_the_demo_lives_replay_without_refusal_on_any_day_they_are_loaded(today:
         assert state["refused"] is None, (kind, steps[-1], state["refused"])
         assert max(s["date"] for s in steps) <= anchor.isoformat() <= today.isoformat()
     assert anchor >= today - timedelta(days=200)
+
+
+def test_a_calendar_change_restates_exactly_the_proceedings_it_moves(demo: Platform) -> None:
+    """PROCEEDINGS.md «Calendar changes» over the demo data, a withdrawn step included: the chunked
+    `restate_for_day` moves exactly those whose replay on the new calendar differs, in one transaction."""
+    day = DEMO_TODAY - timedelta(days=20)
+    assert demo.calendar().is_working_day(day)
+    changed = build_calendar(demo.settings.calendar_file, [[DayEntry(day, False, "Перенос (тест)", "тест")]])
+    with demo.transaction() as session:
+        pick = session.execute(select(proceedings).where(
+            proceedings.c.kind == "check", proceedings.c.status == "in_progress", proceedings.c.opened_on <= day,
+            proceedings.c.span_end >= day).order_by(proceedings.c.id)).first()
+        assert pick is not None
+        do_withdraw(session, "checks", pick.id, {"version": pick.version, "reason": "ошибочная дата вручения"},
+                    actor=cli_actor(), calendar=demo.calendar(), today=DEMO_TODAY)
+    with demo.read_only() as session:
+        before = {r.id: r for r in session.execute(select(proceedings)).all()}
+        expected = set()
+        for row in before.values():
+            live = session.execute(select(proceeding_steps.c.data).where(
+                proceeding_steps.c.proceeding_id == row.id, proceeding_steps.c.withdrawn.is_(False))
+                .order_by(proceeding_steps.c.seq)).scalars().all()
+            state = kernel.replay(row.kind, {"office_level": row.office_level, "steps": list(live)}, calendar=changed)
+            if state != row.state:
+                assert row.opened_on <= day <= row.span_end, row.number  # a change outside the span moves nothing
+                expected.add(row.id)
+    assert expected
+    with demo.transaction() as session:
+        moved = restate_for_day(session, day, calendar=changed, actor=cli_actor())
+    assert moved == len(expected)
+    with demo.read_only() as session:
+        assert check_stored_equals_replay(session, changed) == []
+        after = {r.id: r.version for r in session.execute(select(proceedings.c.id, proceedings.c.version)).all()}
+        restated = session.execute(select(audit_log.c.after).where(audit_log.c.action == "proceeding.restated")
+                                   ).scalars().all()
+    assert {pid for pid, version in after.items() if version != before[pid].version} == expected
+    assert all(after[pid] == before[pid].version + 1 for pid in expected)
+    assert restated == [f'{{"moved":{moved}}}']
