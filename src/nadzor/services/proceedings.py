@@ -21,7 +21,7 @@ from datetime import date
 from typing import Any
 
 from pydantic import Field
-from sqlalchemy import Row, bindparam, delete, func, insert, select, update
+from sqlalchemy import Row, bindparam, delete, exists, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from nadzor import proceedings as kernel_api
@@ -126,9 +126,9 @@ def access_proceedings(session: Session, collection: str, *, actor: Actor, today
         if status not in kind.statuses:
             raise InvalidInput.one("status", "недопустимое значение; допустимые: " + ", ".join(kind.statuses))
         where.append(t.c.status == status)
-    if overdue:
-        late = select(proceeding_deadlines.c.proceeding_id).where(proceeding_deadlines.c.due < today)
-        where.append(t.c.id.in_(late))
+    if overdue:  # correlated: probes the (proceeding_id, due) index per candidate row (bench/register.py)
+        dl = proceeding_deadlines
+        where.append(exists().where(dl.c.proceeding_id == t.c.id, dl.c.due < today))
     total = session.execute(select(func.count()).select_from(t).where(*where)).scalar_one()
     rows = session.execute(select(t).where(*where).order_by(t.c.opened_on.desc(), t.c.id.desc())
                            .limit(limit).offset(offset)).all()

@@ -1,6 +1,7 @@
 """Indexes for the registers of proceedings (bench/register.py): the filtered, sorted first page
-(kind + office subtree or status, newest first), its «overdue» condition over the open deadlines, and
-the re-replay after a calendar change (its span condition).
+(kind + status + the offices of a subtree, or kind + the offices alone, newest first), and the open
+deadlines probed per proceeding («overdue»: `EXISTS … proceeding_id = ? AND due < today`) or by due
+date (due within N days).
 
 Revision ID: 0006
 Revises: 0004
@@ -16,9 +17,9 @@ branch_labels = None
 depends_on = None
 
 INDEXES = (
-    ("ix_proceedings_kind_status_opened", "proceedings", ["kind", "status", "opened_on", "id"]),
-    ("ix_proceedings_kind_office_opened", "proceedings", ["kind", "office_id", "opened_on", "id"]),
-    ("ix_proceedings_span", "proceedings", ["opened_on", "span_end"]),
+    ("ix_proceedings_kind_status_office_opened", "proceedings", ["kind", "status", "office_id", "opened_on"]),
+    ("ix_proceedings_kind_office_opened", "proceedings", ["kind", "office_id", "opened_on"]),
+    ("ix_proceeding_deadlines_proceeding_due", "proceeding_deadlines", ["proceeding_id", "due"]),
     ("ix_proceeding_deadlines_due_proceeding", "proceeding_deadlines", ["due", "proceeding_id"]),
 )
 
