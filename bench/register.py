@@ -28,6 +28,7 @@ import argparse
 import csv
 import os
 import random
+import signal
 import statistics
 import tempfile
 import time
@@ -200,6 +201,7 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=100_000)
     parser.add_argument("--backends", default="sqlite,postgresql")
     args = parser.parse_args()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so that `finally` drops the PostgreSQL database
     results: dict[str, dict[str, float]] = {}
     for backend in args.backends.split(","):
         if backend == "sqlite":
