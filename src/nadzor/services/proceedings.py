@@ -21,7 +21,7 @@ from datetime import date
 from typing import Any
 
 from pydantic import Field
-from sqlalchemy import Row, bindparam, delete, exists, func, insert, select, update
+from sqlalchemy import Row, bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from nadzor import proceedings as kernel_api
@@ -126,9 +126,10 @@ def access_proceedings(session: Session, collection: str, *, actor: Actor, today
         if status not in kind.statuses:
             raise InvalidInput.one("status", "недопустимое значение; допустимые: " + ", ".join(kind.statuses))
         where.append(t.c.status == status)
-    if overdue:  # correlated: probes the (proceeding_id, due) index per candidate row (bench/register.py)
+    if overdue:  # its earliest open due has passed: a per-row probe of the (proceeding_id, due) index, never a
+        # scan of every open deadline (bench/register.py)
         dl = proceeding_deadlines
-        where.append(exists().where(dl.c.proceeding_id == t.c.id, dl.c.due < today))
+        where.append(select(func.min(dl.c.due)).where(dl.c.proceeding_id == t.c.id).scalar_subquery() < today)
     total = session.execute(select(func.count()).select_from(t).where(*where)).scalar_one()
     rows = session.execute(select(t).where(*where).order_by(t.c.opened_on.desc(), t.c.id.desc())
                            .limit(limit).offset(offset)).all()
