@@ -15,6 +15,7 @@ from typing import Annotated, Any, NoReturn, TextIO
 import typer
 
 from nadzor.entrypoints.cli_proceedings import proceedings_app
+from nadzor.entrypoints.cli_registers import register_apps
 
 app = typer.Typer(help="Nadzor — надзор прокуратуры РК: правила, сроки, календарь.", no_args_is_help=True)
 rules_app = typer.Typer(help="Правила приказа № 60 (ред. № 102): каталог и вычисление.", no_args_is_help=True)
@@ -26,7 +27,8 @@ org_app = typer.Typer(help="Структура прокуратур.", no_args_i
 audit_app = typer.Typer(help="Журнал аудита.", no_args_is_help=True)
 
 for sub, name in ((rules_app, "rules"), (proceedings_app, "proceedings"), (calendar_app, "calendar"),
-                  (db_app, "db"), (demo_app, "demo"), (users_app, "users"), (org_app, "org"), (audit_app, "audit")):
+                  (db_app, "db"), (demo_app, "demo"), (users_app, "users"), (org_app, "org"), (audit_app, "audit"),
+                  *register_apps()):
     app.add_typer(sub, name=name)
 
 

@@ -4,6 +4,7 @@ the README, and the production start refuses to run while any of them still work
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 from importlib import resources
 from typing import Any
@@ -12,9 +13,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from nadzor.adapters.db.tables import people
+from nadzor.adapters.db.tables import proceedings as proceedings_table
 from nadzor.adapters.org_files import parse_csv
 from nadzor.domain.accounts import User
 from nadzor.domain.audit import AuditAction
+from nadzor.domain.calendar import WorkingCalendar
 from nadzor.domain.org import Person
 from nadzor.services import audit
 from nadzor.services.accounts import Passwords, do_create_user, user_by_login
@@ -79,8 +82,10 @@ def demo_loaded(session: Session) -> bool:
     return session.scalar(select(func.count()).select_from(people)) != 0
 
 
-def load_demo(session: Session, *, actor: Actor, passwords: Passwords, today: date) -> dict[str, Any]:
-    """Fill an empty database with the demo organization. Refuses a database that has staff."""
+def load_demo(session: Session, *, actor: Actor, passwords: Passwords, today: date,
+              calendar: WorkingCalendar | None = None) -> dict[str, Any]:
+    """Fill an empty database with the demo organization and its proceedings (replayed on `calendar`,
+    by default the one the rules use). Refuses a database that has staff."""
     if demo_loaded(session):
         return {"loaded": False, "reason": "в базе уже есть сотрудники: демонстрационные данные не загружаются"}
     offices = load_offices(session, actor=actor)
@@ -140,7 +145,13 @@ def load_demo(session: Session, *, actor: Actor, passwords: Passwords, today: da
         do_create_user(session, {"login": login, "password": secret, "is_admin": is_admin,
                                  "person_id": pid(person_key) if person_key else None}, actor=actor,
                        passwords=passwords)
-    summary = {"loaded": True, "offices": offices, "people": len(staff), "users": len(DEMO_USERS)}
+    if calendar is None:
+        from nadzor import rules
+
+        calendar = rules.current_calendar()
+    counts = load_demo_proceedings(session, actor=actor, staff=staff, today=today, calendar=calendar)
+    summary = {"loaded": True, "offices": offices, "people": len(staff), "users": len(DEMO_USERS),
+               "proceedings": counts}
     audit.record(session, actor=actor, action=AuditAction.DEMO_LOADED, object_type="demo", object_id=None,
                  after=summary)
     return summary
@@ -156,3 +167,296 @@ def working_demo_logins(session: Session, passwords: Passwords) -> list[str]:
     return out
 
 
+# ------------------------------------------------------------------------------ proceedings
+# Demo proceedings (issue 8 §5, issue 9, issue 10): checks in every status across five district
+# offices — suspended, extended, overdue relative to the demo's «today», closed — and acts (each
+# linked to the check it came from: `details.origin`), evaluations and analyses in every status.
+# Recorded step by step through `services.proceedings` (audited, equal to replay). The older lives
+# are dated in the edition's window (2021–2022); the recent ones count back from «today» so that
+# open deadlines and overdue marks show on the first start.
+
+#: district office code, its staff's key prefix, its regional prosecutor's key
+_DEMO_OFFICES: tuple[tuple[str, str, str], ...] = (
+    ("almaty_city.medeu_district", "medeu", "alm_head"),
+    ("almaty_city.bostandyk_district", "bost", "alm_head"),
+    ("karaganda_region.temirtau_city", "tem", "kar_head"),
+    ("karaganda_region.karaganda_city", "karc", "kar_head"),
+    ("astana_city.esil_district", "yes", "ast_head"),
+)
+_SUBJECTS = (
+    "ГУ «Управление образования»", "ГУ «Отдел занятости и социальных программ»",
+    "КГП «Городская поликлиника № 3»", "ГУ «Отдел жилищной инспекции»", "ТОО «Жилстройсервис»",
+    "ГУ «Управление здравоохранения»", "ГУ «Отдел земельных отношений»", "КГУ «Школа-гимназия № 12»",
+    "ГУ «Управление по делам религий»", "ТОО «Теплокоммунэнерго»", "АО «Городские электрические сети»",
+)
+_CERTIFICATE = {"place": "по месту нахождения субъекта", "grounds": "постановление о производстве проверки",
+                "topic": "соблюдение законодательства о правах социально уязвимых лиц",
+                "general_info": "Общие сведения о субъекте и проверяемом периоде.",
+                "legality_assessment": "Выявлены нарушения порядка рассмотрения обращений.",
+                "causes_analysis": "Причины нарушений: ненадлежащий внутренний контроль.",
+                "remedy_mechanism": "Предложены меры по устранению нарушений.",
+                "conclusions": "Внести акт прокурорского надзора.", "signatures": ["Прокурор района"]}
+_ACT_CONTENT = ["legal_essence", "norms", "consequences", "causes", "demand_elimination", "liability"]
+
+Steps = list[dict[str, Any]]
+DayOf = Callable[[int], str]  # offset in days from a life's first day → ISO date
+
+#: (life, how it is dated): "recent:N" — its first day N days before «today»; "past:YYYY-MM-DD" —
+#: in the edition's window. Every office gets seven check lives in turn, so each appears at least twice
+#: and every office has a closed check (at 0 and 7) for its acts to come from.
+_CHECK_LIVES: tuple[tuple[str, str], ...] = (
+    ("closed", "past:2021-09-06"), ("in_progress_overdue", "recent:45"), ("suspended", "recent:30"),
+    ("extended", "recent:28"), ("ended", "recent:40"), ("admissible", "recent:1"),
+    ("gp_petition_pending", "recent:25"), ("business_closed", "past:2022-04-04"),
+    ("in_progress", "recent:10"), ("resumed", "recent:25"), ("certificate_delivered", "recent:45"),
+    ("registered", "recent:3"), ("resolution_signed", "recent:2"), ("awaiting_gp_petition", "recent:2"),
+    ("petition_denied", "past:2021-11-01"), ("closed", "recent:70"),
+)
+
+
+def _check_life(name: str, d: DayOf) -> Steps:
+    """A check's steps up to the life `name`. Signers: H the district prosecutor, R the regional
+    prosecutor, G the Prosecutor General (people of the demo staff, resolved on the step's date)."""
+    state_body: dict[str, Any] = {"type": "opened", "date": d(0), "subject_kind": "state_body",
+                                  "basis": "protect_rights", "protected_interest": ["vulnerable_persons"],
+                                  "control_body_failed": True}
+    business = state_body | {"subject_kind": "business"}
+    petition: Steps = [business, {"type": "gp_petition_sent", "date": d(1), "signer": "R"},
+                       {"type": "gp_petition_received", "date": d(3)}]
+    if name == "business_closed":  # the Prosecutor General's instruction, then a whole check 10 days on
+        granted: dict[str, Any] = {"type": "gp_instruction", "date": d(9), "signer": "G", "granted": True}
+        return [*petition, granted, *_check_life("closed", lambda n: d(n + 10))[1:]]
+    signed: dict[str, Any] = {"type": "resolution_signed", "date": d(1), "signer": "H", "start_date": d(2),
+                              "end_date": d(30)}
+    registered: dict[str, Any] = {"type": "registered", "date": d(1), "number": f"{d(1)[:4]}-{d(1)[5:7]}{d(1)[8:]}-17"}
+    started: Steps = [state_body, signed, registered, {"type": "started", "date": d(2)},
+                      {"type": "delivered", "date": d(3), "acknowledged": True}]
+    ended: Steps = [*started, {"type": "ended", "date": d(29)}]
+    delivered: Steps = [*ended, {"type": "certificate_delivered", "date": d(31), "acknowledged": True}]
+    suspended: Steps = [*started, {"type": "suspended", "date": d(10), "signer": "H", "ground": "expertise"}]
+    both = ["legal_statistics_body", "subject"]
+    lives: dict[str, Steps] = {
+        "admissible": [state_body],
+        "resolution_signed": [state_body, signed],
+        "registered": [state_body, signed, registered],
+        "in_progress": started,
+        "in_progress_overdue": started,
+        "suspended": suspended,
+        "resumed": [*suspended, {"type": "notice_sent", "date": d(11), "step": 5, "recipients": both},
+                    {"type": "resumed", "date": d(15), "signer": "H"},
+                    {"type": "notice_sent", "date": d(16), "step": 7, "recipients": both}],
+        "extended": [*started,
+                     {"type": "extension_petitioned", "date": d(20), "signer": "H", "addressee": "regional_prosecutor"},
+                     {"type": "extension_forwarded", "date": d(22), "signer": "R"},
+                     {"type": "extended", "date": d(24), "signer": "G", "days": 15},
+                     {"type": "notice_sent", "date": d(25), "step": 7, "recipients": ["legal_statistics_body"]}],
+        "ended": ended,
+        "certificate_delivered": [*delivered, {"type": "objection_received", "date": d(33)}],
+        "closed": [*delivered, {"type": "decision", "date": d(33), "decision": "act"},
+                   {"type": "closed", "date": d(34)}],
+        "awaiting_gp_petition": [business],
+        "gp_petition_pending": petition,
+        "petition_denied": [*petition, {"type": "gp_instruction", "date": d(12), "signer": "G", "granted": False}],
+    }
+    return lives[name]
+
+
+#: (life, dating, issued by the district office "D" or the regional office "R" to a central body)
+_ACT_LIVES: tuple[tuple[str, str, str], ...] = (
+    ("drafted", "recent:3", "D"), ("issued", "recent:12", "D"), ("answered", "recent:40", "D"),
+    ("accepted", "past:2021-10-25", "D"), ("response_not_accepted", "recent:50", "D"),
+    ("closed", "past:2021-10-18", "D"), ("superior_suspended", "recent:20", "D"), ("revoked", "past:2022-02-14", "D"),
+    ("invalidated", "past:2022-06-06", "D"), ("awaiting_gpo", "recent:20", "R"), ("approved", "recent:35", "R"),
+    ("not_issued", "past:2022-05-10", "R"), ("issued", "recent:60", "R"), ("closed", "recent:90", "D"),
+)
+
+
+def _act_life(name: str, d: DayOf, central: bool) -> Steps:
+    """An act of supervision up to `name`, signed by S (a prosecutor of the issuing office, I.58–I.67)."""
+    drafted: dict[str, Any] = {"type": "drafted", "date": d(0),
+                               "act_type": "representation" if not central else "protest",
+               "addressee_central_body": central, "content": list(_ACT_CONTENT)}
+    if central:
+        sent: Steps = [drafted, {"type": "sent_to_gpo", "date": d(1)}]
+        lives_gpo: dict[str, Steps] = {
+            "awaiting_gpo": sent,
+            "approved": [*sent, {"type": "gpo_approved", "date": d(8)}],
+            "not_issued": [*sent, {"type": "gpo_declined", "date": d(9)}],
+            "issued": [*sent, {"type": "gpo_approved", "date": d(8)},
+                       {"type": "issued", "date": d(10), "signer": "S", "response_due": d(40)},
+                       {"type": "databank_entered", "date": d(11), "step": 3}],
+        }
+        return lives_gpo[name]
+    issued: Steps = [drafted, {"type": "issued", "date": d(2), "signer": "S", "response_due": d(32)}]
+    entered: Steps = [*issued, {"type": "databank_entered", "date": d(3), "step": 1}]
+    kept: Steps = [*entered, {"type": "superior_decision", "date": d(5), "decision": "keep"}]
+    answered: Steps = [*kept, {"type": "response_received", "date": d(25), "final": True}]
+    reviewed: Steps = [*answered, {"type": "databank_entered", "date": d(26), "step": 4}]
+    accepted: Steps = [*reviewed, {"type": "response_reviewed", "date": d(27), "agree": True}]
+    lives: dict[str, Steps] = {
+        "drafted": [drafted],
+        "issued": issued,
+        "answered": answered,
+        "accepted": accepted,
+        "response_not_accepted": [*reviewed, {"type": "response_reviewed", "date": d(28), "agree": False}],
+        "closed": [*accepted, {"type": "execution_recorded", "date": d(29), "damage_recovered": 1_250_000,
+                               "persons_liable": 2}, {"type": "closed", "date": d(30)}],
+        "superior_suspended": [*entered, {"type": "superior_decision", "date": d(4), "decision": "suspend"}],
+        "revoked": [*entered, {"type": "superior_decision", "date": d(6), "decision": "revoke"}],
+        "invalidated": [*kept, {"type": "court_invalidated", "date": d(40)}],
+    }
+    return lives[name]
+
+
+_EVALUATION_LIVES: tuple[tuple[str, str], ...] = (
+    ("opened", "recent:20"), ("studying", "recent:15"), ("studied", "recent:12"), ("protested", "recent:30"),
+    ("protest_rejected", "past:2022-03-14"), ("in_court", "past:2021-11-15"), ("closed", "past:2022-01-17"),
+    ("transferred", "recent:40"), ("protested_suspended", "recent:18"), ("closed_granted", "past:2022-09-05"),
+)
+
+
+def _evaluation_life(name: str, d: DayOf) -> Steps:
+    """An evaluation of an act up to `name` (R.24–R.32); R: the regional prosecutor suspends (R.30)."""
+    opened: dict[str, Any] = {"type": "opened", "date": d(0), "context": "complaint",
+              "act_kind": "normative" if name == "protested_suspended" else "individual"}
+    requested: Steps = [opened, {"type": "act_requested", "date": d(1)}]
+    received: Steps = [*requested, {"type": "act_received", "date": d(6)}]
+    studied: Steps = [*received, {"type": "studied", "date": d(8), "violations": ["conformity", "competence"]}]
+    protested: Steps = [*studied, {"type": "protest_issued", "date": d(9), "addressee": "adopting_body",
+                                   "competent": True}]
+    rejected: Steps = [*protested, {"type": "protest_decided", "date": d(25), "granted": False}]
+    lives: dict[str, Steps] = {
+        "opened": requested,
+        "studying": received,
+        "studied": studied,
+        "protested": protested,
+        "protested_suspended": [*protested, {"type": "act_suspended", "date": d(10), "signer": "R",
+                                             "irreversible_consequences": True},
+                                {"type": "published", "date": d(11)}],
+        "protest_rejected": rejected,
+        "in_court": [*rejected, {"type": "court_application", "date": d(30)}],
+        "closed": [*received, {"type": "studied", "date": d(8), "violations": []},
+                   {"type": "found_lawful", "date": d(9)}],
+        "closed_granted": [*protested, {"type": "protest_decided", "date": d(20), "granted": True}],
+        "transferred": [*received, {"type": "studied", "date": d(8), "violations": ["competence"]},
+                        {"type": "transferred", "date": d(10)}],
+    }
+    return lives[name]
+
+
+_ANALYSIS_LIVES: tuple[tuple[str, str], ...] = (
+    ("in_progress", "recent:25"), ("extended", "recent:35"), ("ended", "recent:40"), ("closed", "past:2021-11-19"),
+    ("closed_business", "past:2022-05-16"), ("in_progress", "recent:5"), ("ended", "past:2022-10-03"),
+)
+
+
+def _analysis_life(name: str, d: DayOf) -> Steps:
+    """An analysis of the state of legality up to `name` (R.3–R.23, I.67)."""
+    opened: dict[str, Any] = {"type": "opened", "date": d(0), "via": "rapport", "signer": "H", "basis": "monitoring"}
+    requested: Steps = [opened, {"type": "info_requested", "date": d(3), "addressee": "state_body"}]
+    ended: Steps = [*requested, {"type": "info_received", "date": d(10), "step": 1}, {"type": "ended", "date": d(25)},
+             {"type": "certificate_sent", "date": d(26)}]
+    lives: dict[str, Steps] = {
+        "in_progress": requested,
+        "extended": [*requested, {"type": "info_received", "date": d(12), "step": 1},
+                     {"type": "extended", "date": d(26), "signer": "R", "days": 15}],
+        "ended": ended,
+        "closed": [*ended, {"type": "decision", "date": d(28), "decision": "requirement", "target": "state_body",
+                            "signer": "H"}, {"type": "closed", "date": d(29)}],
+        "closed_business": [*ended, {"type": "decision", "date": d(28), "decision": "requirement",
+                                     "target": "business", "signer": "R", "concrete_harm_fact": True},
+                            {"type": "databank_entered", "date": d(29), "step": 5},
+                            {"type": "decision", "date": d(30), "decision": "act"}, {"type": "closed", "date": d(31)}],
+    }
+    return lives[name]
+
+
+def demo_anchor(today: date, calendar: WorkingCalendar) -> date:
+    """The day the recent demo lives count back from: «today», kept far enough inside the calendar's
+    covered years that every date a demo step or field names (up to 30 days later) can be replayed."""
+    return min(today, calendar.coverage_end - timedelta(days=31))
+
+
+def _dater(when: str, anchor: date, jitter: int) -> DayOf:
+    how, _, value = when.partition(":")
+    first = anchor - timedelta(days=int(value) + jitter) if how == "recent" else \
+        date.fromisoformat(value) + timedelta(days=17 * jitter)
+    return lambda n: (first + timedelta(days=n)).isoformat()
+
+
+def load_demo_proceedings(session: Session, *, actor: Actor, staff: dict[str, Person], today: date,
+                          calendar: WorkingCalendar) -> dict[str, int]:
+    """Record the demo proceedings step by step through the service (audited, equal to replay).
+    Returns how many of each collection were stored."""
+    from nadzor.services.proceedings_import import do_import
+
+    anchor = demo_anchor(today, calendar)
+    counts = {"checks": 0, "acts": 0, "evaluations": 0, "analyses": 0}
+    codes: dict[int, str] = {}
+    closed_checks: dict[str, list[dict[str, Any]]] = {}
+
+    def person(key: str) -> int:
+        found = staff[key].id
+        assert found is not None, key
+        return found
+
+    def record(collection: str, office: int, steps: Steps, signers: dict[str, str],
+               details: dict[str, Any], step_details: dict[int, dict[str, Any]] | None = None) -> dict[str, Any]:
+        posted: Steps = []
+        for step in steps:
+            step = dict(step)
+            for field in ("signer", "group_leader"):
+                if isinstance(step.get(field), str):
+                    step[f"{field}_person_id"] = person(signers[step.pop(field)])
+            posted.append(step)
+        line = {"office_code": codes[office], "steps": posted, "details": details,
+                "step_details": [None if i == 0 else (step_details or {}).get(i) for i in range(len(posted))]}
+        done = do_import(session, collection, [(counts[collection] + 1, line)], actor=actor, calendar=calendar)
+        counts[collection] += 1
+        row = session.execute(select(proceedings_table.c.id, proceedings_table.c.number, proceedings_table.c.status)
+                              .where(proceedings_table.c.id == done["ids"][0])).one()
+        return {"id": row.id, "number": row.number, "status": row.status}
+
+    subjects = iter(_SUBJECTS * 20)
+    for number, (code, prefix, regional) in enumerate(_DEMO_OFFICES):
+        office = office_by_code(session, code)
+        assert office is not None and office.id is not None, code
+        codes[office.id] = code
+        signers = {"H": f"{prefix}_head", "R": regional, "G": "gp", "S": f"{prefix}_head"}
+        turns = [_CHECK_LIVES[(number * 7 + turn) % len(_CHECK_LIVES)] for turn in range(7)]
+        if prefix == "tem" and anchor == today:  # the deputy acts for the head around «today» (see above)
+            turns.append(("acting", "recent:3"))
+        for life, when in turns:
+            steps = _check_life("registered" if life == "acting" else life, _dater(when, anchor, number))
+            who = signers | {"H": "tem_deputy"} if life == "acting" else signers
+            subject = next(subjects)
+            delivered = next((i for i, s in enumerate(steps) if s["type"] == "certificate_delivered"), None)
+            certificate = {} if delivered is None else {
+                delivered: {"certificate": _CERTIFICATE | {"date": steps[delivered]["date"], "subject_name": subject}}}
+            item = record("checks", office.id, steps, who, {"subject_name": subject}, certificate)
+            if item["status"] == "closed":
+                closed_checks.setdefault(code, []).append(item)
+        regional_office = office_by_code(session, code.split(".")[0])
+        assert regional_office is not None and regional_office.id is not None
+        codes[regional_office.id] = regional_office.code
+        for turn in range(3):
+            life, when, where = _ACT_LIVES[(number * 3 + turn) % len(_ACT_LIVES)]
+            central = where == "R"
+            d = _dater(when, anchor, number)
+            origins = closed_checks.get(code, [])
+            origin: dict[str, Any] = {"kind": "direct"}
+            if origins:  # the act comes from a closed check's `act` decision (I.24)
+                origin = {"kind": "check", "id": origins[turn % len(origins)]["id"],
+                          "number": origins[turn % len(origins)]["number"]}
+            act_signers = {"S": regional if central else f"{prefix}_head"}
+            record("acts", regional_office.id if central else office.id, _act_life(life, d, central), act_signers,
+                   {"origin": origin, "addressee_name": next(subjects)})
+        for turn in range(2):
+            life, when = _EVALUATION_LIVES[(number * 2 + turn) % len(_EVALUATION_LIVES)]
+            record("evaluations", office.id, _evaluation_life(life, _dater(when, anchor, number)), signers,
+                   {"act_title": f"Решение акимата района № {40 + number * 2 + turn}"})
+        for turn in (0, 1) if number < 2 else (0,):
+            life, when = _ANALYSIS_LIVES[(number * 2 + turn) % len(_ANALYSIS_LIVES)]
+            record("analyses", office.id, _analysis_life(life, _dater(when, anchor, number)), signers,
+                   {"topic": "Соблюдение законодательства о государственных закупках"})
+    return counts

@@ -207,6 +207,9 @@ proceedings = Table(
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
     Column("version", Integer, nullable=False, default=1),
+    # The registers (migration 0006): kind + status + the offices of a subtree, or kind + offices.
+    Index("ix_proceedings_kind_status_office_opened", "kind", "status", "office_id", "opened_on"),
+    Index("ix_proceedings_kind_office_opened", "kind", "office_id", "opened_on"),
 )
 
 proceeding_steps = Table(
@@ -240,6 +243,9 @@ proceeding_deadlines = Table(
     Column("citations", JSON, nullable=False),
     Index("ix_proceeding_deadlines_office_due", "office_id", "due"),
     Index("ix_proceeding_deadlines_code_due", "code", "due"),
+    # The registers (migration 0006): «overdue» probed per proceeding; due within N days.
+    Index("ix_proceeding_deadlines_proceeding_due", "proceeding_id", "due"),
+    Index("ix_proceeding_deadlines_due_proceeding", "due", "proceeding_id"),
 )
 
 # ------------------------------------------------------------------------------ attachments

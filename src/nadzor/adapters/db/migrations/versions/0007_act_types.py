@@ -4,7 +4,7 @@ source (the Law «О прокуратуре» is not confirmed here from a prima
 to its origin (a check, an evaluation, an analysis, or none).
 
 Revision ID: 0007
-Revises: 0005
+Revises: 0006
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from alembic import op
 from nadzor.adapters.db.tables import UTCDateTime
 
 revision = "0007"
-down_revision = "0005"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
