@@ -17,16 +17,17 @@ from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoin
 from nadzor.bootstrap import Platform, create_platform
 from nadzor.proceedings.kernel import UnknownKind
 from nadzor.rules.base import InvalidInput, UnknownRule
+from nadzor.services.documents import DocumentsUnavailable
 from nadzor.services.errors import AuthenticationFailed, Conflict, Forbidden, NotFound
 from nadzor.services.proceedings import Refused
-from nadzor.web import api, api_proceedings, pages
+from nadzor.web import api, api_documents, api_proceedings, pages
 from nadzor.web.security import CsrfFailed, NotSignedIn
 from nadzor.web.templating import render
 
 STATIC = Path(__file__).resolve().parent / "static"
 PROBLEM = "application/problem+json"
 _TITLES = {400: "Некорректный запрос", 401: "Требуется вход", 403: "Доступ запрещён", 404: "Не найдено",
-           409: "Конфликт изменений", 422: "Некорректные входные данные"}
+           409: "Конфликт изменений", 422: "Некорректные входные данные", 503: "Сервис недоступен"}
 
 
 def _is_api(request: Request) -> bool:
@@ -95,6 +96,7 @@ def create_app(platform: Platform | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(api.router)
     app.include_router(api_proceedings.router)
+    app.include_router(api_documents.router)
     app.include_router(pages.router)
 
     @app.exception_handler(UnknownRule)
@@ -111,6 +113,11 @@ def create_app(platform: Platform | None = None) -> FastAPI:
         """The law does not allow the step (PROCEEDINGS.md): 409 with its code, citations and message."""
         return problem(request, 409, [{"field": "step", "message": exc.message}], exc.message,
                        {"code": exc.code, "citations": exc.citations, "message": exc.message, "step": exc.step})
+
+    @app.exception_handler(DocumentsUnavailable)
+    async def _documents_unavailable(request: Request, exc: DocumentsUnavailable) -> Response:
+        """A document cannot be converted on this server now (no LibreOffice, or it failed): 503."""
+        return problem(request, 503, [{"field": "format", "message": str(exc)}], str(exc))
 
     for error, status, field in _SINGLE_FIELD_ERRORS:
         app.add_exception_handler(error, _single_field(status, field))
