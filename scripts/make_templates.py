@@ -445,11 +445,11 @@ def _cell(cell: Any, text: str, align: Any, *, bold: bool = False) -> None:
     _font(paragraph.add_run(text), bold=bold)
 
 
-def _table(doc: Any, left: str, right: str, *, bold: bool = False) -> None:
+def _table(doc: Any, left: str, right: str, *, bold: bool = False, widths: tuple[float, float] = (10, 6.5)) -> None:
     table = doc.add_table(rows=1, cols=2)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
-    for cell, width in zip(table.rows[0].cells, (Cm(10.5), Cm(6.5)), strict=True):
+    for cell, width in zip(table.rows[0].cells, (Cm(widths[0]), Cm(widths[1])), strict=True):
         cell.width = width
     _cell(table.rows[0].cells[0], left, WD_ALIGN_PARAGRAPH.LEFT, bold=bold)
     _cell(table.rows[0].cells[1], right, WD_ALIGN_PARAGRAPH.RIGHT, bold=bold)
@@ -462,7 +462,7 @@ def _items(doc: Any, items: Sequence[Item]) -> None:
             _para(doc, "{{ office_name }}", align=WD_ALIGN_PARAGRAPH.CENTER, bold=True, indent=False, size=14)
             _para(doc, "{{ office_address }}", align=WD_ALIGN_PARAGRAPH.CENTER, indent=False, size=10,
                   space_after=10)
-            _table(doc, "{{ date }}", "№ {{ number }}")
+            _table(doc, "{{ date }}", "№ {{ number }}", widths=(5, 11.5))
             _para(doc, "г. {{ city }}", align=WD_ALIGN_PARAGRAPH.CENTER, indent=False, space_after=12)
         elif what == "to":
             paragraph_text = item[1]

@@ -327,7 +327,7 @@ class Spec:
         return self.condition is None or self.condition(row)
 
 
-def _common(src: Source, *, superior: bool = False) -> dict[str, Any]:
+def _common(src: Source, *, superior: bool = False, signed: bool = True) -> dict[str, Any]:
     number = (src.step.details or {}).get("number")
     office = src.office
     ctx: dict[str, Any] = {
@@ -338,7 +338,8 @@ def _common(src: Source, *, superior: bool = False) -> dict[str, Any]:
         else f"{src.row.number}/{src.index}",
         "proceeding_number": src.row.number,
     }
-    ctx |= signature(src, superior=superior)
+    if signed:
+        ctx |= signature(src, superior=superior)
     if superior and ctx.get("signer_office"):
         ctx["office_name"] = ctx["signer_office"]
     return ctx
@@ -485,8 +486,7 @@ def certificate(src: Source) -> dict[str, Any]:
     except ValueError:
         src.lacks("details.certificate.date", "ожидается дата ГГГГ-ММ-ДД")
         certificate_date = ""
-    ctx = _common(src)
-    ctx.pop("signer_title"), ctx.pop("signer_name")  # the certificate is signed by those who checked
+    ctx = _common(src, signed=False)  # the certificate is signed by those who conducted the check
     return ctx | {"certificate_date": certificate_date, "certificate_place": "; ".join(out["place"]),
                   "grounds": "; ".join(out["grounds"]), "subject_name": "; ".join(out["subject_name"]),
                   "topic": "; ".join(out["topic"]), "signatures": out["signatures"],
