@@ -98,7 +98,8 @@ def signed_check(client: TestClient, headers: dict[str, str], *, signer: str = D
     """A state-body check of Medeu, its resolution signed on 02.08.2021 and registered."""
     item = create(client, headers, "checks", {
         "type": "opened", "date": "2021-08-02", "subject_kind": "state_body", "basis": "protect_rights",
-        "protected_interest": ["vulnerable_persons"], "control_body_failed": True}, SUBJECT if details is None else details)
+        "protected_interest": ["vulnerable_persons"], "control_body_failed": True},
+        SUBJECT if details is None else details)
     item = record(client, headers, "checks", item, {
         "type": "resolution_signed", "date": "2021-08-02", "signer_person_id": person_id(client, headers, signer),
         "start_date": "2021-08-03", "end_date": "2021-09-01"}, {"number": "2-0512-21/117"})
@@ -173,7 +174,8 @@ def test_the_documents_of_a_checks_life_I_10_to_I_23(client: TestClient, almaty:
     business = create(client, almaty, "checks", {"type": "opened", "date": "2021-09-01", "subject_kind": "business",
                                                  "basis": "protect_rights", "protected_interest": ["indefinite_circle"],
                                                  "control_body_failed": True},
-                      {"subject_name": "ТОО «Алма-Строй»", "subject_location": "г. Алматы", "subject_bin": "051240001234"})
+                      {"subject_name": "ТОО «Алма-Строй»", "subject_location": "г. Алматы",
+                       "subject_bin": "051240001234"})
     business = record(client, almaty, "checks", business, {"type": "gp_petition_sent", "date": "2021-09-02",
                                                             "signer_person_id": city_head},
                       {"justification": "Жалобы жильцов на аварийное состояние дома.",
@@ -243,8 +245,9 @@ def test_the_documents_of_acts_protest_covering_letter_and_superior_suspension_I
                "demand_elimination": "Отменить решение.", "liability": "Рассмотреть ответственность виновных."}
     act = create(client, almaty, "acts", {"type": "drafted", "date": "2021-09-07", "act_type": "protest",
                                           "addressee_central_body": False, "content": content}, details)
-    incomplete = document(client, almaty, "acts", act, "protest")
-    assert incomplete.status_code == 422  # drawn up on the issued act only
+    draft = document(client, almaty, "acts", act, "protest")
+    assert draft.status_code == 422  # a draft records no signer: the person is named in its details
+    assert [e["field"] for e in draft.json()["errors"]] == ["details.signer_person_id"]
     act = record(client, almaty, "acts", act, {"type": "issued", "date": "2021-09-08", "signer_person_id": head,
                                                "response_due": "2021-10-08"}, {"number": "2-0512-21/300"})
     text = docx_text(client, almaty, "acts", act, "protest")

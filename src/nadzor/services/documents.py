@@ -332,7 +332,7 @@ def _common(src: Source, *, superior: bool = False, signed: bool = True) -> dict
     office = src.office
     ctx: dict[str, Any] = {
         "office_name": office.name_on(src.day), "city": office.city,
-        "office_address": f"Республика Казахстан, г. {office.city}",
+        "office_address": "Республика Казахстан",
         "date": ru(src.day), "place": f"г. {office.city}",
         "number": str(number).strip() if isinstance(number, str | int) and str(number).strip()
         else f"{src.row.number}/{src.index}",
@@ -621,6 +621,9 @@ def info_request(src: Source) -> dict[str, Any]:
     }
 
 
+#: An act is drawn up on its draft (signed by `details.signer_person_id`: the GPO approves a draft,
+#: I.60) and on its issue (signed by the step's signer).
+_ACT_STEPS = ("drafted", "issued")
 _ORDERS = ("suspended", "resumed", "extended", "composition_changed")
 
 
@@ -650,11 +653,11 @@ SPECS: tuple[Spec, ...] = (
          expertise_resolution, needs_details="expertise"),
     Spec("certificate", "check", "Справка о результатах проверки", ("I.23",),
          ("ended", "certificate_delivered"), certificate, needs_details="certificate"),
-    Spec("protest", "act", "Протест", ("I.58",), ("issued",), act_document, act_types=("protest",)),
-    Spec("representation", "act", "Представление", ("I.58",), ("issued",), act_document,
+    Spec("protest", "act", "Протест", ("I.58",), _ACT_STEPS, act_document, act_types=("protest",)),
+    Spec("representation", "act", "Представление", ("I.58",), _ACT_STEPS, act_document,
          act_types=("representation",)),
-    Spec("prescription", "act", "Предписание", ("I.58",), ("issued",), act_document, act_types=("prescription",)),
-    Spec("act_resolution", "act", "Постановление", ("I.58",), ("issued",), act_document,
+    Spec("prescription", "act", "Предписание", ("I.58",), _ACT_STEPS, act_document, act_types=("prescription",)),
+    Spec("act_resolution", "act", "Постановление", ("I.58",), _ACT_STEPS, act_document,
          act_types=("resolution",)),
     Spec("superior_suspension_letter", "act", "Письмо вышестоящего прокурора о приостановлении действия акта",
          ("I.62",), ("superior_decision",), superior_suspension_letter, condition=_suspending),
