@@ -3,13 +3,15 @@
 headless.
 
 Each conversion runs `soffice --headless --convert-to pdf` with its own user profile
-(`-env:UserInstallation=file:///tmp/…`, removed afterwards), serialized by a process-wide lock (one
-LibreOffice at a time: it is heavy and its profiles do not like to be shared), under a timeout.
+(`-env:UserInstallation=file:///tmp/…`, copied from the first one made, removed afterwards),
+serialized by a process-wide lock (one LibreOffice at a time: it is heavy and its profiles do not
+like to be shared), under a timeout.
 LibreOffice missing, a failed or a timed-out conversion raise `DocumentsUnavailable` (HTTP 503: the
 data were fine, the server cannot convert now; the DOCX is still available)."""
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import io
 import os
@@ -30,6 +32,7 @@ PDF_TYPE = "application/pdf"
 CONVERSION_TIMEOUT = float(os.environ.get("NADZOR_SOFFICE_TIMEOUT", "60"))
 
 _lock = threading.Lock()
+_seed: Path | None = None
 
 
 class DocumentsUnavailable(Exception):
@@ -72,6 +75,8 @@ def to_pdf(docx: bytes, *, timeout: float | None = None) -> bytes:
         source = folder / "document.docx"
         source.write_bytes(docx)
         profile = folder / "profile"
+        if _seed is not None and _seed.is_dir():
+            shutil.copytree(_seed, profile, symlinks=True)
         command = [program, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
                    "--nolockcheck", "--convert-to", "pdf", "--outdir", str(folder), str(source)]
         try:
@@ -89,7 +94,24 @@ def to_pdf(docx: bytes, *, timeout: float | None = None) -> bytes:
             said = (err or out).decode("utf-8", "replace").strip()[-300:]
             raise DocumentsUnavailable(f"PDF не получен: LibreOffice завершился с кодом {process.returncode}"
                                        + (f" ({said})" if said else ""))
+        _keep_seed(profile)
         return result.read_bytes()
+
+
+def _keep_seed(profile: Path) -> None:
+    """Keep the first profile LibreOffice made as the seed later conversions copy theirs from (each
+    still runs in a profile of its own; creating one from nothing costs seconds). Called under the lock."""
+    global _seed
+    if _seed is not None or not profile.is_dir():
+        return
+    seed = Path(tempfile.mkdtemp(prefix="nadzor-lo-seed-")) / "profile"
+    try:
+        shutil.copytree(profile, seed, symlinks=True, ignore=shutil.ignore_patterns(".lock", "*.lock"))
+    except OSError:
+        shutil.rmtree(seed.parent, ignore_errors=True)
+        return
+    _seed = seed
+    atexit.register(shutil.rmtree, seed.parent, True)
 
 
 def _kill_group(process: subprocess.Popen[bytes]) -> None:
