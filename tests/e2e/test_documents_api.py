@@ -121,6 +121,17 @@ def test_resolution_on_a_check_holds_the_stored_values_and_the_acting_signer_I_1
     assert "ПОСТАНОВЛЕНИЕ" in text
 
 
+def test_a_withdrawn_step_is_left_out_of_the_documents(client: TestClient, almaty: dict[str, str]) -> None:
+    item = signed_check(client, almaty)
+    assert "217510010000123" in docx_text(client, almaty, "checks", item, "check_resolution")
+    response = client.post(f"/api/v1/checks/{item['id']}/withdrawal", headers=almaty,
+                           json={"version": item["version"], "reason": "ошибочный номер регистрации"})
+    assert response.status_code == 200, response.text
+    text = docx_text(client, almaty, "checks", item, "check_resolution")
+    assert "217510010000123" not in text
+    assert "зарегистрировано" not in text
+
+
 def test_the_list_says_what_can_be_generated_and_what_is_missing(client: TestClient, almaty: dict[str, str]) -> None:
     item = signed_check(client, almaty, signer=HEAD, details={"subject_name": "ТОО «Ромашка»"})
     response = client.get(f"/api/v1/checks/{item['id']}/documents", headers=almaty)

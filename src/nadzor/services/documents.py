@@ -127,16 +127,18 @@ class Source:
         if all(e.field != name for e in self.missing):
             self.missing.append(FieldError(name, message))
 
-    def raw(self, name: str, *, step: Row[Any] | None = None) -> Any:
-        """`details[name]` of the step (or the given one), else of the opening step."""
-        for source in (step if step is not None else self.step, self.steps[0]):
+    def raw(self, name: str, *, step: Row[Any] | None = None, own: bool = False) -> Any:
+        """`details[name]` of the step (or the given one), else (unless `own`) of the opening step."""
+        chosen = step if step is not None else self.step
+        for source in (chosen,) if own else (chosen, self.steps[0]):
             value = (source.details or {}).get(name)
             if value not in (None, "", [], {}):
                 return value
         return None
 
-    def text(self, name: str, label: str, *, required: bool = True, step: Row[Any] | None = None) -> str:
-        value = self.raw(name, step=step)
+    def text(self, name: str, label: str, *, required: bool = True, step: Row[Any] | None = None,
+             own: bool = False) -> str:
+        value = self.raw(name, step=step, own=own)
         if isinstance(value, list):
             value = "; ".join(str(v) for v in value if str(v).strip())
         if value is None or not str(value).strip():
@@ -146,11 +148,10 @@ class Source:
         return str(value).strip()
 
     def lines(self, name: str, label: str, *, required: bool = True, step: Row[Any] | None = None,
-              value: Any = None) -> list[str]:
+              own: bool = False) -> list[str]:
         """A text as paragraphs: a string split at line ends, or a list of strings (or of objects,
         shown by their values)."""
-        found = self.raw(name, step=step) if value is None else value
-        out = _paragraphs(found)
+        out = _paragraphs(self.raw(name, step=step, own=own))
         if not out and required:
             self.lacks(f"details.{name}", f"не указано: {label}")
         return out
@@ -269,7 +270,7 @@ def signature(src: Source, *, step: Row[Any] | None = None, superior: bool = Fal
             person = src.session.get(Person, chosen)
         if person is None:
             src.lacks("details.signer_person_id", f"нет сотрудника {chosen!r}")
-            return {"signer_title": "", "signer_name": "", "signer_office": ""}
+            return {"signer_title": "", "signer_name": "", "signer_office": "", "signer_city": ""}
         office = src.session.get(Office, person.office_id)
         if stored is None:
             auth = authority_of(src.session, person, day)
@@ -280,7 +281,7 @@ def signature(src: Source, *, step: Row[Any] | None = None, superior: bool = Fal
     elif stored is None:
         whom = "вышестоящего прокурора" if superior else "подписанта"
         src.lacks("details.signer_person_id", f"не указан сотрудник, подписывающий документ ({whom})")
-        return {"signer_title": "", "signer_name": "", "signer_office": ""}
+        return {"signer_title": "", "signer_name": "", "signer_office": "", "signer_city": ""}
     else:
         for candidate in _chain(src.session, src.office):
             holders = _holders(src.session, stored, candidate, day)
@@ -290,13 +291,13 @@ def signature(src: Source, *, step: Row[Any] | None = None, superior: bool = Fal
             if len(holders) > 1:
                 src.lacks("details.signer_person_id", "подписанта нельзя определить однозначно: на дату шага "
                           "эту должность занимали несколько сотрудников; укажите сотрудника")
-                return {"signer_title": "", "signer_name": "", "signer_office": ""}
+                return {"signer_title": "", "signer_name": "", "signer_office": "", "signer_city": ""}
         if person is None:
             src.lacks("details.signer_person_id", "не найден сотрудник, подписавший шаг; укажите сотрудника")
-            return {"signer_title": "", "signer_name": "", "signer_office": ""}
+            return {"signer_title": "", "signer_name": "", "signer_office": "", "signer_city": ""}
     assert office is not None and person is not None
     return {"signer_title": signer_title(stored, office, day), "signer_name": person.full_name,
-            "signer_office": office.name_on(day)}
+            "signer_office": office.name_on(day), "signer_city": office.city}
 
 
 # ------------------------------------------------------------------------- the documents
@@ -340,8 +341,8 @@ def _common(src: Source, *, superior: bool = False, signed: bool = True) -> dict
     }
     if signed:
         ctx |= signature(src, superior=superior)
-    if superior and ctx.get("signer_office"):
-        ctx["office_name"] = ctx["signer_office"]
+    if superior and ctx.get("signer_office"):  # the superior's letter comes from the superior's office
+        ctx |= {"office_name": ctx["signer_office"], "city": ctx["signer_city"], "place": f"г. {ctx['signer_city']}"}
     return ctx
 
 
@@ -387,7 +388,7 @@ def check_resolution(src: Source) -> dict[str, Any]:
 
 
 def _order(src: Source) -> dict[str, Any]:
-    return _common(src) | _check_ref(src) | {"reasons": src.lines("reasons", "мотивы постановления (п. 18)")}
+    return _common(src) | _check_ref(src) | {"reasons": src.lines("reasons", "мотивы постановления (п. 18)", own=True)}
 
 
 def suspension_resolution(src: Source) -> dict[str, Any]:
@@ -407,7 +408,7 @@ def extension_resolution(src: Source) -> dict[str, Any]:
 
 def composition_resolution(src: Source) -> dict[str, Any]:
     return _order(src) | {"assignees": src.lines("assignees", "новый состав лиц, проводящих проверку",
-                                                 step=src.step)}
+                                                 step=src.step, own=True)}
 
 
 def order_notice(src: Source) -> dict[str, Any]:
@@ -429,13 +430,13 @@ def extension_petition(src: Source) -> dict[str, Any]:
     else:
         region = next((o for o in _chain(src.session, src.office) if o.level == "regional"), src.office)
         addressee = "Прокурору " + _office_tail(region, src.day)
-    days = src.raw("days", step=src.step)
+    days = src.raw("days", step=src.step, own=True)
     if not isinstance(days, int) or isinstance(days, bool) or not 1 <= days <= 30:
         src.lacks("details.days", "не указано, на сколько календарных дней (1–30) просят продлить проверку")
     return _common(src) | _check_ref(src) | {
         "addressee": addressee, "topic": src.text("topic", "предмет (тематика) проверки"),
         "start": ru(state.get("start")), "last_day": ru(before.get("last_day")), "days": days,
-        "justification": src.lines("justification", "обоснование продления (п. 16)", step=src.step),
+        "justification": src.lines("justification", "обоснование продления (п. 16)", step=src.step, own=True),
     }
 
 
@@ -530,7 +531,7 @@ def superior_suspension_letter(src: Source) -> dict[str, Any]:
     return ctx | {"issuing_office": src.office.name_on(src.day),
                   "issuing_office_genitive": f"прокурора {tail}" if src.office.level != "gpo" else "",
                   "issued_on": ru(issued.date) if issued is not None else "",
-                  "reasons": src.lines("reasons", "", required=False, step=src.step)}
+                  "reasons": src.lines("reasons", "", required=False, step=src.step, own=True)}
 
 
 def gpo_covering_letter(src: Source) -> dict[str, Any]:
@@ -564,7 +565,7 @@ def act_request(src: Source) -> dict[str, Any]:
 def act_suspension_resolution(src: Source) -> dict[str, Any]:
     return _common(src) | {"act_description": _act_description(src), "rules_title": RULES_TITLE,
                            "reasons": src.lines("reasons", "необратимые последствия исполнения акта",
-                                                step=src.step),
+                                                step=src.step, own=True),
                            "normative": src.steps[0].data.get("act_kind") == "normative"}
 
 
@@ -577,26 +578,26 @@ def _violations(src: Source) -> str:
 def transfer_letter(src: Source) -> dict[str, Any]:
     return _common(src) | {"act_description": _act_description(src), "rules_title": RULES_TITLE,
                            "transfer_to": src.text("transfer_to", "прокуратура, в компетенцию которой входит "
-                                                                  "опротестование", step=src.step),
+                                                                  "опротестование", step=src.step, own=True),
                            "violations": _violations(src), "reasons": src.lines("reasons", "", required=False,
-                                                                                 step=src.step),
+                                                                                 step=src.step, own=True),
                            "attachments": src.text("attachments", "", required=False)}
 
 
 def court_application(src: Source) -> dict[str, Any]:
-    code = src.text("procedure_code", "процессуальный кодекс (ГПК или АППК)", step=src.step)
+    code = src.text("procedure_code", "процессуальный кодекс (ГПК или АППК)", step=src.step, own=True)
     if code and code not in PROCEDURE_CODES:
         src.lacks("details.procedure_code", "допустимые значения: ГПК, АППК")
     protest = src.latest("protest_issued")
     decided = src.latest("protest_decided")
     return _common(src) | {"act_description": _act_description(src), "rules_title": RULES_TITLE,
                            "adopting_body": src.text("adopting_body", "орган (организация), принявший акт"),
-                           "court": src.text("court", "суд", step=src.step),
+                           "court": src.text("court", "суд", step=src.step, own=True),
                            "procedure_code": PROCEDURE_CODES.get(code, code), "violations": _violations(src),
                            "protest_date": ru(protest.date) if protest is not None else "",
                            "decided_on": ru(decided.date) if decided is not None else "",
-                           "reasons": src.lines("reasons", "", required=False, step=src.step),
-                           "demands": src.lines("demands", "требования заявления", step=src.step)}
+                           "reasons": src.lines("reasons", "", required=False, step=src.step, own=True),
+                           "demands": src.lines("demands", "требования заявления", step=src.step, own=True)}
 
 
 def info_request(src: Source) -> dict[str, Any]:
@@ -614,9 +615,9 @@ def info_request(src: Source) -> dict[str, Any]:
         due = "в течение пятнадцати календарных дней со дня получения запроса"
     return _common(src) | {
         "addressee_name": src.text("addressee_name", f"адресат запроса ({_ADDRESSEES.get(data['addressee'], '')})",
-                                   step=src.step),
+                                   step=src.step, own=True),
         "topic": src.text("topic", "тема анализа", required=False), "rules_title": RULES_TITLE,
-        "information": src.lines("information", "запрашиваемые сведения, документы и материалы", step=src.step),
+        "information": src.lines("information", "запрашиваемые сведения, документы и материалы", own=True),
         "grounds": "; ".join(grounds), "due_text": due,
     }
 
