@@ -231,6 +231,24 @@ def test_the_documents_of_a_checks_life_I_10_to_I_23(client: TestClient, almaty:
     assert all(v in text for v in ("Прокурору города Алматы", "Значительный объем проверки.", "на 10 календарных",
                                    "12.09.2021", "23.08.2021", HEAD))
 
+    gp_user = bearer(client, "genprokuror")
+    general = person_id(client, gp_user, "Асанов Берик Нурланович")  # the Prosecutor General
+    item = record(client, almaty, "checks", item, {"type": "extension_forwarded", "date": "2021-08-24",
+                                                   "signer_person_id": city_head})
+    item = record(client, gp_user, "checks", item, {"type": "extended", "date": "2021-08-26",
+                                                    "signer_person_id": general, "days": 10},
+                  {"reasons": "Истребованы дополнительные материалы."})
+    text = docx_text(client, almaty, "checks", item, "extension_resolution")
+    assert all(v in text for v in ("ПОСТАНОВЛЕНИЕ", "на 10 календарных дней", "до 22.09.2021", "26.08.2021",
+                                   "Истребованы дополнительные материалы.", "Асанов Берик Нурланович",
+                                   "Генеральный Прокурор Республики Казахстан"))
+    item = record(client, almaty, "checks", item, {"type": "composition_changed", "date": "2021-08-27",
+                                                   "signer_person_id": head},
+                  {"reasons": "Болезнь участника проверки.", "assignees": ["Новиков Н. Н., прокурор"]})
+    text = docx_text(client, almaty, "checks", item, "composition_resolution")
+    assert all(v in text for v in ("27.08.2021", "Новиков Н. Н., прокурор", "Болезнь участника проверки.", HEAD))
+    assert SUBJECT["assignees"][0] not in text  # the new composition, not the resolution's
+
     certificate = {"date": "2021-09-14", "place": "г. Алматы", "grounds": "постановление № 2-0512-21/117",
                    "subject_name": SUBJECT["subject_name"], "topic": SUBJECT["topic"],
                    "general_info": "Сведения по теме.", "legality_assessment": "Выявлены нарушения.",
@@ -259,6 +277,10 @@ def test_the_documents_of_acts_protest_covering_letter_and_superior_suspension_I
     draft = document(client, almaty, "acts", act, "protest")
     assert draft.status_code == 422  # a draft records no signer: the person is named in its details
     assert [e["field"] for e in draft.json()["errors"]] == ["details.signer_person_id"]
+    signed_draft = create(client, almaty, "acts", {"type": "drafted", "date": "2021-09-07", "act_type": "protest",
+                                                   "addressee_central_body": False, "content": content},
+                          details | {"signer_person_id": head})
+    assert "Отменить решение." in docx_text(client, almaty, "acts", signed_draft, "protest")
     act = record(client, almaty, "acts", act, {"type": "issued", "date": "2021-09-08", "signer_person_id": head,
                                                "response_due": "2021-10-08"}, {"number": "2-0512-21/300"})
     text = docx_text(client, almaty, "acts", act, "protest")
@@ -341,6 +363,18 @@ def test_the_documents_of_an_evaluation_request_suspension_transfer_court_R_25_t
     refused = document(client, almaty, "evaluations", other, "transfer_letter")
     assert refused.status_code == 422
     assert [e["field"] for e in refused.json()["errors"]] == ["details.transfer_to"]
+    other = create(client, almaty, "evaluations", opened, act)
+    for step, details in (
+        ({"type": "act_received", "date": "2021-09-10"}, None),
+        ({"type": "studied", "date": "2021-09-15", "violations": ["competence"]}, None),
+        ({"type": "transferred", "date": "2021-09-16"},
+         {"signer_person_id": head, "transfer_to": "Прокурору города Алматы"}),
+    ):
+        other = record(client, almaty, "evaluations", other, step, details)
+    text = docx_text(client, almaty, "evaluations", other, "transfer_letter")
+    for value in ("Прокурору города Алматы", "отсутствие компетенции", "по компетенции", "16.09.2021", HEAD,
+                  "Решение о ставках платы № 45 от 30.06.2021"):
+        assert value in text, value
 
 
 def test_the_information_request_letter_of_an_analysis_R_13(client: TestClient, almaty: dict[str, str]) -> None:
