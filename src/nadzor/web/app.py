@@ -20,12 +20,14 @@ from nadzor.bootstrap import Platform, create_platform
 from nadzor.proceedings.kernel import UnknownKind
 from nadzor.rules.base import InvalidInput, UnknownRule
 from nadzor.services.attachments import TooLarge
+from nadzor.services.documents import DocumentsUnavailable
 from nadzor.services.errors import AuthenticationFailed, Conflict, Forbidden, NotFound, TooManyAttempts
 from nadzor.services.proceedings import Refused
 from nadzor.web import (
     api,
     api_acts,
     api_attachments,
+    api_documents,
     api_proceedings,
     middleware,
     pages,
@@ -41,7 +43,7 @@ PROBLEM = "application/problem+json"
 _TITLES = {400: "Некорректный запрос", 401: "Требуется вход", 403: "Доступ запрещён", 404: "Не найдено",
            405: "Метод не поддерживается", 409: "Конфликт изменений", 413: "Слишком большой запрос",
            422: "Некорректные входные данные", 429: "Слишком много попыток", 500: "Внутренняя ошибка сервера",
-           503: "Сервер занят"}
+           503: "Сервис временно недоступен"}
 #: Seconds a client is asked to wait before retrying after 503.
 RETRY_AFTER = 2
 
@@ -112,6 +114,7 @@ def create_app(platform: Platform | None = None) -> FastAPI:
     app.include_router(api_proceedings.router)
     app.include_router(api_attachments.router)
     app.include_router(pages_acts.router)
+    app.include_router(api_documents.router)
     app.include_router(pages.router)
     app.include_router(pages_proceedings.router)
 
@@ -152,6 +155,11 @@ def create_app(platform: Platform | None = None) -> FastAPI:
         403 when storage refuses it for who records it (`services.acts.NotEntitled`)."""
         return problem(request, getattr(exc, "status", 409), [{"field": "step", "message": exc.message}], exc.message,
                        {"code": exc.code, "citations": exc.citations, "message": exc.message, "step": exc.step})
+
+    @app.exception_handler(DocumentsUnavailable)
+    async def _documents_unavailable(request: Request, exc: DocumentsUnavailable) -> Response:
+        """A document cannot be converted on this server now (no LibreOffice, or it failed): 503."""
+        return problem(request, 503, [{"field": "format", "message": str(exc)}], str(exc))
 
     for error, status, field in _SINGLE_FIELD_ERRORS:
         app.add_exception_handler(error, _single_field(status, field))
