@@ -107,21 +107,27 @@ def _settings(url: str, tmp: Path) -> Settings:
                     audit_secret=os.environ.get("NADZOR_AUDIT_KEY", ""))
 
 
+#: The template databases: migrated and empty; the demo organization, staff and users without
+#: proceedings (what most tests build their own proceedings on); the whole demo as a first start has it.
+Variant = str  # "empty" | "demo" | "full"
+
+
 class Templates:
-    """Migrated databases built once per run (empty, and with the demo data), copied per test."""
+    """Migrated databases built once per run (empty, the demo organization, the whole demo), copied
+    per test."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
-        self.made: dict[tuple[str, bool], str] = {}
+        self.made: dict[tuple[str, Variant], str] = {}
 
-    def source(self, backend: str, demo: bool) -> str:
-        key = (backend, demo)
+    def source(self, backend: str, variant: Variant) -> str:
+        key = (backend, variant)
         if key not in self.made:
-            self.made[key] = self._build(backend, demo)
+            self.made[key] = self._build(backend, variant)
         return self.made[key]
 
-    def _build(self, backend: str, demo: bool) -> str:
-        suffix = "demo" if demo else "empty"
+    def _build(self, backend: str, variant: Variant) -> str:
+        suffix = variant
         if backend == "sqlite":
             path = self.root / f"template-{suffix}.sqlite3"
             url = f"sqlite:///{path}"
@@ -130,10 +136,11 @@ class Templates:
             _pg_exec(f'CREATE DATABASE "{name}"')
             url = _pg_url(name)
         upgrade(url)
-        if demo:
+        if variant != "empty":
             platform = Platform(_settings(url, self.root), _engine(url))
             with platform.transaction() as session:
-                load_demo(session, actor=cli_actor(), passwords=platform.passwords, today=DEMO_TODAY)
+                load_demo(session, actor=cli_actor(), passwords=platform.passwords, today=DEMO_TODAY,
+                          calendar=platform.calendar(), proceedings=variant == "full")
             platform.dispose()
         if backend == "sqlite":
             with contextlib.closing(sqlite3.connect(path)) as conn:
@@ -161,10 +168,10 @@ def templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Templates]:
     found.cleanup()
 
 
-def _make_platform(backend: str, demo: bool, templates: Templates, tmp_path: Path) -> Iterator[Platform]:
+def _make_platform(backend: str, variant: Variant, templates: Templates, tmp_path: Path) -> Iterator[Platform]:
     if backend == "postgresql":
         _require_pg()
-    source = templates.source(backend, demo)
+    source = templates.source(backend, variant)
     if backend == "sqlite":
         path = tmp_path / "nadzor.sqlite3"
         shutil.copy(source, path)
@@ -191,19 +198,31 @@ def backend(request: pytest.FixtureRequest) -> str:
 @pytest.fixture
 def platform(backend: str, templates: Templates, tmp_path: Path) -> Iterator[Platform]:
     """An empty, migrated database on each backend."""
-    yield from _make_platform(backend, False, templates, tmp_path)
+    yield from _make_platform(backend, "empty", templates, tmp_path)
 
 
 @pytest.fixture
 def demo(backend: str, templates: Templates, tmp_path: Path) -> Iterator[Platform]:
-    """The demo organization, staff, assignments and users on each backend."""
-    yield from _make_platform(backend, True, templates, tmp_path)
+    """The demo organization, staff, assignments and users on each backend (no proceedings)."""
+    yield from _make_platform(backend, "demo", templates, tmp_path)
+
+
+@pytest.fixture
+def demo_full(backend: str, templates: Templates, tmp_path: Path) -> Iterator[Platform]:
+    """The whole demo, as `nadzor serve` loads it on a first start: with its proceedings."""
+    yield from _make_platform(backend, "full", templates, tmp_path)
 
 
 @pytest.fixture
 def sqlite_demo(templates: Templates, tmp_path: Path) -> Iterator[Platform]:
     """The demo data on SQLite only (for tests of the web layer that do not depend on storage)."""
-    yield from _make_platform("sqlite", True, templates, tmp_path)
+    yield from _make_platform("sqlite", "demo", templates, tmp_path)
+
+
+@pytest.fixture
+def sqlite_demo_full(templates: Templates, tmp_path: Path) -> Iterator[Platform]:
+    """The whole demo (with its proceedings) on SQLite only."""
+    yield from _make_platform("sqlite", "full", templates, tmp_path)
 
 
 @pytest.fixture

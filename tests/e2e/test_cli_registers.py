@@ -34,71 +34,71 @@ def _listed(platform: Platform, collection: str, *args: str, today: str = TODAY)
 
 
 def test_list_prints_the_register_as_json_filtered_by_office_subtree_status_and_overdue(
-        sqlite_demo: Platform) -> None:
-    everything = _listed(sqlite_demo, "checks")
+        sqlite_demo_full: Platform) -> None:
+    everything = _listed(sqlite_demo_full, "checks")
     assert everything["total"] == len(everything["items"]) >= 30
-    suspended = _listed(sqlite_demo, "checks", "--status", "suspended")
+    suspended = _listed(sqlite_demo_full, "checks", "--status", "suspended")
     assert suspended["total"] >= 1
     assert {i["status"] for i in suspended["items"]} == {"suspended"}
     assert suspended["items"][0]["status_label"] == "проверка приостановлена"
-    almaty = _listed(sqlite_demo, "checks", "--office", "almaty_city")  # the city and its districts
-    medeu = _listed(sqlite_demo, "checks", "--office", MEDEU)
+    almaty = _listed(sqlite_demo_full, "checks", "--office", "almaty_city")  # the city and its districts
+    medeu = _listed(sqlite_demo_full, "checks", "--office", MEDEU)
     assert 0 < medeu["total"] < almaty["total"] < everything["total"]
     assert {i["office_name"] for i in medeu["items"]} == {"Прокуратура Медеуского района города Алматы"}
     assert len({i["office_id"] for i in almaty["items"]}) >= 2
-    overdue = _listed(sqlite_demo, "checks", "--overdue")
+    overdue = _listed(sqlite_demo_full, "checks", "--overdue")
     assert overdue["total"] >= 1
     assert all(i["overdue"] for i in overdue["items"])
     assert all(i["next_due"] < TODAY for i in overdue["items"])
-    long_ago = _listed(sqlite_demo, "checks", "--overdue", today="2021-01-01")
+    long_ago = _listed(sqlite_demo_full, "checks", "--overdue", today="2021-01-01")
     assert long_ago["total"] == 0
 
 
 def test_list_prints_a_table_with_number_office_status_label_next_due_and_the_overdue_mark(
-        sqlite_demo: Platform) -> None:
-    done = nadzor(sqlite_demo, "checks", "list", "--overdue", "--today", TODAY)
+        sqlite_demo_full: Platform) -> None:
+    done = nadzor(sqlite_demo_full, "checks", "list", "--overdue", "--today", TODAY)
     assert done.returncode == 0, done.stderr
     header, *rows = done.stdout.splitlines()
     assert header.split() == ["Номер", "Прокуратура", "Статус", "Ближайший", "срок", "Просрочка"]
     assert any("ПРОСРОЧЕНО" in row and "проверка проводится" in row for row in rows)
     assert rows[-1].startswith("Всего:")
-    empty = nadzor(sqlite_demo, "analyses", "list", "--status", "closed", "--office", "astana_city.esil_district",
+    empty = nadzor(sqlite_demo_full, "analyses", "list", "--status", "closed", "--office", "astana_city.esil_district",
                    "--today", TODAY)
     assert empty.returncode == 0 and "Ничего не найдено." in empty.stdout
 
 
-def test_every_collection_has_its_register(sqlite_demo: Platform) -> None:
+def test_every_collection_has_its_register(sqlite_demo_full: Platform) -> None:
     for collection in ("acts", "evaluations", "analyses"):
-        listed = _listed(sqlite_demo, collection)
+        listed = _listed(sqlite_demo_full, collection)
         assert listed["total"] >= 5, collection
 
 
-def test_bad_filters_exit_2_naming_the_field(sqlite_demo: Platform) -> None:
-    status = nadzor(sqlite_demo, "checks", "list", "--status", "nonsense")
+def test_bad_filters_exit_2_naming_the_field(sqlite_demo_full: Platform) -> None:
+    status = nadzor(sqlite_demo_full, "checks", "list", "--status", "nonsense")
     assert status.returncode == 2 and "status:" in status.stderr
-    office = nadzor(sqlite_demo, "checks", "list", "--office", "no.such.office")
+    office = nadzor(sqlite_demo_full, "checks", "list", "--office", "no.such.office")
     assert office.returncode == 2 and "office:" in office.stderr
-    today = nadzor(sqlite_demo, "checks", "list", "--today", "2026-02-30")
+    today = nadzor(sqlite_demo_full, "checks", "list", "--today", "2026-02-30")
     assert today.returncode == 2 and "today:" in today.stderr
-    missing = nadzor(sqlite_demo, "checks", "show", "999999")
+    missing = nadzor(sqlite_demo_full, "checks", "show", "999999")
     assert missing.returncode == 2 and "id:" in missing.stderr
 
 
-def test_show_prints_the_card_as_the_service_reads_it(sqlite_demo: Platform) -> None:
-    item = _listed(sqlite_demo, "checks", "--status", "suspended")["items"][0]
-    done = nadzor(sqlite_demo, "checks", "show", str(item["id"]), "--json", "--today", TODAY)
+def test_show_prints_the_card_as_the_service_reads_it(sqlite_demo_full: Platform) -> None:
+    item = _listed(sqlite_demo_full, "checks", "--status", "suspended")["items"][0]
+    done = nadzor(sqlite_demo_full, "checks", "show", str(item["id"]), "--json", "--today", TODAY)
     assert done.returncode == 0, done.stderr
-    with sqlite_demo.read_only() as session:
+    with sqlite_demo_full.read_only() as session:
         expected = access_proceeding(session, "checks", item["id"], actor=cli_actor(), today=DEMO_TODAY,
-                                     calendar=sqlite_demo.calendar())
+                                     calendar=sqlite_demo_full.calendar())
     assert json.loads(done.stdout) == json.loads(json.dumps(expected))
-    human = nadzor(sqlite_demo, "checks", "show", str(item["id"]), "--today", TODAY)
+    human = nadzor(sqlite_demo_full, "checks", "show", str(item["id"]), "--today", TODAY)
     assert human.returncode == 0, human.stderr
     assert f"№ {item['number']}" in human.stdout
     assert "Статус: проверка приостановлена" in human.stdout
     assert "Приостановление проверки" in human.stdout
     assert "order_notice" in human.stdout and "ПРОСРОЧЕНО" in human.stdout
-    other = nadzor(sqlite_demo, "acts", "show", str(item["id"]))  # a check is not an act
+    other = nadzor(sqlite_demo_full, "acts", "show", str(item["id"]))  # a check is not an act
     assert other.returncode == 2 and "id:" in other.stderr
 
 
@@ -124,62 +124,62 @@ def _write(path: Path, *lines: Any) -> Path:
     return path
 
 
-def test_import_stores_every_line_replayed_and_audited(sqlite_demo: Platform, tmp_path: Path) -> None:
-    before, audited = _count(sqlite_demo), _count(sqlite_demo, audit_log)
-    with sqlite_demo.read_only() as session:
+def test_import_stores_every_line_replayed_and_audited(sqlite_demo_full: Platform, tmp_path: Path) -> None:
+    before, audited = _count(sqlite_demo_full), _count(sqlite_demo_full, audit_log)
+    with sqlite_demo_full.read_only() as session:
         deputy = session.execute(select(people.c.id).where(
             people.c.full_name == "Есимова Алия Нурлановна")).scalar_one()
     path = _write(tmp_path / "checks.jsonl", _check_line(), "", _check_line(signer_person_id=deputy))
-    done = nadzor(sqlite_demo, "checks", "import", str(path))
+    done = nadzor(sqlite_demo_full, "checks", "import", str(path))
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     assert lines[0] == "Импортировано: 2"
     assert all(n.startswith(f"{MEDEU}/П-2021-") for n in lines[1:])
-    assert _count(sqlite_demo) == before + 2
-    assert _count(sqlite_demo, audit_log) == audited + 2
-    with sqlite_demo.read_only() as session:
-        assert check_stored_equals_replay(session, sqlite_demo.calendar()) == []
-    imported = [i for i in _listed(sqlite_demo, "checks", "--office", MEDEU)["items"] if i["number"] in lines[1:]]
+    assert _count(sqlite_demo_full) == before + 2
+    assert _count(sqlite_demo_full, audit_log) == audited + 2
+    with sqlite_demo_full.read_only() as session:
+        assert check_stored_equals_replay(session, sqlite_demo_full.calendar()) == []
+    imported = [i for i in _listed(sqlite_demo_full, "checks", "--office", MEDEU)["items"] if i["number"] in lines[1:]]
     assert [i["status"] for i in imported] == ["in_progress", "in_progress"]
     # A signer given as a position is kept; a person is resolved on the step's date: the deputy acted
     # for the head on 2 August 2021 (demo data).
-    signers = {json.dumps(json.loads(nadzor(sqlite_demo, "checks", "show", str(i["id"]), "--json").stdout)
+    signers = {json.dumps(json.loads(nadzor(sqlite_demo_full, "checks", "show", str(i["id"]), "--json").stdout)
                           ["steps"][1]["signer"], sort_keys=True) for i in imported}
     assert signers == {'{"position": "district_prosecutor"}',
                        '{"acting_for": "district_prosecutor", "position": "deputy_district_prosecutor"}'}
-    card = json.loads(nadzor(sqlite_demo, "checks", "show", str(imported[0]["id"]), "--json").stdout)
+    card = json.loads(nadzor(sqlite_demo_full, "checks", "show", str(imported[0]["id"]), "--json").stdout)
     assert card["subject"] == "ГУ «Отдел образования»"
     assert card["steps"][1]["details"] == {"assignees": ["Токтаров С. Е."]}
 
 
-def test_import_is_all_or_nothing_and_names_the_first_bad_line(sqlite_demo: Platform, tmp_path: Path) -> None:
-    before, audited = _count(sqlite_demo), _count(sqlite_demo, audit_log)
+def test_import_is_all_or_nothing_and_names_the_first_bad_line(sqlite_demo_full: Platform, tmp_path: Path) -> None:
+    before, audited = _count(sqlite_demo_full), _count(sqlite_demo_full, audit_log)
     bad_date = _check_line()
     bad_date["steps"][3]["date"] = "2021-02-30"
     path = _write(tmp_path / "bad.jsonl", _check_line(), bad_date, {"office_code": "nowhere", "steps": []})
-    done = nadzor(sqlite_demo, "checks", "import", str(path))
+    done = nadzor(sqlite_demo_full, "checks", "import", str(path))
     assert done.returncode == 2
     assert done.stderr.startswith("ошибка: lines.2.steps.3.date:"), done.stderr
-    assert _count(sqlite_demo) == before and _count(sqlite_demo, audit_log) == audited
+    assert _count(sqlite_demo_full) == before and _count(sqlite_demo_full, audit_log) == audited
     refused = _check_line()
     refused["steps"][1]["signer"] = {"position": "prosecutor"}  # I.13: not a signer of the resolution
-    done = nadzor(sqlite_demo, "checks", "import", str(_write(tmp_path / "refused.jsonl", _check_line(), refused)))
+    done = nadzor(sqlite_demo_full, "checks", "import", str(_write(tmp_path / "refused.jsonl", _check_line(), refused)))
     assert done.returncode == 2
     assert done.stderr.startswith("ошибка: lines.2.steps.1:") and "signer_not_allowed" in done.stderr
-    office = nadzor(sqlite_demo, "checks", "import",
+    office = nadzor(sqlite_demo_full, "checks", "import",
                     str(_write(tmp_path / "office.jsonl", _check_line() | {"office_code": "nowhere"})))
     assert office.returncode == 2 and "lines.1.office_code:" in office.stderr
-    garbage = nadzor(sqlite_demo, "checks", "import", str(_write(tmp_path / "garbage.jsonl", _check_line(), "{")))
+    garbage = nadzor(sqlite_demo_full, "checks", "import", str(_write(tmp_path / "garbage.jsonl", _check_line(), "{")))
     assert garbage.returncode == 2 and "lines.2:" in garbage.stderr
-    assert _count(sqlite_demo) == before and _count(sqlite_demo, audit_log) == audited
+    assert _count(sqlite_demo_full) == before and _count(sqlite_demo_full, audit_log) == audited
 
 
-def test_import_of_another_kind_and_from_stdin(sqlite_demo: Platform) -> None:
+def test_import_of_another_kind_and_from_stdin(sqlite_demo_full: Platform) -> None:
     line = {"office_code": MEDEU, "steps": [
         {"type": "opened", "date": "2022-03-01", "context": "complaint", "act_kind": "individual"},
         {"type": "act_requested", "date": "2022-03-02"}], "details": {"act_title": "Решение акимата № 5"}}
-    done = nadzor(sqlite_demo, "evaluations", "import", "-", stdin=json.dumps(line, ensure_ascii=False) + "\n")
+    done = nadzor(sqlite_demo_full, "evaluations", "import", "-", stdin=json.dumps(line, ensure_ascii=False) + "\n")
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[1].startswith(f"{MEDEU}/О-2022-")
-    wrong_kind = nadzor(sqlite_demo, "acts", "import", "-", stdin=json.dumps(line) + "\n")
+    wrong_kind = nadzor(sqlite_demo_full, "acts", "import", "-", stdin=json.dumps(line) + "\n")
     assert wrong_kind.returncode == 2 and wrong_kind.stderr.startswith("ошибка: lines.1.steps.0.type:")

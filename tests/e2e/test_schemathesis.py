@@ -41,7 +41,7 @@ def st_platform(templates: Templates, tmp_path_factory: pytest.TempPathFactory) 
     """One copy of the SQLite demo for the whole run (the generated writes land in it)."""
     folder = tmp_path_factory.mktemp("schemathesis")
     path = folder / "nadzor.sqlite3"
-    shutil.copy(templates.source("sqlite", True), path)
+    shutil.copy(templates.source("sqlite", "full"), path)
     platform = create_platform(_settings(f"sqlite:///{path}", folder), migrate=False)
     yield platform
     platform.dispose()

@@ -37,23 +37,23 @@ DEMO_OFFICES = {"almaty_city.medeu_district", "almaty_city.bostandyk_district", 
                 "karaganda_region.karaganda_city", "astana_city.esil_district"}
 
 
-def test_every_demo_proceeding_equals_its_replay(demo: Platform) -> None:
-    with demo.read_only() as session:
-        assert check_stored_equals_replay(session, demo.calendar()) == []
+def test_every_demo_proceeding_equals_its_replay(demo_full: Platform) -> None:
+    with demo_full.read_only() as session:
+        assert check_stored_equals_replay(session, demo_full.calendar()) == []
         assert audit.verify(session) is None
 
 
-def test_every_status_of_each_kind_appears_in_the_demo(demo: Platform) -> None:
+def test_every_status_of_each_kind_appears_in_the_demo(demo_full: Platform) -> None:
     seen: dict[str, set[str]] = defaultdict(set)
-    with demo.read_only() as session:
+    with demo_full.read_only() as session:
         for kind, status in session.execute(select(proceedings.c.kind, proceedings.c.status)).all():
             seen[kind].add(status)
     for name, kind in KINDS.items():
         assert seen[name] == set(kind.statuses), name
 
 
-def test_the_demo_checks_show_variety_across_offices_overdue_as_of_the_demos_today(demo: Platform) -> None:
-    with demo.read_only() as session:
+def test_the_demo_checks_show_variety_across_offices_overdue_as_of_the_demos_today(demo_full: Platform) -> None:
+    with demo_full.read_only() as session:
         rows = session.execute(select(proceedings, offices.c.code).join(
             offices, offices.c.id == proceedings.c.office_id).where(proceedings.c.kind == "check")).all()
         overdue = access_proceedings(session, "checks", actor=cli_actor(), today=DEMO_TODAY, overdue=True, limit=500)
@@ -68,7 +68,7 @@ def test_the_demo_checks_show_variety_across_offices_overdue_as_of_the_demos_tod
     assert any(d["due"] >= DEMO_TODAY.isoformat() for r in rows for d in r.state["deadlines"])  # not yet overdue
     # The deputy of Temirtau acts for the head around «today» (demo data): a resolution signed as acting.
     temirtau = [r.id for r in rows if r.code == "karaganda_region.temirtau_city"]
-    with demo.read_only() as session:
+    with demo_full.read_only() as session:
         signed = session.execute(select(proceeding_steps.c.data).where(
             proceeding_steps.c.proceeding_id.in_(temirtau), proceeding_steps.c.type == "resolution_signed")).scalars()
         signers = [data["signer"] for data in signed]
@@ -76,8 +76,8 @@ def test_the_demo_checks_show_variety_across_offices_overdue_as_of_the_demos_tod
     assert {"position": "district_prosecutor"} in signers
 
 
-def test_demo_acts_are_linked_to_the_checks_they_came_from(demo: Platform) -> None:
-    with demo.read_only() as session:
+def test_demo_acts_are_linked_to_the_checks_they_came_from(demo_full: Platform) -> None:
+    with demo_full.read_only() as session:
         origins = session.execute(select(proceeding_steps.c.details).join(
             proceedings, proceedings.c.id == proceeding_steps.c.proceeding_id).where(
             proceedings.c.kind == "act", proceeding_steps.c.seq == 0)).scalars().all()
@@ -111,20 +111,20 @@ def test_the_demo_lives_replay_without_refusal_on_any_day_they_are_loaded(today:
     assert anchor >= today - timedelta(days=200)
 
 
-def test_a_calendar_change_restates_exactly_the_proceedings_it_moves(demo: Platform) -> None:
+def test_a_calendar_change_restates_exactly_the_proceedings_it_moves(demo_full: Platform) -> None:
     """PROCEEDINGS.md «Calendar changes» over the demo data, a withdrawn step included: the chunked
     `restate_for_day` moves exactly those whose replay on the new calendar differs, in one transaction."""
     day = DEMO_TODAY - timedelta(days=20)
-    assert demo.calendar().is_working_day(day)
-    changed = build_calendar(demo.settings.calendar_file, [[DayEntry(day, False, "Перенос (тест)", "тест")]])
-    with demo.transaction() as session:
+    assert demo_full.calendar().is_working_day(day)
+    changed = build_calendar(demo_full.settings.calendar_file, [[DayEntry(day, False, "Перенос (тест)", "тест")]])
+    with demo_full.transaction() as session:
         pick = session.execute(select(proceedings).where(
             proceedings.c.kind == "check", proceedings.c.status == "in_progress", proceedings.c.opened_on <= day,
             proceedings.c.span_end >= day).order_by(proceedings.c.id)).first()
         assert pick is not None
         do_withdraw(session, "checks", pick.id, {"version": pick.version, "reason": "ошибочная дата вручения"},
-                    actor=cli_actor(), calendar=demo.calendar(), today=DEMO_TODAY)
-    with demo.read_only() as session:
+                    actor=cli_actor(), calendar=demo_full.calendar(), today=DEMO_TODAY)
+    with demo_full.read_only() as session:
         before = {r.id: r for r in session.execute(select(proceedings)).all()}
         expected = set()
         for row in before.values():
@@ -136,10 +136,10 @@ def test_a_calendar_change_restates_exactly_the_proceedings_it_moves(demo: Platf
                 assert row.opened_on <= day <= row.span_end, row.number  # a change outside the span moves nothing
                 expected.add(row.id)
     assert expected
-    with demo.transaction() as session:
+    with demo_full.transaction() as session:
         moved = restate_for_day(session, day, calendar=changed, actor=cli_actor())
     assert moved == len(expected)
-    with demo.read_only() as session:
+    with demo_full.read_only() as session:
         assert check_stored_equals_replay(session, changed) == []
         after = {r.id: r.version for r in session.execute(select(proceedings.c.id, proceedings.c.version)).all()}
         restated = session.execute(select(audit_log.c.after).where(audit_log.c.action == "proceeding.restated")

@@ -83,9 +83,10 @@ def demo_loaded(session: Session) -> bool:
 
 
 def load_demo(session: Session, *, actor: Actor, passwords: Passwords, today: date,
-              calendar: WorkingCalendar | None = None) -> dict[str, Any]:
-    """Fill an empty database with the demo organization and its proceedings (replayed on `calendar`,
-    by default the one the rules use). Refuses a database that has staff."""
+              calendar: WorkingCalendar | None = None, proceedings: bool = True) -> dict[str, Any]:
+    """Fill an empty database with the demo organization and (unless `proceedings` is false) its
+    proceedings, replayed on `calendar` (by default the one the rules use). Refuses a database that
+    has staff."""
     if demo_loaded(session):
         return {"loaded": False, "reason": "в базе уже есть сотрудники: демонстрационные данные не загружаются"}
     offices = load_offices(session, actor=actor)
@@ -145,11 +146,13 @@ def load_demo(session: Session, *, actor: Actor, passwords: Passwords, today: da
         do_create_user(session, {"login": login, "password": secret, "is_admin": is_admin,
                                  "person_id": pid(person_key) if person_key else None}, actor=actor,
                        passwords=passwords)
-    if calendar is None:
-        from nadzor import rules
+    counts: dict[str, int] = {}
+    if proceedings:
+        if calendar is None:
+            from nadzor import rules
 
-        calendar = rules.current_calendar()
-    counts = load_demo_proceedings(session, actor=actor, staff=staff, today=today, calendar=calendar)
+            calendar = rules.current_calendar()
+        counts = load_demo_proceedings(session, actor=actor, staff=staff, today=today, calendar=calendar)
     summary = {"loaded": True, "offices": offices, "people": len(staff), "users": len(DEMO_USERS),
                "proceedings": counts}
     audit.record(session, actor=actor, action=AuditAction.DEMO_LOADED, object_type="demo", object_id=None,
