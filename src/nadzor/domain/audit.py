@@ -43,6 +43,16 @@ class AuditAction(StrEnum):
     PROCEEDING_STEP_RECORDED = "proceeding.step_recorded"
     PROCEEDING_STEP_WITHDRAWN = "proceeding.step_withdrawn"
     PROCEEDINGS_RESTATED = "proceeding.restated"
+    PLAN_CREATED = "analysis_plan.created"
+    PLAN_ITEM_ADDED = "analysis_plan.item_added"
+    PLAN_APPROVED = "analysis_plan.approved"
+    PLAN_ITEM_OPENED = "analysis_plan.item_opened"
+    ORGANIZATION_CREATED = "organization.created"
+    ORGANIZATION_UPDATED = "organization.updated"
+    KUI_REGISTERED = "kui.registered"
+    KUI_TRANSFERRED = "kui.transferred"
+    KUI_RECONCILED = "kui.reconciled"
+    PERIODIC_REPORT_RECORDED = "periodic_report.recorded"
 
 
 ACTION_LABELS: dict[str, str] = {
@@ -72,6 +82,16 @@ ACTION_LABELS: dict[str, str] = {
     "calendar.day_set": "Изменён день рабочего календаря",
     "calendar.day_removed": "Удалена поправка рабочего календаря",
     "demo.loaded": "Загружены демонстрационные данные",
+    "analysis_plan.created": "Составлен план анализов",
+    "analysis_plan.item_added": "В план анализов внесён пункт",
+    "analysis_plan.approved": "Утверждён план анализов (п. 11 Правил)",
+    "analysis_plan.item_opened": "По пункту плана начат анализ",
+    "organization.created": "Организация внесена в справочник",
+    "organization.updated": "Изменены сведения об организации",
+    "kui.registered": "Материалы зарегистрированы в КУИ (п. 19 Правил)",
+    "kui.transferred": "Материалы КУИ переданы по ч. 5 ст. 181 УПК",
+    "kui.reconciled": "Проведена ежемесячная сверка КУИ (п. 20 Правил)",
+    "periodic_report.recorded": "Отмечено представление периодической информации",
 }
 
 

@@ -19,7 +19,7 @@ from nadzor.proceedings.kernel import UnknownKind
 from nadzor.rules.base import InvalidInput, UnknownRule
 from nadzor.services.errors import AuthenticationFailed, Conflict, Forbidden, NotFound
 from nadzor.services.proceedings import Refused
-from nadzor.web import api, api_proceedings, pages
+from nadzor.web import api, api_analyses, api_proceedings, pages, pages_analyses
 from nadzor.web.security import CsrfFailed, NotSignedIn
 from nadzor.web.templating import render
 
@@ -95,7 +95,9 @@ def create_app(platform: Platform | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(api.router)
     app.include_router(api_proceedings.router)
+    app.include_router(api_analyses.router)
     app.include_router(pages.router)
+    app.include_router(pages_analyses.router)
 
     @app.exception_handler(UnknownRule)
     @app.exception_handler(UnknownKind)
