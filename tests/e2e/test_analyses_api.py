@@ -12,10 +12,13 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
+from nadzor.adapters.db.tables import audit_log
 from nadzor.bootstrap import Platform
+from nadzor.domain.audit import ACTION_LABELS
 from nadzor.rules.instruction.checks import bin_iin_valid
-from nadzor.services import analyses
+from nadzor.services import analyses, audit
 from nadzor.services.context import cli_actor
 from nadzor.services.errors import InvalidInput
 from nadzor.web import api_analyses
@@ -396,3 +399,35 @@ def test_a_report_with_its_analysis_fulfils_an_obligation_and_is_corrected_with_
     medeu = client.post("/api/v1/periodic-obligations/I70.region_passport/2026-01-01/report", headers=almaty,
                         json={"office_id": office_id(client, almaty, MEDEU), "report_date": "2026-07-06"})
     assert medeu.status_code == 404
+
+
+# ================================================================== audit and refused requests
+
+
+def _audit_actions(demo: Platform) -> list[str]:
+    with demo.read_only() as session:
+        rows = session.execute(select(audit_log.c.action).order_by(audit_log.c.seq)).scalars()
+        return [a for a in rows if not a.startswith(("token.", "user."))]  # signing in to look people up
+
+
+def test_each_change_writes_one_audit_row_and_a_refused_request_writes_nothing(
+        demo: Platform, client: TestClient, almaty: dict[str, str]) -> None:
+    before = _audit_actions(demo)
+    plan = add_item(client, almaty, new_plan(client, almaty), 3)
+    refused = [
+        approve(client, almaty, plan, who=ALMATY_PROSECUTOR),
+        client.post("/api/v1/organizations", headers=almaty, json={"name": "X", "bin": "000000000001",
+                                                                   "kind": "state_body"}),
+        client.post("/api/v1/kui-reconciliations", headers=almaty, json={
+            "office_id": office_id(client, almaty, ALMATY), "year": 2026, "month": 13, "reconciled_with": "ДП",
+            "reconciled_by": "И. М.", "reconciled_on": "2026-11-03"}),
+    ]
+    assert [r.status_code for r in refused] == [409, 422, 422]
+    approve(client, almaty, plan)
+    open_item(client, almaty, client.get(f"/api/v1/analysis-plans/{plan['id']}", headers=almaty).json(), 0)
+    added = _audit_actions(demo)[len(before):]
+    assert added == ["analysis_plan.created", "analysis_plan.item_added", "analysis_plan.approved",
+                     "proceeding.opened", "analysis_plan.item_opened"]
+    assert all(action in ACTION_LABELS for action in added)
+    with demo.read_only() as session:
+        assert audit.verify(session) is None
