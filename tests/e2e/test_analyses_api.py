@@ -190,6 +190,12 @@ def test_the_plan_counts_items_done_in_progress_overdue_and_planned(
     assert plan["counts"] == {"planned": 1, "in_progress": 1, "overdue": 1, "done": 1}
     listed = client.get("/api/v1/analysis-plans", headers=almaty, params={"year": 2026}).json()
     assert [p["id"] for p in listed] == [plan["id"]]
+    exported = client.get("/api/v1/analysis-plans", headers=almaty, params={"year": 2026, "format": "csv"})
+    assert exported.headers["content-type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(exported.text.lstrip("\ufeff")), delimiter=";"))
+    assert rows[0][:2] == ["План", "Прокуратура"]
+    assert [r[7] for r in rows[1:]] == ["выполнен", "просрочен", "анализ проводится", "запланирован"]
+    assert rows[1][6] == done["number"]
 
 
 def test_a_plan_of_another_office_is_not_found_outside_the_users_scope(
@@ -312,6 +318,17 @@ def test_r19_materials_are_registered_in_the_kui_by_the_decision_kui_registratio
     assert rows[0][0] == "№ КУИ"
     assert rows[1][0] == "КУИ-15"
     assert rows[1][5] == "Департамент экологии по г. Алматы"
+    record(client, almaty, analysis["id"], {"type": "decision", "date": "2026-09-30", "decision": "kui_registration"})
+    second = client.post("/api/v1/kui-materials", headers=almaty, json={
+        **body, "step": 3, "number": "КУИ-9", "registered_on": "2026-10-01"})
+    assert second.status_code == 201, second.text
+    by_number = client.get("/api/v1/kui-materials", headers=almaty, params={"sort": "number"}).json()
+    assert [m["number"] for m in by_number["items"]] == ["КУИ-15", "КУИ-9"]
+    newest = client.get("/api/v1/kui-materials", headers=almaty).json()
+    assert [m["number"] for m in newest["items"]] == ["КУИ-9", "КУИ-15"]
+    bad_sort = client.get("/api/v1/kui-materials", headers=almaty, params={"sort": "summary"})
+    assert bad_sort.status_code == 422
+    assert bad_sort.json()["errors"][0]["field"] == "sort"
     medeu = bearer(client, "medeu")
     assert client.get(f"/api/v1/kui-materials/{material['id']}", headers=medeu).status_code == 404
     assert client.get("/api/v1/kui-materials", headers=medeu).json()["total"] == 0

@@ -98,8 +98,9 @@ def test_r20_the_kui_page_filters_exports_and_shows_missing_reconciliations(clie
     assert "нет расхождений" in page.text
     assert page.text.count("сверка не проведена") == 9  # January–September; October recorded, November open
     filtered = client.get("/analyses/kui", params={"office_id": office, "year": 2026, "transferred": "no"})
-    assert f"/api/v1/kui-materials?office_id={office}&amp;year=2026&amp;transferred=false&amp;format=csv" \
-        in filtered.text
+    assert f"/api/v1/kui-materials?office_id={office}&amp;year=2026&amp;transferred=false&amp;sort=-registered_on" \
+           "&amp;format=csv" in filtered.text
+    assert "?office_id=" in filtered.text and "sort=number" in filtered.text
     bad = client.post("/analyses/kui", data={"csrf_token": csrf, "proceeding_id": "999999", "step": "0",
                                              "number": "1", "registered_on": "2026-11-01", "summary": "—"})
     assert bad.status_code == 422

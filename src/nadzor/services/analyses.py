@@ -12,6 +12,7 @@ from __future__ import annotations
 import calendar as month_calendar
 import csv
 import io
+from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any, Literal
 
@@ -223,6 +224,21 @@ def access_plans(session: Session, *, actor: Actor, today: date, office_id: int 
     rows = session.execute(select(t).where(*where).order_by(t.c.year.desc(), t.c.quarter, t.c.id)).all()
     items = _items(session, [r.id for r in rows])
     return [plan_dict(session, r, items.get(r.id, []), today) for r in rows]
+
+
+PLAN_HEADERS = ("План", "Прокуратура", "Утверждён", "Квартал", "Тема (предмет) анализа", "Ответственный",
+                "Анализ", "Состояние")
+
+
+def plans_csv(session: Session, *, actor: Actor, today: date, office_id: int | None = None,
+              year: int | None = None) -> str:
+    """The plans in scope, one row per item, with its state as on the plan page."""
+    rows = []
+    for plan in access_plans(session, actor=actor, today=today, office_id=office_id, year=year):
+        for item in plan["items"]:
+            rows.append((plan["title"], plan["office_name"], plan["approved_on"], item["quarter"], item["topic"],
+                         item["responsible_name"], item["analysis_number"], item["status_label"]))
+    return to_csv(PLAN_HEADERS, rows)
 
 
 def do_create_plan(session: Session, data: Any, *, actor: Actor, today: date) -> dict[str, Any]:
@@ -606,33 +622,49 @@ def _kui_where(actor: Actor, office_id: int | None, year: int | None, month: int
     return where
 
 
+#: The orders of the register: a column, `-` first for descending.
+KUI_SORTS = ("registered_on", "-registered_on", "number", "-number", "transferred_on", "-transferred_on")
+
+
+def _kui_order(sort: str) -> list[Any]:
+    if sort not in KUI_SORTS:
+        raise InvalidInput.one("sort", "недопустимое значение; допустимые: " + ", ".join(KUI_SORTS))
+    column = kui_materials.c[sort.lstrip("-")]
+    if sort.startswith("-"):
+        return [column.desc(), kui_materials.c.id.desc()]
+    return [column.asc(), kui_materials.c.id.asc()]
+
+
 def access_kui(session: Session, *, actor: Actor, office_id: int | None = None, year: int | None = None,
-               month: int | None = None, transferred: bool | None = None, q: str = "", limit: int = 50,
-               offset: int = 0) -> dict[str, Any]:
+               month: int | None = None, transferred: bool | None = None, q: str = "",
+               sort: str = "-registered_on", limit: int = 50, offset: int = 0) -> dict[str, Any]:
     """The register: the actor's scope, filters (office, year and month of registration, transferred or
-    not, number), newest first."""
+    not, number), sorted (newest first unless told), one page."""
     actor.require(Permission.SIGNED_IN)
     where = _kui_where(actor, office_id, year, month, transferred, q)
+    order = _kui_order(sort)
     total = session.execute(select(func.count()).select_from(kui_materials).where(*where)).scalar_one()
-    rows = session.execute(_kui_select().where(*where).order_by(kui_materials.c.registered_on.desc(),
-                                                                kui_materials.c.id.desc())
-                           .limit(limit).offset(offset)).all()
+    rows = session.execute(_kui_select().where(*where).order_by(*order).limit(limit).offset(offset)).all()
     return {"total": total, "items": [kui_dict(r) for r in rows]}
 
 
 def kui_csv(session: Session, *, actor: Actor, office_id: int | None = None, year: int | None = None,
-            month: int | None = None, transferred: bool | None = None, q: str = "") -> str:
-    """The filtered register as CSV (UTF-8 with BOM, `;`-separated, for spreadsheet programs)."""
+            month: int | None = None, transferred: bool | None = None, q: str = "",
+            sort: str = "registered_on") -> str:
+    """The filtered register as CSV, every matching row."""
     actor.require(Permission.SIGNED_IN)
     where = _kui_where(actor, office_id, year, month, transferred, q)
-    rows = session.execute(_kui_select().where(*where).order_by(kui_materials.c.registered_on,
-                                                                kui_materials.c.id)).all()
+    rows = session.execute(_kui_select().where(*where).order_by(*_kui_order(sort))).all()
+    return to_csv(KUI_HEADERS, ([kui_dict(r)[c] for c in KUI_COLUMNS] for r in rows))
+
+
+def to_csv(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
+    """CSV for spreadsheet programs: UTF-8 with BOM, `;`-separated, no cell read as a formula."""
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";")
-    writer.writerow(KUI_HEADERS)
+    writer.writerow(headers)
     for row in rows:
-        item = kui_dict(row)
-        writer.writerow(["" if item[c] is None else _cell(str(item[c])) for c in KUI_COLUMNS])
+        writer.writerow(["" if value is None else _cell(str(value)) for value in row])
     return "\ufeff" + out.getvalue()
 
 

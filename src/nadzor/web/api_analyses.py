@@ -24,6 +24,11 @@ def _body(model: Any) -> dict[str, Any]:
     return {"requestBody": {"required": True, "content": {"application/json": {"schema": model.model_json_schema()}}}}
 
 
+def _csv(text: str, filename: str) -> Response:
+    return Response(text, media_type="text/csv; charset=utf-8",
+                    headers={"content-disposition": f'attachment; filename="{filename}"'})
+
+
 def _page(limit: int, offset: int) -> tuple[int, int]:
     return max(1, min(limit, 500)), max(0, offset)
 
@@ -32,9 +37,13 @@ def _page(limit: int, offset: int) -> tuple[int, int]:
 
 
 @endpoint(router, "GET", "/analysis-plans", P, summary="Планы анализов: список")
-def list_plans(request: Request, office_id: int | None = None, year: int | None = None,
-               actor: Actor = Depends(current_actor), session: Session = DB) -> list[dict[str, Any]]:
-    """Plans in the actor's scope with their items and how many are done, in progress, overdue, planned."""
+def list_plans(request: Request, office_id: int | None = None, year: int | None = None, format: str = "json",
+               actor: Actor = Depends(current_actor), session: Session = DB) -> Any:
+    """Plans in the actor's scope with their items and how many are done, in progress, overdue, planned;
+    `format=csv`: one row per item."""
+    if format == "csv":
+        return _csv(analyses.plans_csv(session, actor=actor, today=today(request), office_id=office_id, year=year),
+                    "analysis-plans.csv")
     return analyses.access_plans(session, actor=actor, today=today(request), office_id=office_id, year=year)
 
 
@@ -123,18 +132,17 @@ async def update_organization(organization_id: int, request: Request, actor: Act
 
 @endpoint(router, "GET", "/kui-materials", P, summary="КУИ: реестр")
 def list_kui(request: Request, office_id: int | None = None, year: int | None = None, month: int | None = None,
-             transferred: bool | None = None, q: str = "", limit: int = 50, offset: int = 0,
-             format: str = "json", actor: Actor = Depends(current_actor), session: Session = DB) -> Any:
-    """Filters: office, year (and month) of registration, transferred or not, number; `format=csv` exports
-    every row matching the filters."""
+             transferred: bool | None = None, q: str = "", sort: str = "-registered_on", limit: int = 50,
+             offset: int = 0, format: str = "json", actor: Actor = Depends(current_actor),
+             session: Session = DB) -> Any:
+    """Filters: office, year (and month) of registration, transferred or not, number; `sort`: registered_on,
+    number or transferred_on, `-` first for descending; `format=csv` exports every row matching the filters."""
     if format == "csv":
-        text = analyses.kui_csv(session, actor=actor, office_id=office_id, year=year, month=month,
-                                transferred=transferred, q=q)
-        return Response(text, media_type="text/csv; charset=utf-8",
-                        headers={"content-disposition": 'attachment; filename="kui.csv"'})
+        return _csv(analyses.kui_csv(session, actor=actor, office_id=office_id, year=year, month=month,
+                                     transferred=transferred, q=q, sort=sort), "kui.csv")
     size, start = _page(limit, offset)
     return analyses.access_kui(session, actor=actor, office_id=office_id, year=year, month=month,
-                               transferred=transferred, q=q, limit=size, offset=start)
+                               transferred=transferred, q=q, sort=sort, limit=size, offset=start)
 
 
 @endpoint(router, "POST", "/kui-materials", P, summary="КУИ: зарегистрировать материалы", status_code=201,

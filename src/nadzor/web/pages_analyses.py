@@ -97,8 +97,9 @@ def _plans_view(request: Request, session: Session, actor: Actor, *, office_id: 
                 year: int | None = None, status: int = 200, errors: list[dict[str, str]] | None = None,
                 values: dict[str, Any] | None = None) -> Response:
     plans = analyses.access_plans(session, actor=actor, today=today(request), office_id=office_id, year=year)
+    export = urlencode({k: v for k, v in {"office_id": office_id, "year": year, "format": "csv"}.items() if v})
     return render(request, "analyses/plans.html", status, plans=plans, offices=_offices(session, actor),
-                  office_id=office_id, year=year, errors=errors or [],
+                  office_id=office_id, year=year, errors=errors or [], export=export,
                   values=values or {"office_id": actor.office_id, "year": today(request).year})
 
 
@@ -243,12 +244,13 @@ def _flag(value: str) -> bool | None:
 
 def _kui_view(request: Request, session: Session, actor: Actor, *, office_id: int | None = None,
               year: int | None = None, month: int | None = None, transferred: str = "", q: str = "",
-              offset: int = 0, status: int = 200, errors: list[dict[str, str]] | None = None,
-              values: dict[str, Any] | None = None) -> Response:
+              sort: str = "-registered_on", offset: int = 0, status: int = 200,
+              errors: list[dict[str, str]] | None = None, values: dict[str, Any] | None = None) -> Response:
     found = analyses.access_kui(session, actor=actor, office_id=office_id, year=year, month=month,
-                                transferred=_flag(transferred), q=q, limit=PAGE, offset=max(0, offset))
+                                transferred=_flag(transferred), q=q, sort=sort, limit=PAGE,
+                                offset=max(0, offset))
     params = {k: v for k, v in {"office_id": office_id, "year": year, "month": month, "transferred": transferred,
-                                "q": q}.items() if v not in (None, "")}
+                                "q": q, "sort": sort}.items() if v not in (None, "")}
     export = {**params, "format": "csv"}
     if "transferred" in export:
         export["transferred"] = "true" if transferred == "yes" else "false"
@@ -257,7 +259,8 @@ def _kui_view(request: Request, session: Session, actor: Actor, *, office_id: in
                                               year=year or today(request).year, today=today(request))
               if reconciling is not None else [])
     return render(request, "analyses/kui.html", status, found=found, offices=_offices(session, actor),
-                  office_id=office_id, year=year, month=month, transferred=transferred, q=q, offset=max(0, offset),
+                  office_id=office_id, year=year, month=month, transferred=transferred, q=q, sort=sort,
+                  offset=max(0, offset),
                   size=PAGE, errors=errors or [], values=values or {}, export=urlencode(export),
                   query=lambda **kw: urlencode({**params, **kw}), months=months, month_names=MONTHS,
                   reconciling=reconciling, reconciling_year=year or today(request).year)
@@ -265,10 +268,10 @@ def _kui_view(request: Request, session: Session, actor: Actor, *, office_id: in
 
 @page("GET", "/analyses/kui")
 def kui_page(request: Request, office_id: int | None = None, year: int | None = None, month: int | None = None,
-             transferred: str = "", q: str = "", offset: int = 0, actor: Actor = Depends(current_actor),
-             session: Session = DB) -> Response:
+             transferred: str = "", q: str = "", sort: str = "-registered_on", offset: int = 0,
+             actor: Actor = Depends(current_actor), session: Session = DB) -> Response:
     return _kui_view(request, session, actor, office_id=office_id, year=year, month=month, transferred=transferred,
-                     q=q, offset=offset)
+                     q=q, sort=sort, offset=offset)
 
 
 def _kui_again(request: Request, session: Session, actor: Actor) -> Shown:
