@@ -174,6 +174,23 @@ def test_r11_plan_items_are_of_the_plans_office_and_quarter_and_are_added_before
     assert forced.json()["errors"][0]["field"] == "step.via"
 
 
+def test_r11_a_district_plan_approved_by_the_prosecutor_of_the_region_opens_its_analysis(
+        client: TestClient) -> None:
+    medeu = bearer(client, "medeu")
+    plan = client.post("/api/v1/analysis-plans", headers=medeu,
+                       json={"office_id": office_id(client, medeu, MEDEU), "year": 2026, "quarter": 4}).json()
+    response = client.post(f"/api/v1/analysis-plans/{plan['id']}/items", headers=medeu, json={
+        "version": plan["version"], "topic": "Защита прав детей", "quarter": 4,
+        "responsible_person_id": person_id(client, medeu, "Токтаров Санжар Ерболович")})
+    assert response.status_code == 201, response.text
+    plan = approve(client, medeu, response.json())
+    assert plan.status_code == 200, plan.text
+    opened = open_item(client, medeu, plan.json(), 0, day="2026-10-12")
+    assert opened.status_code == 201, opened.text
+    assert opened.json()["office_level"] == "district"
+    assert opened.json()["steps"][0]["signer"] == {"position": "regional_prosecutor"}
+
+
 def test_the_plan_counts_items_done_in_progress_overdue_and_planned(
         client: TestClient, almaty: dict[str, str]) -> None:
     plan = new_plan(client, almaty)

@@ -13,6 +13,7 @@ import calendar as month_calendar
 import csv
 import io
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from datetime import date
 from typing import Any, Literal
 
@@ -359,8 +360,13 @@ def do_open_item_analysis(session: Session, plan_id: int, item_id: int, data: An
     step = {"type": "opened", **cmd.step, "via": "plan", "signer_person_id": row.approved_by_person_id}
     details = {**(cmd.details or {}), "plan_id": row.id, "plan_item_id": item.id, "topic": item.topic,
                "responsible_person_id": item.responsible_person_id}
+    # The approver may serve in an office above the actor's scope (a district plan approved by the
+    # prosecutor of the region): the approval made them the plan's signer, so they are seen for this call.
+    approver = session.get(Person, row.approved_by_person_id)
+    assert approver is not None
+    opener = actor if actor.visible is None else replace(actor, visible=actor.visible | {approver.office_id})
     opened = stored.do_open(session, "analyses", {"office_id": row.office_id, "step": step, "details": details},
-                            actor=actor, calendar=calendar)
+                            actor=opener, calendar=calendar)
     session.execute(update(analysis_plan_items).where(analysis_plan_items.c.id == item.id)
                     .values(analysis_id=opened["id"]))
     audit.record(session, actor=actor, action=AuditAction.PLAN_ITEM_OPENED, object_type="analysis_plan",
