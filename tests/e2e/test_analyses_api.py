@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import csv
 import io
+import threading
+import time
 from datetime import date
 from typing import Any
 
@@ -14,13 +16,13 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from nadzor.adapters.db.tables import audit_log
+from nadzor.adapters.db.tables import audit_log, kui_reconciliations, offices
 from nadzor.bootstrap import Platform
 from nadzor.domain.audit import ACTION_LABELS
 from nadzor.rules.instruction.checks import bin_iin_valid
 from nadzor.services import analyses, audit
 from nadzor.services.context import cli_actor
-from nadzor.services.errors import InvalidInput
+from nadzor.services.errors import Conflict, InvalidInput
 from nadzor.web import api_analyses
 from tests.support.web import bearer, client_for, office_id, person_id
 
@@ -465,3 +467,45 @@ def test_each_change_writes_one_audit_row_and_a_refused_request_writes_nothing(
     assert all(action in ACTION_LABELS for action in added)
     with demo.read_only() as session:
         assert audit.verify(session) is None
+
+
+@pytest.mark.parametrize("backend", [pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True)
+def test_two_concurrent_reconciliations_of_one_month_store_one_and_the_other_is_a_409_conflict(
+        demo: Platform) -> None:
+    """The uniqueness checked before the insert is raced by a concurrent writer: the unique constraint
+    decides, the loser is a conflict (409), not a server error."""
+    actor = cli_actor()
+    with demo.read_only() as session:
+        office = session.execute(select(offices.c.id).where(offices.c.code == ALMATY)).scalar_one()
+    body = {"office_id": office, "year": 2026, "month": 10, "reconciled_with": "ДП", "reconciled_by": "И. М.",
+            "reconciled_on": "2026-11-03"}
+    inserted, release = threading.Event(), threading.Event()
+    outcome: dict[str, Any] = {}
+
+    def first() -> None:
+        with demo.transaction() as session:
+            analyses.do_record_reconciliation(session, body, actor=actor, today=TODAY)
+            inserted.set()
+            release.wait(10)
+
+    def second() -> None:
+        try:
+            with demo.transaction() as session:
+                analyses.do_record_reconciliation(session, {**body, "reconciled_by": "другой"}, actor=actor,
+                                                  today=TODAY)
+        except (Conflict, InvalidInput) as exc:
+            outcome["error"] = exc
+
+    one = threading.Thread(target=first)
+    one.start()
+    assert inserted.wait(10)
+    two = threading.Thread(target=second)
+    two.start()
+    time.sleep(0.5)  # the second insert now waits on the first one's uncommitted row
+    release.set()
+    one.join(10)
+    two.join(10)
+    assert isinstance(outcome.get("error"), Conflict)
+    with demo.read_only() as session:
+        rows = session.execute(select(kui_reconciliations.c.reconciled_by)).scalars().all()
+    assert rows == ["И. М."]

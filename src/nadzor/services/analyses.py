@@ -19,6 +19,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 from sqlalchemy import Row, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from nadzor import rules
@@ -94,6 +95,15 @@ def _office(session: Session, actor: Actor, office_id: int, field: str = "office
     if office is None or not actor.sees_office(office.id):
         raise InvalidInput.one(field, f"нет прокуратуры {office_id} в пределах ваших полномочий")
     return office
+
+
+def _insert(session: Session, statement: Any) -> Any:
+    """Insert a row whose uniqueness was checked before: a concurrent writer that got there first
+    (the unique constraint) is a conflict, and the caller's transaction is rolled back."""
+    try:
+        return session.execute(statement)
+    except IntegrityError:
+        raise Conflict.concurrent() from None
 
 
 def _person_names(session: Session, ids: set[int]) -> dict[int, str]:
@@ -411,7 +421,7 @@ def do_create_organization(session: Session, data: Any, *, actor: Actor) -> dict
     cmd: OrganizationIn = parse(OrganizationIn, data)
     number = _check_organization(session, cmd, None)
     name, address = cmd.name.strip(), cmd.address.strip()
-    oid = session.execute(insert(organizations).values(
+    oid = _insert(session, insert(organizations).values(
         name=name, bin=number, kind=cmd.kind, address=address, search=_search_text(name, number, address),
         created_by=actor.login, created_at=audit.now_utc(), version=1).returning(organizations.c.id)).scalar_one()
     out = access_organization(session, oid, actor=actor)
@@ -552,7 +562,7 @@ def do_register_kui(session: Session, data: Any, *, actor: Actor, today: date) -
     number = cmd.number.strip()
     if session.execute(select(t.c.id).where(t.c.office_id == source.office_id, t.c.number == number)).first():
         raise InvalidInput.one("number", f"в КУИ этой прокуратуры уже есть № {number}")
-    kid = session.execute(insert(t).values(
+    kid = _insert(session, insert(t).values(
         office_id=source.office_id, proceeding_id=source.id, decision_step=cmd.step, number=number,
         registered_on=cmd.registered_on, summary=cmd.summary.strip(), created_by=actor.login,
         created_at=audit.now_utc(), version=1).returning(t.c.id)).scalar_one()
@@ -693,7 +703,7 @@ def do_record_reconciliation(session: Session, data: Any, *, actor: Actor, today
     if session.execute(select(t.c.id).where(t.c.office_id == office.id, t.c.year == cmd.year,
                                             t.c.month == cmd.month)).first():
         raise InvalidInput.one("month", f"сверка за {cmd.month:02d}.{cmd.year} уже отмечена")
-    rid = session.execute(insert(t).values(
+    rid = _insert(session, insert(t).values(
         office_id=office.id, year=cmd.year, month=cmd.month, reconciled_with=cmd.reconciled_with.strip(),
         reconciled_by=cmd.reconciled_by.strip(), reconciled_on=cmd.reconciled_on,
         discrepancies=cmd.discrepancies.strip(), created_by=actor.login, created_at=audit.now_utc())
@@ -811,7 +821,7 @@ def do_record_report(session: Session, code: str, period_start: str, data: Any, 
     if row is None:
         if cmd.version is not None:
             raise Conflict.versions("Отметка о представлении информации", cmd.version, 0)
-        session.execute(insert(r).values(office_id=office.id, code=code, period_start=start, version=1, **values))
+        _insert(session, insert(r).values(office_id=office.id, code=code, period_start=start, version=1, **values))
     else:
         if cmd.version is None:
             raise InvalidInput.one("version", "отметка уже есть: укажите её версию, чтобы исправить")
