@@ -217,6 +217,15 @@ def test_the_plan_counts_items_done_in_progress_overdue_and_planned(
     assert rows[1][6] == done["number"]
 
 
+def test_an_item_is_overdue_only_after_the_last_day_of_its_quarter_and_never_once_its_analysis_is_closed() -> None:
+    last = date(2026, 12, 31)
+    assert analyses.item_status(last, None, last) == "planned"
+    assert analyses.item_status(last, "in_progress", last) == "in_progress"
+    assert analyses.item_status(last, None, date(2027, 1, 1)) == "overdue"
+    assert analyses.item_status(last, "ended", date(2027, 1, 1)) == "overdue"
+    assert analyses.item_status(last, "closed", date(2027, 1, 1)) == "done"
+
+
 def test_a_plan_of_another_office_is_not_found_outside_the_users_scope(
         client: TestClient, almaty: dict[str, str]) -> None:
     plan = new_plan(client, almaty)
