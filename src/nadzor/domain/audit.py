@@ -57,6 +57,16 @@ class AuditAction(StrEnum):
     ATTACHMENT_ADDED = "attachment.added"
     ACT_TYPE_UPDATED = "act_type.updated"
     ACT_ORIGIN_LINKED = "act.origin_linked"
+    PLAN_CREATED = "analysis_plan.created"
+    PLAN_ITEM_ADDED = "analysis_plan.item_added"
+    PLAN_APPROVED = "analysis_plan.approved"
+    PLAN_ITEM_OPENED = "analysis_plan.item_opened"
+    ORGANIZATION_CREATED = "organization.created"
+    ORGANIZATION_UPDATED = "organization.updated"
+    KUI_REGISTERED = "kui.registered"
+    KUI_TRANSFERRED = "kui.transferred"
+    KUI_RECONCILED = "kui.reconciled"
+    PERIODIC_REPORT_RECORDED = "periodic_report.recorded"
 
 
 ACTION_LABELS: dict[str, str] = {
@@ -91,6 +101,16 @@ ACTION_LABELS: dict[str, str] = {
     "attachment.added": "Приложен файл к производству",
     "act_type.updated": "Изменён вид акта надзора (наименование, источник, срок ответа)",
     "act.origin_linked": "Акт надзора связан с основанием (проверка, оценка акта, анализ)",
+    "analysis_plan.created": "Составлен план анализов",
+    "analysis_plan.item_added": "В план анализов внесён пункт",
+    "analysis_plan.approved": "Утверждён план анализов (п. 11 Правил)",
+    "analysis_plan.item_opened": "По пункту плана начат анализ",
+    "organization.created": "Организация внесена в справочник",
+    "organization.updated": "Изменены сведения об организации",
+    "kui.registered": "Материалы зарегистрированы в КУИ (п. 19 Правил)",
+    "kui.transferred": "Материалы КУИ переданы по ч. 5 ст. 181 УПК",
+    "kui.reconciled": "Проведена ежемесячная сверка КУИ (п. 20 Правил)",
+    "periodic_report.recorded": "Отмечено представление периодической информации",
 }
 
 

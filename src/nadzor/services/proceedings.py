@@ -287,6 +287,7 @@ def do_open(session: Session, collection: str, data: Any, *, actor: Actor,
         raise InvalidInput.one("office_id", f"нет прокуратуры {cmd.office_id} в пределах ваших полномочий")
     step, signers = _resolve_signers(session, cmd.step, actor)
     _storage_checks(kind, step, cmd.details, office, signers)
+    _check_organization(session, kind.name, step, cmd.details)
     origin = _acts().check_origin(session, kind.name, step, cmd.details, actor)
     state, steps = _replay(kind, office.level, [], step, calendar)
     now = audit.now_utc()
@@ -318,6 +319,7 @@ def do_record_step(session: Session, collection: str, proceeding_id: int, data: 
     step, signers = _resolve_signers(session, cmd.step, actor)
     live = [r.data for r in stored.steps if not r.withdrawn]
     _storage_checks(kind, step, cmd.details, office, signers)
+    _check_organization(session, kind.name, step, cmd.details)
     state, steps = _replay(kind, stored.row.office_level, live, step, calendar)
     _acts().before_store(session, kind.name, stored.row, step, cmd.details, state, actor=actor, calendar=calendar,
                          today=today)
@@ -489,6 +491,13 @@ def _date_or_none(value: Any) -> date | None:
         return date.fromisoformat(value)
     except ValueError:
         return None
+
+
+def _check_organization(session: Session, kind: str, step: dict[str, Any], details: dict[str, Any] | None) -> None:
+    """An analysis request's addressee from the directory of organizations (R.13–14)."""
+    from nadzor.services.analyses import check_step_organization  # the analyses context imports this module
+
+    check_step_organization(session, kind, step, details)
 
 
 def _storage_checks(kind: Kind, step: dict[str, Any], details: dict[str, Any] | None, office: Office,

@@ -26,12 +26,14 @@ from nadzor.services.proceedings import Refused
 from nadzor.web import (
     api,
     api_acts,
+    api_analyses,
     api_attachments,
     api_documents,
     api_proceedings,
     middleware,
     pages,
     pages_acts,
+    pages_analyses,
     pages_proceedings,
 )
 from nadzor.web.problems import HTTP_MESSAGES, install_problem_openapi, request_errors
@@ -112,9 +114,11 @@ def create_app(platform: Platform | None = None) -> FastAPI:
     app.include_router(api.router)
     app.include_router(api_acts.router)  # before the generic collections: /api/v1/acts/totals
     app.include_router(api_proceedings.router)
+    app.include_router(api_analyses.router)
     app.include_router(api_attachments.router)
-    app.include_router(pages_acts.router)
     app.include_router(api_documents.router)
+    app.include_router(pages_acts.router)
+    app.include_router(pages_analyses.router)  # before the generic cards: /analyses/plans
     app.include_router(pages.router)
     app.include_router(pages_proceedings.router)
 

@@ -1,0 +1,200 @@
+"""Analyses over HTTP (issue 10): plans of analyses (R.11), the directory of organizations (R.13–14),
+the КУИ register and its monthly reconciliations (R.19 p. 5, R.20), the periodic obligations and
+their reports (R.5–9, I.46, I.64, I.70). Handlers translate the request and call `services.analyses`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+from sqlalchemy.orm import Session
+
+from nadzor.services import analyses
+from nadzor.services.context import Actor, Permission
+from nadzor.web.routing import JSON, endpoint
+from nadzor.web.security import DB, current_actor, platform, today
+
+router = APIRouter(prefix="/api/v1")
+P = Permission.SIGNED_IN
+
+
+def _body(model: Any) -> dict[str, Any]:
+    return {"requestBody": {"required": True, "content": {"application/json": {"schema": model.model_json_schema()}}}}
+
+
+def _csv(text: str, filename: str) -> Response:
+    return Response(text, media_type="text/csv; charset=utf-8",
+                    headers={"content-disposition": f'attachment; filename="{filename}"'})
+
+
+def _page(limit: int, offset: int) -> tuple[int, int]:
+    return max(1, min(limit, 500)), max(0, offset)
+
+
+# ===================================================================================== plans
+
+
+@endpoint(router, "GET", "/analysis-plans", P, summary="Планы анализов: список")
+def list_plans(request: Request, office_id: int | None = None, year: int | None = None, format: str = "json",
+               actor: Actor = Depends(current_actor), session: Session = DB) -> Any:
+    """Plans in the actor's scope with their items and how many are done, in progress, overdue, planned;
+    `format=csv`: one row per item."""
+    if format == "csv":
+        return _csv(analyses.plans_csv(session, actor=actor, today=today(request), office_id=office_id, year=year),
+                    "analysis-plans.csv")
+    return analyses.access_plans(session, actor=actor, today=today(request), office_id=office_id, year=year)
+
+
+@endpoint(router, "POST", "/analysis-plans", P, summary="Планы анализов: составить", status_code=201,
+          openapi_extra=_body(analyses.PlanIn))
+def create_plan(request: Request, data: Any = JSON,
+                actor: Actor = Depends(current_actor), session: Session = DB) -> Any:
+    """`{office_id, year, quarter?, title?}`: an annual plan, or a quarterly one with `quarter`."""
+    return analyses.do_create_plan(session, data, actor=actor, today=today(request))
+
+
+@endpoint(router, "GET", "/analysis-plans/{plan_id}", P, summary="Планы анализов: план")
+def read_plan(plan_id: int, request: Request, actor: Actor = Depends(current_actor),
+              session: Session = DB) -> dict[str, Any]:
+    return analyses.access_plan(session, plan_id, actor=actor, today=today(request))
+
+
+@endpoint(router, "POST", "/analysis-plans/{plan_id}/items", P, summary="Планы анализов: внести пункт",
+          status_code=201, openapi_extra=_body(analyses.PlanItemIn))
+def add_item(plan_id: int, request: Request, data: Any = JSON, actor: Actor = Depends(current_actor),
+                   session: Session = DB) -> Any:
+    """`{version, topic, responsible_person_id, quarter}`: before approval only (409 `plan_approved`)."""
+    return analyses.do_add_plan_item(session, plan_id, data, actor=actor,
+                                   today=today(request))
+
+
+@endpoint(router, "POST", "/analysis-plans/{plan_id}/approval", P, summary="Планы анализов: утвердить",
+          openapi_extra=_body(analyses.PlanApprovalIn))
+def approve_plan(plan_id: int, request: Request, data: Any = JSON, actor: Actor = Depends(current_actor),
+                       session: Session = DB) -> Any:
+    """`{version, person_id, date}`: R.11 — 409 `signer_not_allowed` unless the person may approve on that date."""
+    return analyses.do_approve_plan(session, plan_id, data, actor=actor,
+                                   today=today(request))
+
+
+@endpoint(router, "POST", "/analysis-plans/{plan_id}/items/{item_id}/analysis", P, status_code=201,
+          summary="Планы анализов: начать анализ по пункту", openapi_extra=_body(analyses.OpenItemIn))
+def open_item(plan_id: int, item_id: int, request: Request, data: Any = JSON, actor: Actor = Depends(current_actor),
+                    session: Session = DB) -> Any:
+    """`{step: {date, basis, group_leader_person_id?}, details?}`: the stored analysis (as
+    `POST /api/v1/analyses` answers), opened via the plan and signed by its approver."""
+    cal, day = platform(request).calendar(), today(request)
+    return analyses.do_open_item_analysis(session, plan_id, item_id, data, actor=actor,
+                                   calendar=cal, today=day)
+
+
+# ============================================================================= organizations
+
+
+@endpoint(router, "GET", "/organizations", P, summary="Организации: справочник")
+def list_organizations(q: str = "", kind: str | None = None, limit: int = 50, offset: int = 0,
+                       actor: Actor = Depends(current_actor), session: Session = DB) -> dict[str, Any]:
+    """Search by name, BIN or address; filter by kind (state_body, quasi_state, private_business)."""
+    size, start = _page(limit, offset)
+    return analyses.access_organizations(session, actor=actor, q=q, kind=kind, limit=size, offset=start)
+
+
+@endpoint(router, "POST", "/organizations", P, summary="Организации: внести", status_code=201,
+          openapi_extra=_body(analyses.OrganizationIn))
+def create_organization(request: Request, data: Any = JSON, actor: Actor = Depends(current_actor),
+                              session: Session = DB) -> Any:
+    """`{name, bin, kind, address?}`: the BIN is checked with its check digit."""
+    return analyses.do_create_organization(session, data, actor=actor)
+
+
+@endpoint(router, "GET", "/organizations/{organization_id}", P, summary="Организации: карточка")
+def read_organization(organization_id: int, actor: Actor = Depends(current_actor),
+                      session: Session = DB) -> dict[str, Any]:
+    return analyses.access_organization(session, organization_id, actor=actor)
+
+
+@endpoint(router, "PUT", "/organizations/{organization_id}", P, summary="Организации: изменить",
+          openapi_extra=_body(analyses.OrganizationIn))
+def update_organization(organization_id: int, request: Request, data: Any = JSON, actor: Actor = Depends(current_actor),
+                              session: Session = DB) -> Any:
+    return analyses.do_update_organization(session, organization_id, data, actor=actor)
+
+
+# ============================================================================== КУИ register
+
+
+@endpoint(router, "GET", "/kui-materials", P, summary="КУИ: реестр")
+def list_kui(request: Request, office_id: int | None = None, year: int | None = None, month: int | None = None,
+             transferred: bool | None = None, q: str = "", sort: str = "-registered_on", limit: int = 50,
+             offset: int = 0, format: str = "json", actor: Actor = Depends(current_actor),
+             session: Session = DB) -> Any:
+    """Filters: office, year (and month) of registration, transferred or not, number; `sort`: registered_on,
+    number or transferred_on, `-` first for descending; `format=csv` exports every row matching the filters."""
+    if format == "csv":
+        return _csv(analyses.kui_csv(session, actor=actor, office_id=office_id, year=year, month=month,
+                                     transferred=transferred, q=q, sort=sort), "kui.csv")
+    size, start = _page(limit, offset)
+    return analyses.access_kui(session, actor=actor, office_id=office_id, year=year, month=month,
+                               transferred=transferred, q=q, sort=sort, limit=size, offset=start)
+
+
+@endpoint(router, "POST", "/kui-materials", P, summary="КУИ: зарегистрировать материалы", status_code=201,
+          openapi_extra=_body(analyses.KuiIn))
+def register_kui(request: Request, data: Any = JSON,
+                 actor: Actor = Depends(current_actor), session: Session = DB) -> Any:
+    """`{proceeding_id, step, number, registered_on, summary}`: `step` is the index of the decision
+    `kui_registration` of the analysis or check (R.19 p. 5)."""
+    return analyses.do_register_kui(session, data, actor=actor, today=today(request))
+
+
+@endpoint(router, "GET", "/kui-materials/{material_id}", P, summary="КУИ: запись")
+def read_kui(material_id: int, actor: Actor = Depends(current_actor), session: Session = DB) -> dict[str, Any]:
+    return analyses.access_kui_material(session, material_id, actor=actor)
+
+
+@endpoint(router, "POST", "/kui-materials/{material_id}/transfer", P, summary="КУИ: передача по ч. 5 ст. 181 УПК",
+          openapi_extra=_body(analyses.KuiTransferIn))
+def transfer_kui(material_id: int, request: Request, data: Any = JSON, actor: Actor = Depends(current_actor),
+                       session: Session = DB) -> Any:
+    """`{version, transferred_to, transferred_on}` (R.20)."""
+    return analyses.do_transfer_kui(session, material_id, data, actor=actor,
+                                   today=today(request))
+
+
+@endpoint(router, "GET", "/kui-reconciliations", P, summary="КУИ: сверки за год")
+def list_reconciliations(request: Request, office_id: int, year: int, actor: Actor = Depends(current_actor),
+                         session: Session = DB) -> list[dict[str, Any]]:
+    """The twelve months of the year: the reconciliation recorded, or `missing` once the month has ended."""
+    return analyses.access_reconciliations(session, actor=actor, office_id=office_id, year=year,
+                                           today=today(request))
+
+
+@endpoint(router, "POST", "/kui-reconciliations", P, summary="КУИ: отметить сверку", status_code=201,
+          openapi_extra=_body(analyses.ReconciliationIn))
+def record_reconciliation(request: Request, data: Any = JSON, actor: Actor = Depends(current_actor),
+                                session: Session = DB) -> Any:
+    """`{office_id, year, month, reconciled_with, reconciled_by, reconciled_on, discrepancies?}` (R.20)."""
+    return analyses.do_record_reconciliation(session, data, actor=actor,
+                                   today=today(request))
+
+
+# ===================================================================== periodic obligations
+
+
+@endpoint(router, "GET", "/periodic-obligations", P, summary="Периодическая информация: календарь")
+def list_obligations(request: Request, office_id: int, year: int, actor: Actor = Depends(current_actor),
+                     session: Session = DB) -> dict[str, Any]:
+    """The office's obligations of the year by its kind, each with its period, report due date, the
+    analysis and report that fulfil it, and `overdue` (due before today in Asia/Almaty, no report)."""
+    return analyses.access_obligations(session, actor=actor, office_id=office_id, year=year, today=today(request))
+
+
+@endpoint(router, "POST", "/periodic-obligations/{code}/{period_start}/report", P,
+          summary="Периодическая информация: отметить представление", openapi_extra=_body(analyses.ReportIn))
+def record_report(code: str, period_start: str, request: Request, data: Any = JSON,
+                  actor: Actor = Depends(current_actor),
+                        session: Session = DB) -> Any:
+    """`{office_id, report_date, analysis_id?, version?}`: `version` corrects a report already recorded."""
+    return analyses.do_record_report(session, code, period_start, data, actor=actor,
+                                   today=today(request))
