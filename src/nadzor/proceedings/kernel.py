@@ -177,8 +177,7 @@ def validate(kind: Kind, raw: Any, cal: WorkingCalendar) -> tuple[str, list[Step
     """The whole input, checked before anything is replayed: every error, in input order."""
     if not isinstance(raw, dict):
         raise InvalidInput.one("input", "ожидается объект JSON {office_level, steps}")
-    errors: list[FieldError] = [FieldError(k, "неизвестное поле: правило его не принимает")
-                                for k in raw if k not in _TOP_KEYS]
+    errors: list[FieldError] = []
     office_level = "district"
     try:
         office_level = _office_level.check(raw.get("office_level", MISSING), "office_level", cal)
@@ -202,6 +201,8 @@ def validate(kind: Kind, raw: Any, cal: WorkingCalendar) -> tuple[str, list[Step
         if step is not None:
             steps.append(step)
             last_date = step.date
+    # RULES.md: the listed fields are checked first, in their order; unknown keys after them.
+    errors.extend(FieldError(k, "неизвестное поле: правило его не принимает") for k in raw if k not in _TOP_KEYS)
     if errors:
         raise InvalidInput(errors[:MAX_ERRORS])
     return office_level, steps
@@ -236,15 +237,15 @@ def _step(kind: Kind, i: int, raw: Any, prior: list[Step], office_level: str, la
     except Bad as exc:
         errors.append(_prefixed(path, exc))
     fields = spec.fields
-    for key in raw:
-        if key not in fields and key != "type" and key != "date":
-            errors.append(FieldError(f"{path}.{key}", "неизвестное поле: шаг этого вида его не принимает"))
     parsed: dict[str, Any] = {}
     for fname, fld in fields.items():
         try:
             parsed[fname] = fld.check(raw.get(fname, MISSING), fname, cal)
         except Bad as exc:
             errors.append(_prefixed(path, exc))
+    for key in raw:  # unknown keys after the listed fields, as RULES.md's rules report them
+        if key not in fields and key != "type" and key != "date":
+            errors.append(FieldError(f"{path}.{key}", "неизвестное поле: шаг этого вида его не принимает"))
     if len(errors) > before or day is None:
         return None
     step = Step(i, name, day, parsed)
