@@ -89,3 +89,29 @@ def test_finding_2_an_empty_recipients_list_is_still_refused_as_input() -> None:
     notice = {"type": "notice_sent", "date": "2021-08-11", "step": 4, "recipients": []}
     fields = [f for f, _ in errors_of("check", {"office_level": "district", "steps": [*suspended_check(), notice]})]
     assert fields == ["steps.5.recipients"]
+
+
+# «The whole input is validated … an input error anywhere»: «a decreasing date» is an error against the
+# step before it even when that step is bad input for another reason; and a `step` field that names
+# an earlier step of a type it may name is not an error because that step has an error of its own.
+def test_finding_3_a_date_before_a_bad_steps_date_is_still_a_decreasing_date() -> None:
+    bad_suspension = {"type": "suspended", "date": "2021-08-12", "signer": DP, "ground": 5}
+    resumed = {"type": "resumed", "date": "2021-08-11", "signer": DP}
+    assert [f for f, _ in errors_of("check", {"office_level": "district",
+                                              "steps": [*suspended_check(), bad_suspension, resumed]})] == [
+        "steps.5.ground", "steps.6.date"]
+
+
+def test_finding_4_a_step_field_naming_a_bad_step_of_an_allowed_type_adds_no_error() -> None:
+    steps = suspended_check()
+    steps[4] = steps[4] | {"ground": 5}
+    notice = {"type": "notice_sent", "date": "2021-08-11", "step": 4, "recipients": ["subject"]}
+    assert [f for f, _ in errors_of("check", {"office_level": "district", "steps": [*steps, notice]})] == [
+        "steps.4.ground"]
+
+
+@pytest.mark.parametrize("ref", [-1, 5, 6])
+def test_finding_4_a_step_field_naming_no_earlier_step_is_still_an_error(ref: int) -> None:
+    notice = {"type": "notice_sent", "date": "2021-08-11", "step": ref, "recipients": ["subject"]}
+    assert [f for f, _ in errors_of("check", {"office_level": "district",
+                                              "steps": [*suspended_check(), notice]})] == ["steps.5.step"]
