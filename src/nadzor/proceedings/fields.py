@@ -91,6 +91,8 @@ def codes(allowed_codes: Sequence[str], *, nullable: bool = False, nonempty: boo
     listed = ", ".join(allowed_codes)
 
     def check(value: Any, path: str, cal: WorkingCalendar) -> list[str]:
+        if nonempty and (value is MISSING or value is None):
+            raise Bad(path, REQUIRED)  # a list that must not be empty is a required field
         if value is MISSING or (value is None and nullable):
             value = []
         if not isinstance(value, list):
@@ -245,9 +247,6 @@ def signer(*, optional: bool = False) -> Field:
         _require(value, path)
         if not isinstance(value, dict):
             raise Bad(path, "ожидается объект {position, acting_for?}")
-        for key in value:
-            if key not in _SIGNER_KEYS:
-                raise Bad(f"{path}.{key}", "неизвестное поле: правило его не принимает")
         position = _position(value.get("position", MISSING), f"{path}.position")
         acting = value.get("acting_for")
         if acting is not None:
@@ -255,6 +254,9 @@ def signer(*, optional: bool = False) -> Field:
         participated = value.get("participated")
         if participated is not None and participated is not True and participated is not False:
             raise Bad(f"{path}.participated", "ожидается логическое значение true или false")
+        for key in value:  # unknown keys after the listed ones, as RULES.md's rules report them
+            if key not in _SIGNER_KEYS:
+                raise Bad(f"{path}.{key}", "неизвестное поле: правило его не принимает")
         return StepSigner(position, acting, bool(participated))
 
     return Field(check, optional=optional)

@@ -177,8 +177,7 @@ def validate(kind: Kind, raw: Any, cal: WorkingCalendar) -> tuple[str, list[Step
     """The whole input, checked before anything is replayed: every error, in input order."""
     if not isinstance(raw, dict):
         raise InvalidInput.one("input", "ожидается объект JSON {office_level, steps}")
-    errors: list[FieldError] = [FieldError(k, "неизвестное поле: правило его не принимает")
-                                for k in raw if k not in _TOP_KEYS]
+    errors: list[FieldError] = []
     office_level = "district"
     try:
         office_level = _office_level.check(raw.get("office_level", MISSING), "office_level", cal)
@@ -194,20 +193,21 @@ def validate(kind: Kind, raw: Any, cal: WorkingCalendar) -> tuple[str, list[Step
         errors.append(FieldError("steps", f"допускается не больше {MAX_STEPS} шагов"))
         raw_steps = []
     steps: list[Step] = []
-    last_date: date | None = None
+    dates: list[date] = []  # every step's date that could be read, bad steps' included
     for i, raw_step in enumerate(raw_steps):
         if len(errors) >= MAX_ERRORS:
             break
-        step = _step(kind, i, raw_step, steps, office_level, last_date, cal, errors)
+        step = _step(kind, i, raw_step, steps, office_level, dates, cal, errors)
         if step is not None:
             steps.append(step)
-            last_date = step.date
+    # RULES.md: the listed fields are checked first, in their order; unknown keys after them.
+    errors.extend(FieldError(k, "неизвестное поле: правило его не принимает") for k in raw if k not in _TOP_KEYS)
     if errors:
         raise InvalidInput(errors[:MAX_ERRORS])
     return office_level, steps
 
 
-def _step(kind: Kind, i: int, raw: Any, prior: list[Step], office_level: str, last_date: date | None,
+def _step(kind: Kind, i: int, raw: Any, prior: list[Step], office_level: str, dates: list[date],
           cal: WorkingCalendar, errors: list[FieldError]) -> Step | None:
     path = f"steps.{i}"
     if not isinstance(raw, dict):
@@ -230,27 +230,30 @@ def _step(kind: Kind, i: int, raw: Any, prior: list[Step], office_level: str, la
     day: date | None = None
     try:
         day = parse_date(raw.get("date", MISSING), "date", cal)
-        if last_date is not None and day < last_date:
+        if dates and day < dates[-1]:
             errors.append(FieldError(f"{path}.date", "даты шагов не могут убывать: шаг датирован раньше "
                                                      "предыдущего"))
+        dates.append(day if not dates else max(day, dates[-1]))
     except Bad as exc:
         errors.append(_prefixed(path, exc))
     fields = spec.fields
-    for key in raw:
-        if key not in fields and key != "type" and key != "date":
-            errors.append(FieldError(f"{path}.{key}", "неизвестное поле: шаг этого вида его не принимает"))
     parsed: dict[str, Any] = {}
     for fname, fld in fields.items():
         try:
             parsed[fname] = fld.check(raw.get(fname, MISSING), fname, cal)
         except Bad as exc:
             errors.append(_prefixed(path, exc))
+    for key in raw:  # unknown keys after the listed fields, as RULES.md's rules report them
+        if key not in fields and key != "type" and key != "date":
+            errors.append(FieldError(f"{path}.{key}", "неизвестное поле: шаг этого вида его не принимает"))
     if len(errors) > before or day is None:
         return None
     step = Step(i, name, day, parsed)
     if spec.cross_check is not None:
         try:
             spec.cross_check(step, prior, office_level)
+        except Unchecked:
+            return None
         except Bad as exc:
             errors.append(exc.error)
             return None
@@ -261,14 +264,26 @@ def _prefixed(path: str, exc: Bad) -> FieldError:
     return FieldError(f"{path}.{exc.error.field}", exc.error.message)
 
 
+class Unchecked(Bad):
+    """A cross-check that cannot be made: the earlier step it needs is itself bad input (already
+    reported), so nothing more is said about this one."""
+
+    def __init__(self) -> None:
+        super().__init__("", "")
+
+
 def earlier_step(step: Step, prior: list[Step], allowed: Iterable[str], what: str) -> Step:
     """The earlier step a `step` field names; it must be of a type it may name."""
     ref = step.f["step"]
     path = f"steps.{step.index}.step"
     allowed = tuple(allowed)
-    if not 0 <= ref < step.index or ref >= len(prior) or prior[ref].index != ref:
+    if not 0 <= ref < step.index:
         raise Bad(path, f"поле должно указывать номер более раннего шага ({what})")
-    target: Step = prior[ref]
+    fast = ref < len(prior) and prior[ref].index == ref
+    found = prior[ref] if fast else next((s for s in prior if s.index == ref), None)
+    if found is None:
+        raise Unchecked  # the named step is bad input itself
+    target: Step = found
     if target.type not in allowed:
         raise Bad(path, f"шаг {ref} («{target.type}») не может быть указан здесь; допустимы: {', '.join(allowed)}")
     return target
