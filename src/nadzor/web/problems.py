@@ -74,6 +74,24 @@ PROBLEM_SCHEMA: dict[str, Any] = {
 }
 
 
+def hoist_local_definitions(node: Any, components: dict[str, Any]) -> None:
+    """Request bodies documented from a pydantic model's own JSON Schema carry `$defs` with refs
+    `#/$defs/X`, which OpenAPI renderers (ReDoc) cannot resolve inside a path: move every such
+    definition to `components/schemas` and point the refs there."""
+    if isinstance(node, dict):
+        for name, definition in node.pop("$defs", {}).items():
+            components.setdefault(name, definition)
+            hoist_local_definitions(definition, components)
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#/$defs/"):
+            node["$ref"] = "#/components/schemas/" + ref.removeprefix("#/$defs/")
+        for value in node.values():
+            hoist_local_definitions(value, components)
+    elif isinstance(node, list):
+        for value in node:
+            hoist_local_definitions(value, components)
+
+
 def install_problem_openapi(app: FastAPI) -> None:
     """Every operation lists the problem answers (`application/problem+json`, schema Problem) in
     place of FastAPI's English validation-error schema."""
@@ -87,6 +105,7 @@ def install_problem_openapi(app: FastAPI) -> None:
         components.pop("HTTPValidationError", None)
         components.pop("ValidationError", None)
         components["Problem"] = PROBLEM_SCHEMA
+        hoist_local_definitions(schema, components)
         ref = {"$ref": "#/components/schemas/Problem"}
         for operations in schema.get("paths", {}).values():
             for operation in operations.values():
