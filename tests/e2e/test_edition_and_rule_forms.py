@@ -260,3 +260,14 @@ def test_the_result_is_a_sentence_and_a_table_with_the_raw_json_behind_a_disclos
     raw = html.index("<details><summary>Ответ (JSON)</summary>")
     assert html.index('class="result-table"') < raw
     assert "&#34;due&#34;: &#34;2021-08-05&#34;" in html[raw:] or '"due": "2021-08-05"' in html[raw:]
+
+
+def test_the_rule_form_and_its_result_speak_kazakh_in_kazakh_mode(client: TestClient) -> None:
+    client.cookies.set(security.LANG_COOKIE, "kk")
+    page = client.get("/rules/check.extension_petition_due").text
+    assert "Өтінішхат кімге енгізіледі" in page and "Кому вносится ходатайство" not in page
+    answer = client.post("/rules/check.order_notice_due/evaluate", data={"issued": "2021-08-02"})
+    assert '<th scope="row">Мерзімі — кешіктірмей</th><td>05.08.2021</td>' in answer.text
+    refused = client.post("/rules/check.last_day/evaluate", data={
+        "start": "2021-08-02", "suspensions.from": "", "suspensions.to": "2021-08-09"})
+    assert "Тоқтата тұру кезеңдері, 1-жол, «бастап»" in refused.text

@@ -32,6 +32,7 @@ from nadzor.web.forms import (
     typed_value,
     values_of,
 )
+from nadzor.web.pages_proceedings import translator
 from nadzor.web.routing import FORM, endpoint
 from nadzor.web.rule_forms import (
     PERIOD_ROWS,
@@ -231,12 +232,13 @@ def rule_page(request: Request, rule_id: str) -> Response:
 def rule_evaluate(request: Request, rule_id: str, form: FormData = FORM) -> Response:
     rule = rules.get_rule(rule_id)
     data = rule_input(rule, form)
+    t = translator(request)
     try:
         output = rules.evaluate(rule_id, data)
     except InvalidInput as exc:
-        errors = [{**e, "label": error_label(e["field"])} for e in exc.as_dicts()]
+        errors = [{**e, "label": error_label(e["field"], rule_id, t)} for e in exc.as_dicts()]
         return render(request, "_rule_result.html", 422, output=None, errors=errors, data=data)
-    return render(request, "_rule_result.html", output=output, rows=result_rows(output["result"]), errors=[],
+    return render(request, "_rule_result.html", output=output, rows=result_rows(output["result"], t), errors=[],
                   data=data)
 
 

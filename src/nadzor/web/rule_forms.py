@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
@@ -11,7 +12,7 @@ from starlette.datastructures import FormData
 
 from nadzor.rules import Rule
 from nadzor.web.forms import FormField, typed_value
-from nadzor.web.rule_labels import RESULT_LABELS, field_label, option_label
+from nadzor.web.rule_labels import N_, RESULT_LABELS, field_label, option_label
 
 SECTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
     "checks": ("Проверки", ("check.",)),
@@ -60,8 +61,8 @@ def _enum(schema: dict[str, Any], node: dict[str, Any]) -> list[str] | None:
 
 #: The UTC offsets a moment may be given with (Asia/Almaty and the western regions).
 OFFSETS: tuple[tuple[str, str], ...] = (
-    ("+06:00", "UTC+06:00 — Алматы, Астана"),
-    ("+05:00", "UTC+05:00 — Актобе, Атырау, Актау, Уральск, Кызылорда"),
+    ("+06:00", N_("UTC+06:00 — Алматы, Астана")),
+    ("+05:00", N_("UTC+05:00 — Актобе, Атырау, Актау, Уральск, Кызылорда")),
 )
 
 
@@ -182,15 +183,19 @@ def rule_input(rule: Rule, form: FormData) -> dict[str, Any]:
     return out
 
 
-def _readable(key: str, value: Any) -> str:
+def _same(message: str) -> str:
+    return message
+
+
+def _readable(key: str, value: Any, t: Callable[[str], str] = _same) -> str:
     if value is None:
         return "—"
     if isinstance(value, bool):
-        return "да" if value else "нет"
+        return t("да") if value else t("нет")
     if isinstance(value, list):
-        return "; ".join(_readable(key, v) for v in value) or "—"
+        return "; ".join(_readable(key, v, t) for v in value) or "—"
     if isinstance(value, dict):
-        return ", ".join(f"{k}: {_readable(k, v)}" for k, v in value.items())
+        return ", ".join(f"{k}: {_readable(k, v, t)}" for k, v in value.items())
     text = str(value)
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
         return date.fromisoformat(text).strftime("%d.%m.%Y")
@@ -201,24 +206,26 @@ def _readable(key: str, value: Any) -> str:
             return text
         offset = moment.strftime("%z")
         return f"{moment:%d.%m.%Y %H:%M} (UTC{offset[:3]}:{offset[3:5]})"
-    return option_label(text, key)
+    return t(option_label(text, key))
 
 
-def result_rows(result: dict[str, Any]) -> list[tuple[str, str]]:
-    """A rule's result as a readable table: (Russian label, value in words and local dates)."""
-    return [(RESULT_LABELS.get(key, key), _readable(key, value)) for key, value in result.items()]
+def result_rows(result: dict[str, Any], t: Callable[[str], str] = _same) -> list[tuple[str, str]]:
+    """A rule's result as a readable table: (label, value in words and local dates), in the
+    language of `t` (the catalog's gettext; Russian by default)."""
+    return [(t(RESULT_LABELS.get(key, key)), _readable(key, value, t)) for key, value in result.items()]
 
 
-_PART_LABELS = {"from": "«с»", "to": "«по»", "position": "должность", "acting_for": "замещаемая должность",
-                "participated": "участие в первой инстанции"}
+_PART_LABELS = {"from": N_("«с»"), "to": N_("«по»"), "position": N_("должность"),
+                "acting_for": N_("замещаемая должность"), "participated": N_("участие в первой инстанции")}
+_WORDS = (N_("да"), N_("нет"), N_("Ввод"), N_("строка %(n)s"))
 
 
-def error_label(path: str) -> str:
+def error_label(path: str, rule_id: str = "", t: Callable[[str], str] = _same) -> str:
     """The words for an error's field path: `suspensions.1.to` → «Периоды приостановления, строка 2, «по»»."""
     head, *rest = path.split(".")
     if head in ("input", "rule"):
-        return "Ввод"
-    parts = [field_label(head)[0]]
+        return t("Ввод")
+    parts = [t(field_label(head, rule_id=rule_id)[0])]
     for part in rest:
-        parts.append(f"строка {int(part) + 1}" if part.isdigit() else _PART_LABELS.get(part, part))
+        parts.append(t("строка %(n)s") % {"n": int(part) + 1} if part.isdigit() else t(_PART_LABELS.get(part, part)))
     return ", ".join(parts)
