@@ -3,6 +3,7 @@ compiled by the setup command (`pybabel compile`); Russian is the source languag
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
@@ -69,6 +70,7 @@ def environment(lang: str) -> Environment:
     env.filters["ru_date"] = _ru_date
     env.filters["local_time"] = _local_time
     env.filters["position"] = position_label
+    env.filters["pretty_json"] = lambda value: json.dumps(value, ensure_ascii=False, indent=2)
     env.globals.update(
         LANGUAGES=LANGUAGES, POSITION_LABELS=POSITION_LABELS, LEVEL_LABELS=LEVEL_LABELS, KIND_LABELS=KIND_LABELS,
         SUBJECT_AREAS=SUBJECT_AREAS, ACTION_LABELS=ACTION_LABELS, EDITION=edition_window(),

@@ -8,6 +8,8 @@ document.addEventListener("click", function (event) {
   row.querySelectorAll("input").forEach(function (input) { input.value = ""; });
   var number = row.querySelector(".row-number");
   if (number) { number.textContent = String(rows.length + 1); }
+  var label = row.getAttribute("aria-label");
+  if (label) { row.setAttribute("aria-label", label.replace(/\d+$/, String(rows.length + 1))); }
   list.appendChild(row);
   row.querySelector("input").focus();
 });
