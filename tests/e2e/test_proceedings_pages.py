@@ -347,7 +347,8 @@ def test_the_kazakh_catalog_translates_every_message_of_the_interface() -> None:
     import nadzor.web
 
     web = Path(nadzor.web.__file__).parent
-    method_map = [("**.html", "jinja2"), ("**/proceeding_labels.py", "python"), ("**/pages_proceedings.py", "python")]
+    method_map = [("**.html", "jinja2"), ("**/proceeding_labels.py", "python"), ("**/pages_proceedings.py", "python"),
+                  ("**/rule_labels.py", "python"), ("**/rule_forms.py", "python")]
     options = {"**.html": {"extensions": "jinja2.ext.i18n", "trimmed": "true"}}
     found = {m[2] for m in extract_from_dir(str(web), method_map, options)}
     for kind in KINDS.values():  # the kernel's labels are shown through the catalog too

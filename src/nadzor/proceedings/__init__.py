@@ -7,7 +7,6 @@ Pure like `nadzor.rules`: the calendar is passed in (by default the one the rule
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from nadzor.domain.calendar import WorkingCalendar
@@ -56,7 +55,4 @@ def write_state(kind: Kind, state: State, steps: list[Step]) -> dict[str, Any]:
 
 def _edition(steps: list[Step]) -> dict[str, Any]:
     """The edition applied, and whether it was in force on every step's date."""
-    start, end = ORDER_102.valid_from, ORDER_102.valid_to or date.max
-    return {"name": ORDER_102.name, "valid_from": start.isoformat(),
-            "valid_to": ORDER_102.valid_to.isoformat() if ORDER_102.valid_to else None,
-            "in_force": all(start <= s.date < end for s in steps)}
+    return ORDER_102.applied(s.date for s in steps)

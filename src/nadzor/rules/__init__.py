@@ -9,9 +9,11 @@ installs its own). This package imports nothing to find it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from datetime import date, datetime
 from typing import Any
 
+from pydantic import BaseModel
 from pydantic import ValidationError as PydanticValidationError
 
 from nadzor.domain.calendar import CalendarRangeError, WorkingCalendar
@@ -65,8 +67,10 @@ def get_rule(rule_id: str) -> Rule:
 
 
 def evaluate(rule_id: str, input: Any, *, calendar: WorkingCalendar | None = None) -> dict[str, Any]:
-    """Evaluate a rule on a JSON-like input: `{"rule", "result", "citations", "explanation"}`.
-    Bad input raises `InvalidInput` (its `errors` list `{field, message}`); never a result."""
+    """Evaluate a rule on a JSON-like input: `{"rule", "result", "citations", "explanation",
+    "edition"}` — `edition` names the edition applied and whether it was in force on every date
+    and moment of the input (`{name, valid_from, valid_to, in_force}`). Bad input raises
+    `InvalidInput` (its `errors` list `{field, message}`); never a result."""
     found = get_rule(rule_id)
     cal = calendar if calendar is not None else current_calendar()
     if not isinstance(input, dict):
@@ -83,7 +87,23 @@ def evaluate(rule_id: str, input: Any, *, calendar: WorkingCalendar | None = Non
         "result": decision.result,
         "citations": list(found.citations),
         "explanation": decision.explanation,
+        "edition": ORDER_102.applied(input_dates(data)),
     }
+
+
+def input_dates(value: Any) -> Iterator[date]:
+    """Every date of a validated input, nested models and lists included; a moment counts by
+    its own local date (the offset it was given with)."""
+    if isinstance(value, datetime):
+        yield value.date()
+    elif isinstance(value, date):
+        yield value
+    elif isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            yield from input_dates(getattr(value, name))
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from input_dates(item)
 
 
 def calendar_coverage(cal: WorkingCalendar | None = None) -> dict[str, str]:

@@ -8,9 +8,10 @@ encoded).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 
 Unit = Literal["calendar_days", "working_days", "months", "hours", "day_of_month"]
 
@@ -21,6 +22,20 @@ class Edition:
     valid_from: date
     valid_to: date | None
     reference: str
+
+    def in_force(self, day: date) -> bool:
+        """Whether the edition was in force on `day` (`valid_to` is the first day it was not)."""
+        return self.valid_from <= day and (self.valid_to is None or day < self.valid_to)
+
+    def applied(self, days: Iterable[date]) -> dict[str, Any]:
+        """The edition as every answer states it: `{name, valid_from, valid_to, in_force}`,
+        `in_force` false when any of `days` lies outside its window."""
+        return {
+            "name": self.name,
+            "valid_from": self.valid_from.isoformat(),
+            "valid_to": self.valid_to.isoformat() if self.valid_to else None,
+            "in_force": all(self.in_force(day) for day in days),
+        }
 
 
 #: Order No. 102 of 12 July 2021 set out Order No. 60 in a new edition; it took effect after its
@@ -134,3 +149,37 @@ LIMITS: dict[str, Limit] = {item.id: item for item in _ALL}
 def limit(limit_id: str, at: date) -> int:
     """The value of a time limit in force at `at`."""
     return LIMITS[limit_id].at(at)
+
+
+Case = Literal["nom", "gen"]
+
+#: Unit → (one, few, many) in the nominative (accusative: «за пять рабочих дней»), and
+#: (one, many) in the genitive («в течение пяти рабочих дней»: 1 → «рабочего дня», else «дней»).
+_WORDS: dict[str, tuple[tuple[str, str, str], tuple[str, str]]] = {
+    "calendar_days": (("календарный день", "календарных дня", "календарных дней"),
+                      ("календарного дня", "календарных дней")),
+    "working_days": (("рабочий день", "рабочих дня", "рабочих дней"), ("рабочего дня", "рабочих дней")),
+    "months": (("месяц", "месяца", "месяцев"), ("месяца", "месяцев")),
+    "hours": (("час", "часа", "часов"), ("часа", "часов")),
+}
+
+
+def plural(n: int, unit: Unit, case: Case = "nom") -> str:
+    """«3 рабочих дня», «5 рабочих дней», «1 месяц»; `case="gen"`: «3 рабочих дней», «1 месяца»."""
+    if unit == "day_of_month":
+        return f"{n}-го числа"
+    nominative, genitive = _WORDS[unit]
+    if case == "gen":
+        return f"{n} {genitive[0] if n % 10 == 1 and n % 100 != 11 else genitive[1]}"
+    if n % 10 == 1 and n % 100 != 11:
+        return f"{n} {nominative[0]}"
+    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
+        return f"{n} {nominative[1]}"
+    return f"{n} {nominative[2]}"
+
+
+def term(limit_id: str, at: date, case: Case = "nom") -> str:
+    """A time limit in words from its value and unit at `at`: `term("check.order_notice", d)` →
+    «3 рабочих дня». Explanations take their numbers from here, never from a second copy."""
+    found = LIMITS[limit_id]
+    return plural(found.at(at), found.unit, case)

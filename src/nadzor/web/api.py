@@ -64,7 +64,9 @@ def get_rule(rule_id: str) -> dict[str, Any]:
 @endpoint(router, "POST", "/rules/{rule_id}/evaluate", P.PUBLIC, summary="Вычислить правило",
           openapi_extra={"requestBody": {"content": {"application/json": {"schema": {"type": "object"}}}}})
 def evaluate(rule_id: str, data: Any = JSON) -> dict[str, Any]:
-    """The input is the rule's JSON object; the answer is `{rule, result, citations, explanation}`."""
+    """The input is the rule's JSON object; the answer is `{rule, result, citations, explanation, edition}`
+    (`edition`: `{name, valid_from, valid_to, in_force}`, the edition applied and whether it was in force
+    on every date of the input)."""
     rules.get_rule(rule_id)
     return rules.evaluate(rule_id, data)
 

@@ -32,8 +32,17 @@ from nadzor.web.forms import (
     typed_value,
     values_of,
 )
+from nadzor.web.pages_proceedings import translator
 from nadzor.web.routing import FORM, endpoint
-from nadzor.web.rule_forms import SECTIONS, rule_fields, rule_input, section_rules
+from nadzor.web.rule_forms import (
+    PERIOD_ROWS,
+    SECTIONS,
+    error_label,
+    result_rows,
+    rule_fields,
+    rule_input,
+    section_rules,
+)
 from nadzor.web.security import (
     DB,
     LANG_COOKIE,
@@ -216,18 +225,21 @@ def rule_page(request: Request, rule_id: str) -> Response:
     rule = rules.get_rule(rule_id)
     texts = [(c, paragraph(c)) for c in rule.citations]
     return render(request, "rule.html", rule=rule, texts=texts, fields=rule_fields(rule), positions=POSITION_OPTIONS,
-                  described=rules.describe(rule))
+                  described=rules.describe(rule), period_rows=PERIOD_ROWS)
 
 
 @page("POST", "/rules/{rule_id}/evaluate", P.PUBLIC)
 def rule_evaluate(request: Request, rule_id: str, form: FormData = FORM) -> Response:
     rule = rules.get_rule(rule_id)
     data = rule_input(rule, form)
+    t = translator(request)
     try:
         output = rules.evaluate(rule_id, data)
     except InvalidInput as exc:
-        return render(request, "_rule_result.html", 422, output=None, errors=exc.as_dicts(), data=data)
-    return render(request, "_rule_result.html", output=output, errors=[], data=data)
+        errors = [{**e, "label": error_label(e["field"], rule_id, t)} for e in exc.as_dicts()]
+        return render(request, "_rule_result.html", 422, output=None, errors=errors, data=data)
+    return render(request, "_rule_result.html", output=output, rows=result_rows(output["result"], t), errors=[],
+                  data=data)
 
 
 # ============================================================================ calendar

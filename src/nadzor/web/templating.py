@@ -3,7 +3,8 @@ compiled by the setup command (`pybabel compile`); Russian is the source languag
 
 from __future__ import annotations
 
-from datetime import date, datetime
+import json
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from nadzor.domain.audit import ACTION_LABELS
 from nadzor.domain.org import KIND_LABELS, LEVEL_LABELS, POSITION_LABELS, SUBJECT_AREAS
+from nadzor.rules.limits import ORDER_102, Edition
 from nadzor.web.security import language
 
 HERE = Path(__file__).resolve().parent
@@ -39,6 +41,14 @@ def _local_time(value: datetime | str | None) -> str:
     return moment.astimezone(ALMATY).strftime("%d.%m.%Y %H:%M:%S")
 
 
+def edition_window(edition: Edition = ORDER_102) -> dict[str, str]:
+    """The edition's days in force for the footer and the banner: first and last day (the last is
+    the day before `valid_to`, the first day it had no force), «» when it is still in force."""
+    last = edition.valid_to - timedelta(days=1) if edition.valid_to else None
+    return {"start": _ru_date(edition.valid_from), "end": _ru_date(last),
+            "repealed": _ru_date(edition.valid_to)}
+
+
 def position_label(code: str) -> str:
     if "→" in code:
         own, acting = code.split("→", 1)
@@ -60,9 +70,10 @@ def environment(lang: str) -> Environment:
     env.filters["ru_date"] = _ru_date
     env.filters["local_time"] = _local_time
     env.filters["position"] = position_label
+    env.filters["pretty_json"] = lambda value: json.dumps(value, ensure_ascii=False, indent=2)
     env.globals.update(
         LANGUAGES=LANGUAGES, POSITION_LABELS=POSITION_LABELS, LEVEL_LABELS=LEVEL_LABELS, KIND_LABELS=KIND_LABELS,
-        SUBJECT_AREAS=SUBJECT_AREAS, ACTION_LABELS=ACTION_LABELS,
+        SUBJECT_AREAS=SUBJECT_AREAS, ACTION_LABELS=ACTION_LABELS, EDITION=edition_window(),
     )
     return env
 

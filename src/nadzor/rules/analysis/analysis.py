@@ -30,7 +30,7 @@ from nadzor.rules.base import (
     signer_rule,
 )
 from nadzor.rules.instruction.checks import ProtectedInterest
-from nadzor.rules.limits import limit
+from nadzor.rules.limits import limit, term
 
 #: R.11: who agrees the rapport that initiates an analysis.
 RAPPORT_APPROVERS = ("prosecutor_general", "deputy_prosecutor_general", "gpo_unit_head", "regional_prosecutor",
@@ -66,7 +66,8 @@ def analysis_last_day(inp: AnalysisLastDayInput, cal: WorkingCalendar) -> Decisi
     consent (K6: the start day is day 1, no move off non-working days)."""
     last = last_day_of(inp.start, inp.extension_days)
     return Decision({"last_day": last.isoformat()},
-                    f"Последний день анализа — {ru_date(last)}: 30 календарных дней с {ru_date(inp.start)}, "
+                    f"Последний день анализа — {ru_date(last)}: {term('analysis.duration', inp.start)} "
+                    f"с {ru_date(inp.start)}, "
                     f"продление {inp.extension_days} дн. ({cite('R.16')}).")
 
 
@@ -93,8 +94,8 @@ def info_request_due(inp: InfoRequestDueInput, cal: WorkingCalendar) -> Decision
         return Decision({"due": due.isoformat(), "immediate": True},
                         f"Срочный запрос исполняется незамедлительно — {ru_date(due)} ({cite('R.13')}).")
     return Decision({"due": due.isoformat(), "immediate": False},
-                    f"Информация предоставляется не позднее {ru_date(due)} — пятнадцать календарных дней "
-                    f"({cite('R.13')}).")
+                    f"Информация предоставляется не позднее {ru_date(due)} — "
+                    f"{term('analysis.info_request', inp.delivered)} ({cite('R.13')}).")
 
 
 class InfoRequestAllowedInput(Input):
@@ -153,7 +154,8 @@ def certificate_objection_due(inp: DeliveredInput, cal: WorkingCalendar) -> Deci
     """R.18: objections to the analysis certificate within 5 working days of its delivery (K2)."""
     due = certificate_objection_until(cal, inp.delivered)
     return Decision({"due": due.isoformat()},
-                    f"Возражения к справке представляются не позднее {ru_date(due)} ({cite('R.18')}).")
+                    f"Возражения к справке представляются не позднее {ru_date(due)} — "
+                    f"{term('analysis.certificate_objection', inp.delivered)} со дня вручения ({cite('R.18')}).")
 
 
 _STATE_BODY_REQUIREMENT = ("prosecutor_general", "deputy_prosecutor_general", "gpo_unit_head",

@@ -8,7 +8,7 @@ from typing import Literal, get_args
 from nadzor.domain.calendar import WorkingCalendar
 from nadzor.domain.terms import k1_calendar_days
 from nadzor.rules.base import Decision, DueImmediateOut, Flag, Input, LegalDate, Output, Signer, cite, ru_date, rule
-from nadzor.rules.limits import limit
+from nadzor.rules.limits import limit, term
 
 Context = Literal["analysis", "complaint", "regional_instruction", "district_instruction", "urgent",
                   "president_instruction", "gp_instruction", "deputy_gp_instruction", "check"]
@@ -39,8 +39,8 @@ def act_provision_due(inp: ActProvisionInput, cal: WorkingCalendar) -> Decision:
     due, immediate = provision_due(cal, inp.requested, inp.context)
     if not immediate:
         return Decision({"due": due.isoformat(), "immediate": False},
-                        f"Акты представляются не позднее {ru_date(due)} — пятнадцать календарных дней "
-                        f"({cite('R.25')}).")
+                        f"Акты представляются не позднее {ru_date(due)} — "
+                        f"{term('evaluation.act_provision', inp.requested)} ({cite('R.25')}).")
     return Decision({"due": due.isoformat(), "immediate": True},
                     f"Акты представляются незамедлительно — {ru_date(due)} ({cite('R.25')}).")
 

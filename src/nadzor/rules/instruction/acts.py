@@ -8,7 +8,7 @@ from typing import Literal
 from nadzor.domain.calendar import WorkingCalendar
 from nadzor.domain.terms import k2_working_days_after
 from nadzor.rules.base import Decision, DueOut, Flag, Input, LegalDate, Output, cite, ru_date, rule
-from nadzor.rules.limits import limit
+from nadzor.rules.limits import limit, term
 
 
 class ViaGpoInput(Input):
@@ -45,9 +45,9 @@ def working_days_due(limit_id: str, start: date, cal: WorkingCalendar) -> date:
 
 
 def _working_days_rule(limit_id: str, start: LegalDate, cal: WorkingCalendar, what: str, where: str) -> Decision:
-    n = limit(limit_id, start)
     due = working_days_due(limit_id, start, cal)
-    return Decision({"due": due.isoformat()}, f"{what} не позднее {ru_date(due)} — {n} рабочих дней ({cite(where)}).")
+    return Decision({"due": due.isoformat()},
+                    f"{what} не позднее {ru_date(due)} — {term(limit_id, start)} ({cite(where)}).")
 
 
 class ReceivedInput(Input):

@@ -38,7 +38,7 @@ from nadzor.rules.base import (
     rule,
     signer_rule,
 )
-from nadzor.rules.limits import limit
+from nadzor.rules.limits import limit, term
 
 ProtectedInterest = Literal["vulnerable_persons", "indefinite_circle", "irreversible_consequences"]
 Exception_ = Literal["law_enforcement_supervision", "conflict_of_interest", "complaint_against_control_body"]
@@ -306,7 +306,8 @@ def check_last_day(inp: CheckLastDayInput, cal: WorkingCalendar) -> Decision:
         )
     return Decision(
         {"last_day": span.last_day.isoformat(), "suspended": False},
-        f"Последний день проверки — {ru_date(span.last_day)}: 30 календарных дней с {ru_date(inp.start)}, "
+        f"Последний день проверки — {ru_date(span.last_day)}: {term('check.duration', inp.start)} "
+        f"с {ru_date(inp.start)}, "
         f"продление {inp.extension_days} дн., приостановление {span.paused_days} дн. ({where}).",
     )
 
@@ -326,12 +327,11 @@ def extension_petition_due(inp: ExtensionPetitionDueInput, cal: WorkingCalendar)
     regional prosecutor) before the check's term ends (K3)."""
     to_gp = inp.addressee == "prosecutor_general"
     key = "check.extension_petition_to_gp" if to_gp else "check.extension_petition_to_regional"
-    n = limit(key, inp.last_day)
-    due = k3_working_days_before(cal, inp.last_day, n)
+    due = k3_working_days_before(cal, inp.last_day, limit(key, inp.last_day))
     whom = "Генеральному Прокурору" if inp.addressee == "prosecutor_general" else "прокурору области"
     return Decision(
         {"due": due.isoformat()},
-        f"Ходатайство о продлении {whom} вносится не позднее {ru_date(due)} — за {n} рабочих дней "
+        f"Ходатайство о продлении {whom} вносится не позднее {ru_date(due)} — за {term(key, inp.last_day)} "
         f"до истечения срока проверки {ru_date(inp.last_day)} ({cite('I.16')}).",
     )
 
@@ -418,7 +418,7 @@ def order_notice_due(inp: IssuedInput, cal: WorkingCalendar) -> Decision:
     return Decision(
         {"due": due.isoformat(), "notify": ["legal_statistics_body", "subject"]},
         f"Орган правовой статистики и проверяемый субъект уведомляются не позднее {ru_date(due)} "
-        f"({cite('I.18')}: три рабочих дня со дня вынесения постановления).",
+        f"({cite('I.18')}: {term('check.order_notice', inp.issued)} со дня вынесения постановления).",
     )
 
 
@@ -435,7 +435,8 @@ def certificate_delivery_due(inp: CheckEndInput, cal: WorkingCalendar) -> Decisi
     """I.23: the certificate is handed to the subject within 5 working days after the check (K2)."""
     due = k2_working_days_after(cal, inp.check_end, limit("check.certificate_delivery", inp.check_end))
     return Decision({"due": due.isoformat()},
-                    f"Справка вручается проверяемому субъекту не позднее {ru_date(due)} ({cite('I.23')}).")
+                    f"Справка вручается проверяемому субъекту не позднее {ru_date(due)} — "
+                    f"{term('check.certificate_delivery', inp.check_end)} после окончания проверки ({cite('I.23')}).")
 
 
 class DeliveredInput(Input):
@@ -448,7 +449,8 @@ def certificate_objection_due(inp: DeliveredInput, cal: WorkingCalendar) -> Deci
     """I.23: objections to the certificate are filed within 5 working days of its delivery (K2)."""
     due = k2_working_days_after(cal, inp.delivered, limit("check.certificate_objection", inp.delivered))
     return Decision({"due": due.isoformat()},
-                    f"Возражения к справке представляются письменно не позднее {ru_date(due)} ({cite('I.23')}).")
+                    f"Возражения к справке представляются письменно не позднее {ru_date(due)} — "
+                    f"{term('check.certificate_objection', inp.delivered)} со дня вручения ({cite('I.23')}).")
 
 
 class Certificate(Input):
@@ -497,10 +499,11 @@ def business_petition_review_due(inp: BusinessPetitionReviewInput, cal: WorkingC
     calendar days when additional information is requested (K1)."""
     if inp.additional_info_requested:
         due = k1_calendar_days(cal, inp.received, limit("check.business_petition_review_extra_info", inp.received))
-        how = "тридцать календарных дней при истребовании дополнительной информации"
+        how = f"{term('check.business_petition_review_extra_info', inp.received)} при истребовании " \
+              "дополнительной информации"
     else:
         due = k2_working_days_after(cal, inp.received, limit("check.business_petition_review", inp.received))
-        how = "десять рабочих дней со дня поступления"
+        how = f"{term('check.business_petition_review', inp.received)} со дня поступления"
     return Decision({"due": due.isoformat()},
                     f"Ходатайство рассматривается не позднее {ru_date(due)} ({cite('I.10')}: {how}).")
 

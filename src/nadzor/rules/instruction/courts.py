@@ -25,7 +25,7 @@ from nadzor.rules.base import (
     ru_date,
     rule,
 )
-from nadzor.rules.limits import limit
+from nadzor.rules.limits import limit, term
 
 CaseType = Literal["civil", "administrative", "admin_offence"]
 CASE_TYPE_RU = {
@@ -235,11 +235,11 @@ class ConclusionToGpoInput(Input):
 def conclusion_to_gpo_due(inp: ConclusionToGpoInput, cal: WorkingCalendar) -> Decision:
     """I.32: on a judgment against the state the regional office sends its conclusion to the GPO
     within 30 (civil) or 20 (administrative) working days of entry into force (K2)."""
-    n = limit(f"court.conclusion_to_gpo.{inp.case_type}", inp.entered_into_force)
-    due = k2_working_days_after(cal, inp.entered_into_force, n)
+    key = f"court.conclusion_to_gpo.{inp.case_type}"
+    due = k2_working_days_after(cal, inp.entered_into_force, limit(key, inp.entered_into_force))
     return Decision({"due": due.isoformat()},
-                    f"Заключение направляется в Генеральную прокуратуру не позднее {ru_date(due)} — {n} рабочих "
-                    f"дней со дня вступления в законную силу ({cite('I.32')}).")
+                    f"Заключение направляется в Генеральную прокуратуру не позднее {ru_date(due)} — "
+                    f"{term(key, inp.entered_into_force)} со дня вступления в законную силу ({cite('I.32')}).")
 
 
 # --------------------------------------------------------------------------------- cassation
@@ -275,20 +275,20 @@ def cassation_representation_due(inp: CassationRepresentationInput, cal: Working
     3 months from the resolution (K4)."""
     if inp.case_type == "admin_offence":
         assert inp.resolution_date is not None
-        n = limit("court.cassation_representation.admin_offence", inp.resolution_date)
-        due = k4_months(cal, inp.resolution_date, n)
+        key = "court.cassation_representation.admin_offence"
+        due = k4_months(cal, inp.resolution_date, limit(key, inp.resolution_date))
         return Decision({"due": due.isoformat()},
-                        f"Представление вносится не позднее {ru_date(due)} — {n} месяца со дня вынесения "
-                        f"постановления ({cite('I.52')}).")
+                        f"Представление вносится не позднее {ru_date(due)} — {term(key, inp.resolution_date)} "
+                        f"со дня вынесения постановления ({cite('I.52')}).")
     assert inp.entered_into_force is not None
     start = inp.case_received or inp.entered_into_force
-    n = limit(f"court.cassation_representation.{inp.case_type}", inp.entered_into_force)
-    due = k2_working_days_after(cal, start, n)
+    key = f"court.cassation_representation.{inp.case_type}"
+    due = k2_working_days_after(cal, start, limit(key, inp.entered_into_force))
     since = "поступления дела" if inp.case_received else "вступления судебного акта в законную силу"
     where = cite("I.36") if inp.case_type == "civil" else cite("I.37")
     return Decision({"due": due.isoformat()},
-                    f"Представление вносится в Генеральную прокуратуру не позднее {ru_date(due)} — {n} рабочих "
-                    f"дней со дня {since} ({where}).")
+                    f"Представление вносится в Генеральную прокуратуру не позднее {ru_date(due)} — "
+                    f"{term(key, inp.entered_into_force)} со дня {since} ({where}).")
 
 
 class EnteredIntoForceInput(Input):
@@ -299,7 +299,10 @@ class EnteredIntoForceInput(Input):
 def case_request_due(inp: EnteredIntoForceInput, cal: WorkingCalendar) -> Decision:
     """I.36: the case is requested not later than 10 working days after entry into force (K2)."""
     due = k2_working_days_after(cal, inp.entered_into_force, limit("court.case_request", inp.entered_into_force))
-    return Decision({"due": due.isoformat()}, f"Дело истребуется не позднее {ru_date(due)} ({cite('I.36')}).")
+    return Decision({"due": due.isoformat()},
+                    f"Дело истребуется не позднее {ru_date(due)} — "
+                    f"{term('court.case_request', inp.entered_into_force)} после вступления судебного акта "
+                    f"в законную силу ({cite('I.36')}).")
 
 
 class FinalFormInput(Input):
@@ -312,7 +315,8 @@ def admin_cassation_petition_due(inp: FinalFormInput, cal: WorkingCalendar) -> D
     """I.37: within one month of the resolution in its final form (K4)."""
     due = k4_months(cal, inp.final_form_date, limit("court.admin_cassation_petition", inp.final_form_date))
     return Decision({"due": due.isoformat()},
-                    f"Кассационное ходатайство подаётся не позднее {ru_date(due)} — месяц со дня вынесения "
+                    f"Кассационное ходатайство подаётся не позднее {ru_date(due)} — "
+                    f"{term('court.admin_cassation_petition', inp.final_form_date)} со дня вынесения "
                     f"постановления в окончательной форме ({cite('I.37')}).")
 
 
@@ -332,8 +336,9 @@ def admin_arrest_review_due(inp: ArrestReviewInput, cal: WorkingCalendar) -> Dec
     due = k5_within_a_day(inp.received_at)
     text = due.isoformat(timespec="seconds")
     return Decision({"due_at": text},
-                    f"Законность постановления об аресте проверяется до {due:%d.%m.%Y %H:%M} — в течение суток "
-                    f"с момента поступления ({cite('I.46')}).")
+                    f"Законность постановления об аресте проверяется до {due:%d.%m.%Y %H:%M} — в течение "
+                    f"{term('court.admin_arrest_review', inp.received_at.date(), 'gen')} с момента поступления "
+                    f"({cite('I.46')}).")
 
 
 @rule("court.appellate_act_report_due", "Срок направления апелляционного акта в Генеральную прокуратуру",
@@ -343,7 +348,8 @@ def appellate_act_report_due(inp: FinalFormInput, cal: WorkingCalendar) -> Decis
     final form (K2)."""
     due = k2_working_days_after(cal, inp.final_form_date, limit("court.appellate_act_report", inp.final_form_date))
     return Decision({"due": due.isoformat()},
-                    f"Судебный акт направляется в Генеральную прокуратуру не позднее {ru_date(due)} ({cite('I.66')}).")
+                    f"Судебный акт направляется в Генеральную прокуратуру не позднее {ru_date(due)} — в течение "
+                    f"{term('court.appellate_act_report', inp.final_form_date, 'gen')} ({cite('I.66')}).")
 
 
 class ReceivedInput(Input):
@@ -357,7 +363,8 @@ def violation_register_check_due(inp: ReceivedInput, cal: WorkingCalendar) -> De
     due = k2_working_days_after(cal, inp.received, limit("court.violation_register_check", inp.received))
     return Decision({"due": due.isoformat()},
                     f"Вышестоящий прокурор проверяет судебный акт и решает вопрос о включении в реестр нарушений "
-                    f"не позднее {ru_date(due)} ({cite('I.66')}).")
+                    f"не позднее {ru_date(due)} — в течение "
+                    f"{term('court.violation_register_check', inp.received, 'gen')} ({cite('I.66')}).")
 
 
 class ComplaintHandlingInput(Input):
@@ -401,13 +408,13 @@ def gpo_case_request_due(inp: GpoCaseRequestInput, cal: WorkingCalendar) -> Deci
         if inp.received_at_gpo is None:
             raise InvalidInput.one("received_at_gpo", "обязательное поле при особом поручении")
         due = k1_calendar_days(cal, inp.received_at_gpo, limit("gpo.case_request_special", inp.received_at_gpo))
-        how = "пятнадцать календарных дней по особому поручению"
+        how = f"{term('gpo.case_request_special', inp.received_at_gpo)} по особому поручению"
     else:
         if inp.received_by_executor is None:
             raise InvalidInput.one("received_by_executor", "обязательное поле")
         due = k2_working_days_after(cal, inp.received_by_executor,
                                     limit("gpo.case_request", inp.received_by_executor))
-        how = "пять рабочих дней с момента поступления ходатайства исполнителю"
+        how = f"{term('gpo.case_request', inp.received_by_executor)} с момента поступления ходатайства исполнителю"
     return Decision({"due": due.isoformat()}, f"Срок — {ru_date(due)} ({cite('I.39')}: {how}).")
 
 
@@ -424,8 +431,8 @@ def gpo_cassation_review_due(inp: GpoCassationReviewInput, cal: WorkingCalendar)
     due = k2_working_days_after(cal, start, limit("gpo.cassation_review", start))
     since = "поступления дела" if inp.case_received else "поступления ходатайства"
     return Decision({"due": due.isoformat()},
-                    f"Ходатайство рассматривается не позднее {ru_date(due)} — тридцать рабочих дней со дня "
-                    f"{since} ({cite('I.40', 'I.52')}).")
+                    f"Ходатайство рассматривается не позднее {ru_date(due)} — "
+                    f"{term('gpo.cassation_review', start)} со дня {since} ({cite('I.40', 'I.52')}).")
 
 
 class CassationPetitionInput(Input):
