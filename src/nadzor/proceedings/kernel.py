@@ -230,7 +230,7 @@ def _step(kind: Kind, plans: dict[str, _Plan], i: int, raw: Any, prior: list[Ste
     """A valid step the short way; anything else (an input error anywhere in it) the long way of
     `_step_errors`, which names every error in the order of the contract."""
     if type(raw) is dict:
-        name = raw.get("type")
+        name: Any = raw.get("type")
         plan = plans.get(name) if type(name) is str else None
         if plan is not None and (i == 0) is (name == kind.first):
             spec, keys, checks = plan
