@@ -18,7 +18,7 @@ from datetime import date
 from typing import Any
 
 from nadzor.domain.calendar import WorkingCalendar
-from nadzor.proceedings.fields import MISSING, Bad, Field, code, parse_date
+from nadzor.proceedings.fields import MISSING, Bad, Field, code, parse_date, stored_date
 from nadzor.rules.base import FieldError, InvalidInput, cite
 
 OFFICE_LEVELS = ("gpo", "regional", "district")
@@ -301,6 +301,27 @@ def _step_errors(kind: Kind, i: int, raw: Any, prior: list[Step], office_level: 
             errors.append(exc.error)
             return None
     return step
+
+
+_LOADERS: dict[int, tuple[Kind, dict[str, tuple[tuple[str, Any], ...]]]] = {}
+
+
+def stored_steps(kind: Kind, raw_steps: Iterable[Mapping[str, Any]], cal: WorkingCalendar) -> list[Step]:
+    """The `Step`s of steps as stored — each validated by `validate` when it was recorded, so built
+    without the checks: the same steps `validate` returns for them (a calendar change re-replays
+    every stored proceeding its day touches; PROCEEDINGS.md «Calendar changes»)."""
+    cached = _LOADERS.get(id(kind))
+    if cached is None or cached[0] is not kind:
+        cached = (kind, {name: tuple((fname, fld.load or fld.check) for fname, fld in spec.fields.items())
+                         for name, spec in kind.steps.items()})
+        _LOADERS[id(kind)] = cached
+    loaders = cached[1]
+    steps: list[Step] = []
+    for i, raw in enumerate(raw_steps):
+        name = raw["type"]
+        steps.append(Step(i, name, stored_date(raw["date"]),
+                          {fname: load(raw.get(fname, MISSING), fname, cal) for fname, load in loaders[name]}))
+    return steps
 
 
 def _prefixed(path: str, exc: Bad) -> FieldError:
