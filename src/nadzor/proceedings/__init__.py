@@ -57,6 +57,11 @@ def write_state(kind: Kind, state: State, steps: list[Step]) -> dict[str, Any]:
 def _edition(steps: list[Step]) -> dict[str, Any]:
     """The edition applied, and whether it was in force on every step's date."""
     start, end = ORDER_102.valid_from, ORDER_102.valid_to or date.max
+    in_force = True
+    for step in steps:
+        if not start <= step.date < end:
+            in_force = False
+            break
     return {"name": ORDER_102.name, "valid_from": start.isoformat(),
             "valid_to": ORDER_102.valid_to.isoformat() if ORDER_102.valid_to else None,
-            "in_force": all(start <= s.date < end for s in steps)}
+            "in_force": in_force}

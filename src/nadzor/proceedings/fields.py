@@ -90,6 +90,8 @@ def code(codes: Collection[str], *, optional: bool = False) -> Field:
     listed = ", ".join(codes)
 
     def check(value: Any, path: str, cal: WorkingCalendar) -> str | None:
+        if type(value) is str and value in allowed:
+            return value
         if optional and (value is MISSING or value is None):
             return None
         _require(value, path)
@@ -272,6 +274,12 @@ def signer(*, optional: bool = False) -> Field:
     """`{position, acting_for?, participated?}` (RULES.md «Signer»)."""
 
     def check(value: Any, path: str, cal: WorkingCalendar) -> StepSigner | None:
+        if type(value) is dict and _SIGNER_KEYS.issuperset(value):
+            participated = value.get("participated")
+            if participated is None or participated is True or participated is False:  # never 1 == True
+                found = _VALID_SIGNERS.get((value.get("position"), value.get("acting_for"), participated))
+                if found is not None:
+                    return found
         if optional and (value is MISSING or value is None):
             return None
         _require(value, path)
@@ -287,9 +295,17 @@ def signer(*, optional: bool = False) -> Field:
         participated = value.get("participated")
         if participated is not None and participated is not True and participated is not False:
             raise Bad(f"{path}.participated", "ожидается логическое значение true или false")
-        return StepSigner(position, acting, bool(participated))
+        found = StepSigner(position, acting, bool(participated))
+        if len(_VALID_SIGNERS) < 10_000:
+            _VALID_SIGNERS[(value.get("position"), value.get("acting_for"), value.get("participated"))] = found
+        return found
 
     return Field(check, optional=optional, load=_load_signer)
+
+
+#: Signers already checked, by their (position, acting_for, participated) as posted: a batch names the
+#: same few again and again. Only values the checks accepted are keys (strings, None, booleans).
+_VALID_SIGNERS: dict[tuple[Any, Any, Any], StepSigner] = {}
 
 
 _SIGNERS: dict[tuple[Any, Any, Any], StepSigner] = {}  # the few signers a register names, made once

@@ -18,7 +18,7 @@ from datetime import date
 from typing import Any
 
 from nadzor.domain.calendar import WorkingCalendar
-from nadzor.proceedings.fields import MISSING, Bad, Field, code, parse_date, stored_date
+from nadzor.proceedings.fields import _DATES, MISSING, Bad, Field, code, parse_date, stored_date
 from nadzor.rules.base import FieldError, InvalidInput, cite
 
 OFFICE_LEVELS = ("gpo", "regional", "district")
@@ -83,7 +83,10 @@ class Book:
     def has(self, code: str, step: int | None = None) -> bool:
         if step is not None:
             return (code, step) in self.open
-        return any(d.code == code for d in self.open.values())
+        for deadline in self.open.values():  # noqa: SIM110  (no generator per call: a condition of many steps)
+            if deadline.code == code:
+                return True
+        return False
 
     def close(self, code: str, step: int, at: Step, late_code: str | None = None) -> Deadline | None:
         """Close the deadline `code` opened by `step`; a closing step dated after its due is late."""
@@ -196,10 +199,39 @@ def validate(kind: Kind, raw: Any, cal: WorkingCalendar) -> tuple[str, list[Step
     steps: list[Step] = []
     last_date: date | None = None
     plans = _plans(kind)
-    for i, raw_step in enumerate(raw_steps):
+    first, start, end, dates = kind.first, cal.coverage_start, cal.coverage_end, _DATES
+    for i, raw in enumerate(raw_steps):
         if len(errors) >= MAX_ERRORS:
             break
-        step = _step(kind, plans, i, raw_step, steps, office_level, last_date, cal, errors)
+        # A valid step the short way; anything else (an input error anywhere in it) the long way of
+        # `_step`, which names every error in the order of the contract.
+        step: Step | None = None
+        plan: _Plan | None = None
+        if type(raw) is dict:
+            name = raw.get("type")
+            plan = plans.get(name) if type(name) is str else None
+            if plan is not None and (i == 0) is (name == first) and plan[1].issuperset(raw):
+                value = raw.get("date")
+                day = dates.get(value) if type(value) is str else None
+                try:
+                    if day is None or not start <= day <= end:
+                        day = parse_date(raw.get("date", MISSING), "date", cal)
+                    parsed = {}
+                    for fname, check in plan[2]:
+                        parsed[fname] = check(raw.get(fname, MISSING), fname, cal)
+                except Bad:
+                    pass
+                else:
+                    if last_date is None or day >= last_date:
+                        step = Step(i, name, day, parsed)  # type: ignore[arg-type]
+        if step is None:
+            step = _step(kind, i, raw, steps, office_level, last_date, cal, errors)
+        elif plan is not None and plan[0].cross_check is not None:
+            try:
+                plan[0].cross_check(step, steps, office_level)
+            except Bad as exc:
+                errors.append(exc.error)
+                step = None
         if step is not None:
             steps.append(step)
             last_date = step.date
@@ -225,36 +257,8 @@ def _plans(kind: Kind) -> dict[str, _Plan]:
     return plans
 
 
-def _step(kind: Kind, plans: dict[str, _Plan], i: int, raw: Any, prior: list[Step], office_level: str,
-          last_date: date | None, cal: WorkingCalendar, errors: list[FieldError]) -> Step | None:
-    """A valid step the short way; anything else (an input error anywhere in it) the long way of
-    `_step_errors`, which names every error in the order of the contract."""
-    if type(raw) is dict:
-        name: Any = raw.get("type")
-        plan = plans.get(name) if type(name) is str else None
-        if plan is not None and (i == 0) is (name == kind.first):
-            spec, keys, checks = plan
-            if keys.issuperset(raw):
-                try:
-                    day = parse_date(raw.get("date", MISSING), "date", cal)
-                    parsed = {fname: check(raw.get(fname, MISSING), fname, cal) for fname, check in checks}
-                except Bad:
-                    pass
-                else:
-                    if last_date is None or day >= last_date:
-                        step = Step(i, name, day, parsed)
-                        if spec.cross_check is not None:
-                            try:
-                                spec.cross_check(step, prior, office_level)
-                            except Bad as exc:
-                                errors.append(exc.error)
-                                return None
-                        return step
-    return _step_errors(kind, i, raw, prior, office_level, last_date, cal, errors)
-
-
-def _step_errors(kind: Kind, i: int, raw: Any, prior: list[Step], office_level: str, last_date: date | None,
-                 cal: WorkingCalendar, errors: list[FieldError]) -> Step | None:
+def _step(kind: Kind, i: int, raw: Any, prior: list[Step], office_level: str, last_date: date | None,
+          cal: WorkingCalendar, errors: list[FieldError]) -> Step | None:
     path = f"steps.{i}"
     if not isinstance(raw, dict):
         errors.append(FieldError(path, "ожидается объект шага {type, date, …}"))
@@ -347,11 +351,13 @@ def earlier_step(step: Step, prior: list[Step], allowed: Iterable[str], what: st
 def run(kind: Kind, office_level: str, steps: list[Step], cal: WorkingCalendar) -> State:
     """Apply the validated steps in order; stop at the first refused one."""
     state = kind.new_state(office_level)
+    specs, seen = kind.steps, state.types_seen
     for step in steps:
-        spec = kind.steps[step.type]
+        spec = specs[step.type]
+        allowed = spec.allowed_in
         try:
-            if spec.allowed_in is not None and (
-                state.status not in spec.allowed_in or (spec.condition is not None and not spec.condition(state))
+            if allowed is not None and (
+                state.status not in allowed or (spec.condition is not None and not spec.condition(state))
             ):
                 raise not_allowed(kind, spec, state)
             spec.apply(state, step, cal)
@@ -359,7 +365,11 @@ def run(kind: Kind, office_level: str, steps: list[Step], cal: WorkingCalendar) 
             state.refused = {"step": step.index, "code": refusal.code, "citations": list(refusal.citations),
                              "message": refusal.message}
             break
-        state.types_seen.setdefault(step.type, []).append(step.index)
+        indices = seen.get(step.type)
+        if indices is None:
+            seen[step.type] = [step.index]
+        else:
+            indices.append(step.index)
     if kind.finish is not None:
         kind.finish(state, cal)
     return state
