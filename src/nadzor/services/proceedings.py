@@ -385,7 +385,8 @@ def restate_for_day(session: Session, day: date, *, calendar: WorkingCalendar, a
 def _restate(session: Session, day: date, *, calendar: WorkingCalendar, actor: Actor) -> int:
     t = proceedings_table
     columns = (t.c.id, t.c.kind, t.c.office_id, t.c.office_level, t.c.state, t.c.version)
-    rows = session.execute(select(*columns).where(t.c.opened_on <= day, t.c.span_end >= day).order_by(t.c.id)).all()
+    spans = (t.c.opened_on <= day, t.c.span_end >= day)
+    rows = session.execute(select(*columns).where(*spans).order_by(t.c.id)).all()
     moved = 0
     ps = proceeding_steps
     # A proceeding's live steps as one JSON array of [seq, data] (one row and one decoding per proceeding,
@@ -398,10 +399,14 @@ def _restate(session: Session, day: date, *, calendar: WorkingCalendar, actor: A
     for first in range(0, len(rows), _RESTATE_CHUNK):
         chunk = rows[first:first + _RESTATE_CHUNK]
         live: dict[int, list[Any]] = {row.id: [] for row in chunk}
-        for pid, pairs in session.execute(select(ps.c.proceeding_id, steps_of).where(
-                ps.c.proceeding_id.in_(list(live)), ps.c.withdrawn.is_(False)).group_by(ps.c.proceeding_id)):
-            pairs.sort(key=_first)  # [[seq, data], …]: in stored order
-            live[pid] = [data for _seq, data in pairs]
+        # The chunk's proceedings by their id range and the same condition (one statement, the same for
+        # every chunk, rather than a list of a thousand ids to send and parse).
+        for pid, pairs in session.execute(select(ps.c.proceeding_id, steps_of).join(t, t.c.id == ps.c.proceeding_id)
+                                          .where(ps.c.proceeding_id >= chunk[0].id, ps.c.proceeding_id <= chunk[-1].id,
+                                                 ps.c.withdrawn.is_(False), *spans).group_by(ps.c.proceeding_id)):
+            if pid in live:
+                pairs.sort(key=_first)  # [[seq, data], …]: in stored order
+                live[pid] = [data for _seq, data in pairs]
         changed: list[tuple[Any, Kind, dict[str, Any], list[Step]]] = []
         for row in chunk:
             kind = KINDS[row.kind]
