@@ -2,11 +2,12 @@
 
     .venv/bin/python bench/replay.py [--count 100000] [--kinds check,act,evaluation,analysis]
 
-For each kind it generates N typical proceedings (a check has 10–15 steps: opening, resolution,
+For each kind it generates N typical proceedings — a check 9–17 steps (opening, resolution,
 registration, start, delivery, a suspension with its notices and resumption, an extension, the end,
-the certificate, a decision and the closure; the other kinds their usual lives), feeds them to the
-CLI batch in one process and prints proceedings per second. Every line must answer with a state
-(no error line): the generator only makes valid inputs.
+the certificate, a decision and the closure), an act, an evaluation and an analysis 8–12 steps each
+(their usual lives, see the generators) — feeds them to the CLI batch in one process and prints
+proceedings per second of wall time and per CPU second of that process. Every line must answer with
+a state, none refused: the generators make only valid lives.
 
 Target (PROCEEDINGS.md, issues 8–10): ≥ 10,000 proceedings per second per kind on one core.
 The last line is `checks_per_s=<x>`.
