@@ -2,11 +2,12 @@
 
     .venv/bin/python bench/replay.py [--count 100000] [--kinds check,act,evaluation,analysis]
 
-For each kind it generates N typical proceedings (a check has 10–15 steps: opening, resolution,
+For each kind it generates N typical proceedings — a check 9–17 steps (opening, resolution,
 registration, start, delivery, a suspension with its notices and resumption, an extension, the end,
-the certificate, a decision and the closure; the other kinds their usual lives), feeds them to the
-CLI batch in one process and prints proceedings per second. Every line must answer with a state
-(no error line): the generator only makes valid inputs.
+the certificate, a decision and the closure), an act, an evaluation and an analysis 8–12 steps each
+(their usual lives, see the generators) — feeds them to the CLI batch in one process and prints
+proceedings per second of wall time and per CPU second of that process. Every line must answer with
+a state, none refused: the generators make only valid lives.
 
 Target (PROCEEDINGS.md, issues 8–10): ≥ 10,000 proceedings per second per kind on one core.
 The last line is `checks_per_s=<x>`.
@@ -18,6 +19,7 @@ import argparse
 import json
 import os
 import random
+import resource
 import subprocess
 import sys
 import tempfile
@@ -76,10 +78,103 @@ def typical_check(rng: random.Random) -> dict[str, Any]:
     return {"office_level": "district", "steps": steps}
 
 
-GENERATORS: dict[str, Callable[[random.Random], dict[str, Any]]] = {"check": typical_check}
+CONTENT = ["legal_essence", "norms", "consequences", "causes", "demand_elimination", "liability"]
 
 
-def run(kind: str, count: int, seed: int = 1) -> float:
+def typical_act(rng: random.Random) -> dict[str, Any]:
+    """An act of supervision of a district office (I.58–I.67): drafted, issued, entered in the data bank,
+    kept by the superior, answered (once not accepted, in a third of them), reviewed, executed, closed."""
+    day = date(2021, 8, 1) + timedelta(days=rng.randrange(450))
+
+    def d(n: int) -> str:
+        return _iso(day + timedelta(days=n))
+
+    steps: list[dict[str, Any]] = [
+        {"type": "drafted", "date": d(0), "act_type": rng.choice(["representation", "protest"]),
+         "addressee_central_body": False, "content": list(CONTENT)},
+        {"type": "issued", "date": d(2), "signer": DP, "response_due": d(32)},
+        {"type": "databank_entered", "date": d(3), "step": 1},
+        {"type": "superior_decision", "date": d(5), "decision": "keep"},
+    ]
+    t = rng.randrange(15, 28)
+    if rng.random() < 0.3:
+        steps += [{"type": "response_received", "date": d(t), "final": True},
+                  {"type": "databank_entered", "date": d(t + 1), "step": len(steps)},
+                  {"type": "response_reviewed", "date": d(t + 2), "agree": False}]
+        t += 3
+    steps += [{"type": "response_received", "date": d(t), "final": True},
+              {"type": "databank_entered", "date": d(t + 1), "step": len(steps)},
+              {"type": "response_reviewed", "date": d(t + 2), "agree": True},
+              {"type": "execution_recorded", "date": d(t + 3), "damage_recovered": rng.randrange(10**7),
+               "persons_liable": rng.randrange(4)},
+              {"type": "closed", "date": d(t + 4)}]
+    return {"office_level": "district", "steps": steps}
+
+
+def typical_evaluation(rng: random.Random) -> dict[str, Any]:
+    """An evaluation of an act (R.24–R.32): requested, received, studied, protested, its execution
+    suspended by the regional prosecutor (a normative act's suspension published), the protest decided —
+    granted (normative acts only, to keep 8 steps at least), or rejected and taken to court."""
+    day = date(2021, 8, 1) + timedelta(days=rng.randrange(450))
+
+    def d(n: int) -> str:
+        return _iso(day + timedelta(days=n))
+
+    normative = rng.random() < 0.5
+    steps: list[dict[str, Any]] = [
+        {"type": "opened", "date": d(0), "context": "complaint",
+         "act_kind": "normative" if normative else "individual"},
+        {"type": "act_requested", "date": d(1)},
+        {"type": "act_received", "date": d(rng.randrange(2, 7))},
+        {"type": "studied", "date": d(8), "violations": ["conformity", "competence"]},
+        {"type": "protest_issued", "date": d(9), "addressee": rng.choice(["adopting_body", "superior_body"]),
+         "competent": True},
+        {"type": "act_suspended", "date": d(10), "signer": RP, "irreversible_consequences": True},
+    ]
+    if normative:
+        steps.append({"type": "published", "date": d(11)})
+    if normative and rng.random() < 0.5:
+        steps.append({"type": "protest_decided", "date": d(20), "granted": True})
+    else:
+        steps += [{"type": "protest_decided", "date": d(25), "granted": False},
+                  {"type": "court_application", "date": d(30)}]
+    return {"office_level": "district", "steps": steps}
+
+
+def typical_analysis(rng: random.Random) -> dict[str, Any]:
+    """An analysis of the state of legality (R.3–R.23, I.67): opened on a rapport, information requested
+    and received, in half of them extended, ended, the certificate sent, a requirement to check a business
+    entered in the data bank, an act, closed."""
+    day = date(2021, 8, 1) + timedelta(days=rng.randrange(450))
+
+    def d(n: int) -> str:
+        return _iso(day + timedelta(days=n))
+
+    steps: list[dict[str, Any]] = [
+        {"type": "opened", "date": d(0), "via": "rapport", "signer": DP, "basis": "monitoring"},
+        {"type": "info_requested", "date": d(3), "addressee": "state_body"},
+        {"type": "info_received", "date": d(rng.randrange(5, 12)), "step": 1},
+    ]
+    t = 25
+    if rng.random() < 0.5:
+        steps.append({"type": "extended", "date": d(26), "signer": RP, "days": 15})
+        t = 38
+    steps += [{"type": "ended", "date": d(t)},
+              {"type": "certificate_sent", "date": d(t + 1)},
+              {"type": "decision", "date": d(t + 3), "decision": "requirement", "target": "business", "signer": RP,
+               "concrete_harm_fact": True}]
+    steps += [{"type": "databank_entered", "date": d(t + 4), "step": len(steps) - 1},
+              {"type": "decision", "date": d(t + 5), "decision": "act"},
+              {"type": "closed", "date": d(t + 6)}]
+    return {"office_level": "district", "steps": steps}
+
+
+GENERATORS: dict[str, Callable[[random.Random], dict[str, Any]]] = {
+    "check": typical_check, "act": typical_act, "evaluation": typical_evaluation, "analysis": typical_analysis}
+
+
+def run(kind: str, count: int, seed: int = 1) -> tuple[float, float]:
+    """(proceedings per second of wall time, per second of the batch process's CPU time)."""
     rng = random.Random(seed)
     with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False, encoding="utf-8") as f:
         for _ in range(count):
@@ -87,10 +182,12 @@ def run(kind: str, count: int, seed: int = 1) -> float:
         path = f.name
     try:
         env = dict(os.environ, NADZOR_DATA_DIR=tempfile.mkdtemp())  # no database: the calendar alone
+        cpu_before = _children_cpu()
         began = time.perf_counter()
         done = subprocess.run([str(ROOT / ".venv/bin/nadzor"), "proceedings", "replay", "--batch", path],
                               capture_output=True, text=True, env=env, check=False)
         elapsed = time.perf_counter() - began
+        cpu = _children_cpu() - cpu_before
     finally:
         os.unlink(path)
     lines = done.stdout.splitlines()
@@ -98,7 +195,15 @@ def run(kind: str, count: int, seed: int = 1) -> float:
     if done.returncode != 0 or len(lines) != count or errors:
         sys.exit(f"{kind}: batch failed (exit {done.returncode}, {len(lines)} lines, {len(errors)} errors): "
                  f"{(errors or [done.stderr])[0][:300]}")
-    return count / elapsed
+    refused = sum(1 for line in lines if '"refused": null' not in line)
+    if refused:
+        sys.exit(f"{kind}: {refused} generated proceedings were refused: the generator must make valid lives")
+    return count / elapsed, count / cpu
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def main() -> None:
@@ -108,8 +213,9 @@ def main() -> None:
     args = parser.parse_args()
     rates = {}
     for kind in args.kinds.split(","):
-        rates[kind] = run(kind, args.count)
-        print(f"{kind}: {rates[kind]:,.0f} proceedings/s ({args.count:,} in one batch, one process)")
+        rates[kind], per_cpu = run(kind, args.count)
+        print(f"{kind}: {rates[kind]:,.0f} proceedings/s wall, {per_cpu:,.0f} per CPU second "
+              f"({args.count:,} in one batch, one process)", flush=True)
     if "check" in rates:
         print(f"checks_per_s={rates['check']:.0f}")
 

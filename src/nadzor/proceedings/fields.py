@@ -41,11 +41,15 @@ Checker = Callable[[Any, str, WorkingCalendar], Any]
 
 @dataclass(frozen=True, slots=True)
 class Field:
-    """A field of a step: its checker, and whether it may be omitted (`?`, or a boolean or list)."""
+    """A field of a step: its checker, and whether it may be omitted (`?`, or a boolean or list).
+
+    `load`, where given, parses a value the checker accepted when the step was recorded — the same
+    result, without the checks (a calendar change re-replays every stored proceeding it touches)."""
 
     check: Checker
     optional: bool = False
     default: Any = None
+    load: Checker | None = None
 
 
 def _require(value: Any, path: str) -> None:
@@ -63,7 +67,21 @@ def flag(*, nullable: bool = False) -> Field:
             return bool(value)
         raise Bad(path, "ожидается логическое значение true или false")
 
-    return Field(check, optional=True, default=False)
+    return Field(check, optional=True, default=False, load=_load_flag)
+
+
+def _load_flag(value: Any, path: str, cal: WorkingCalendar) -> bool:
+    return value is True
+
+
+def _load_as_is(value: Any, path: str, cal: WorkingCalendar) -> Any:
+    """A stored string, number or step index is what its checker returned; omitted (or null where
+    allowed): None."""
+    return None if value is MISSING else value
+
+
+def _load_list(value: Any, path: str, cal: WorkingCalendar) -> Any:
+    return [] if value is MISSING or value is None else value
 
 
 def code(codes: Collection[str], *, optional: bool = False) -> Field:
@@ -72,6 +90,8 @@ def code(codes: Collection[str], *, optional: bool = False) -> Field:
     listed = ", ".join(codes)
 
     def check(value: Any, path: str, cal: WorkingCalendar) -> str | None:
+        if type(value) is str and value in allowed:
+            return value
         if optional and (value is MISSING or value is None):
             return None
         _require(value, path)
@@ -81,7 +101,7 @@ def code(codes: Collection[str], *, optional: bool = False) -> Field:
             raise Bad(path, f"недопустимое значение; допустимые: {listed}")
         return value
 
-    return Field(check, optional=optional)
+    return Field(check, optional=optional, load=_load_as_is)
 
 
 def codes(allowed_codes: Sequence[str], *, nullable: bool = False, nonempty: bool = False,
@@ -110,7 +130,7 @@ def codes(allowed_codes: Sequence[str], *, nullable: bool = False, nonempty: boo
             raise Bad(path, "нужно не меньше 1 элемент(ов)")
         return value
 
-    return Field(check, optional=not nonempty, default=())
+    return Field(check, optional=not nonempty, default=(), load=_load_list)
 
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -138,13 +158,27 @@ def parse_date(value: Any, path: str, cal: WorkingCalendar) -> date:
     return day
 
 
+def stored_date(value: str) -> date:
+    """An ISO date `parse_date` accepted when its step was recorded."""
+    day = _DATES.get(value)
+    if day is None:
+        day = date.fromisoformat(value)
+        if len(_DATES) < 100_000:
+            _DATES[value] = day
+    return day
+
+
+def _load_date(value: Any, path: str, cal: WorkingCalendar) -> date | None:
+    return None if value is MISSING or value is None else stored_date(value)
+
+
 def a_date(*, optional: bool = False) -> Field:
     def check(value: Any, path: str, cal: WorkingCalendar) -> date | None:
         if optional and (value is MISSING or value is None):
             return None
         return parse_date(value, path, cal)
 
-    return Field(check, optional=optional)
+    return Field(check, optional=optional, load=_load_date)
 
 
 def integer(low: int, high: int | None = None, *, optional: bool = False) -> Field:
@@ -162,7 +196,7 @@ def integer(low: int, high: int | None = None, *, optional: bool = False) -> Fie
             raise Bad(path, f"значение должно быть не больше {high}")
         return value
 
-    return Field(check, optional=optional)
+    return Field(check, optional=optional, load=_load_as_is)
 
 
 def amount(*, optional: bool = False) -> Field:
@@ -178,7 +212,7 @@ def amount(*, optional: bool = False) -> Field:
             raise Bad(path, "значение должно быть не меньше 0" if value < 0 else "ожидается конечное число")
         return value
 
-    return Field(check, optional=optional)
+    return Field(check, optional=optional, load=_load_as_is)
 
 
 def text(*, nonempty: bool = True, max_length: int = 200) -> Field:
@@ -192,7 +226,7 @@ def text(*, nonempty: bool = True, max_length: int = 200) -> Field:
             raise Bad(path, f"не длиннее {max_length} символов")
         return value
 
-    return Field(check)
+    return Field(check, load=_load_as_is)
 
 
 def step_ref() -> Field:
@@ -204,7 +238,7 @@ def step_ref() -> Field:
             raise Bad(path, "ожидается номер шага (целое число)")
         return value
 
-    return Field(check)
+    return Field(check, load=_load_as_is)
 
 
 def _position(value: Any, path: str) -> str:
@@ -242,6 +276,12 @@ def signer(*, optional: bool = False) -> Field:
     """`{position, acting_for?, participated?}` (RULES.md «Signer»)."""
 
     def check(value: Any, path: str, cal: WorkingCalendar) -> StepSigner | None:
+        if type(value) is dict and _SIGNER_KEYS.issuperset(value):
+            participated = value.get("participated")
+            if participated is None or participated is True or participated is False:  # never 1 == True
+                found = _VALID_SIGNERS.get((value.get("position"), value.get("acting_for"), participated))
+                if found is not None:
+                    return found
         if optional and (value is MISSING or value is None):
             return None
         _require(value, path)
@@ -257,8 +297,31 @@ def signer(*, optional: bool = False) -> Field:
         for key in value:  # unknown keys after the listed ones, as RULES.md's rules report them
             if key not in _SIGNER_KEYS:
                 raise Bad(f"{path}.{key}", "неизвестное поле: правило его не принимает")
-        return StepSigner(position, acting, bool(participated))
+        found = StepSigner(position, acting, bool(participated))
+        if len(_VALID_SIGNERS) < 10_000:
+            _VALID_SIGNERS[(value.get("position"), value.get("acting_for"), value.get("participated"))] = found
+        return found
 
-    return Field(check, optional=optional)
+    return Field(check, optional=optional, load=_load_signer)
+
+
+#: Signers already checked, by their (position, acting_for, participated) as posted: a batch names the
+#: same few again and again. Only values the checks accepted are keys (strings, None, booleans).
+_VALID_SIGNERS: dict[tuple[Any, Any, Any], StepSigner] = {}
+
+
+_SIGNERS: dict[tuple[Any, Any, Any], StepSigner] = {}  # the few signers a register names, made once
+
+
+def _load_signer(value: Any, path: str, cal: WorkingCalendar) -> StepSigner | None:
+    if value is MISSING or value is None:
+        return None
+    key = (value["position"], value.get("acting_for"), value.get("participated") is True)
+    found = _SIGNERS.get(key)
+    if found is None:
+        found = StepSigner(*key)
+        if len(_SIGNERS) < 10_000:
+            _SIGNERS[key] = found
+    return found
 
 

@@ -18,7 +18,7 @@ from datetime import date
 from typing import Any
 
 from nadzor.domain.calendar import WorkingCalendar
-from nadzor.proceedings.fields import MISSING, Bad, Field, code, parse_date
+from nadzor.proceedings.fields import _DATES, MISSING, Bad, Field, code, parse_date, stored_date
 from nadzor.rules.base import FieldError, InvalidInput, cite
 
 OFFICE_LEVELS = ("gpo", "regional", "district")
@@ -83,7 +83,10 @@ class Book:
     def has(self, code: str, step: int | None = None) -> bool:
         if step is not None:
             return (code, step) in self.open
-        return any(d.code == code for d in self.open.values())
+        for deadline in self.open.values():  # noqa: SIM110  (no generator per call: a condition of many steps)
+            if deadline.code == code:
+                return True
+        return False
 
     def close(self, code: str, step: int, at: Step, late_code: str | None = None) -> Deadline | None:
         """Close the deadline `code` opened by `step`; a closing step dated after its due is late."""
@@ -193,11 +196,44 @@ def validate(kind: Kind, raw: Any, cal: WorkingCalendar) -> tuple[str, list[Step
         errors.append(FieldError("steps", f"допускается не больше {MAX_STEPS} шагов"))
         raw_steps = []
     steps: list[Step] = []
-    dates: list[date] = []  # every step's date that could be read, bad steps' included
-    for i, raw_step in enumerate(raw_steps):
+    dates_seen: list[date] = []  # every step's date that could be read, bad steps' included
+    plans = _plans(kind)
+    first, start, end, dates = kind.first, cal.coverage_start, cal.coverage_end, _DATES
+    for i, item in enumerate(raw_steps):
         if len(errors) >= MAX_ERRORS:
             break
-        step = _step(kind, i, raw_step, steps, office_level, dates, cal, errors)
+        # A valid step the short way; anything else (an input error anywhere in it) the long way of
+        # `_step`, which names every error in the order of the contract.
+        step: Step | None = None
+        plan: _Plan | None = None
+        if type(item) is dict:
+            name = item.get("type")
+            plan = plans.get(name) if type(name) is str else None
+            if plan is not None and (i == 0) is (name == first) and plan[1].issuperset(item):
+                value = item.get("date")
+                day = dates.get(value) if type(value) is str else None
+                try:
+                    if day is None or not start <= day <= end:
+                        day = parse_date(item.get("date", MISSING), "date", cal)
+                    parsed = {}
+                    for fname, check in plan[2]:
+                        parsed[fname] = check(item.get(fname, MISSING), fname, cal)
+                except Bad:
+                    pass
+                else:
+                    if not dates_seen or day >= dates_seen[-1]:
+                        step = Step(i, name, day, parsed)  # type: ignore[arg-type]
+                        dates_seen.append(day)
+        if step is None:
+            step = _step(kind, i, item, steps, office_level, dates_seen, cal, errors)
+        elif plan is not None and plan[0].cross_check is not None:
+            try:
+                plan[0].cross_check(step, steps, office_level)
+            except Unchecked:
+                step = None
+            except Bad as exc:
+                errors.append(exc.error)
+                step = None
         if step is not None:
             steps.append(step)
     # RULES.md: the listed fields are checked first, in their order; unknown keys after them.
@@ -205,6 +241,23 @@ def validate(kind: Kind, raw: Any, cal: WorkingCalendar) -> tuple[str, list[Step
     if errors:
         raise InvalidInput(errors[:MAX_ERRORS])
     return office_level, steps
+
+
+#: A step type prepared for validation: the row, the keys a step of it may have, its fields' checkers.
+_Plan = tuple[StepType, frozenset[str], tuple[tuple[str, Any], ...]]
+_PLANS: dict[int, tuple[Kind, dict[str, _Plan]]] = {}
+
+
+def _plans(kind: Kind) -> dict[str, _Plan]:
+    """The kind's step types prepared once (a batch validates the same few types again and again)."""
+    cached = _PLANS.get(id(kind))
+    if cached is not None and cached[0] is kind:
+        return cached[1]
+    plans = {name: (spec, frozenset(spec.fields) | {"type", "date"},
+                    tuple((fname, fld.check) for fname, fld in spec.fields.items()))
+             for name, spec in kind.steps.items()}
+    _PLANS[id(kind)] = (kind, plans)
+    return plans
 
 
 def _step(kind: Kind, i: int, raw: Any, prior: list[Step], office_level: str, dates: list[date],
@@ -260,6 +313,27 @@ def _step(kind: Kind, i: int, raw: Any, prior: list[Step], office_level: str, da
     return step
 
 
+_LOADERS: dict[int, tuple[Kind, dict[str, tuple[tuple[str, Any], ...]]]] = {}
+
+
+def stored_steps(kind: Kind, raw_steps: Iterable[Mapping[str, Any]], cal: WorkingCalendar) -> list[Step]:
+    """The `Step`s of steps as stored — each validated by `validate` when it was recorded, so built
+    without the checks: the same steps `validate` returns for them (a calendar change re-replays
+    every stored proceeding its day touches; PROCEEDINGS.md «Calendar changes»)."""
+    cached = _LOADERS.get(id(kind))
+    if cached is None or cached[0] is not kind:
+        cached = (kind, {name: tuple((fname, fld.load or fld.check) for fname, fld in spec.fields.items())
+                         for name, spec in kind.steps.items()})
+        _LOADERS[id(kind)] = cached
+    loaders = cached[1]
+    steps: list[Step] = []
+    for i, raw in enumerate(raw_steps):
+        name = raw["type"]
+        steps.append(Step(i, name, stored_date(raw["date"]),
+                          {fname: load(raw.get(fname, MISSING), fname, cal) for fname, load in loaders[name]}))
+    return steps
+
+
 def _prefixed(path: str, exc: Bad) -> FieldError:
     return FieldError(f"{path}.{exc.error.field}", exc.error.message)
 
@@ -295,11 +369,13 @@ def earlier_step(step: Step, prior: list[Step], allowed: Iterable[str], what: st
 def run(kind: Kind, office_level: str, steps: list[Step], cal: WorkingCalendar) -> State:
     """Apply the validated steps in order; stop at the first refused one."""
     state = kind.new_state(office_level)
+    specs, seen = kind.steps, state.types_seen
     for step in steps:
-        spec = kind.steps[step.type]
+        spec = specs[step.type]
+        allowed = spec.allowed_in
         try:
-            if spec.allowed_in is not None and (
-                state.status not in spec.allowed_in or (spec.condition is not None and not spec.condition(state))
+            if allowed is not None and (
+                state.status not in allowed or (spec.condition is not None and not spec.condition(state))
             ):
                 raise not_allowed(kind, spec, state)
             spec.apply(state, step, cal)
@@ -307,7 +383,11 @@ def run(kind: Kind, office_level: str, steps: list[Step], cal: WorkingCalendar) 
             state.refused = {"step": step.index, "code": refusal.code, "citations": list(refusal.citations),
                              "message": refusal.message}
             break
-        state.types_seen.setdefault(step.type, []).append(step.index)
+        indices = seen.get(step.type)
+        if indices is None:
+            seen[step.type] = [step.index]
+        else:
+            indices.append(step.index)
     if kind.finish is not None:
         kind.finish(state, cal)
     return state

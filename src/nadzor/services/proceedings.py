@@ -15,13 +15,16 @@ in the caller's transaction with an audit row.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from operator import itemgetter
 from typing import Any
 
 from pydantic import Field
-from sqlalchemy import Row, bindparam, delete, func, insert, select, update
+from sqlalchemy import JSON, Row, bindparam, delete, func, insert, select, update
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import Session
 
 from nadzor import proceedings as kernel_api
@@ -32,7 +35,8 @@ from nadzor.adapters.db.tables import proceedings as proceedings_table
 from nadzor.domain.audit import AuditAction
 from nadzor.domain.calendar import WorkingCalendar
 from nadzor.domain.org import Office, Person
-from nadzor.proceedings.kernel import KINDS, Kind, Step, validate
+from nadzor.proceedings import replay_steps
+from nadzor.proceedings.kernel import KINDS, Kind, Step, stored_steps, validate
 from nadzor.rules.base import Input
 from nadzor.services import audit
 from nadzor.services.context import Actor, Permission
@@ -370,22 +374,46 @@ def restate_for_day(session: Session, day: date, *, calendar: WorkingCalendar, a
     stored proceeding (final ones included) whose span contains the day; the number whose state
     moved (PROCEEDINGS.md «Calendar changes»). Read and written in chunks (one query for a chunk's
     steps, batched writes of the moved ones): 100,000 proceedings within seconds (bench/register.py)."""
+    thresholds = gc.get_threshold()
+    # Many small objects live through the change (the chunk's rows and states): the cyclic collector,
+    # run every 700 allocations, would walk them again and again for nothing to free.
+    gc.set_threshold(100_000, *thresholds[1:])
+    try:
+        return _restate(session, day, calendar=calendar, actor=actor)
+    finally:
+        gc.set_threshold(*thresholds)
+
+
+def _restate(session: Session, day: date, *, calendar: WorkingCalendar, actor: Actor) -> int:
     t = proceedings_table
     columns = (t.c.id, t.c.kind, t.c.office_id, t.c.office_level, t.c.state, t.c.version)
-    rows = session.execute(select(*columns).where(t.c.opened_on <= day, t.c.span_end >= day).order_by(t.c.id)).all()
+    spans = (t.c.opened_on <= day, t.c.span_end >= day)
+    rows = session.execute(select(*columns).where(*spans).order_by(t.c.id)).all()
     moved = 0
+    ps = proceeding_steps
+    # A proceeding's live steps as one JSON array of [seq, data] (one row and one decoding per proceeding,
+    # not per step).
+    if session.connection().dialect.name == "sqlite":
+        steps_of: Any = func.json_group_array(func.json_array(ps.c.seq, func.json(ps.c.data)), type_=JSON)
+    else:
+        steps_of = func.json_agg(aggregate_order_by(func.json_build_array(ps.c.seq, ps.c.data), ps.c.seq),
+                                 type_=JSON)
     for first in range(0, len(rows), _RESTATE_CHUNK):
         chunk = rows[first:first + _RESTATE_CHUNK]
         live: dict[int, list[Any]] = {row.id: [] for row in chunk}
-        for pid, data in session.execute(select(proceeding_steps.c.proceeding_id, proceeding_steps.c.data).where(
-                proceeding_steps.c.proceeding_id.in_(list(live)), proceeding_steps.c.withdrawn.is_(False))
-                .order_by(proceeding_steps.c.proceeding_id, proceeding_steps.c.seq)):
-            live[pid].append(data)
+        # The chunk's proceedings by their id range and the same condition (one statement, the same for
+        # every chunk, rather than a list of a thousand ids to send and parse).
+        for pid, pairs in session.execute(select(ps.c.proceeding_id, steps_of).join(t, t.c.id == ps.c.proceeding_id)
+                                          .where(ps.c.proceeding_id >= chunk[0].id, ps.c.proceeding_id <= chunk[-1].id,
+                                                 ps.c.withdrawn.is_(False), *spans).group_by(ps.c.proceeding_id)):
+            if pid in live:
+                pairs.sort(key=_first)  # [[seq, data], …]: in stored order
+                live[pid] = [data for _seq, data in pairs]
         changed: list[tuple[Any, Kind, dict[str, Any], list[Step]]] = []
         for row in chunk:
             kind = KINDS[row.kind]
-            _, steps = validate(kind, {"office_level": row.office_level, "steps": live[row.id]}, calendar)
-            state = kernel_api.replay_steps(kind, row.office_level, steps, calendar)
+            steps = stored_steps(kind, live[row.id], calendar)  # validated when recorded
+            state = replay_steps(kind, row.office_level, steps, calendar)
             if state != row.state:
                 changed.append((row, kind, state, steps))
         _write_derived_many(session, changed)
@@ -396,7 +424,8 @@ def restate_for_day(session: Session, day: date, *, calendar: WorkingCalendar, a
     return moved
 
 
-_RESTATE_CHUNK = 500
+_RESTATE_CHUNK = 1000
+_first = itemgetter(0)
 
 
 def _write_derived_many(session: Session, changed: list[tuple[Any, Kind, dict[str, Any], list[Step]]]) -> None:
