@@ -17,6 +17,7 @@ from nadzor.services.context import cli_actor
 from nadzor.services.proceedings import access_proceeding, check_stored_equals_replay
 from tests.conftest import DEMO_TODAY
 from tests.e2e.test_cli_platform import nadzor
+from tests.support.checks import resolution
 
 TODAY = DEMO_TODAY.isoformat()
 MEDEU = "almaty_city.medeu_district"
@@ -115,7 +116,7 @@ def _check_line(day: str = "2021-08-02", **signer: Any) -> dict[str, Any]:
                        "end_date": "2021-09-01"},
                       {"type": "registered", "date": day, "number": "21-77"},
                       {"type": "started", "date": "2021-08-03"}],
-            "step_details": [None, {"assignees": ["Токтаров С. Е."]}]}
+            "step_details": [None, resolution(prosecutor_name="Рахимов Азамат Маратович")]}
 
 
 def _write(path: Path, *lines: Any) -> Path:

@@ -16,6 +16,7 @@ from nadzor.services.context import Actor, cli_actor
 from nadzor.services.errors import Forbidden, InvalidInput
 from nadzor.services.proceedings import check_stored_equals_replay
 from nadzor.services.proceedings_import import do_import, parse_lines
+from tests.support.checks import resolution
 
 MEDEU = "almaty_city.medeu_district"
 DP = {"position": "district_prosecutor"}
@@ -29,7 +30,8 @@ def check_line(**changes: Any) -> dict[str, Any]:
          "end_date": "2021-12-30"},
         {"type": "registered", "date": "2021-12-01", "number": "21-0001"},
         {"type": "started", "date": "2021-12-01"},
-        {"type": "suspended", "date": "2021-12-14", "signer": DP, "ground": "expertise"}]}
+        {"type": "suspended", "date": "2021-12-14", "signer": DP, "ground": "expertise"}],
+        "step_details": [None, resolution(prosecutor_name="Рахимов Азамат Маратович")]}
     return line | changes
 
 
