@@ -19,7 +19,7 @@ from nadzor.services.proceedings import check_stored_equals_replay
 from nadzor.services.proceedings_import import do_import
 from tests.e2e.test_proceedings_api import HEAD, MEDEU, opened_check
 from tests.support.checks import BAD_BIN, BIN, SPECIALIST, resolution
-from tests.support.web import bearer, client_for, office_id, person_id
+from tests.support.web import bearer, client_for, office_id, person_id, web_login
 
 PROSECUTOR = "Токтаров Санжар Ерболович"  # a prosecutor of Medeu: the demo account "medeu"
 DEPUTY = "Есимова Алия Нурлановна"  # deputy prosecutor of Medeu
@@ -220,3 +220,14 @@ def test_gaps8_finding_the_import_applies_the_same_checks(demo: Platform) -> Non
     assert done["imported"] == 1
     with demo.read_only() as session:
         assert check_stored_equals_replay(session, demo.calendar()) == []
+
+
+def test_gaps8_finding_the_step_form_of_one_not_entrusted_answers_403_with_the_paragraph(
+        client: TestClient, almaty: dict[str, str]) -> None:
+    item = signed(client, almaty, [person_id(client, almaty, DEPUTY)])
+    csrf = web_login(client, "medeu")
+    page = client.post(f"/checks/{item['id']}/steps", data={"csrf_token": csrf, "version": str(item["version"]),
+                                                           "step_type": "started", "date": "2021-09-02"})
+    assert page.status_code == 403
+    assert 'id="refusal"' in page.text and "п. 15 Инструкции" in page.text
+    assert client.get(f"/api/v1/checks/{item['id']}", headers=almaty).json()["version"] == item["version"]

@@ -539,9 +539,10 @@ def _card(collection: str) -> None:
             return _render_card(request, session, actor, collection, proceeding_id, 422, open_form=step_type,
                                 form_errors=errors, summary=summary, posted=dict(form.multi_items()),
                                 posted_lists={k: form.getlist(k) for k in form})
-        except stored.Refused as exc:
+        except stored.Refused as exc:  # 403 where storage refuses who records it (I.15 `not_assignee`)
             session.rollback()
-            return _render_card(request, session, actor, collection, proceeding_id, 409, open_form=step_type,
+            return _render_card(request, session, actor, collection, proceeding_id, getattr(exc, "status", 409),
+                                open_form=step_type,
                                 refusal=exc.message, posted=dict(form.multi_items()),
                                 posted_lists={k: form.getlist(k) for k in form})
         except Conflict as exc:
