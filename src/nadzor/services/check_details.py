@@ -218,6 +218,8 @@ def _resolution(session: Session, office: Office, step: dict[str, Any], out: dic
             out["assignees"] = found
     if errors:
         return
+    if any(_step_day({"date": step.get(k)}) is None for k in ("date", "start_date", "end_date")):
+        return  # the step's own dates are the kernel's to name (`step.start_date`, …)
     needed = ["anti_corruption", "legal_acts_legality"]  # I.22: every check includes them
     if out.get("subject_is_prevention_subject"):
         needed.append("offence_prevention")
@@ -227,11 +229,12 @@ def _resolution(session: Session, office: Office, step: dict[str, Any], out: dic
     opening = _latest(prior, "opened")
     first = prior[0][0] if prior else {}
     person = signers.get("signer")
-    signer = step.get("signer") or {}
+    given = step.get("signer")
+    signer: dict[str, Any] = given if isinstance(given, dict) else {}
     resolution = {
         "number": out.get("number"), "date": step.get("date"), "authority": office.name_ru,
         "prosecutor_name": person.full_name if person is not None else out.get("prosecutor_name"),
-        "prosecutor_position": signer.get("position") if isinstance(signer, dict) else None,
+        "prosecutor_position": signer.get("position"),
         "grounds": first.get("basis"),
         "subject_name": out.get("subject_name") or opening.get("subject_name"),
         "subject_location": out.get("subject_location") or opening.get("subject_location"),
