@@ -150,7 +150,9 @@ def test_import_stores_every_line_replayed_and_audited(sqlite_demo: Platform, tm
                        '{"acting_for": "district_prosecutor", "position": "deputy_district_prosecutor"}'}
     card = json.loads(nadzor(sqlite_demo, "checks", "show", str(imported[0]["id"]), "--json").stdout)
     assert card["subject"] == "ГУ «Отдел образования»"
-    assert card["steps"][1]["details"] == {"assignees": ["Токтаров С. Е."]}
+    assert card["steps"][1]["details"]["topic"] == resolution()["topic"]
+    assert card["assignees"] == resolution()["assignees"]  # the card names them (issue 8 §2)
+    assert card["resolution"]["subject_matter"] == ["anti_corruption", "legal_acts_legality"]
 
 
 def test_import_is_all_or_nothing_and_names_the_first_bad_line(sqlite_demo: Platform, tmp_path: Path) -> None:
