@@ -22,6 +22,7 @@ from nadzor.bootstrap import Platform
 from nadzor.services import attachments as service
 from nadzor.services.context import Actor
 from tests.support import files
+from tests.support.checks import resolution
 from tests.support.web import bearer, client_for, office_id, person_id, web_login
 
 MEDEU = "almaty_city.medeu_district"
@@ -42,7 +43,8 @@ def open_check(client: TestClient, headers: dict[str, str]) -> dict[str, Any]:
     response = client.post("/api/v1/checks", headers=headers, json={
         "office_id": office_id(client, headers, MEDEU),
         "step": {"type": "opened", "date": "2021-08-02", "subject_kind": "state_body", "basis": "protect_rights",
-                 "protected_interest": ["vulnerable_persons"], "control_body_failed": True}})
+                 "protected_interest": ["vulnerable_persons"], "control_body_failed": True},
+        "details": {"subject_name": "Управление образования г. Алматы"}})
     assert response.status_code == 201, response.text
     return dict(response.json())
 
@@ -51,7 +53,7 @@ def sign_resolution(client: TestClient, headers: dict[str, str], item: dict[str,
     response = client.post(f"/api/v1/checks/{item['id']}/steps", headers=headers, json={
         "version": item["version"], "step": {
             "type": "resolution_signed", "date": "2021-08-02", "signer_person_id": person_id(client, headers, HEAD),
-            "start_date": "2021-08-03", "end_date": "2021-09-01"}})
+            "start_date": "2021-08-03", "end_date": "2021-09-01"}, "details": resolution()})
     assert response.status_code == 201, response.text
     return dict(response.json())
 

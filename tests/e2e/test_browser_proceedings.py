@@ -72,7 +72,11 @@ def test_a_prosecutor_opens_a_check_records_its_steps_and_withdraws_one(
 
     head = _option_value(page, "#resolution_signed-signer", HEAD)
     _record(page, "resolution_signed", {"date": "2021-08-02", "signer": head, "start_date": "2021-08-03",
-                                        "end_date": "2021-09-01"})
+                                        "end_date": "2021-09-01", "details-number": "17",
+                                        "details-topic": "соблюдение прав детей на образование",
+                                        "details-period_from": "2020-01-01", "details-period_to": "2020-12-31",
+                                        "details-assignees": head, "details-subject_location": "г. Алматы",
+                                        "details-subject_rights_duties": "Права и обязанности разъяснены."})
     assert page.inner_text("#status") == "постановление подписано"
     _record(page, "registered", {"date": "2021-08-02"})  # the number forgotten: the field says so
     assert page.locator("#registered-number[aria-invalid=true]").count() == 1

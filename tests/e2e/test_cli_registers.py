@@ -17,6 +17,7 @@ from nadzor.services.context import cli_actor
 from nadzor.services.proceedings import access_proceeding, check_stored_equals_replay
 from tests.conftest import DEMO_TODAY
 from tests.e2e.test_cli_platform import nadzor
+from tests.support.checks import resolution
 
 TODAY = DEMO_TODAY.isoformat()
 MEDEU = "almaty_city.medeu_district"
@@ -115,7 +116,7 @@ def _check_line(day: str = "2021-08-02", **signer: Any) -> dict[str, Any]:
                        "end_date": "2021-09-01"},
                       {"type": "registered", "date": day, "number": "21-77"},
                       {"type": "started", "date": "2021-08-03"}],
-            "step_details": [None, {"assignees": ["Токтаров С. Е."]}]}
+            "step_details": [None, resolution(prosecutor_name="Рахимов Азамат Маратович")]}
 
 
 def _write(path: Path, *lines: Any) -> Path:
@@ -149,7 +150,9 @@ def test_import_stores_every_line_replayed_and_audited(sqlite_demo_full: Platfor
                        '{"acting_for": "district_prosecutor", "position": "deputy_district_prosecutor"}'}
     card = json.loads(nadzor(sqlite_demo_full, "checks", "show", str(imported[0]["id"]), "--json").stdout)
     assert card["subject"] == "ГУ «Отдел образования»"
-    assert card["steps"][1]["details"] == {"assignees": ["Токтаров С. Е."]}
+    assert card["steps"][1]["details"]["topic"] == resolution()["topic"]
+    assert card["assignees"] == resolution()["assignees"]  # the card names them (issue 8 §2)
+    assert card["resolution"]["subject_matter"] == ["anti_corruption", "legal_acts_legality"]
 
 
 def test_import_is_all_or_nothing_and_names_the_first_bad_line(sqlite_demo_full: Platform, tmp_path: Path) -> None:

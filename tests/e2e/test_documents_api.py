@@ -29,9 +29,13 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 IN_CI = os.environ.get("CI") == "true"
 
 SUBJECT = {"subject_name": "ГУ «Управление образования города Алматы»", "subject_location": "г. Алматы, ул. Абая, 1",
-           "subject_bin": "940140000385", "topic": "соблюдение прав детей на образование",
-           "checked_period": "01.01.2020–30.06.2021",
-           "assignees": ["Токтаров Санжар Ерболович, прокурор Медеуского района", "Ким А. А., специалист"]}
+           "subject_bin_iin": "940140000385"}
+#: The resolution's parts (I.13) as posted with `resolution_signed`, its assignees as the document shows them.
+RESOLUTION = {"topic": "соблюдение прав детей на образование", "period_from": "2020-01-01",
+              "period_to": "2021-06-30", "subject_rights_duties": "Права и обязанности субъекта разъяснены."}
+CHECKED_PERIOD = "с 01.01.2020 по 30.06.2021"
+ASSIGNEE = "Токтаров Санжар Ерболович"  # a prosecutor of Medeu
+SPECIALIST = {"name": "Ким Алексей Андреевич", "organization": "ТОО «Аудит-Эксперт»"}
 
 
 @pytest.fixture
@@ -102,7 +106,8 @@ def signed_check(client: TestClient, headers: dict[str, str], *, signer: str = D
         SUBJECT if details is None else details)
     item = record(client, headers, "checks", item, {
         "type": "resolution_signed", "date": "2021-08-02", "signer_person_id": person_id(client, headers, signer),
-        "start_date": "2021-08-03", "end_date": "2021-09-01"}, {"number": "2-0512-21/117"})
+        "start_date": "2021-08-03", "end_date": "2021-09-01"},
+        {"number": "2-0512-21/117", **RESOLUTION, "assignees": [person_id(client, headers, ASSIGNEE), SPECIALIST]})
     return record(client, headers, "checks", item, {"type": "registered", "date": "2021-08-02",
                                                     "number": "217510010000123"})
 
@@ -112,8 +117,8 @@ def test_resolution_on_a_check_holds_the_stored_values_and_the_acting_signer_I_1
     item = signed_check(client, almaty)
     text = docx_text(client, almaty, "checks", item, "check_resolution")
     for value in ("Прокуратура Медеуского района города Алматы", "№ 2-0512-21/117", "02.08.2021",
-                  "с 03.08.2021 по 01.09.2021", SUBJECT["subject_name"], SUBJECT["subject_bin"],
-                  SUBJECT["subject_location"], SUBJECT["topic"], SUBJECT["checked_period"], SUBJECT["assignees"][0],
+                  "с 03.08.2021 по 01.09.2021", SUBJECT["subject_name"], SUBJECT["subject_bin_iin"],
+                  SUBJECT["subject_location"], RESOLUTION["topic"], CHECKED_PERIOD, ASSIGNEE, SPECIALIST["name"],
                   "№ 217510010000123 от 02.08.2021", DEPUTY,
                   "Исполняющий обязанности прокурора Медеуского района города Алматы",
                   "противодействии коррупции"):  # the subject matter of I.22, added automatically
@@ -132,29 +137,36 @@ def test_a_withdrawn_step_is_left_out_of_the_documents(client: TestClient, almat
     assert "зарегистрировано" not in text
 
 
+def suspended_without_reasons(client: TestClient, headers: dict[str, str]) -> dict[str, Any]:
+    """A signed check (its resolution complete: checked at entry) suspended with no reasons given."""
+    item = signed_check(client, headers, signer=HEAD)
+    item = record(client, headers, "checks", item, {"type": "started", "date": "2021-08-03"})
+    return record(client, headers, "checks", item, {"type": "suspended", "date": "2021-08-05",
+                                                    "signer_person_id": person_id(client, headers, HEAD),
+                                                    "ground": "expertise"})
+
+
 def test_the_list_says_what_can_be_generated_and_what_is_missing(client: TestClient, almaty: dict[str, str]) -> None:
-    item = signed_check(client, almaty, signer=HEAD, details={"subject_name": "ТОО «Ромашка»"})
+    item = suspended_without_reasons(client, almaty)
     response = client.get(f"/api/v1/checks/{item['id']}/documents", headers=almaty)
     assert response.status_code == 200, response.text
     offers = {(d["code"], d["step"]): d for d in response.json()["documents"]}
-    resolution = offers[("check_resolution", 1)]
-    assert resolution["available"] is False
-    assert {m["field"] for m in resolution["missing"]} == {
-        "details.subject_location", "details.subject_bin", "details.topic", "details.checked_period",
-        "details.assignees"}
+    assert offers[("check_resolution", 1)]["available"] is True
+    suspension = offers[("suspension_resolution", 4)]
+    assert suspension["available"] is False
+    assert {m["field"] for m in suspension["missing"]} == {"details.reasons"}
     assert offers[("certificate", None)]["available"] is False
     assert offers[("certificate", None)]["missing"][0]["field"] == "step"
     assert not any(code == "protest" for code, _ in offers)  # documents of another kind are not offered
 
 
 def test_finding_generation_refuses_naming_the_missing_fields(client: TestClient, almaty: dict[str, str]) -> None:
-    item = signed_check(client, almaty, signer=HEAD, details={"subject_name": "ТОО «Ромашка»", "topic": "т"})
-    response = document(client, almaty, "checks", item, "check_resolution")
+    item = suspended_without_reasons(client, almaty)
+    response = document(client, almaty, "checks", item, "suspension_resolution")
     assert response.status_code == 422
     assert response.headers["content-type"].startswith("application/problem+json")
     fields = [e["field"] for e in response.json()["errors"]]
-    assert fields == ["details.subject_location", "details.subject_bin", "details.checked_period",
-                      "details.assignees"]
+    assert fields == ["details.reasons"]
     wrong_step = document(client, almaty, "checks", item, "check_resolution", step=0)
     assert wrong_step.status_code == 422
     assert wrong_step.json()["errors"][0]["field"] == "step"
@@ -186,7 +198,7 @@ def test_the_documents_of_a_checks_life_I_10_to_I_23(client: TestClient, almaty:
                                                  "basis": "protect_rights", "protected_interest": ["indefinite_circle"],
                                                  "control_body_failed": True},
                       {"subject_name": "ТОО «Алма-Строй»", "subject_location": "г. Алматы",
-                       "subject_bin": "051240001234"})
+                       "subject_bin_iin": "051240001234"})
     business = record(client, almaty, "checks", business, {"type": "gp_petition_sent", "date": "2021-09-02",
                                                             "signer_person_id": city_head},
                       {"justification": "Жалобы жильцов на аварийное состояние дома.",
@@ -244,13 +256,13 @@ def test_the_documents_of_a_checks_life_I_10_to_I_23(client: TestClient, almaty:
                                    "Генеральный Прокурор Республики Казахстан"))
     item = record(client, almaty, "checks", item, {"type": "composition_changed", "date": "2021-08-27",
                                                    "signer_person_id": head},
-                  {"reasons": "Болезнь участника проверки.", "assignees": ["Новиков Н. Н., прокурор"]})
+                  {"reasons": "Болезнь участника проверки.", "assignees": [person_id(client, almaty, DEPUTY)]})
     text = docx_text(client, almaty, "checks", item, "composition_resolution")
-    assert all(v in text for v in ("27.08.2021", "Новиков Н. Н., прокурор", "Болезнь участника проверки.", HEAD))
-    assert SUBJECT["assignees"][0] not in text  # the new composition, not the resolution's
+    assert all(v in text for v in ("27.08.2021", DEPUTY, "Болезнь участника проверки.", HEAD))
+    assert ASSIGNEE not in text  # the new composition, not the resolution's
 
     certificate = {"date": "2021-09-14", "place": "г. Алматы", "grounds": "постановление № 2-0512-21/117",
-                   "subject_name": SUBJECT["subject_name"], "topic": SUBJECT["topic"],
+                   "subject_name": SUBJECT["subject_name"], "topic": RESOLUTION["topic"],
                    "general_info": "Сведения по теме.", "legality_assessment": "Выявлены нарушения.",
                    "causes_analysis": "Слабый контроль.", "remedy_mechanism": "Внести представление.",
                    "conclusions": "Внести представление.", "signatures": ["Токтаров С. Е."]}
@@ -402,7 +414,7 @@ def test_the_pdf_of_the_resolution_holds_the_same_values(client: TestClient, alm
     assert response.headers["content-type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
     text = text_of_pdf(response.content)
-    for value in ("2-0512-21/117", "02.08.2021", "03.08.2021", "01.09.2021", SUBJECT["subject_bin"],
+    for value in ("2-0512-21/117", "02.08.2021", "03.08.2021", "01.09.2021", SUBJECT["subject_bin_iin"],
                   "Управление образования города Алматы", DEPUTY, "Исполняющий обязанности прокурора"):
         assert value in text, value
 

@@ -17,6 +17,7 @@ from nadzor import proceedings
 from nadzor.bootstrap import Platform
 from nadzor.rules import InvalidInput
 from nadzor.services.proceedings import check_stored_equals_replay
+from tests.support.checks import resolution
 from tests.support.web import bearer, client_for, office_id, person_id
 
 MEDEU = "almaty_city.medeu_district"
@@ -52,6 +53,8 @@ def open_check(client: TestClient, headers: dict[str, str]) -> dict[str, Any]:
 def record(client: TestClient, headers: dict[str, str], item: dict[str, Any], step: dict[str, Any],
            details: dict[str, Any] | None = None) -> Any:
     body: dict[str, Any] = {"version": item["version"], "step": step}
+    if details is None and step.get("type") == "resolution_signed":
+        details = resolution()  # what the resolution states (I.13), checked at entry
     if details is not None:
         body["details"] = details
     return client.post(f"/api/v1/checks/{item['id']}/steps", headers=headers, json=body)

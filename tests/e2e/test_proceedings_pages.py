@@ -20,6 +20,7 @@ from nadzor.web import security
 from nadzor.web.pages_proceedings import safe_cell
 from nadzor.web.proceeding_labels import COLLECTION_TITLES, step_label, unknown_widgets, widgets
 from tests.e2e.test_proceedings_api import DEPUTY, HEAD, MEDEU, opened_check, record
+from tests.support.checks import resolution
 from tests.support.web import bearer, client_for, office_id, person_id, web_login
 
 TODAY = date(2021, 8, 10)
@@ -210,10 +211,17 @@ def test_a_step_form_answers_422_keyed_to_its_fields_and_409_with_the_paragraph(
                                      "start_date": "2021-08-26", "end_date": "2021-09-20"})
     assert refused.status_code == 409
     assert 'id="refusal"' in refused.text and "Инструкции" in main_text(refused.text)
-    acting = client.post(url, data={"csrf_token": csrf, "version": "1", "step_type": "resolution_signed",
-                                    "date": "2021-08-02", "signer_person_id": str(deputy),
-                                    "start_date": "2021-08-03", "end_date": "2021-09-01"})
-    assert acting.status_code == 303
+    signed = {"csrf_token": csrf, "version": "1", "step_type": "resolution_signed", "date": "2021-08-02",
+              "signer_person_id": str(deputy), "start_date": "2021-08-03", "end_date": "2021-09-01"}
+    incomplete = client.post(url, data=signed | {"details.topic": "соблюдение прав детей"})
+    assert incomplete.status_code == 422  # what the resolution states is checked at entry (issue 8 §2, I.13)
+    text = main_text(incomplete.text)
+    assert "Кому поручена проверка: обязательная часть не указана" in text
+    assert 'href="#resolution_signed-details-assignees"' in incomplete.text
+    assert 'value="соблюдение прав детей"' in incomplete.text  # what was typed stays
+    parts = {f"details.{k}": v for k, v in resolution().items() if k != "assignees"}
+    acting = client.post(url, data=signed | parts | {"details.assignees": str(person_id(client, almaty, HEAD))})
+    assert acting.status_code == 303, main_text(acting.text)
     card = main_text(client.get(f"/checks/{item['id']}").text)
     assert "Подписал: заместитель прокурора района" in card and "и.о. прокурор района" in card
     stale = client.post(url, data={"csrf_token": csrf, "version": "1", "step_type": "registered",

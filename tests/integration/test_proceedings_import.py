@@ -16,6 +16,7 @@ from nadzor.services.context import Actor, cli_actor
 from nadzor.services.errors import Forbidden, InvalidInput
 from nadzor.services.proceedings import check_stored_equals_replay
 from nadzor.services.proceedings_import import do_import, parse_lines
+from tests.support.checks import resolution
 
 MEDEU = "almaty_city.medeu_district"
 DP = {"position": "district_prosecutor"}
@@ -29,7 +30,8 @@ def check_line(**changes: Any) -> dict[str, Any]:
          "end_date": "2021-12-30"},
         {"type": "registered", "date": "2021-12-01", "number": "21-0001"},
         {"type": "started", "date": "2021-12-01"},
-        {"type": "suspended", "date": "2021-12-14", "signer": DP, "ground": "expertise"}]}
+        {"type": "suspended", "date": "2021-12-14", "signer": DP, "ground": "expertise"}],
+        "step_details": [None, resolution(prosecutor_name="Рахимов Азамат Маратович")]}
     return line | changes
 
 
@@ -113,7 +115,9 @@ def test_signers_are_positions_as_given_or_people_resolved_on_the_steps_date(dem
 def test_storage_checks_apply_an_incomplete_certificate_is_refused_I_23(demo: Platform) -> None:
     steps = [*check_line()["steps"][:4], {"type": "ended", "date": "2021-12-29"},
              {"type": "certificate_delivered", "date": "2021-12-30", "acknowledged": True}]
-    line = check_line(steps=steps, step_details=[None, None, None, None, None, {"certificate": {"place": "г. Алматы"}}])
+    resolved = check_line()["step_details"][1]
+    line = check_line(steps=steps, step_details=[None, resolved, None, None, None,
+                                                 {"certificate": {"place": "г. Алматы"}}])
     field, message = first_error(demo, "checks", line)
     assert field == "lines.1.steps.5" and "certificate_incomplete" in message
     twice = check_line(step_details=[{"x": 1}])

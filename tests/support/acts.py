@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from tests.support.checks import resolution
 from tests.support.web import bearer, office_id, person_id
 
 TODAY = date(2026, 11, 25)
@@ -74,7 +75,7 @@ def check_with_act_decision(client: TestClient, headers: dict[str, str], *, deci
                    "conclusions": "…", "signatures": ["Рахимов А. М."]}
     for posted, details in (
         ({"type": "resolution_signed", "date": "2026-09-01", "signer_person_id": head, "start_date": "2026-09-02",
-          "end_date": "2026-09-30"}, None),
+          "end_date": "2026-09-30"}, resolution([person_id(client, headers, "Токтаров Санжар Ерболович")])),
         ({"type": "registered", "date": "2026-09-01", "number": "26-1"}, None),
         ({"type": "started", "date": "2026-09-02"}, None),
         ({"type": "ended", "date": "2026-09-29"}, None),

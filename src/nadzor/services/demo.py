@@ -374,6 +374,31 @@ def _analysis_life(name: str, d: DayOf) -> Steps:
     return lives[name]
 
 
+def demo_bin(n: int) -> str:
+    """A 12-digit BIN with a valid check digit (RULES.md), different for each `n`."""
+    while True:
+        digits = [int(ch) for ch in f"{210_440_000_000 + n * 7:011d}"[-11:]]
+        c = sum(d * (i + 1) for i, d in enumerate(digits)) % 11
+        if c == 10:
+            c = sum(d * w for d, w in zip(digits, (3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2), strict=True)) % 11
+        if c != 10:
+            return "".join(map(str, digits)) + str(c)
+        n += 1_000
+
+
+def _subject_details(subject: str, city: str, n: int) -> dict[str, Any]:
+    return {"subject_name": subject, "subject_location": f"г. {city}", "subject_bin_iin": demo_bin(n),
+            "protected_interests": "права социально уязвимых лиц"}
+
+
+def _resolution_details(day: str, n: int, assignees: list[int]) -> dict[str, Any]:
+    """The parts of a resolution on a check (I.13) besides the step's own fields."""
+    year = int(day[:4])
+    return {"number": f"{n}-П", "topic": "соблюдение законодательства о правах социально уязвимых лиц",
+            "period_from": f"{year - 1}-01-01", "period_to": f"{year - 1}-12-31", "assignees": assignees,
+            "subject_rights_duties": "Права и обязанности проверяемого субъекта — ст. 6 Закона «О прокуратуре»."}
+
+
 def demo_anchor(today: date, calendar: WorkingCalendar) -> date:
     """The day the recent demo lives count back from: «today», kept far enough inside the calendar's
     covered years that every date a demo step or field names (up to 30 days later) can be replayed."""
@@ -434,9 +459,14 @@ def load_demo_proceedings(session: Session, *, actor: Actor, staff: dict[str, Pe
             who = signers | {"H": "tem_deputy"} if life == "acting" else signers
             subject = next(subjects)
             delivered = next((i for i, s in enumerate(steps) if s["type"] == "certificate_delivered"), None)
-            certificate = {} if delivered is None else {
+            more: dict[int, dict[str, Any]] = {} if delivered is None else {
                 delivered: {"certificate": _CERTIFICATE | {"date": steps[delivered]["date"], "subject_name": subject}}}
-            item = record("checks", office.id, steps, who, {"subject_name": subject}, certificate)
+            signed = next((i for i, s in enumerate(steps) if s["type"] == "resolution_signed"), None)
+            if signed is not None:  # what the resolution states (I.13); its assignees conduct the check (I.15)
+                more[signed] = _resolution_details(steps[signed]["date"], counts["checks"] + 1,
+                                                   [person(f"{prefix}_prosecutor"), person(f"{prefix}_deputy")])
+            item = record("checks", office.id, steps, who, _subject_details(subject, office.city, counts["checks"]),
+                          more)
             if item["status"] == "closed":
                 closed_checks.setdefault(code, []).append(item)
         regional_office = office_by_code(session, code.split(".")[0])

@@ -30,7 +30,7 @@ from nadzor.adapters import documents as files
 from nadzor.adapters.db.tables import acting_assignments, people, proceeding_steps
 from nadzor.adapters.db.tables import proceedings as proceedings_table
 from nadzor.domain.calendar import WorkingCalendar
-from nadzor.domain.org import Office, Person
+from nadzor.domain.org import POSITION_LABELS, Office, Person
 from nadzor.rules.analysis.evaluation import provision_due
 from nadzor.services.context import Actor, Permission
 from nadzor.services.errors import FieldError, InvalidInput, NotFound
@@ -128,9 +128,11 @@ class Source:
             self.missing.append(FieldError(name, message))
 
     def raw(self, name: str, *, step: Row[Any] | None = None, own: bool = False) -> Any:
-        """`details[name]` of the step (or the given one), else (unless `own`) of the opening step."""
+        """`details[name]` of the step (or the given one), else (unless `own`) of the check's resolution
+        before it (what it states: the topic, the period, the assignees — I.13), else of the opening step."""
         chosen = step if step is not None else self.step
-        for source in (chosen,) if own else (chosen, self.steps[0]):
+        resolution = None if own else self.latest("resolution_signed")
+        for source in (chosen,) if own else tuple(r for r in (chosen, resolution, self.steps[0]) if r is not None):
             value = (source.details or {}).get(name)
             if value not in (None, "", [], {}):
                 return value
@@ -349,7 +351,48 @@ def _common(src: Source, *, superior: bool = False, signed: bool = True) -> dict
 def _subject(src: Source) -> dict[str, Any]:
     return {"subject_name": src.text("subject_name", "наименование проверяемого субъекта (ФИО лица)"),
             "subject_location": src.text("subject_location", "местонахождение проверяемого субъекта"),
-            "subject_bin": src.text("subject_bin", "БИН (ИИН) проверяемого субъекта")}
+            "subject_bin": _bin_iin(src)}
+
+
+def _bin_iin(src: Source) -> str:
+    """The subject's BIN/IIN: stored as `subject_bin_iin` (services/check_details.py) on the opening or
+    the resolution; `subject_bin` as older data named it."""
+    resolution = src.latest("resolution_signed")
+    for name in ("subject_bin_iin", "subject_bin"):
+        value = src.raw(name, step=resolution) if resolution is not None else src.raw(name)
+        if value not in (None, ""):
+            return str(value).strip()
+    src.lacks("details.subject_bin_iin", "не указано: БИН (ИИН) проверяемого субъекта")
+    return ""
+
+
+def _people(src: Source, name: str, label: str, *, step: Row[Any] | None = None, own: bool = False) -> list[str]:
+    """Assignees as lines: a person of the staff by name (and position), a specialist with their
+    organization; plain text as older data held it."""
+    raw = src.raw(name, step=step, own=own)
+    if not isinstance(raw, list) or not any(isinstance(a, dict) for a in raw):
+        return src.lines(name, label, step=step, own=own)
+    out = []
+    for a in raw:
+        if isinstance(a, dict) and a.get("person_id") is not None:
+            title = POSITION_LABELS.get(str(a.get("position", "")), "")
+            out.append(f"{a.get('name', '')}, {title}" if title else str(a.get("name", "")))
+        elif isinstance(a, dict):
+            out.append(f"{a.get('name', '')} ({a.get('organization', '')}), специалист")
+        else:
+            out.append(str(a))
+    return out
+
+
+def _checked_period(src: Source) -> str:
+    """«с 01.01.2020 по 31.12.2020» from the resolution's `period_from`/`period_to`, else its text."""
+    start, end = src.raw("period_from"), src.raw("period_to")
+    if isinstance(start, str) and isinstance(end, str):
+        try:
+            return f"с {ru(start)} по {ru(end)}"
+        except ValueError:
+            pass
+    return src.text("checked_period", "проверяемый период")
 
 
 def _registration(src: Source) -> str:
@@ -380,8 +423,8 @@ def check_resolution(src: Source) -> dict[str, Any]:
     return _common(src) | _subject(src) | {
         "basis": _basis(src), "registration": _registration(src),
         "topic": src.text("topic", "предмет (тематика) проверки"),
-        "checked_period": src.text("checked_period", "проверяемый период"),
-        "assignees": src.lines("assignees", "кому поручена проверка"),
+        "checked_period": _checked_period(src),
+        "assignees": _people(src, "assignees", "кому поручена проверка"),
         "specialists": src.lines("specialists", "", required=False),
         "start_date": ru(step["start_date"]), "end_date": ru(step["end_date"]),
     }
@@ -407,8 +450,8 @@ def extension_resolution(src: Source) -> dict[str, Any]:
 
 
 def composition_resolution(src: Source) -> dict[str, Any]:
-    return _order(src) | {"assignees": src.lines("assignees", "новый состав лиц, проводящих проверку",
-                                                 step=src.step, own=True)}
+    return _order(src) | {"assignees": _people(src, "assignees", "новый состав лиц, проводящих проверку",
+                                               step=src.step, own=True)}
 
 
 def order_notice(src: Source) -> dict[str, Any]:

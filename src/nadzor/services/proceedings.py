@@ -242,7 +242,8 @@ def proceeding_dict(stored: Stored, *, today: date, calendar: WorkingCalendar, s
             "state": state, "steps": steps_list(stored.steps), "deadlines": deadlines,
             "attachments": stored.attachments,
             "created_by": row.created_by, "created_at": row.created_at.isoformat(),
-            "updated_at": row.updated_at.isoformat()} | _acts_extras(session, actor, stored, today, calendar)
+            "updated_at": row.updated_at.isoformat()} | _acts_extras(session, actor, stored, today, calendar) \
+        | (_check_details().card(stored.steps) if row.kind == "check" else {})
 
 
 def _acts_extras(session: Session | None, actor: Actor | None, stored: Stored, today: date,
@@ -294,15 +295,16 @@ def do_open(session: Session, collection: str, data: Any, *, actor: Actor,
     _check_organization(session, kind.name, step, cmd.details)
     origin = _acts().check_origin(session, kind.name, step, cmd.details, actor)
     state, steps = _replay(kind, office.level, [], step, calendar)
+    details = _entered_details(session, kind, office, step, cmd.details, [], signers)
     now = audit.now_utc()
     assert office.id is not None
     pid = session.execute(insert(proceedings_table).values(
         kind=kind.name, office_id=office.id, office_level=office.level, number=f"tmp-{now.timestamp()}",
-        subject=_subject(cmd.details), status=state["status"], opened_on=steps[0].date, start=None, last_day=None,
+        subject=_subject(details), status=state["status"], opened_on=steps[0].date, start=None, last_day=None,
         span_end=steps[0].date, state=state, created_by=actor.login, created_at=now, updated_at=now, version=1,
     ).returning(proceedings_table.c.id)).scalar_one()
     number = f"{office.code}/{_NUMBER_PREFIX[kind.name]}-{steps[0].date.year}-{pid:06d}"
-    _store_step(session, pid, 0, step, cmd.details, actor, now)
+    _store_step(session, pid, 0, step, details, actor, now)
     _write_derived(session, pid, kind, office.id, state, steps, number=number)
     audit.record(session, actor=actor, action=AuditAction.PROCEEDING_OPENED, object_type=kind.name, object_id=pid,
                  after={"number": number, "office_id": office.id, "step": step, "status": state["status"]})
@@ -322,14 +324,18 @@ def do_record_step(session: Session, collection: str, proceeding_id: int, data: 
     assert office is not None
     step, signers = _resolve_signers(session, cmd.step, actor)
     live = [r.data for r in stored.steps if not r.withdrawn]
+    prior = [(r.data, r.details) for r in stored.steps if not r.withdrawn]
+    if kind.name == "check":
+        _check_details().require_conduct_right(session, actor, office, step, prior)
     _storage_checks(kind, step, cmd.details, office, signers)
     _check_organization(session, kind.name, step, cmd.details)
     state, steps = _replay(kind, stored.row.office_level, live, step, calendar)
+    details = _entered_details(session, kind, office, step, cmd.details, prior, signers)
     _acts().before_store(session, kind.name, stored.row, step, cmd.details, state, actor=actor, calendar=calendar,
                          today=today)
     now = audit.now_utc()
     seq = (stored.steps[-1].seq + 1) if stored.steps else 0
-    _store_step(session, proceeding_id, seq, step, cmd.details, actor, now)
+    _store_step(session, proceeding_id, seq, step, details, actor, now)
     _write_derived(session, proceeding_id, kind, office.id or 0, state, steps, version=stored.row.version + 1,
                    now=now)
     audit.record(session, actor=actor, action=AuditAction.PROCEEDING_STEP_RECORDED, object_type=kind.name,
@@ -460,6 +466,23 @@ def _acts() -> Any:
     from nadzor.services import acts
 
     return acts
+
+
+def _check_details() -> Any:
+    """`services.check_details` (what a check holds, validated at entry; I.15): builds on this module."""
+    from nadzor.services import check_details
+
+    return check_details
+
+
+def _entered_details(session: Session, kind: Kind, office: Office, step: dict[str, Any],
+                     details: dict[str, Any] | None, prior: list[tuple[dict[str, Any], dict[str, Any] | None]],
+                     signers: dict[str, Person]) -> dict[str, Any] | None:
+    """A step's details as stored: for a check, validated and completed (`services.check_details`)."""
+    if kind.name != "check":
+        return details
+    entered: dict[str, Any] | None = _check_details().entered(session, office, step, details, prior, signers)
+    return entered
 
 
 def _check_version(kind: Kind, row: Row[Any], expected: int) -> None:
@@ -647,5 +670,6 @@ store_step = _store_step
 write_derived = _write_derived
 resolve_signers = _resolve_signers
 storage_checks = _storage_checks
+entered_details = _entered_details
 subject_of = _subject
 NUMBER_PREFIX = _NUMBER_PREFIX

@@ -14,7 +14,8 @@ froze them). All or nothing: the caller runs the whole import in one transaction
 from 1), so nothing is stored. Each proceeding is replayed as a whole: an input error is named by
 its dotted path within the line (`lines.3.steps.2.date`); a step the law refuses is an error naming
 its line and step (`lines.3.steps.4`) with the refusal's code and message; the storage's own checks
-(a certificate incomplete before delivery, an act issued by a prosecutor of another office) likewise.
+(a certificate incomplete before delivery, an act issued by a prosecutor of another office, what a
+check holds — `services.check_details`: the subject, a complete resolution, the assignees) likewise.
 Every imported proceeding is stored with its derived columns and deadline rows from that replay and
 one audit row, through the same writers as a proceeding recorded step by step.
 """
@@ -42,6 +43,7 @@ from nadzor.services.proceedings import (
     NUMBER_PREFIX,
     SIGNER_FIELDS,
     Refused,
+    entered_details,
     kind_of,
     replay_new,
     resolve_signers,
@@ -135,6 +137,8 @@ def _import_one(session: Session, kind: Kind, raw: Any, *, actor: Actor,
         try:
             step, signers = _resolve(session, posted, actor)
             storage_checks(kind, step, details_of[i], office, signers)
+            details_of[i] = entered_details(session, kind, office, step, details_of[i],
+                                            list(zip(contract, details_of[:i], strict=True)), signers)
         except InvalidInput as exc:
             raise InvalidInput([_renamed(e, i) for e in exc.errors]) from None
         except Refused as exc:

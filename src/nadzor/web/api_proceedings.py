@@ -43,6 +43,12 @@ class ProceedingOut(BaseModel):
     state: dict[str, Any]
     steps: list[dict[str, Any]]
     deadlines: list[dict[str, Any]]
+    #: A check's (issue 8 §2): the current assignees (`{person_id, name, position}` of the staff,
+    #: `{name, organization}` of specialists), the resolution's details, the registration, the subject.
+    assignees: list[dict[str, Any]] | None = None
+    resolution: dict[str, Any] | None = None
+    registration: dict[str, Any] | None = None
+    subject_details: dict[str, Any] | None = None
 
 
 class RegisterOut(BaseModel):

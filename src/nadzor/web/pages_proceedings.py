@@ -73,6 +73,37 @@ NEW_LABELS = {"office_id": N_("Прокуратура"), "subject_name": N_("Н�
               "confirm": N_("Подтверждение")}
 
 
+#: Inputs of a step form that go to the step's `details` (services/check_details.py), posted as
+#: `details.<name>`: (name, label, input kind).
+STEP_DETAILS: dict[tuple[str, str], tuple[tuple[str, str, str], ...]] = {
+    ("check", "resolution_signed"): (
+        ("number", N_("Номер постановления"), "text"), ("topic", N_("Предмет (тематика) проверки"), "text"),
+        ("period_from", N_("Проверяемый период: с"), "date"), ("period_to", N_("Проверяемый период: по"), "date"),
+        ("assignees", N_("Кому поручена проверка"), "people"),
+        ("subject_location", N_("Местонахождение субъекта"), "text"), ("subject_bin_iin", N_("БИН/ИИН"), "text"),
+        ("subject_rights_duties", N_("Права и обязанности проверяемого субъекта"), "textarea")),
+    ("check", "composition_changed"): (("assignees", N_("Кому поручена проверка"), "people"),),
+}
+
+
+def posted_details(kind: Kind, step_type: str, form: FormData) -> dict[str, Any] | None:
+    """The `details` of a step form: its detail inputs, blank ones left out (people as their ids)."""
+    spec = STEP_DETAILS.get((kind.name, step_type))
+    if not spec:
+        return None
+    out: dict[str, Any] = {}
+    for name, _label, how in spec:
+        if how == "people":
+            chosen = [str(v).strip() for v in form.getlist(f"details.{name}") if str(v).strip()]
+            if chosen:
+                out[name] = [int(v) if v.isdigit() else v for v in chosen]
+            continue
+        value = str(form.get(f"details.{name}", "")).strip()
+        if value:
+            out[name] = value
+    return out
+
+
 def page(method: str, path: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     return endpoint(router, method, path, P.SIGNED_IN, response_class=HTMLResponse)
 
@@ -368,7 +399,8 @@ def _card_context(request: Request, session: Session, actor: Actor, collection: 
     for name in state.get("allowed_next", []):
         spec = kind.steps[name]
         forms.append({"type": name, "label": t(step_label(kind, name)), "widgets": _widgets(kind, spec, t),
-                      "citations": cite(*spec.citations)})
+                      "citations": cite(*spec.citations),
+                      "details": [(n, t(label), how) for n, label, how in STEP_DETAILS.get((kind.name, name), ())]})
     step_options = [(str(i), _step_option(kind, i, s, t)) for i, s in sorted(live.items())]
     office = session.get(Office, item["office_id"])
     facts = []
@@ -380,8 +412,11 @@ def _card_context(request: Request, session: Session, actor: Actor, collection: 
     if state.get("extension_days"):
         facts.append((N_("Продлено, дней"), str(state["extension_days"])))
     first_details = item["steps"][0]["details"] if item["steps"] else {}
-    if first_details.get("bin_iin"):
-        facts.insert(0, (N_("БИН/ИИН"), str(first_details["bin_iin"])))
+    bin_iin = first_details.get("subject_bin_iin") or first_details.get("bin_iin")
+    if bin_iin:
+        facts.insert(0, (N_("БИН/ИИН"), str(bin_iin)))
+    if item.get("assignees"):
+        facts.append((N_("Проверку проводят"), "; ".join(a["name"] for a in item["assignees"])))
     return {"collection": collection, "kind": kind, "item": item, "state": state,
             "title": COLLECTION_TITLES[collection][2], "register_title": COLLECTION_TITLES[collection][1],
             "office_name": office.name_ru if office else "",
@@ -445,6 +480,8 @@ def posted_step(kind: Kind, step_type: str, form: FormData, prefix: str = "") ->
 def _field_of(error_field: str) -> str:
     """The form input an error names: `step.signer_person_id` → `signer`, `step.recipients.0` → `recipients`."""
     parts = error_field.split(".")
+    if parts[0] == "details" and len(parts) > 1:
+        return f"details.{parts[1]}"
     name = parts[1] if parts[0] == "step" and len(parts) > 1 else parts[0]
     return name.removesuffix("_person_id")
 
@@ -454,13 +491,18 @@ def _step_errors(kind: Kind, step_type: str, exc: InvalidInput) -> tuple[dict[st
     for e in exc.as_dicts():
         by_field.setdefault(_field_of(e["field"]), e["message"])
     names = {w.name for w in widgets(kind, kind.steps[step_type])} if step_type in kind.steps else set()
+    detail_labels = {f"details.{n}": label for n, label, _how in STEP_DETAILS.get((kind.name, step_type), ())}
 
     def label(f: str) -> str:
         name = _field_of(f)
+        if name in detail_labels:
+            return detail_labels[name]
         return field_label(kind.name, name) if name in names else NEW_LABELS.get(name, N_("Шаг"))
 
     def anchor(f: str) -> str:
         name = _field_of(f)
+        if name in detail_labels:
+            return f"{step_type}-{name.replace('.', '-')}"
         return f"{step_type}-{name}" if name in names or name == "date" else f"form-{step_type}"
 
     return by_field, _summary(exc.as_dicts(), label, anchor)
@@ -483,7 +525,10 @@ def _card(collection: str) -> None:
         kind = kind_of_collection(collection)
         step_type = str(form.get("step_type", ""))
         step = posted_step(kind, step_type, form)
-        data = {"version": _posted_version(form), "step": step}
+        data: dict[str, Any] = {"version": _posted_version(form), "step": step}
+        details = posted_details(kind, step_type, form)
+        if details is not None:
+            data["details"] = details
         plat = platform_of(request)
         try:
             stored.do_record_step(session, collection, proceeding_id, data, actor=actor, calendar=plat.calendar(),
@@ -494,9 +539,10 @@ def _card(collection: str) -> None:
             return _render_card(request, session, actor, collection, proceeding_id, 422, open_form=step_type,
                                 form_errors=errors, summary=summary, posted=dict(form.multi_items()),
                                 posted_lists={k: form.getlist(k) for k in form})
-        except stored.Refused as exc:
+        except stored.Refused as exc:  # 403 where storage refuses who records it (I.15 `not_assignee`)
             session.rollback()
-            return _render_card(request, session, actor, collection, proceeding_id, 409, open_form=step_type,
+            return _render_card(request, session, actor, collection, proceeding_id, getattr(exc, "status", 409),
+                                open_form=step_type,
                                 refusal=exc.message, posted=dict(form.multi_items()),
                                 posted_lists={k: form.getlist(k) for k in form})
         except Conflict as exc:
