@@ -270,7 +270,7 @@ def test_a_new_check_checks_the_bin_and_opens_with_its_first_step(client: TestCl
     card = client.get(made.headers["location"])
     assert "проверка допустима" in card.text and "ТОО «Тест»" in card.text
     stored = client.get("/api/v1" + made.headers["location"], headers=admin).json()
-    assert stored["steps"][0]["details"]["bin_iin"] == VALID_BIN
+    assert stored["steps"][0]["details"]["subject_bin_iin"] == VALID_BIN  # stored under its resolution name
     assert f"<dt>БИН/ИИН</dt><dd>{VALID_BIN}</dd>" in card.text
 
 
