@@ -25,24 +25,11 @@ from nadzor.web import middleware
 from nadzor.web.app import create_app
 from nadzor.web.routing import JSON, RAW, endpoint
 from tests.conftest import PG_ADMIN
-from tests.support.web import bearer, client_for, web_login
+from tests.support.web import bearer, client_for, our_routes, web_login
 
 BIG = 2**63
 PROBLEM = "application/problem+json"
 HEADERS = ("x-content-type-options", "x-frame-options", "referrer-policy", "content-security-policy")
-
-
-def _flatten(routes: list[Any]) -> list[Any]:
-    out = []
-    for route in routes:
-        inner = getattr(route, "original_router", None)
-        out.extend(_flatten(inner.routes) if inner is not None else [route])
-    return out
-
-
-def _routes(client: TestClient) -> list[APIRoute]:
-    return [r for r in _flatten(client.app.routes) if isinstance(r, APIRoute)  # type: ignore[attr-defined]
-            and r.endpoint.__module__.startswith("nadzor.")]
 
 
 def _takes_json(route: APIRoute) -> bool:
@@ -68,7 +55,7 @@ def _refused(response: Any, field: str) -> str:
 
 def test_finding_1_every_handler_is_a_plain_def_run_in_the_thread_pool(sqlite_demo: Platform) -> None:
     client = client_for(sqlite_demo)
-    routes = _routes(client)
+    routes = our_routes(client)
     assert len(routes) > 60
     assert [r.path for r in routes if inspect.iscoroutinefunction(inspect.unwrap(r.endpoint))] == []
     assert [r.path for r in routes if inspect.iscoroutinefunction(r.endpoint)] == []
@@ -169,7 +156,7 @@ def test_finding_7_deep_json_is_422_on_every_json_endpoint(demo: Platform) -> No
     admin = bearer(client, "admin")
     deep = b"[" * 100_000
     checked = []
-    for route in _routes(client):
+    for route in our_routes(client):
         if not route.path.startswith("/api/") or not _takes_json(route):
             continue
         url = re.sub(r"\{(\w+)\}", lambda m: "check.last_day" if m.group(1) == "rule_id" else "1", route.path)

@@ -13,22 +13,9 @@ from fastapi.testclient import TestClient
 
 from nadzor.bootstrap import Platform
 from nadzor.services.context import ADMIN_ONLY, Permission
-from tests.support.web import bearer, client_for, office_id, person_id, web_login
+from tests.support.web import bearer, client_for, office_id, our_routes, person_id, web_login
 
 SAMPLE_PARAMS = {"rule_id": "check.last_day", "day": "2021-07-05", "section": "checks", "code": "ru"}
-
-
-def _flatten(routes: list[Any]) -> list[Any]:
-    out = []
-    for route in routes:
-        inner = getattr(route, "original_router", None)
-        out.extend(_flatten(inner.routes) if inner is not None else [route])
-    return out
-
-
-def _our_routes(client: TestClient) -> list[APIRoute]:
-    return [r for r in _flatten(client.app.routes) if isinstance(r, APIRoute)  # type: ignore[attr-defined]
-            and r.endpoint.__module__.startswith("nadzor.")]
 
 
 def _url(route: APIRoute) -> str:
@@ -41,7 +28,7 @@ def _call(client: TestClient, method: str, url: str, **kwargs: Any):
 
 def test_every_endpoint_and_page_states_its_permission(sqlite_demo: Platform) -> None:
     client = client_for(sqlite_demo)
-    routes = _our_routes(client)
+    routes = our_routes(client)
     assert len(routes) > 60
     missing = [f"{sorted(r.methods)} {r.path}" for r in routes if not isinstance(getattr(r, "permission", None),
                                                                                  Permission)]
@@ -54,7 +41,7 @@ def test_every_endpoint_and_page_states_its_permission(sqlite_demo: Platform) ->
 
 def test_every_protected_endpoint_refuses_a_visitor_who_has_not_signed_in(sqlite_demo: Platform) -> None:
     client = client_for(sqlite_demo)
-    for route in _our_routes(client):
+    for route in our_routes(client):
         if route.permission == Permission.PUBLIC:  # type: ignore[attr-defined]
             continue
         for method in route.methods:
@@ -74,7 +61,7 @@ def test_every_administrators_endpoint_refuses_a_prosecutor(sqlite_demo: Platfor
     api_headers = bearer(client, "karaganda")
     csrf = web_login(client, "karaganda")
     checked = 0
-    for route in _our_routes(client):
+    for route in our_routes(client):
         if route.permission not in ADMIN_ONLY:  # type: ignore[attr-defined]
             continue
         for method in route.methods:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
 from nadzor.bootstrap import Platform
@@ -53,3 +54,17 @@ def office_id(client: TestClient, headers: dict[str, str], code: str) -> int:
 def person_id(client: TestClient, headers: dict[str, str], name: str) -> int:
     people: list[dict[str, Any]] = client.get("/api/v1/people", headers=headers).json()
     return next(p["id"] for p in people if p["full_name"] == name)
+
+
+def _flatten(routes: list[Any]) -> list[Any]:
+    out = []
+    for route in routes:
+        inner = getattr(route, "original_router", None)
+        out.extend(_flatten(inner.routes) if inner is not None else [route])
+    return out
+
+
+def our_routes(client: TestClient) -> list[APIRoute]:
+    """Every API route and page of the app that Nadzor itself declares (not FastAPI's docs)."""
+    return [r for r in _flatten(client.app.routes) if isinstance(r, APIRoute)  # type: ignore[attr-defined]
+            and r.endpoint.__module__.startswith("nadzor.")]
