@@ -63,7 +63,7 @@ def read_plan(plan_id: int, request: Request, actor: Actor = Depends(current_act
 @endpoint(router, "POST", "/analysis-plans/{plan_id}/items", P, summary="Планы анализов: внести пункт",
           status_code=201, openapi_extra=_body(analyses.PlanItemIn))
 def add_item(plan_id: int, request: Request, data: Any = JSON, actor: Actor = Depends(current_actor),
-                   session: Session = DB) -> Any:
+             session: Session = DB) -> Any:
     """`{version, topic, responsible_person_id, quarter}`: before approval only (409 `plan_approved`)."""
     return analyses.do_add_plan_item(session, plan_id, data, actor=actor,
                                    today=today(request))
@@ -72,7 +72,7 @@ def add_item(plan_id: int, request: Request, data: Any = JSON, actor: Actor = De
 @endpoint(router, "POST", "/analysis-plans/{plan_id}/approval", P, summary="Планы анализов: утвердить",
           openapi_extra=_body(analyses.PlanApprovalIn))
 def approve_plan(plan_id: int, request: Request, data: Any = JSON, actor: Actor = Depends(current_actor),
-                       session: Session = DB) -> Any:
+                 session: Session = DB) -> Any:
     """`{version, person_id, date}`: R.11 — 409 `signer_not_allowed` unless the person may approve on that date."""
     return analyses.do_approve_plan(session, plan_id, data, actor=actor,
                                    today=today(request))
@@ -81,7 +81,7 @@ def approve_plan(plan_id: int, request: Request, data: Any = JSON, actor: Actor 
 @endpoint(router, "POST", "/analysis-plans/{plan_id}/items/{item_id}/analysis", P, status_code=201,
           summary="Планы анализов: начать анализ по пункту", openapi_extra=_body(analyses.OpenItemIn))
 def open_item(plan_id: int, item_id: int, request: Request, data: Any = JSON, actor: Actor = Depends(current_actor),
-                    session: Session = DB) -> Any:
+              session: Session = DB) -> Any:
     """`{step: {date, basis, group_leader_person_id?}, details?}`: the stored analysis (as
     `POST /api/v1/analyses` answers), opened via the plan and signed by its approver."""
     cal, day = platform(request).calendar(), today(request)
@@ -103,7 +103,7 @@ def list_organizations(q: str = "", kind: str | None = None, limit: int = 50, of
 @endpoint(router, "POST", "/organizations", P, summary="Организации: внести", status_code=201,
           openapi_extra=_body(analyses.OrganizationIn))
 def create_organization(request: Request, data: Any = JSON, actor: Actor = Depends(current_actor),
-                              session: Session = DB) -> Any:
+                        session: Session = DB) -> Any:
     """`{name, bin, kind, address?}`: the BIN is checked with its check digit."""
     return analyses.do_create_organization(session, data, actor=actor)
 
@@ -117,7 +117,7 @@ def read_organization(organization_id: int, actor: Actor = Depends(current_actor
 @endpoint(router, "PUT", "/organizations/{organization_id}", P, summary="Организации: изменить",
           openapi_extra=_body(analyses.OrganizationIn))
 def update_organization(organization_id: int, request: Request, data: Any = JSON, actor: Actor = Depends(current_actor),
-                              session: Session = DB) -> Any:
+                        session: Session = DB) -> Any:
     return analyses.do_update_organization(session, organization_id, data, actor=actor)
 
 
@@ -156,7 +156,7 @@ def read_kui(material_id: int, actor: Actor = Depends(current_actor), session: S
 @endpoint(router, "POST", "/kui-materials/{material_id}/transfer", P, summary="КУИ: передача по ч. 5 ст. 181 УПК",
           openapi_extra=_body(analyses.KuiTransferIn))
 def transfer_kui(material_id: int, request: Request, data: Any = JSON, actor: Actor = Depends(current_actor),
-                       session: Session = DB) -> Any:
+                 session: Session = DB) -> Any:
     """`{version, transferred_to, transferred_on}` (R.20)."""
     return analyses.do_transfer_kui(session, material_id, data, actor=actor,
                                    today=today(request))
@@ -173,7 +173,7 @@ def list_reconciliations(request: Request, office_id: int, year: int, actor: Act
 @endpoint(router, "POST", "/kui-reconciliations", P, summary="КУИ: отметить сверку", status_code=201,
           openapi_extra=_body(analyses.ReconciliationIn))
 def record_reconciliation(request: Request, data: Any = JSON, actor: Actor = Depends(current_actor),
-                                session: Session = DB) -> Any:
+                          session: Session = DB) -> Any:
     """`{office_id, year, month, reconciled_with, reconciled_by, reconciled_on, discrepancies?}` (R.20)."""
     return analyses.do_record_reconciliation(session, data, actor=actor,
                                    today=today(request))
@@ -194,7 +194,7 @@ def list_obligations(request: Request, office_id: int, year: int, actor: Actor =
           summary="Периодическая информация: отметить представление", openapi_extra=_body(analyses.ReportIn))
 def record_report(code: str, period_start: str, request: Request, data: Any = JSON,
                   actor: Actor = Depends(current_actor),
-                        session: Session = DB) -> Any:
+                  session: Session = DB) -> Any:
     """`{office_id, report_date, analysis_id?, version?}`: `version` corrects a report already recorded."""
     return analyses.do_record_report(session, code, period_start, data, actor=actor,
                                    today=today(request))

@@ -45,7 +45,7 @@ Shown = Callable[[int, list[dict[str, str]], dict[str, Any]], Response]
 
 
 def _post(request: Request, session: Session, form: FormData, fields: Sequence[FormField],
-                action: Callable[[dict[str, Any]], Any], done: Callable[[Any], str], again: Shown) -> Response:
+          action: Callable[[dict[str, Any]], Any], done: Callable[[Any], str], again: Shown) -> Response:
     """Post a form through a service `do_*`; a refusal shows the page again (422 bad input, 409
     refused or stale) with the errors and the values entered."""
     data = form_data(fields, form)
@@ -141,32 +141,36 @@ def _with_version(fields: Sequence[FormField]) -> tuple[FormField, ...]:
     return (*fields, FormField("version", "Версия", "number", required=True))
 
 
-@page("POST", "/analyses/plans/{plan_id}/items")
-def plan_item_add(plan_id: int, request: Request, form: FormData = FORM, actor: Actor = Depends(current_actor),
-                        session: Session = DB) -> Response:
+def _post_to_plan(request: Request, session: Session, form: FormData, actor: Actor, plan_id: int,
+                  fields: Sequence[FormField], action: Callable[..., dict[str, Any]]) -> Response:
+    """A change of a plan from its page (an item added, the approval): back to the plan, or the plan
+    again with the form's errors."""
     return _post(
-        request, session, form, _with_version(ITEM_FIELDS),
-        lambda data: analyses.do_add_plan_item(session, plan_id, data, actor=actor, today=today(request)),
+        request, session, form, fields,
+        lambda data: action(session, plan_id, data, actor=actor, today=today(request)),
         lambda plan: f"/analyses/plans/{plan['id']}",
         lambda code, errors, values: _plan_view(request, session, actor, plan_id, status=code, errors=errors,
                                                 values=values))
+
+
+@page("POST", "/analyses/plans/{plan_id}/items")
+def plan_item_add(plan_id: int, request: Request, form: FormData = FORM, actor: Actor = Depends(current_actor),
+                  session: Session = DB) -> Response:
+    return _post_to_plan(request, session, form, actor, plan_id, _with_version(ITEM_FIELDS),
+                         analyses.do_add_plan_item)
 
 
 @page("POST", "/analyses/plans/{plan_id}/approval")
 def plan_approve(plan_id: int, request: Request, form: FormData = FORM, actor: Actor = Depends(current_actor),
-                       session: Session = DB) -> Response:
-    return _post(
-        request, session, form, _with_version(APPROVAL_FIELDS),
-        lambda data: analyses.do_approve_plan(session, plan_id, data, actor=actor, today=today(request)),
-        lambda plan: f"/analyses/plans/{plan['id']}",
-        lambda code, errors, values: _plan_view(request, session, actor, plan_id, status=code, errors=errors,
-                                                values=values))
+                 session: Session = DB) -> Response:
+    return _post_to_plan(request, session, form, actor, plan_id, _with_version(APPROVAL_FIELDS),
+                         analyses.do_approve_plan)
 
 
 @page("POST", "/analyses/plans/{plan_id}/items/{item_id}/analysis")
 def plan_item_open(plan_id: int, item_id: int, request: Request, form: FormData = FORM,
                    actor: Actor = Depends(current_actor),
-                         session: Session = DB) -> Response:
+                   session: Session = DB) -> Response:
     cal = platform(request).calendar()
 
     def act(data: dict[str, Any]) -> Any:
@@ -207,7 +211,7 @@ def organizations_page(request: Request, q: str = "", kind: str = "", offset: in
 
 @page("POST", "/analyses/organizations")
 def organization_create(request: Request, form: FormData = FORM, actor: Actor = Depends(current_actor),
-                              session: Session = DB) -> Response:
+                        session: Session = DB) -> Response:
     return _post(
         request, session, form, ORGANIZATION_FIELDS,
         lambda data: analyses.do_create_organization(session, data, actor=actor),
@@ -292,7 +296,7 @@ def kui_register(request: Request, form: FormData = FORM,
 
 @page("POST", "/analyses/kui/{material_id}/transfer")
 def kui_transfer(material_id: int, request: Request, form: FormData = FORM, actor: Actor = Depends(current_actor),
-                       session: Session = DB) -> Response:
+                 session: Session = DB) -> Response:
     return _post(request, session, form, TRANSFER_FIELDS,
                        lambda data: analyses.do_transfer_kui(session, material_id, data, actor=actor,
                                                              today=today(request)),
@@ -340,7 +344,7 @@ def obligations_page(request: Request, office_id: int | None = None, year: int |
 @page("POST", "/analyses/obligations/{code}/{period_start}/report")
 def obligation_report(code: str, period_start: str, request: Request, form: FormData = FORM,
                       actor: Actor = Depends(current_actor),
-                            session: Session = DB) -> Response:
+                      session: Session = DB) -> Response:
     def again(status: int, errors: list[dict[str, str]], values: dict[str, Any]) -> Response:
         office = values.get("office_id")
         return _obligations_view(request, session, actor, office if isinstance(office, int) else None,
