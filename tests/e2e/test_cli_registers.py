@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from nadzor.adapters.db.tables import audit_log, people, proceedings
+from nadzor.adapters.db.tables import audit_log, people, proceeding_steps, proceedings
 from nadzor.bootstrap import Platform
 from nadzor.services.context import cli_actor
 from nadzor.services.proceedings import access_proceeding, check_stored_equals_replay
@@ -53,6 +53,35 @@ def test_list_prints_the_register_as_json_filtered_by_office_subtree_status_and_
     assert all(i["next_due"] < TODAY for i in overdue["items"])
     long_ago = _listed(sqlite_demo_full, "checks", "--overdue", today="2021-01-01")
     assert long_ago["total"] == 0
+
+
+def test_list_filters_by_basis_and_by_assignee_as_the_register_page_does(sqlite_demo_full: Platform) -> None:
+    """Issue 8 §5: `--basis` (the opening step's, I.7) and `--assignee` (a person among the current
+    assignees, I.15); the same rows as the service's register."""
+    from nadzor.services.proceedings import access_proceedings
+
+    with sqlite_demo_full.read_only() as session:
+        steps = {pid: data for pid, data in session.execute(
+            select(proceedings.c.id, proceeding_steps.c.data).join(
+                proceeding_steps, proceeding_steps.c.proceeding_id == proceedings.c.id)
+            .where(proceedings.c.kind == "check", proceeding_steps.c.seq == 0))}
+        assigned = {a["person_id"]: pid for pid, details in session.execute(
+            select(proceeding_steps.c.proceeding_id, proceeding_steps.c.details)
+            .where(proceeding_steps.c.type == "resolution_signed")) for a in (details or {}).get("assignees", [])
+            if isinstance(a, dict) and "person_id" in a}
+        assert assigned, "the demo checks name staff among their assignees"
+        person = sorted(assigned)[0]
+        expected = access_proceedings(session, "checks", actor=cli_actor(), today=DEMO_TODAY, limit=None,
+                                      assignee_id=person)
+    for basis in ("protect_rights", "admin_arrest", "gp_instruction"):
+        listed = _listed(sqlite_demo_full, "checks", "--basis", basis)
+        assert {i["id"] for i in listed["items"]} == {pid for pid, d in steps.items() if d["basis"] == basis}
+    assert _listed(sqlite_demo_full, "checks", "--basis", "protect_rights")["total"] > 0
+    by_person = _listed(sqlite_demo_full, "checks", "--assignee", str(person))
+    assert assigned[person] in {i["id"] for i in by_person["items"]}
+    assert [i["id"] for i in by_person["items"]] == [i["id"] for i in expected["items"]]
+    bad = nadzor(sqlite_demo_full, "checks", "list", "--basis", "nonsense", "--today", TODAY)
+    assert bad.returncode == 2 and "basis" in bad.stderr
 
 
 def test_list_prints_a_table_with_number_office_status_label_next_due_and_the_overdue_mark(

@@ -102,6 +102,53 @@ def test_the_register_filters_by_subject_status_period_office_subtree_and_overdu
         a["number"], b["number"], c["number"])
 
 
+def test_the_register_filters_by_basis_and_by_assignee_in_the_page_the_api_and_the_export(
+        client: TestClient, almaty: dict[str, str]) -> None:
+    """Issue 8 §5: the basis of the opening step (I.7, I.11) and a person among the current assignees
+    (I.13, I.15: the latest resolution or change of composition), as SQL conditions on both backends."""
+    head, deputy = person_id(client, almaty, HEAD), person_id(client, almaty, DEPUTY)
+    a = started(client, almaty, "Управление образования г. Алматы")  # assignees: one specialist
+    b = open_one(client, almaty, "Акимат Медеуского района")
+    b_step = opened_check() | {"basis": "admin_arrest", "regime": "admin_offence"}
+    c = client.post("/api/v1/checks", headers=almaty, json={
+        "office_id": office_id(client, almaty, MEDEU), "step": b_step,
+        "details": {"subject_name": "Спецприёмник ДП г. Алматы"}}).json()
+    signed = record(client, almaty, b, {"type": "resolution_signed", "date": "2021-08-02", "signer_person_id": head,
+                                        "start_date": "2021-08-03", "end_date": "2021-09-01"},
+                    resolution(assignees=[deputy]))
+    assert signed.status_code == 201, signed.text
+    web_login(client, "almaty")
+    assert numbers(client.get("/checks", params={"basis": "admin_arrest"}).text) == [c["number"]]
+    assert set(numbers(client.get("/checks", params={"basis": "protect_rights"}).text)) == {a["number"], b["number"]}
+    assert numbers(client.get("/checks", params={"assignee_id": str(deputy)}).text) == [b["number"]]
+    assert numbers(client.get("/checks", params={"assignee_id": str(head)}).text) == []
+    page = client.get("/checks", params={"basis": "admin_arrest"})
+    assert 'id="f-basis"' in page.text and 'id="f-assignee_id"' in page.text
+    bad = client.get("/checks", params={"basis": "nonsense", "assignee_id": "x"})
+    assert bad.status_code == 422
+    assert 'href="#f-basis">Основание: выберите основание из списка' in bad.text and 'href="#f-assignee_id"' in bad.text
+    exported = client.get("/checks/export", params={"format": "csv", "assignee_id": str(deputy)})
+    rows = list(csv.reader(io.StringIO(exported.content.decode("utf-8-sig")), delimiter=";"))
+    assert [r[0] for r in rows[1:]] == [b["number"]]
+    api = client.get("/api/v1/checks", headers=almaty, params={"basis": "admin_arrest"}).json()
+    assert [i["number"] for i in api["items"]] == [c["number"]]
+    # a change of composition replaces the assignees: the deputy no longer, the head now
+    item = client.get(f"/api/v1/checks/{b['id']}", headers=almaty).json()
+    for step, details in (({"type": "registered", "date": "2021-08-02", "number": "21-08-0002"}, None),
+                          ({"type": "started", "date": "2021-08-03"}, None),
+                          ({"type": "composition_changed", "date": "2021-08-05", "signer_person_id": head},
+                           {"assignees": [head]})):
+        answer = record(client, almaty, item, step, details)
+        assert answer.status_code == 201, answer.text
+        item = answer.json()
+    by = client.get("/api/v1/checks", headers=almaty, params={"assignee_id": deputy}).json()
+    assert by["total"] == 0
+    by_head = client.get("/api/v1/checks", headers=almaty, params={"assignee_id": head}).json()
+    assert [i["number"] for i in by_head["items"]] == [b["number"]]
+    wrong = client.get("/api/v1/checks", headers=almaty, params={"basis": "nonsense"})
+    assert wrong.status_code == 422 and wrong.json()["errors"][0]["field"] == "basis"
+
+
 def test_an_empty_register_says_so_and_bad_filters_are_shown_against_their_inputs(
         client: TestClient, almaty: dict[str, str]) -> None:
     open_one(client, almaty, "Управление образования г. Алматы")

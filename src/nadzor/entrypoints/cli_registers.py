@@ -1,7 +1,7 @@
 """`nadzor checks|acts|evaluations|analyses list|show|import`: the registers of stored proceedings at
 the command line (issue 8 §5, issue 9, issue 10), one generic factory for every collection.
 
-`list` is the register (office subtree, status, overdue; a table or `--json`), `show` one proceeding
+`list` is the register (office subtree, status, overdue, basis, assignee; a table or `--json`), `show` one proceeding
 with its steps and open deadlines, `import` whole proceedings from JSON lines, all or nothing
 (`services/proceedings_import.py`). Overdue is counted from today in Asia/Almaty, or from `--today`.
 Bad input exits with code 2 and one line on stderr naming the field, as every `nadzor` command.
@@ -59,6 +59,9 @@ def register_app(collection: str, help_text: str) -> typer.Typer:
         office: Annotated[str | None, typer.Option("--office", help="Код прокуратуры: она и нижестоящие.")] = None,
         status: Annotated[str | None, typer.Option("--status", help="Статус (код).")] = None,
         overdue: Annotated[bool, typer.Option("--overdue", help="Только с просроченными сроками.")] = False,
+        basis: Annotated[str | None, typer.Option("--basis", help="Основание (код первого шага).")] = None,
+        assignee: Annotated[int | None, typer.Option("--assignee", min=1, max=2**63 - 1,
+                                                     help="Номер сотрудника среди проводящих проверку.")] = None,
         as_json: Annotated[bool, typer.Option("--json", help="Печатать JSON.")] = False,
         limit: Annotated[int, typer.Option("--limit", min=1, max=100_000, help="Не больше строк.")] = 100,
         today: Annotated[str | None, typer.Option("--today", help="Дата отсчёта просрочки ГГГГ-ММ-ДД "
@@ -85,7 +88,7 @@ def register_app(collection: str, help_text: str) -> typer.Typer:
                         scope &= actor.visible
                     actor = dataclasses.replace(actor, visible=scope)
                 page = access_proceedings(session, collection, actor=actor, today=day, status=status,
-                                          overdue=overdue, limit=limit)
+                                          overdue=overdue, limit=limit, basis=basis, assignee_id=assignee)
                 names = {o.id: o.name_ru for o in all_offices(session)}
         except _service_errors() as exc:
             _report(exc)

@@ -23,7 +23,7 @@ from operator import itemgetter
 from typing import Any
 
 from pydantic import Field
-from sqlalchemy import JSON, Row, bindparam, delete, func, insert, select, update
+from sqlalchemy import JSON, Row, bindparam, delete, func, insert, select, text, update
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import Session
 
@@ -35,6 +35,8 @@ from nadzor.adapters.db.tables import proceedings as proceedings_table
 from nadzor.domain.audit import AuditAction
 from nadzor.domain.calendar import WorkingCalendar
 from nadzor.domain.org import Office, Person
+from nadzor.proceedings import analysis as analysis_kind
+from nadzor.proceedings import check as check_kind
 from nadzor.proceedings import replay_steps
 from nadzor.proceedings.kernel import KINDS, Kind, Step, stored_steps, validate
 from nadzor.rules.base import Input
@@ -125,14 +127,18 @@ SORT_COLUMNS = ("number", "office", "subject", "status", "opened_on", "last_day"
 
 @dataclass(frozen=True)
 class RegisterFilter:
-    """What the register shows: an office subtree, statuses, subject text, the opening period, overdue
-    or due within N working days, one sort column and a page (`limit=None`: every row, for export)."""
+    """What the register shows: an office subtree, statuses, subject text, the basis (the opening
+    step's `basis`), an assignee (a person among the current assignees of a check, I.15), the opening
+    period, overdue or due within N working days, one sort column and a page (`limit=None`: every
+    row, for export)."""
 
     office_id: int | None = None
     subtree: bool = False
     status: str | None = None
     statuses: tuple[str, ...] = ()
     subject: str = ""
+    basis: str | None = None
+    assignee_id: int | None = None
     opened_from: date | None = None
     opened_to: date | None = None
     overdue: bool = False
@@ -146,13 +152,15 @@ class RegisterFilter:
 def access_proceedings(session: Session, collection: str, *, actor: Actor, today: date,
                        office_id: int | None = None, status: str | None = None, overdue: bool = False,
                        limit: int | None = 50, offset: int = 0, flt: RegisterFilter | None = None,
-                       calendar: WorkingCalendar | None = None) -> dict[str, Any]:
+                       calendar: WorkingCalendar | None = None, basis: str | None = None,
+                       assignee_id: int | None = None) -> dict[str, Any]:
     """The register: the actor's scope as a SQL condition, filters, sorted (newest first by default),
     one page (or every row when `limit` is None). `flt` carries the register page's filters; the
     keyword filters of the API stay as they were. `due_within` needs the working calendar."""
     actor.require(Permission.SIGNED_IN)
     kind = kind_of(collection)
-    flt = flt or RegisterFilter(office_id=office_id, status=status, overdue=overdue, limit=limit, offset=offset)
+    flt = flt or RegisterFilter(office_id=office_id, status=status, overdue=overdue, limit=limit, offset=offset,
+                                basis=basis, assignee_id=assignee_id)
     t, dl = proceedings_table, proceeding_deadlines
     where = [t.c.kind == kind.name]
     if actor.visible is not None:
@@ -170,6 +178,10 @@ def access_proceedings(session: Session, collection: str, *, actor: Actor, today
     if flt.subject.strip():
         needle = flt.subject.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         where.append(_casefold(session, t.c.subject).like(f"%{needle}%", escape="\\"))
+    if flt.basis is not None:
+        where.append(_basis_condition(kind, flt.basis))
+    if flt.assignee_id is not None:
+        where.append(_assignee_condition(session, kind, flt.assignee_id))
     if flt.opened_from is not None and flt.opened_to is not None and flt.opened_to < flt.opened_from:
         raise InvalidInput.one("opened_to", "дата окончания периода раньше его начала")
     if flt.opened_from is not None:
@@ -200,6 +212,49 @@ def access_proceedings(session: Session, collection: str, *, actor: Actor, today
         query = query.limit(flt.limit).offset(max(flt.offset, 0))
     rows = session.execute(query).all()
     return {"total": total, "items": [summary_dict(r, today) for r in rows]}
+
+
+def bases_of(kind: Kind) -> tuple[str, ...]:
+    """The codes of the opening step's `basis` (a check's: I.7, I.11), or () for a kind without one."""
+    return {"check": check_kind.BASES, "analysis": analysis_kind.BASES}.get(kind.name, ())
+
+
+def _basis_condition(kind: Kind, basis: str) -> Any:
+    """The opening step (seq 0, never withdrawn) has this `basis`: a SQL condition."""
+    allowed = bases_of(kind)
+    if basis not in allowed:
+        raise InvalidInput.one("basis", "недопустимое значение; допустимые: " + (", ".join(allowed) or "нет"))
+    ps, t = proceeding_steps, proceedings_table
+    return select(ps.c.id).where(ps.c.proceeding_id == t.c.id, ps.c.seq == 0,
+                                 ps.c.data["basis"].as_string() == basis).exists()
+
+
+#: The steps whose `details.assignees` state a check's composition: the latest live one is the current (I.13, I.15).
+COMPOSITION_STEPS = ("resolution_signed", "composition_changed")
+
+
+def _assignee_condition(session: Session, kind: Kind, person_id: int) -> Any:
+    """The person is among the current assignees (the latest live `resolution_signed` or
+    `composition_changed` lists them in `details.assignees`): a SQL condition (json_each on SQLite,
+    json_array_elements on PostgreSQL)."""
+    if kind.name != "check":
+        raise InvalidInput.one("assignee_id", "отбор по проверяющим есть только в реестре проверок")
+    if not 1 <= person_id < 2**63:
+        raise InvalidInput.one("assignee_id", "ожидается номер сотрудника (целое число)")
+    ps, t = proceeding_steps, proceedings_table
+    latest = proceeding_steps.alias("latest")
+    newer = select(latest.c.id).where(latest.c.proceeding_id == ps.c.proceeding_id, latest.c.seq > ps.c.seq,
+                                      latest.c.withdrawn.is_(False), latest.c.type.in_(COMPOSITION_STEPS)).exists()
+    if session.connection().dialect.name == "sqlite":
+        member = text("EXISTS (SELECT 1 FROM json_each(proceeding_steps.details, '$.assignees') AS a "
+                      "WHERE json_extract(a.value, '$.person_id') = :assignee_person)")
+    else:
+        member = text("EXISTS (SELECT 1 FROM json_array_elements(proceeding_steps.details -> 'assignees') AS a "
+                      "WHERE json_typeof(a -> 'person_id') = 'number' "
+                      "AND (a ->> 'person_id')::bigint = :assignee_person)")
+    return select(ps.c.id).where(ps.c.proceeding_id == t.c.id, ps.c.withdrawn.is_(False),
+                                 ps.c.type.in_(COMPOSITION_STEPS), ~newer,
+                                 member.bindparams(assignee_person=person_id)).exists()
 
 
 def _casefold(session: Session, column: Any) -> Any:

@@ -72,11 +72,14 @@ def _collection_routes(collection: str) -> None:
 
     @register("GET", "", "реестр", response_model=RegisterOut)
     def list_(request: Request, office_id: int | None = None, status: str | None = None, overdue: bool = False,
+              basis: str | None = None, assignee_id: int | None = None,
               limit: int = 50, offset: int = 0, actor: Actor = Depends(current_actor),
               session: Session = DB) -> dict[str, Any]:
+        """Newest first; `basis`: the opening step's basis code; `assignee_id` (checks): a person among
+        the current assignees (I.15)."""
         return stored.access_proceedings(session, collection, actor=actor, today=today(request), office_id=office_id,
                                          status=status, overdue=overdue, limit=max(1, min(limit, 500)),
-                                         offset=max(0, offset))
+                                         offset=max(0, offset), basis=basis, assignee_id=assignee_id)
 
     @register("POST", "", "открыть", stored.NewProceeding, status_code=201, response_model=ProceedingOut)
     def open_(request: Request, data: Any = JSON, actor: Actor = Depends(current_actor),

@@ -59,12 +59,14 @@ PAGE_SIZES = (20, 50, 100)
 COLUMNS = (("number", N_("Номер")), ("office", N_("Прокуратура")), ("subject", N_("Субъект")),
            ("status", N_("Статус")), ("opened_on", N_("Начато")), ("last_day", N_("Последний день")),
            ("next_due", N_("Ближайший срок")))
-_FILTER_KEYS = ("office_id", "exact", "status", "q", "opened_from", "opened_to", "overdue", "due_within")
+_FILTER_KEYS = ("office_id", "exact", "status", "q", "basis", "assignee_id", "opened_from", "opened_to", "overdue",
+                "due_within")
 #: Step keys that are not fields of the step (shown by the timeline itself).
 _STEP_META = frozenset({"type", "date", "index", "seq", "withdrawn", "withdrawn_reason", "withdrawn_by",
                         "withdrawn_at", "details", "author", "recorded_at", "signer", "group_leader"})
 _SIGNERS = ("signer", "group_leader")
 FILTER_LABELS = {"office_id": N_("Прокуратура"), "status": N_("Статус"), "q": N_("Субъект"),
+                 "basis": N_("Основание"), "assignee_id": N_("Проводит проверку"),
                  "opened_from": N_("Начато с"), "opened_to": N_("Начато по"),
                  "due_within": N_("Срок истекает в течение (рабочих дней)"),
                  "sort": N_("Сортировка"), "page": N_("Страница")}
@@ -200,6 +202,11 @@ def _register_filter(params: QueryParams, kind: Kind, *, export: bool = False
     if status is not None and status not in kind.statuses:
         errors.append({"field": "status", "message": "выберите статус из списка"})
         status = None
+    basis = values["basis"] or None
+    if basis is not None and basis not in stored.bases_of(kind):
+        errors.append({"field": "basis", "message": "выберите основание из списка"})
+        basis = None
+    assignee_id = _parse_int(values["assignee_id"], "assignee_id", errors, 1) if kind.name == "check" else None
     due_within = _parse_int(values["due_within"], "due_within", errors)
     if due_within is not None and due_within > 365:
         errors.append({"field": "due_within", "message": "не больше 365 рабочих дней"})
@@ -220,7 +227,8 @@ def _register_filter(params: QueryParams, kind: Kind, *, export: bool = False
     subtree = values["exact"] not in ("1", "on")
     values["exact"] = "" if subtree else "1"
     flt = stored.RegisterFilter(
-        office_id=office_id, subtree=subtree, status=status, subject=values["q"][:200], opened_from=opened_from,
+        office_id=office_id, subtree=subtree, status=status, subject=values["q"][:200], basis=basis,
+        assignee_id=assignee_id, opened_from=opened_from,
         opened_to=opened_to, overdue=values["overdue"] in ("1", "on"), due_within=due_within, sort=sort,
         descending=descending, limit=None if export else size, offset=(page_no - 1) * size)
     return flt, values, errors, page_no, size
@@ -254,6 +262,7 @@ def _register(collection: str) -> None:
         flt, values, errors, page_no, size = _register_filter(request.query_params, kind)
         found = stored.access_proceedings(session, collection, actor=actor, today=_today(request), flt=flt,
                                           calendar=platform_of(request).calendar())
+        t = translator(request)
         last = max(1, math.ceil(found["total"] / size))
         if page_no > last:  # past the end (rows removed, a stale link): the last page instead
             return _see_other(f"/{collection}?" + urlencode({**dict(request.query_params), "page": last}))
@@ -265,11 +274,13 @@ def _register(collection: str) -> None:
                       for key, _ in COLUMNS}
         return render(request, "proceedings/register.html", 422 if errors else 200, collection=collection,
                       title=title, new_title=new_title, kind=kind,
-                      rows=_rows(session, kind, found["items"], actor, translator(request)),
+                      rows=_rows(session, kind, found["items"], actor, t),
                       total=found["total"], values=values, columns=COLUMNS, sort_links=sort_links,
                       page_no=page_no, last_page=last, pages=_pages(page_no, last), base=base,
                       export=urlencode(filters | {"sort": values["sort"], "dir": values["dir"]}),
                       office_options=_office_options(session, actor), page_sizes=PAGE_SIZES,
+                      basis_options=[(b, t(code_label(kind.name, "basis", b))) for b in stored.bases_of(kind)],
+                      assignee_options=_people_options(session, actor) if kind.name == "check" else [],
                       errors=errors, summary=_summary(errors, lambda f: FILTER_LABELS.get(f, f), lambda f: f"f-{f}"),
                       kind_name=kind_name)
 
