@@ -4,7 +4,7 @@ are committed and a clerk may edit them in Word or LibreOffice afterwards, keepi
 and place, the title, the body and the signature block with the signer's position (acting where so)
 and name. The tags are filled by `nadzor.services.documents` through docxtpl (autoescaped).
 
-    .venv/bin/python scripts/make_templates.py
+    .venv/bin/python scripts/make_templates.py [CODE …]
 """
 
 from __future__ import annotations
@@ -193,6 +193,22 @@ TEMPLATES: dict[str, list[Item]] = {
         ("p", "3. {{ permission }}"),
         ("p", "4. Производство экспертизы поручить: {{ expert }}."),
         ("if", "questions", [("p", "5. На разрешение эксперта поставить вопросы:"), ("each", "questions", "– ")]),
+        *SIGN,
+    ],
+    "orm_resolution": [
+        *HEADER,
+        ("title", "ПОСТАНОВЛЕНИЕ\nо проведении оперативно-розыскных мероприятий"),
+        ("p", "{{ signer_title }} {{ signer_name }} ({{ office_name }}), рассмотрев материалы проверки, "
+              "назначенной постановлением " + CHECK_REF + ","),
+        ("bold", "УСТАНОВИЛ:"),
+        ("each", "grounds", ""),
+        ("p", "На основании пункта 19 Инструкции об организации надзора за законностью деятельности "
+              "государственных органов, организаций и должностных лиц,"),
+        ("bold", "ПОСТАНОВИЛ:"),
+        ("p", "1. Провести оперативно-розыскные мероприятия{% if executor %}, поручив их проведение: "
+              "{{ executor }}{% endif %}."),
+        ("if", "measures", [("p", "2. Перечень мероприятий:"), ("each", "measures", "– ")]),
+        ("p", "Полученные результаты представить в форме: {{ results_form }} — в срок до {{ results_due }}."),
         *SIGN,
     ],
     "certificate": [
@@ -517,11 +533,16 @@ def build(code: str, items: Sequence[Item]) -> Path:
     return path
 
 
-def main() -> None:
+def main(codes: Sequence[str] = ()) -> None:
+    """Every template, or only those named (`make_templates.py orm_resolution`): the others, perhaps
+    edited by a clerk since, stay as they are."""
     OUT.mkdir(parents=True, exist_ok=True)
     for code, items in TEMPLATES.items():
-        print(build(code, items).relative_to(OUT.parents[3]))
+        if not codes or code in codes:
+            print(build(code, items).relative_to(OUT.parents[3]))
 
 
 if __name__ == "__main__":
-    main()
+    import sys
+
+    main(sys.argv[1:])

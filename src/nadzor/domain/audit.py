@@ -55,6 +55,8 @@ class AuditAction(StrEnum):
     PROCEEDING_STEP_WITHDRAWN = "proceeding.step_withdrawn"
     PROCEEDINGS_RESTATED = "proceeding.restated"
     ATTACHMENT_ADDED = "attachment.added"
+    CHECK_RESOLUTION_RECORDED = "check.resolution_recorded"
+    CALENDAR_FILE_APPLIED = "calendar.file_applied"
     ACT_TYPE_UPDATED = "act_type.updated"
     ACT_ORIGIN_LINKED = "act.origin_linked"
     PLAN_CREATED = "analysis_plan.created"
@@ -99,6 +101,8 @@ ACTION_LABELS: dict[str, str] = {
     "demo.loaded": "Загружены демонстрационные данные",
     "audit.keyed": "Цепочка журнала аудита защищена ключом",
     "attachment.added": "Приложен файл к производству",
+    "check.resolution_recorded": "Внесено постановление по проверке (ОРМ, п. 19; экспертиза, п. 20 Инструкции)",
+    "calendar.file_applied": "Применён изменённый файл поправок рабочего календаря",
     "act_type.updated": "Изменён вид акта надзора (наименование, источник, срок ответа)",
     "act.origin_linked": "Акт надзора связан с основанием (проверка, оценка акта, анализ)",
     "analysis_plan.created": "Составлен план анализов",

@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from nadzor import proceedings as kernel_api
 from nadzor.adapters import documents as files
-from nadzor.adapters.db.tables import acting_assignments, people, proceeding_steps
+from nadzor.adapters.db.tables import acting_assignments, check_resolutions, people, proceeding_steps
 from nadzor.adapters.db.tables import proceedings as proceedings_table
 from nadzor.domain.calendar import WorkingCalendar
 from nadzor.domain.org import POSITION_LABELS, Office, Person
@@ -319,6 +319,7 @@ class Spec:
     act_types: tuple[str, ...] | None = None  # kind `act`: only for these `act_type`s
     needs_details: str | None = None  # only on steps whose details hold this key
     condition: Callable[[Row[Any]], bool] | None = None
+    records: tuple[str, ...] = ()  # a check's resolutions (services/check_resolutions.py) it is drawn up on
 
     def fits(self, row: Row[Any], act_type: str | None) -> bool:
         if row.type not in self.steps:
@@ -510,6 +511,23 @@ def expertise_resolution(src: Source) -> dict[str, Any]:
     }
 
 
+def orm_resolution(src: Source) -> dict[str, Any]:
+    """I.19: the grounds of the operative-search measures, the form and the term of presenting the
+    results (from the check's resolution record)."""
+    raw = (src.step.details or {}).get("orm")
+    orm = raw if isinstance(raw, dict) else {}
+    for name, label in (("grounds", "основания проведения оперативно-розыскных мероприятий"),
+                        ("results_form", "форма предоставления полученных результатов"),
+                        ("results_due", "срок предоставления полученных результатов")):
+        if orm.get(name) in (None, ""):
+            src.lacks(f"fields.{name}", f"не указано: {label} (п. 19)")
+    return _common(src) | _check_ref(src) | {
+        "grounds": _paragraphs(orm.get("grounds")), "measures": _paragraphs(orm.get("measures")),
+        "results_form": str(orm.get("results_form") or ""), "results_due": ru(orm.get("results_due")),
+        "executor": str(orm.get("executor") or ""),
+    }
+
+
 def certificate(src: Source) -> dict[str, Any]:
     raw = (src.step.details or {}).get("certificate")
     cert = raw if isinstance(raw, dict) else {}
@@ -694,7 +712,9 @@ SPECS: tuple[Spec, ...] = (
          ("extension_petitioned",), extension_petition),
     Spec("expertise_resolution", "check", "Постановление о назначении экспертизы", ("I.20",),
          tuple(["suspended", "started", "delivered", "resumed", "composition_changed", "extended"]),
-         expertise_resolution, needs_details="expertise"),
+         expertise_resolution, needs_details="expertise", records=("expertise",)),
+    Spec("orm_resolution", "check", "Постановление о проведении оперативно-розыскных мероприятий", ("I.19",),
+         (), orm_resolution, records=("orm",)),
     Spec("certificate", "check", "Справка о результатах проверки", ("I.23",),
          ("ended", "certificate_delivered"), certificate, needs_details="certificate"),
     Spec("protest", "act", "Протест", ("I.58",), _ACT_STEPS, act_document, act_types=("protest",)),
@@ -760,17 +780,20 @@ def access_documents(session: Session, collection: str, proceeding_id: int, *, a
     the fields still missing; a document with no such step yet is listed as not available."""
     row, steps = _load(session, collection, proceeding_id, actor)
     act_type = steps[0].data.get("act_type") if steps else None
+    records = _records(session, row)
     items = []
     for spec in _specs(row.kind):
         if spec.act_types is not None and act_type not in spec.act_types:
             continue
         found = [i for i, s in enumerate(steps) if spec.fits(s, act_type)]
-        base = {"code": spec.code, "title": spec.title, "citations": list(spec.citations)}
-        if not found:
+        base = {"code": spec.code, "title": spec.title, "citations": list(spec.citations), "record": None}
+        on_records = [r for r in records if r.kind in spec.records]
+        if not found and not on_records:
             labels = [kind_of(collection).steps[t].label for t in spec.steps if t in kind_of(collection).steps]
+            message = ("нет шага, на котором составляется документ: " + ", ".join(labels) if labels else
+                       "нет внесённого постановления по проверке")
             items.append(base | {"step": None, "step_type": None, "date": None, "available": False, "missing": [
-                {"field": "step", "message": "нет шага, на котором составляется документ: " + ", ".join(labels)}],
-                "formats": []})
+                {"field": "step", "message": message}], "formats": []})
             continue
         for index in found:
             src = _source(session, calendar, row, steps, index)
@@ -778,11 +801,18 @@ def access_documents(session: Session, collection: str, proceeding_id: int, *, a
             items.append(base | {"step": index, "step_type": steps[index].type, "date": steps[index].date.isoformat(),
                                  "available": not src.missing, "missing": [dict(e) for e in src.missing],
                                  "formats": list(FORMATS) if not src.missing else []})
+        for record in on_records:
+            src = _record_source(session, calendar, row, steps, record)
+            spec.build(src)
+            items.append(base | {"step": None, "step_type": None, "record": record.id, "date": record.date.isoformat(),
+                                 "available": not src.missing, "missing": [dict(e) for e in src.missing],
+                                 "formats": list(FORMATS) if not src.missing else []})
     return {"id": row.id, "number": row.number, "documents": items}
 
 
 def produce(session: Session, collection: str, proceeding_id: int, code: str, *, actor: Actor,
-            calendar: WorkingCalendar, step: int | None = None, fmt: str = "docx") -> Produced:
+            calendar: WorkingCalendar, step: int | None = None, fmt: str = "docx",
+            record: int | None = None) -> Produced:
     """The document `code` drawn up on step `step` (default: the latest step it fits) as DOCX; for
     `fmt="pdf"` the caller converts it with `to_pdf` (outside the database session: it takes seconds).
     Unknown code → 404; a step it does not fit → 422 on `step`; missing data → 422 naming each field."""
@@ -795,6 +825,8 @@ def produce(session: Session, collection: str, proceeding_id: int, code: str, *,
     act_type = steps[0].data.get("act_type") if steps else None
     if spec.act_types is not None and act_type not in spec.act_types:
         raise NotFound(f"документ {code!r} (вид акта: {act_type})")
+    if record is not None or (step is None and spec.records and not any(spec.fits(s, act_type) for s in steps)):
+        return _produce_on_record(session, calendar, spec, row, steps, record)
     fits = [i for i, s in enumerate(steps) if spec.fits(s, act_type)]
     if step is None:
         if not fits:
@@ -808,6 +840,54 @@ def produce(session: Session, collection: str, proceeding_id: int, code: str, *,
     if src.missing:
         raise InvalidInput(src.missing)
     return Produced(f"{spec.code}-{row.id}-{step}.docx", files.DOCX_TYPE, files.render_docx(spec.code, context))
+
+
+class _RecordStep:
+    """A check's resolution record (I.19, I.20) in the shape of a stored step, for the builders:
+    its date, its frozen signer, its fields under the record's type, its number and signing person."""
+
+    def __init__(self, record: Row[Any], seq: int) -> None:
+        self.id, self.seq, self.type, self.date = record.id, seq, f"resolution:{record.kind}", record.date
+        self.data = {"type": self.type, "date": record.date.isoformat(), "signer": record.signer}
+        self.details = {record.kind: record.fields, "number": record.number,
+                        "signer_person_id": record.signer_person_id}
+        self.withdrawn = False
+
+
+def _records(session: Session, row: Row[Any]) -> list[Row[Any]]:
+    if row.kind != "check":
+        return []
+    return list(session.execute(select(check_resolutions).where(check_resolutions.c.proceeding_id == row.id)
+                                .order_by(check_resolutions.c.date, check_resolutions.c.id)).all())
+
+
+def _record_source(session: Session, calendar: WorkingCalendar, row: Row[Any], steps: list[Row[Any]],
+                   record: Row[Any]) -> Source:
+    """The steps up to the record's date, then the record: what it refers to is the check as it then was."""
+    before = [s for s in steps if s.date <= record.date] or steps[:1]
+    pseudo: Any = _RecordStep(record, (before[-1].seq + 1) if before else 0)
+    return _source(session, calendar, row, [*before, pseudo], len(before))
+
+
+def _produce_on_record(session: Session, calendar: WorkingCalendar, spec: Spec, row: Row[Any],
+                       steps: list[Row[Any]], record: int | None) -> Produced:
+    records = [r for r in _records(session, row) if r.kind in spec.records]
+    if record is None:
+        if not records:
+            raise InvalidInput.one("record", f"нет внесённого постановления, на котором составляется документ "
+                                             f"«{spec.title}»")
+        chosen = records[-1]
+    else:
+        found = next((r for r in records if r.id == record), None)
+        if found is None:
+            raise InvalidInput.one("record", f"документ «{spec.title}» не составляется на записи {record}; "
+                                             f"подходят: {', '.join(str(r.id) for r in records) or 'нет'}")
+        chosen = found
+    src = _record_source(session, calendar, row, steps, chosen)
+    context = spec.build(src)
+    if src.missing:
+        raise InvalidInput(src.missing)
+    return Produced(f"{spec.code}-{row.id}-r{chosen.id}.docx", files.DOCX_TYPE, files.render_docx(spec.code, context))
 
 
 def to_pdf(produced: Produced) -> Produced:

@@ -298,7 +298,9 @@ def proceeding_dict(stored: Stored, *, today: date, calendar: WorkingCalendar, s
             "attachments": stored.attachments,
             "created_by": row.created_by, "created_at": row.created_at.isoformat(),
             "updated_at": row.updated_at.isoformat()} | _acts_extras(session, actor, stored, today, calendar) \
-        | (_check_details().card(stored.steps) if row.kind == "check" else {})
+        | (_check_details().card(stored.steps) if row.kind == "check" else {}) \
+        | ({"resolutions": _check_resolutions().resolutions_of(session, row.id)}
+           if row.kind == "check" and session is not None else {})
 
 
 def _acts_extras(session: Session | None, actor: Actor | None, stored: Stored, today: date,
@@ -528,6 +530,13 @@ def _check_details() -> Any:
     from nadzor.services import check_details
 
     return check_details
+
+
+def _check_resolutions() -> Any:
+    """`services.check_resolutions` (a check's I.19 and I.20 resolutions): builds on this module."""
+    from nadzor.services import check_resolutions
+
+    return check_resolutions
 
 
 def _entered_details(session: Session, kind: Kind, office: Office, step: dict[str, Any],

@@ -37,6 +37,8 @@ class DocumentOffer(BaseModel):
     title: str
     citations: list[str]
     step: int | None
+    #: A check's resolution record (I.19, I.20) the document is drawn up on, instead of a step.
+    record: int | None = None
     step_type: str | None
     date: str | None
     available: bool
@@ -57,11 +59,12 @@ def _attachment(produced: documents.Produced) -> Response:
                     headers={"Content-Disposition": disposition, "Cache-Control": "no-store"})
 
 
-def _step(raw: str | None) -> int | None:
+def _step(raw: str | None, name: str = "step") -> int | None:
     if raw is None or raw == "":
         return None
     if not raw.isdigit() or len(raw) > 9:
-        raise InvalidInput.one("step", "ожидается номер шага (целое число от 0)")
+        raise InvalidInput.one(name, "ожидается номер шага (целое число от 0)" if name == "step" else
+                               "ожидается номер записи (целое число)")
     return int(raw)
 
 
@@ -82,13 +85,15 @@ def _routes(collection: str) -> None:
               responses={200: {"content": {documents.FORMATS["docx"]: {}, documents.FORMATS["pdf"]: {}},
                                "description": "Файл документа"}})
     def produce(proceeding_id: int, code: str, request: Request, step: str | None = None,
-                fmt: str = Query("docx", alias="format"), actor: Actor = Depends(current_actor)) -> Response:
-        """The document as DOCX (default) or PDF; `step` = the step's index (default: the latest it fits)."""
+                record: str | None = None, fmt: str = Query("docx", alias="format"),
+                actor: Actor = Depends(current_actor)) -> Response:
+        """The document as DOCX (default) or PDF; `step` = the step's index (default: the latest it fits);
+        `record` = a check's resolution record (I.19, I.20) for the documents drawn up on one."""
         plat = platform(request)
         cal = plat.calendar()
         with plat.read_only() as session:
             produced = documents.produce(session, collection, proceeding_id, code, actor=actor, calendar=cal,
-                                         step=_step(step), fmt=fmt)
+                                         step=_step(step), fmt=fmt, record=_step(record, "record"))
         if fmt == "pdf":  # seconds of LibreOffice: after the database work, outside any transaction
             produced = documents.to_pdf(produced)
         return _attachment(produced)

@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy.orm import Session
 
 from nadzor import proceedings
+from nadzor.services import check_resolutions
 from nadzor.services import proceedings as stored
 from nadzor.services.context import Actor, Permission
 from nadzor.web.routing import JSON, endpoint
@@ -49,6 +50,25 @@ class ProceedingOut(BaseModel):
     resolution: dict[str, Any] | None = None
     registration: dict[str, Any] | None = None
     subject_details: dict[str, Any] | None = None
+    #: A check's resolutions on operative-search measures (I.19) and on expertise (I.20).
+    resolutions: list[dict[str, Any]] | None = None
+
+
+class ResolutionOut(BaseModel):
+    """A check's resolution (I.19, I.20) as recorded: the signer resolved on its date and frozen."""
+
+    id: int
+    type: str
+    title: str
+    citations: list[str]
+    number: str
+    date: str
+    fields: dict[str, Any]
+    signer: dict[str, Any]
+    signer_person_id: int
+    signer_name: str | None
+    author: str
+    recorded_at: str
 
 
 class RegisterOut(BaseModel):
@@ -112,3 +132,14 @@ def _collection_routes(collection: str) -> None:
 
 for _collection in stored.COLLECTIONS:
     _collection_routes(_collection)
+
+
+@endpoint(router, "POST", "/checks/{proceeding_id}/resolutions", Permission.SIGNED_IN,
+          summary="Проверка: постановление о проведении ОРМ (п. 19) или о назначении экспертизы (п. 20)",
+          openapi_extra=_body(check_resolutions.NewResolution), status_code=201, response_model=ResolutionOut)
+def record_resolution(proceeding_id: int, data: Any = JSON, actor: Actor = Depends(current_actor),
+                      session: Session = DB) -> dict[str, Any]:
+    """`{type: orm|expertise, date, signer_person_id, number?, supervising_deputy?, fields}`: 409
+    `signer_not_allowed` when the signer may not sign it on that date (I.19, I.20), 409
+    `check_not_in_progress` outside the check's conduct, 422 keyed by field."""
+    return check_resolutions.do_record_resolution(session, proceeding_id, data, actor=actor)

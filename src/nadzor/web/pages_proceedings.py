@@ -29,7 +29,7 @@ from nadzor.domain.org import POSITION_LABELS, Office
 from nadzor.proceedings.kernel import Kind, StepType
 from nadzor.rules.base import cite
 from nadzor.rules.instruction.checks import bin_iin_valid
-from nadzor.services import org
+from nadzor.services import check_resolutions, documents, org
 from nadzor.services import proceedings as stored
 from nadzor.services.context import Actor, Permission
 from nadzor.services.errors import Conflict, InvalidInput
@@ -428,7 +428,19 @@ def _card_context(request: Request, session: Session, actor: Actor, collection: 
         facts.insert(0, (N_("БИН/ИИН"), str(bin_iin)))
     if item.get("assignees"):
         facts.append((N_("Проверку проводят"), "; ".join(a["name"] for a in item["assignees"])))
+    resolutions = [r | {"title": t(RESOLUTION_TITLES[r["type"]]), "signer_title": signer_title(r["signer"]),
+                        "facts": [(t(label), _resolution_value(r["fields"].get(name), t))
+                                  for name, label, _kind, _required in RESOLUTION_FIELDS[r["type"]]
+                                  if r["fields"].get(name) not in (None, "")]}
+                   for r in item.get("resolutions") or []]
+    resolution_forms = [{"type": code, "title": t(RESOLUTION_TITLES[code]), "citations": cite(*cites),
+                         "fields": [(name, t(label), how, required) for name, label, how, required in
+                                    RESOLUTION_FIELDS[code]]}
+                        for code, (_title, _rule, cites) in check_resolutions.KINDS.items()] \
+        if kind.name == "check" and state.get("status") in check_resolutions.CONDUCTED else []
     return {"collection": collection, "kind": kind, "item": item, "state": state,
+            "resolutions": resolutions, "resolution_forms": resolution_forms,
+            "documents": _documents_offered(request, session, actor, collection, item, t),
             "title": COLLECTION_TITLES[collection][2], "register_title": COLLECTION_TITLES[collection][1],
             "office_name": office.name_ru if office else "",
             "status_label": t(kind.statuses.get(state["status"] or "", "—")),
@@ -437,6 +449,58 @@ def _card_context(request: Request, session: Session, actor: Actor, collection: 
             "step_options": step_options, "people": _people_options(session, actor), "facts": facts,
             "can_withdraw": len(live) > 1, "last_live": t(step_label(kind, live[max(live)]["type"])) if live else "",
             "today": _today(request)}
+
+
+#: The fields of a check's resolutions (services/check_resolutions.py): name, label, input, required.
+RESOLUTION_FIELDS: dict[str, tuple[tuple[str, str, str, bool], ...]] = {
+    "orm": (("grounds", N_("Основания проведения оперативно-розыскных мероприятий"), "textarea", True),
+            ("measures", N_("Мероприятия"), "textarea", False),
+            ("executor", N_("Кому поручено проведение"), "text", False),
+            ("results_form", N_("Форма предоставления полученных результатов"), "text", True),
+            ("results_due", N_("Срок предоставления результатов"), "date", True)),
+    "expertise": (("kind", N_("Вид экспертизы"), "text", True),
+                  ("grounds", N_("Основания назначения экспертизы"), "textarea", True),
+                  ("objects", N_("Объекты, направляемые на экспертизу, и сведения об их происхождении"), "textarea",
+                   True),
+                  ("destruction_allowed", N_("Разрешено полное или частичное уничтожение объектов, изменение их "
+                                             "внешнего вида или основных свойств"), "checkbox", False),
+                  ("expert", N_("Орган судебной экспертизы или лицо, которому поручена экспертиза"), "text", True),
+                  ("place", N_("Место назначения экспертизы"), "text", False),
+                  ("questions", N_("Вопросы эксперту"), "textarea", False)),
+}
+RESOLUTION_TITLES = {"orm": N_("Постановление о проведении оперативно-розыскных мероприятий"),
+                     "expertise": N_("Постановление о назначении экспертизы")}
+RESOLUTION_COMMON = {"date": N_("Дата"), "signer_person_id": N_("Подписал"), "number": N_("Номер"),
+                     "supervising_deputy": N_("Заместитель, курирующий данную отрасль надзора"),
+                     "type": N_("Вид постановления")}
+
+
+def _resolution_value(value: Any, t: Translate) -> str:
+    if isinstance(value, bool):
+        return t("да") if value else t("нет")
+    if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
+        try:
+            return _ru(value)
+        except ValueError:
+            return value
+    return str(value)
+
+
+def _documents_offered(request: Request, session: Session, actor: Actor, collection: str, item: dict[str, Any],
+                       t: Translate) -> list[dict[str, Any]]:
+    """The card's documents (issue 8 §4): each one that can be drawn up, with its links (DOCX, PDF);
+    those still lacking data, with what is missing."""
+    offered = documents.access_documents(session, collection, item["id"], actor=actor,
+                                         calendar=platform_of(request).calendar())["documents"]
+    out = []
+    for d in offered:
+        if d["step"] is None and d["record"] is None:
+            continue  # nothing to draw it up on yet
+        where = {"step": d["step"]} if d["step"] is not None else {"record": d["record"]}
+        base = f"/api/v1/{collection}/{item['id']}/documents/{d['code']}"
+        out.append(d | {"title": t(d["title"]), "links": [(fmt.upper(), f"{base}?{urlencode(where | {'format': fmt})}")
+                                                        for fmt in d["formats"]]})
+    return out
 
 
 def _render_card(request: Request, session: Session, actor: Actor, collection: str, proceeding_id: int,
@@ -588,6 +652,64 @@ def _card(collection: str) -> None:
         return _see_other(f"/{collection}/{proceeding_id}#timeline")
 
 
+def posted_resolution(form: FormData) -> dict[str, Any]:
+    """The body of a check's resolution form (services/check_resolutions.py): empty inputs left out,
+    the person and the checkboxes as JSON values."""
+    code = str(form.get("resolution_type", ""))
+    body: dict[str, Any] = {"type": code, "fields": {}}
+    for name in ("date", "number"):
+        raw = str(form.get(f"res-{name}", "")).strip()
+        if raw:
+            body[name] = raw
+    raw_signer = str(form.get("res-signer_person_id", "")).strip()
+    if raw_signer:
+        body["signer_person_id"] = int(raw_signer) if raw_signer.isdigit() else raw_signer
+    if code == "orm":
+        body["supervising_deputy"] = form.get("res-supervising_deputy") in ("on", "1", "true")
+    for name, _label, how, _required in RESOLUTION_FIELDS.get(code, ()):
+        raw = str(form.get(f"res-{name}", "")).strip()
+        if how == "checkbox":
+            body["fields"][name] = form.get(f"res-{name}") in ("on", "1", "true")
+        elif raw:
+            body["fields"][name] = raw
+    return body
+
+
+def _resolution_errors(code: str, exc: InvalidInput) -> tuple[dict[str, str], list[dict[str, str]]]:
+    labels = {name: label for name, label, _how, _required in RESOLUTION_FIELDS.get(code, ())} | RESOLUTION_COMMON
+    by_field: dict[str, str] = {}
+    for e in exc.as_dicts():
+        by_field.setdefault(e["field"].removeprefix("fields.").split(".")[0], e["message"])
+
+    def name(f: str) -> str:
+        return f.removeprefix("fields.").split(".")[0]
+
+    return by_field, _summary(exc.as_dicts(), lambda f: labels.get(name(f), N_("Постановление")),
+                              lambda f: f"res-{code}-{name(f)}" if name(f) in labels else f"resolution-{code}")
+
+
+def _resolutions(collection: str) -> None:
+    @page("POST", f"/{collection}/{{proceeding_id}}/resolutions")
+    def record_resolution(request: Request, proceeding_id: int, form: FormData = FORM,
+                          actor: Actor = Depends(current_actor), session: Session = DB) -> Response:
+        """A check's resolution on operative-search measures (I.19) or on expertise (I.20) from its form."""
+        body = posted_resolution(form)
+        code = body["type"]
+        again = {"open_resolution": code, "res_posted": dict(form.multi_items())}
+        try:
+            check_resolutions.do_record_resolution(session, proceeding_id, body, actor=actor)
+        except InvalidInput as exc:
+            session.rollback()
+            errors, summary = _resolution_errors(code, exc)
+            return _render_card(request, session, actor, collection, proceeding_id, 422, res_errors=errors,
+                                summary=summary, **again)
+        except stored.Refused as exc:
+            session.rollback()
+            return _render_card(request, session, actor, collection, proceeding_id, 409, res_refusal=exc.message,
+                                **again)
+        return _see_other(f"/{collection}/{proceeding_id}#resolutions")
+
+
 # ================================================================================ a new one
 
 
@@ -689,3 +811,4 @@ for _collection in COLLECTION_TITLES:
     _new(_collection)  # before the card: `/checks/new` is not a proceeding's id
     _register(_collection)
     _card(_collection)
+_resolutions("checks")

@@ -269,6 +269,33 @@ attachments = Table(
     Column("uploaded_at", UTCDateTime, nullable=False),
 )
 
+# Issue 8 §2: a check's operative-search (I.19) and expertise (I.20) resolutions — records beside its
+# steps (`replay` never sees them): their fields, the signer resolved on the date and frozen.
+
+check_resolutions = Table(
+    "check_resolutions", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("proceeding_id", Integer, ForeignKey("proceedings.id"), nullable=False, index=True),
+    Column("kind", String(20), nullable=False),
+    Column("number", String(100), nullable=False),
+    Column("date", Date, nullable=False),
+    Column("fields", JSON, nullable=False),
+    Column("signer", JSON, nullable=False),
+    Column("signer_person_id", Integer, ForeignKey("people.id"), nullable=False),
+    Column("author", String(120), nullable=False),
+    Column("author_person_id", Integer, ForeignKey("people.id"), nullable=True),
+    Column("recorded_at", UTCDateTime, nullable=False),
+)
+
+# PROCEEDINGS.md «Calendar changes»: the administrator's calendar file as last applied (one row, id 1).
+calendar_file_state = Table(
+    "calendar_file_state", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("overrides", JSON, nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("applied_at", UTCDateTime, nullable=False),
+)
+
 # ------------------------------------------------------------------------- acts of supervision
 # Issue 9: the act types as administrator-edited data (the default response term stays empty until an
 # administrator fills it with its source — never hard-coded), and the link of an act to its origin.
