@@ -12,7 +12,7 @@ import pytest
 
 from nadzor.web import security
 from tests.e2e.test_browser import CHROMIUM, browser_page, server, sign_in  # noqa: F401  (fixtures)
-from tests.e2e.test_proceedings_api import HEAD
+from tests.e2e.test_proceedings_api import HEAD, MEDEU
 
 pytestmark = pytest.mark.skipif(
     not __import__("pathlib").Path(CHROMIUM).exists() and __import__("os").environ.get("CI") != "true",
@@ -114,3 +114,83 @@ def test_a_prosecutor_opens_a_check_records_its_steps_and_withdraws_one(
     # the one form answered 422 on purpose (the browser logs it); nothing else went wrong
     assert [p for p in problems if "status of 422" not in p] == []
     assert len(problems) == 1
+
+
+def _started_check(platform) -> tuple[int, str]:  # type: ignore[no-untyped-def]
+    """A check of Medeu opened, its resolution signed by the district prosecutor (with the parts of I.13),
+    registered and started on 03.08.2021: through the services, as an earlier session left it."""
+    from sqlalchemy import select
+
+    from nadzor.adapters.db.tables import offices, people
+    from nadzor.services import proceedings as stored
+    from nadzor.services.context import cli_actor
+    from tests.support.checks import resolution
+
+    actor, cal = cli_actor(), platform.calendar()
+    with platform.transaction() as session:
+        office = session.execute(select(offices.c.id).where(offices.c.code == MEDEU)).scalar_one()
+        head = session.execute(select(people.c.id).where(people.c.full_name == HEAD)).scalar_one()
+        item = stored.do_open(session, "checks", {
+            "office_id": office, "details": {"subject_name": "ГУ «Управление образования города Алматы»"},
+            "step": {"type": "opened", "date": "2021-08-02", "subject_kind": "state_body", "basis": "protect_rights",
+                     "protected_interest": ["vulnerable_persons"], "control_body_failed": True}},
+            actor=actor, calendar=cal)
+        for step, details in (({"type": "resolution_signed", "date": "2021-08-02", "signer_person_id": head,
+                                "start_date": "2021-08-03", "end_date": "2021-09-01"}, resolution(assignees=[head])),
+                              ({"type": "registered", "date": "2021-08-02", "number": "21-08-0417"}, None),
+                              ({"type": "started", "date": "2021-08-03"}, None)):
+            item = stored.do_record_step(session, "checks", item["id"], {
+                "version": item["version"], "step": step, **({"details": details} if details else {})},
+                actor=actor, calendar=cal, today=TODAY)
+    return int(item["id"]), str(item["number"])
+
+
+def test_a_prosecutor_downloads_a_checks_documents_from_its_card_and_records_an_orm_resolution(
+        browser_page, server: str, sqlite_demo, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811
+    """Issue 8 §6: «download a document» in the browser — the card's DOCX and PDF links of the resolution
+    on the check (I.13) give files naming the check; an operative-search resolution (I.19) entered through
+    its form on the card is listed and its DOCX downloaded too."""
+    import io
+    from pathlib import Path
+
+    import docx
+    import pypdf
+
+    monkeypatch.setattr(security, "today", lambda request: TODAY)
+    check_id, number = _started_check(sqlite_demo)
+    page, problems = browser_page
+    sign_in(page, server, "almaty")
+    page.goto(f"{server}/checks/{check_id}")
+    row = page.locator("#documents li", has_text="Постановление о производстве проверки")
+    with page.expect_download() as got:
+        row.locator("a", has_text="DOCX").click()
+    download = got.value
+    assert download.suggested_filename.endswith(".docx")
+    document = docx.Document(io.BytesIO(Path(download.path()).read_bytes()))
+    text = " ".join(" ".join(p.text for p in document.paragraphs).split())
+    for expected in ("ПОСТАНОВЛЕНИЕ о производстве проверки", "Управление образования города Алматы",
+                     "№ 21-08-0417 от 02.08.2021", "03.08.2021", HEAD):
+        assert expected in text, (expected, text)
+    with page.expect_download(timeout=120_000) as got_pdf:
+        row.locator("a", has_text="PDF").click()
+    pdf = pypdf.PdfReader(io.BytesIO(Path(got_pdf.value.path()).read_bytes()))
+    pdf_text = " ".join(" ".join(p.extract_text() for p in pdf.pages).split())
+    assert "Управление образования" in pdf_text and "21-08-0417" in pdf_text, pdf_text
+
+    city = _option_value(page, "#res-orm-signer_person_id", "Нурпеисов")
+    page.click("#resolution-orm > summary")
+    page.fill("#res-orm-date", "2021-08-05")
+    page.select_option("#res-orm-signer_person_id", city)
+    page.fill("#res-orm-grounds", "Сведения о хищении бюджетных средств")
+    page.fill("#res-orm-results_form", "справка с материалами")
+    page.fill("#res-orm-results_due", "2021-08-20")
+    with page.expect_navigation():
+        page.click("#resolution-orm button[type=submit]")
+    assert "Сведения о хищении бюджетных средств" in page.inner_text("#resolutions")
+    orm = page.locator("#documents li", has_text="оперативно-розыскных мероприятий")
+    with page.expect_download() as got_orm:
+        orm.locator("a", has_text="DOCX").click()
+    orm_doc = docx.Document(io.BytesIO(Path(got_orm.value.path()).read_bytes()))
+    orm_text = " ".join(" ".join(p.text for p in orm_doc.paragraphs).split())
+    assert number in orm_text and "Сведения о хищении бюджетных средств" in orm_text and "20.08.2021" in orm_text
+    assert problems == []
