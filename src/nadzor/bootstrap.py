@@ -8,6 +8,7 @@ over New Year accepts the dates of the new next year."""
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
@@ -15,6 +16,7 @@ from contextlib import contextmanager
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
@@ -29,6 +31,11 @@ from nadzor.adapters.db.tables import audit_log
 from nadzor.domain.calendar import DayEntry, WorkingCalendar
 from nadzor.domain.clock import Clock, SystemClock
 from nadzor.settings import Settings
+
+if TYPE_CHECKING:
+    from nadzor.services.calendar_file import FileApplied
+
+log = logging.getLogger(__name__)
 
 #: The first day inputs may name (RULES.md).
 FIRST_COVERED_DAY = date(2018, 1, 1)
@@ -171,7 +178,7 @@ class Platform:
         layer writes one, and the numbers only grow."""
         with self.engine.connect().execution_options(**db.READ_ONLY) as connection:
             last = connection.execute(select(func.coalesce(func.max(audit_log.c.seq), 0)).where(
-                audit_log.c.object_type == "calendar_day")).scalar_one()
+                audit_log.c.object_type.in_(("calendar_day", "calendar_file")))).scalar_one()
         return int(last)
 
     def today(self) -> date:
@@ -204,6 +211,34 @@ class Platform:
 
         return build_calendar(self.settings.calendar_file, [database_layer(session)], year=self.today().year)
 
+    def apply_calendar_file(self) -> FileApplied | None:
+        """At start: a calendar file changed since it was last applied restates the stored proceedings
+        (services/calendar_file.py); None when it is unchanged. Two processes starting at once: the
+        second finds the first's row."""
+        from sqlalchemy.exc import IntegrityError
+
+        from nadzor.adapters.calendar_sources import CalendarFileError
+        from nadzor.services.calendar_file import do_apply_calendar_file, effective_overrides
+
+        path = self.settings.calendar_file
+        try:
+            overrides = effective_overrides(path)
+        except CalendarFileError as exc:  # the calendar itself reports it where it is used
+            log.warning("calendar file %s not applied: %s", path, exc)
+            return None
+        for attempt in (1, 2):
+            try:
+                with self.transaction() as session:
+                    applied = do_apply_calendar_file(session, path, overrides, calendar=self.calendar_in(session))
+            except IntegrityError:
+                if attempt == 2:
+                    raise
+                continue
+            if applied is not None:
+                self.calendar_changed()
+            return applied
+        return None
+
     def calendar_changed(self) -> None:
         """This process changed the database layer: rebuild on the next question."""
         with self._lock:
@@ -224,7 +259,12 @@ def create_platform(settings: Settings | None = None, *, migrate: bool = True, c
         Path(settings.database_url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     if migrate:
         upgrade(settings.database_url, audit_key=settings.audit_key)
-    return Platform(settings, db.make_engine(settings.database_url), clock=clock)
+    platform = Platform(settings, db.make_engine(settings.database_url), clock=clock)
+    applied = platform.apply_calendar_file()
+    if applied is not None:
+        log.info("calendar file %s changed: %d day(s), %d proceeding(s) restated", settings.calendar_file,
+                 len(applied.days), applied.moved)
+    return platform
 
 
 def platform_if_present(settings: Settings | None = None) -> Platform | None:

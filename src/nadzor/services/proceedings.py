@@ -442,15 +442,29 @@ def restate_for_day(session: Session, day: date, *, calendar: WorkingCalendar, a
     # run every 700 allocations, would walk them again and again for nothing to free.
     gc.set_threshold(100_000, *thresholds[1:])
     try:
-        return _restate(session, day, calendar=calendar, actor=actor)
+        return _restate(session, day, day, calendar=calendar, actor=actor)
     finally:
         gc.set_threshold(*thresholds)
 
 
-def _restate(session: Session, day: date, *, calendar: WorkingCalendar, actor: Actor) -> int:
+def restate_for_days(session: Session, days: Iterable[date], *, calendar: WorkingCalendar, actor: Actor) -> int:
+    """`restate_for_day` for several changed days at once (a changed calendar file): every stored
+    proceeding whose span meets the first … last of them is replayed once; the number that moved."""
+    chosen = sorted(set(days))
+    if not chosen:
+        return 0
+    thresholds = gc.get_threshold()
+    gc.set_threshold(100_000, *thresholds[1:])
+    try:
+        return _restate(session, chosen[0], chosen[-1], calendar=calendar, actor=actor)
+    finally:
+        gc.set_threshold(*thresholds)
+
+
+def _restate(session: Session, first_day: date, last_day: date, *, calendar: WorkingCalendar, actor: Actor) -> int:
     t = proceedings_table
     columns = (t.c.id, t.c.kind, t.c.office_id, t.c.office_level, t.c.state, t.c.version)
-    spans = (t.c.opened_on <= day, t.c.span_end >= day)
+    spans = (t.c.opened_on <= last_day, t.c.span_end >= first_day)
     rows = session.execute(select(*columns).where(*spans).order_by(t.c.id)).all()
     moved = 0
     ps = proceeding_steps
@@ -482,8 +496,9 @@ def _restate(session: Session, day: date, *, calendar: WorkingCalendar, actor: A
         _write_derived_many(session, changed)
         moved += len(changed)
     if moved:
+        where = first_day.isoformat() if first_day == last_day else f"{first_day.isoformat()}..{last_day.isoformat()}"
         audit.record(session, actor=actor, action=AuditAction.PROCEEDINGS_RESTATED, object_type="calendar_day",
-                     object_id=day.isoformat(), after={"moved": moved})
+                     object_id=where, after={"moved": moved})
     return moved
 
 
