@@ -191,3 +191,34 @@ def test_the_check_card_records_a_resolution_through_its_form_with_field_errors_
     href = shown.text[shown.text.index(link):].split('"')[0].replace("&amp;", "&")
     produced = client.get(href)  # the session's cookie suffices for the download
     assert produced.status_code == 200 and "Сведения о хищении" in text_of_docx(produced.content)
+
+
+def test_the_card_takes_a_file_through_its_form_and_lists_it_for_download(
+        client: TestClient, almaty: dict[str, str], demo: Platform) -> None:
+    """Issue 8 §3, §5: the check's page attaches a file (type told by the content) to the check or one
+    of its steps and lists it with its download link; a file of a type not allowed is shown against
+    its input and nothing is stored."""
+    from nadzor.adapters.db.tables import attachments
+    from tests.support.files import pdf
+    from tests.support.web import web_login
+
+    item = started(client, almaty, "Управление образования г. Алматы")
+    csrf = web_login(client, "almaty")
+    url = f"/checks/{item['id']}/attachments"
+    bad = client.post(url, data={"csrf_token": csrf, "note": "исполняемый файл"},
+                      files={"file": ("opinion.pdf", b"MZ\x90\x00 not a pdf at all", "application/pdf")},
+                      follow_redirects=False)
+    assert bad.status_code == 422
+    assert 'href="#attach-file">Файл: тип файла не допускается' in bad.text
+    assert 'value="исполняемый файл"' in bad.text
+    with demo.read_only() as session:
+        assert session.execute(select(func.count()).select_from(attachments)).scalar_one() == 0
+    done = client.post(url, data={"csrf_token": csrf, "step": "2", "note": "заключение специалиста"},
+                       files={"file": ("Заключение.pdf", pdf("Opinion 17"), "application/pdf")}, follow_redirects=False)
+    assert done.status_code == 303, done.text
+    card = client.get(f"/checks/{item['id']}")
+    found = client.get(f"/api/v1/checks/{item['id']}", headers=almaty).json()["attachments"]
+    assert len(found) == 1 and found[0]["step"] == 2 and found[0]["note"] == "заключение специалиста"
+    href = f'/api/v1/checks/{item["id"]}/attachments/{found[0]["id"]}'
+    assert f'href="{href}" download>Заключение.pdf</a>' in card.text
+    assert client.get(href).content == pdf("Opinion 17")

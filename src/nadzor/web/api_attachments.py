@@ -55,6 +55,9 @@ def _store(settings: Settings) -> FileStore:
     return FileStore(settings.attachments_dir)
 
 
+store_of = _store  # the card's upload form (web/pages_proceedings.py) stores where the API does
+
+
 async def upload_form(request: Request) -> AsyncIterator[FormData]:
     """The multipart form, refused before it is read when its declared length is over the limit;
     read on the event loop (the handler's work then runs in the thread pool), closed afterwards."""

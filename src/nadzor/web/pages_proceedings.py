@@ -21,7 +21,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from starlette.datastructures import FormData, QueryParams
+from starlette.datastructures import FormData, QueryParams, UploadFile
 
 from nadzor import rules
 from nadzor.adapters.db.tables import people, users
@@ -29,11 +29,11 @@ from nadzor.domain.org import POSITION_LABELS, Office
 from nadzor.proceedings.kernel import Kind, StepType
 from nadzor.rules.base import cite
 from nadzor.rules.instruction.checks import bin_iin_valid
-from nadzor.services import check_resolutions, documents, org
+from nadzor.services import attachments, check_resolutions, documents, org
 from nadzor.services import proceedings as stored
 from nadzor.services.context import Actor, Permission
 from nadzor.services.errors import Conflict, InvalidInput
-from nadzor.web import security
+from nadzor.web import api_attachments, security
 from nadzor.web.proceeding_labels import (
     ADMISSIBILITY_REQUIRES,
     COLLECTION_TITLES,
@@ -710,6 +710,35 @@ def _resolutions(collection: str) -> None:
         return _see_other(f"/{collection}/{proceeding_id}#resolutions")
 
 
+def _attachments_page(collection: str) -> None:
+    @page("POST", f"/{collection}/{{proceeding_id}}/attachments")
+    def attach(request: Request, proceeding_id: int, form: FormData = Depends(api_attachments.upload_form),
+               actor: Actor = Depends(current_actor), session: Session = DB) -> Response:
+        """A file on the proceeding or on one of its steps from the card's form (issue 8 §3): the
+        same checks as the API (type by content, size); a refused file is shown against its input."""
+        file, step, note = form.get("file"), form.get("step"), form.get("note")
+        settings = platform_of(request).settings
+        try:
+            if not isinstance(file, UploadFile) or not file.filename:
+                raise InvalidInput.one("file", "выберите файл")
+            if isinstance(step, UploadFile) or isinstance(note, UploadFile):
+                raise InvalidInput.one("file", "ожидается один файл")
+            attachments.do_attach(session, collection, proceeding_id, attachments.Upload(file.filename, file.file),
+                                  actor=actor, store=api_attachments.store_of(settings),
+                                  max_bytes=settings.attachment_max_bytes, step=step or None, note=note or None)
+        except (InvalidInput, attachments.TooLarge) as exc:
+            session.rollback()
+            problems = exc.as_dicts() if isinstance(exc, InvalidInput) else [{"field": "file", "message": str(exc)}]
+            errors = {e["field"]: e["message"] for e in problems}
+            summary = _summary(problems, lambda f: ATTACH_LABELS.get(f, N_("Файл")), lambda f: f"attach-{f}")
+            return _render_card(request, session, actor, collection, proceeding_id, 422, attach_errors=errors,
+                                summary=summary, attach_note=str(note or ""))
+        return _see_other(f"/{collection}/{proceeding_id}#documents")
+
+
+ATTACH_LABELS = {"file": N_("Файл"), "step": N_("Шаг"), "note": N_("Примечание")}
+
+
 # ================================================================================ a new one
 
 
@@ -812,3 +841,5 @@ for _collection in COLLECTION_TITLES:
     _register(_collection)
     _card(_collection)
 _resolutions("checks")
+for _collection in COLLECTION_TITLES:
+    _attachments_page(_collection)
