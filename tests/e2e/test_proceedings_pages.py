@@ -147,6 +147,17 @@ def test_the_register_filters_by_basis_and_by_assignee_in_the_page_the_api_and_t
     assert [i["number"] for i in by_head["items"]] == [b["number"]]
     wrong = client.get("/api/v1/checks", headers=almaty, params={"basis": "nonsense"})
     assert wrong.status_code == 422 and wrong.json()["errors"][0]["field"] == "basis"
+    # the API takes the page's other filters too: subject text, subtree, period, due within, sort (its
+    # «today» is the platform's clock, after these 2021 deadlines: none is due within 30 working days)
+    city = office_id(client, almaty, "almaty_city")
+    api_page = client.get("/api/v1/checks", headers=almaty, params={
+        "q": "управление", "office_id": city, "subtree": "true", "opened_from": "2021-08-01",
+        "opened_to": "2021-08-03", "sort": "subject", "descending": "false"}).json()
+    assert client.get("/api/v1/checks", headers=almaty, params={"due_within": 30}).json()["total"] == 0
+    assert [i["number"] for i in api_page["items"]] == [a["number"]]
+    by_subject = client.get("/api/v1/checks", headers=almaty, params={"sort": "subject", "descending": "false"}).json()
+    assert [i["subject"] for i in by_subject["items"]] == sorted(i["subject"] for i in by_subject["items"])
+    assert client.get("/api/v1/checks", headers=almaty, params={"sort": "nonsense"}).status_code == 422
 
 
 def test_an_empty_register_says_so_and_bad_filters_are_shown_against_their_inputs(

@@ -5,6 +5,7 @@ with its first step, record a step, withdraw the last one, read one, list the re
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
@@ -91,15 +92,22 @@ def _collection_routes(collection: str) -> None:
                         openapi_extra=extra, name=f"{collection}_{summary}", **options)
 
     @register("GET", "", "реестр", response_model=RegisterOut)
-    def list_(request: Request, office_id: int | None = None, status: str | None = None, overdue: bool = False,
-              basis: str | None = None, assignee_id: int | None = None,
-              limit: int = 50, offset: int = 0, actor: Actor = Depends(current_actor),
-              session: Session = DB) -> dict[str, Any]:
-        """Newest first; `basis`: the opening step's basis code; `assignee_id` (checks): a person among
-        the current assignees (I.15)."""
-        return stored.access_proceedings(session, collection, actor=actor, today=today(request), office_id=office_id,
-                                         status=status, overdue=overdue, limit=max(1, min(limit, 500)),
-                                         offset=max(0, offset), basis=basis, assignee_id=assignee_id)
+    def list_(request: Request, office_id: int | None = None, subtree: bool = False, status: str | None = None,
+              overdue: bool = False, basis: str | None = None, assignee_id: int | None = None, q: str = "",
+              opened_from: date | None = None, opened_to: date | None = None, due_within: int | None = None,
+              sort: str = "opened_on", descending: bool = True, limit: int = 50, offset: int = 0,
+              actor: Actor = Depends(current_actor), session: Session = DB) -> dict[str, Any]:
+        """The register's filters as on its page: `office_id` (with `subtree`: and the offices below),
+        `status`, `overdue`, `basis` (the opening step's), `assignee_id` (checks: a person among the
+        current assignees, I.15), `q` (subject text), `opened_from`/`opened_to`, `due_within` (working
+        days), `sort` (one of number, office, subject, status, opened_on, last_day, next_due) and
+        `descending`; newest first by default."""
+        flt = stored.RegisterFilter(office_id=office_id, subtree=subtree, status=status, subject=q[:200],
+                                    basis=basis, assignee_id=assignee_id, opened_from=opened_from,
+                                    opened_to=opened_to, overdue=overdue, due_within=due_within, sort=sort,
+                                    descending=descending, limit=max(1, min(limit, 500)), offset=max(0, offset))
+        return stored.access_proceedings(session, collection, actor=actor, today=today(request), flt=flt,
+                                         calendar=platform(request).calendar())
 
     @register("POST", "", "открыть", stored.NewProceeding, status_code=201, response_model=ProceedingOut)
     def open_(request: Request, data: Any = JSON, actor: Actor = Depends(current_actor),
