@@ -16,6 +16,7 @@ in the caller's transaction with an audit row.
 from __future__ import annotations
 
 import gc
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -23,14 +24,14 @@ from operator import itemgetter
 from typing import Any
 
 from pydantic import Field
-from sqlalchemy import JSON, Row, bindparam, delete, func, insert, select, text, update
+from sqlalchemy import JSON, Row, Text, bindparam, cast, delete, func, insert, select, text, update
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import Session
 
 from nadzor import proceedings as kernel_api
 from nadzor import rules
+from nadzor.adapters.db.tables import UTCDateTime, proceeding_deadlines, proceeding_steps
 from nadzor.adapters.db.tables import offices as offices_table
-from nadzor.adapters.db.tables import proceeding_deadlines, proceeding_steps
 from nadzor.adapters.db.tables import proceedings as proceedings_table
 from nadzor.domain.audit import AuditAction
 from nadzor.domain.calendar import WorkingCalendar
@@ -463,7 +464,10 @@ def restate_for_days(session: Session, days: Iterable[date], *, calendar: Workin
 
 def _restate(session: Session, first_day: date, last_day: date, *, calendar: WorkingCalendar, actor: Actor) -> int:
     t = proceedings_table
-    columns = (t.c.id, t.c.kind, t.c.office_id, t.c.office_level, t.c.state, t.c.version)
+    # The stored state as its text: a replay giving the same text is unchanged without decoding it
+    # (JSON columns hold `json.dumps` of the state; a text that differs is decoded and compared).
+    columns = (t.c.id, t.c.kind, t.c.office_id, t.c.office_level, cast(t.c.state, Text).label("state_text"),
+               t.c.version)
     spans = (t.c.opened_on <= last_day, t.c.span_end >= first_day)
     rows = session.execute(select(*columns).where(*spans).order_by(t.c.id)).all()
     moved = 0
@@ -486,13 +490,14 @@ def _restate(session: Session, first_day: date, last_day: date, *, calendar: Wor
             if pid in live:
                 pairs.sort(key=_first)  # [[seq, data], …]: in stored order
                 live[pid] = [data for _seq, data in pairs]
-        changed: list[tuple[Any, Kind, dict[str, Any], list[Step]]] = []
+        changed: list[_Moved] = []
         for row in chunk:
             kind = KINDS[row.kind]
             steps = stored_steps(kind, live[row.id], calendar)  # validated when recorded
             state = replay_steps(kind, row.office_level, steps, calendar)
-            if state != row.state:
-                changed.append((row, kind, state, steps))
+            encoded = json.dumps(state)
+            if encoded != row.state_text and state != json.loads(row.state_text):
+                changed.append(_Moved(row, kind, state, steps, encoded))
         _write_derived_many(session, changed)
         moved += len(changed)
     if moved:
@@ -506,25 +511,61 @@ _RESTATE_CHUNK = 1000
 _first = itemgetter(0)
 
 
-def _write_derived_many(session: Session, changed: list[tuple[Any, Kind, dict[str, Any], list[Step]]]) -> None:
-    """`_write_derived` (with `version + 1` and `updated_at`) for many proceedings in batched statements."""
+@dataclass(frozen=True, slots=True)
+class _Moved:
+    """A proceeding a calendar change moved: its stored row, kind, new state (and its JSON text), steps."""
+
+    row: Any
+    kind: Kind
+    state: dict[str, Any]
+    steps: list[Step]
+    encoded: str
+
+
+#: PostgreSQL: the moved proceedings of a chunk in one UPDATE from arrays (one statement, one plan),
+#: rather than a statement per proceeding.
+_PG_UPDATE_MANY = text(
+    "UPDATE proceedings AS p SET status = v.status, state = CAST(v.state AS JSON), span_end = v.span_end, "
+    "start = v.start, last_day = v.last_day, version = v.version, updated_at = :now "
+    "FROM unnest(CAST(:ids AS INTEGER[]), CAST(:statuses AS VARCHAR[]), CAST(:states AS TEXT[]), "
+    "CAST(:span_ends AS DATE[]), CAST(:starts AS DATE[]), CAST(:last_days AS DATE[]), CAST(:versions AS INTEGER[])) "
+    "AS v(id, status, state, span_end, start, last_day, version) WHERE p.id = v.id"
+).bindparams(bindparam("now", type_=UTCDateTime))
+
+
+def _write_derived_many(session: Session, changed: list[_Moved]) -> None:
+    """`_write_derived` (with `version + 1` and `updated_at`) for many proceedings in batched statements:
+    the derived columns in one UPDATE (PostgreSQL; SQLite: one prepared statement run for each), the
+    deadline rows deleted in one statement and inserted in multi-row INSERTs."""
     if not changed:
         return
     now = audit.now_utc()
     t = proceedings_table
-    values = [{"b_id": row.id, "b_status": state["status"], "b_state": state, "b_span_end": _span_end(state, steps),
-               "b_start": date.fromisoformat(state["start"]) if state.get("start") else None,
-               "b_last_day": date.fromisoformat(state["last_day"]) if state.get("last_day") else None,
-               "b_version": row.version + 1, "b_updated_at": now} for row, _kind, state, steps in changed]
-    session.connection().execute(update(t).where(t.c.id == bindparam("b_id")).values(
-        status=bindparam("b_status"), state=bindparam("b_state"), span_end=bindparam("b_span_end"),
-        start=bindparam("b_start"), last_day=bindparam("b_last_day"), version=bindparam("b_version"),
-        updated_at=bindparam("b_updated_at")), values)
+
+    def day(value: str | None) -> date | None:
+        return date.fromisoformat(value) if value else None
+
+    if session.connection().dialect.name == "postgresql":
+        session.execute(_PG_UPDATE_MANY, {
+            "now": now, "ids": [m.row.id for m in changed], "statuses": [m.state["status"] for m in changed],
+            "states": [m.encoded for m in changed], "span_ends": [_span_end(m.state, m.steps) for m in changed],
+            "starts": [day(m.state.get("start")) for m in changed],
+            "last_days": [day(m.state.get("last_day")) for m in changed],
+            "versions": [m.row.version + 1 for m in changed]})
+    else:
+        values = [{"b_id": m.row.id, "b_status": m.state["status"], "b_state": m.state,
+                   "b_span_end": _span_end(m.state, m.steps), "b_start": day(m.state.get("start")),
+                   "b_last_day": day(m.state.get("last_day")), "b_version": m.row.version + 1, "b_updated_at": now}
+                  for m in changed]
+        session.connection().execute(update(t).where(t.c.id == bindparam("b_id")).values(
+            status=bindparam("b_status"), state=bindparam("b_state"), span_end=bindparam("b_span_end"),
+            start=bindparam("b_start"), last_day=bindparam("b_last_day"), version=bindparam("b_version"),
+            updated_at=bindparam("b_updated_at")), values)
     session.execute(delete(proceeding_deadlines).where(
-        proceeding_deadlines.c.proceeding_id.in_([row.id for row, *_ in changed])))
-    rows = [{"proceeding_id": row.id, "kind": kind.name, "office_id": row.office_id, "code": d["code"],
+        proceeding_deadlines.c.proceeding_id.in_([m.row.id for m in changed])))
+    rows = [{"proceeding_id": m.row.id, "kind": m.kind.name, "office_id": m.row.office_id, "code": d["code"],
              "due": date.fromisoformat(d["due"]), "step": d["step"], "citations": d["citations"]}
-            for row, kind, state, _steps in changed for d in state["deadlines"]]
+            for m in changed for d in m.state["deadlines"]]
     if rows:
         session.execute(insert(proceeding_deadlines), rows)
 
