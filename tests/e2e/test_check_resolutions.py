@@ -222,3 +222,48 @@ def test_the_card_takes_a_file_through_its_form_and_lists_it_for_download(
     href = f'/api/v1/checks/{item["id"]}/attachments/{found[0]["id"]}'
     assert f'href="{href}" download>Заключение.pdf</a>' in card.text
     assert client.get(href).content == pdf("Opinion 17")
+
+
+def test_the_certificate_is_entered_with_its_delivery_on_the_card_and_objections_with_the_answer(
+        client: TestClient, almaty: dict[str, str]) -> None:
+    """I.23 through the card's forms: delivering the certificate takes its parts (refused naming the
+    missing ones in Russian), the objections are recorded with the answer to them."""
+    from tests.e2e.test_proceedings_api import record
+    from tests.support.web import web_login
+
+    item = started(client, almaty, "Управление образования г. Алматы")
+    ended = record(client, almaty, item, {"type": "ended", "date": "2021-08-09"})
+    assert ended.status_code == 201, ended.text
+    item = ended.json()
+    csrf = web_login(client, "almaty")
+    card = client.get(f"/checks/{item['id']}")
+    assert 'id="certificate_delivered-details-certificate-general_info"' in card.text
+    form = {"csrf_token": csrf, "version": str(item["version"]), "step_type": "certificate_delivered",
+            "date": "2021-08-10", "acknowledged": "on", "details.certificate.date": "2021-08-10",
+            "details.certificate.place": "г. Алматы", "details.certificate.grounds": "постановление № 17",
+            "details.certificate.subject_name": "Управление образования г. Алматы",
+            "details.certificate.topic": "права детей на образование",
+            "details.certificate.general_info": "Общие сведения.",
+            "details.certificate.legality_assessment": "Выявлены нарушения.",
+            "details.certificate.causes_analysis": "Причины — слабый контроль.",
+            "details.certificate.remedy_mechanism": "Внести представление.",
+            "details.certificate.conclusions": "Внести представление об устранении нарушений."}
+    missing = client.post(f"/checks/{item['id']}/steps", data=form, follow_redirects=False)
+    assert missing.status_code == 409
+    assert "В справке не хватает: подписи проводивших проверку (п. 23 Инструкции)" in missing.text
+    done = client.post(f"/checks/{item['id']}/steps", data=form | {
+        "details.certificate.signatures": "Токтаров С.Е.\nКим А.А."}, follow_redirects=False)
+    assert done.status_code == 303, done.text
+    stored = client.get(f"/api/v1/checks/{item['id']}", headers=almaty).json()
+    assert stored["state"]["status"] == "certificate_delivered"
+    assert stored["steps"][-1]["details"]["certificate"]["signatures"] == ["Токтаров С.Е.", "Ким А.А."]
+    document = client.get(f"/api/v1/checks/{item['id']}/documents/certificate", headers=almaty)
+    assert document.status_code == 200 and "Выявлены нарушения." in text_of_docx(document.content)
+    objection = client.post(f"/checks/{item['id']}/steps", data={
+        "csrf_token": csrf, "version": str(stored["version"]), "step_type": "objection_received",
+        "date": "2021-08-12", "details.objections": "Не согласны с выводом о нарушении.",
+        "details.answer": "Возражения рассмотрены, выводы справки подтверждены."}, follow_redirects=False)
+    assert objection.status_code == 303, objection.text
+    last = client.get(f"/api/v1/checks/{item['id']}", headers=almaty).json()["steps"][-1]
+    assert last["details"] == {"objections": "Не согласны с выводом о нарушении.",
+                               "answer": "Возражения рассмотрены, выводы справки подтверждены."}

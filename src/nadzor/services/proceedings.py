@@ -672,6 +672,15 @@ def _check_organization(session: Session, kind: str, step: dict[str, Any], detai
     check_step_organization(session, kind, step, details)
 
 
+#: I.23: the certificate's parts in Russian (a refusal names them so).
+CERTIFICATE_PARTS = {"date": "дата составления", "place": "место составления", "grounds": "основания проверки",
+                     "subject_name": "наименование проверяемого субъекта", "topic": "предмет (тематика) проверки",
+                     "general_info": "общие сведения по тематике",
+                     "legality_assessment": "оценка соблюдения законности",
+                     "causes_analysis": "анализ причин нарушений", "remedy_mechanism": "механизм устранения нарушений",
+                     "conclusions": "выводы и предложения", "signatures": "подписи проводивших проверку"}
+
+
 def _storage_checks(kind: Kind, step: dict[str, Any], details: dict[str, Any] | None, office: Office,
                     signers: dict[str, Person]) -> None:
     """What storage refuses besides `replay`: a certificate failing `check.certificate_completeness`
@@ -687,8 +696,8 @@ def _storage_checks(kind: Kind, step: dict[str, Any], details: dict[str, Any] | 
         except InvalidInput as exc:
             raise InvalidInput([FieldError(f"details.{e.field}", e.message) for e in exc.errors]) from None
         if missing:
-            raise Refused("certificate_incomplete", ["I.23"],
-                          f"В справке не хватает: {', '.join(missing)} (п. 23 Инструкции).")
+            raise Refused("certificate_incomplete", ["I.23"], "В справке не хватает: "
+                          + ", ".join(CERTIFICATE_PARTS.get(m, m) for m in missing) + " (п. 23 Инструкции).")
     if kind.name == "act" and step.get("type") == "issued":
         issuer = signers.get("signer")
         if issuer is not None and issuer.office_id != office.id:

@@ -85,6 +85,24 @@ STEP_DETAILS: dict[tuple[str, str], tuple[tuple[str, str, str], ...]] = {
         ("subject_location", N_("Местонахождение субъекта"), "text"), ("subject_bin_iin", N_("БИН/ИИН"), "text"),
         ("subject_rights_duties", N_("Права и обязанности проверяемого субъекта"), "textarea")),
     ("check", "composition_changed"): (("assignees", N_("Кому поручена проверка"), "people"),),
+    # I.23: the certificate's parts, checked with `check.certificate_completeness` before it is delivered.
+    ("check", "certificate_delivered"): (
+        ("certificate.date", N_("Дата составления справки"), "date"),
+        ("certificate.place", N_("Место составления справки"), "text"),
+        ("certificate.grounds", N_("Основания проверки"), "text"),
+        ("certificate.subject_name", N_("Наименование проверяемого субъекта"), "text"),
+        ("certificate.topic", N_("Предмет (тематика) проверки"), "text"),
+        ("certificate.general_info", N_("Общие сведения по тематике проверки"), "textarea"),
+        ("certificate.legality_assessment", N_("Оценка соблюдения законности по предмету проверки"), "textarea"),
+        ("certificate.causes_analysis", N_("Анализ причин, способствовавших совершению нарушений"), "textarea"),
+        ("certificate.remedy_mechanism", N_("Механизм устранения выявленных нарушений, их причин и условий"),
+         "textarea"),
+        ("certificate.conclusions", N_("Выводы и предложения по результатам проверки"), "textarea"),
+        ("certificate.signatures", N_("Подписи проводивших проверку (по одной в строке)"), "lines")),
+    # I.23: the subject's objections to the certificate and the answer to them.
+    ("check", "objection_received"): (
+        ("objections", N_("Возражения проверяемого субъекта"), "textarea"),
+        ("answer", N_("Ответ на возражения"), "textarea")),
 }
 
 
@@ -95,14 +113,18 @@ def posted_details(kind: Kind, step_type: str, form: FormData) -> dict[str, Any]
         return None
     out: dict[str, Any] = {}
     for name, _label, how in spec:
+        parent, _dot, leaf = name.rpartition(".")  # `certificate.general_info`: a part of `certificate`
+        into = out.setdefault(parent, {}) if parent else out
         if how == "people":
             chosen = [str(v).strip() for v in form.getlist(f"details.{name}") if str(v).strip()]
             if chosen:
-                out[name] = [int(v) if v.isdigit() else v for v in chosen]
+                into[leaf] = [int(v) if v.isdigit() else v for v in chosen]
             continue
         value = str(form.get(f"details.{name}", "")).strip()
-        if value:
-            out[name] = value
+        if value and how == "lines":
+            into[leaf] = [line.strip() for line in value.splitlines() if line.strip()]
+        elif value:
+            into[leaf] = value
     return out
 
 
@@ -562,20 +584,27 @@ def _field_of(error_field: str) -> str:
 
 
 def _step_errors(kind: Kind, step_type: str, exc: InvalidInput) -> tuple[dict[str, str], list[dict[str, str]]]:
-    by_field: dict[str, str] = {}
-    for e in exc.as_dicts():
-        by_field.setdefault(_field_of(e["field"]), e["message"])
     names = {w.name for w in widgets(kind, kind.steps[step_type])} if step_type in kind.steps else set()
     detail_labels = {f"details.{n}": label for n, label, _how in STEP_DETAILS.get((kind.name, step_type), ())}
 
+    def field_of(f: str) -> str:
+        """A detail input by the longest of their names the error's field starts with
+        (`details.certificate.date.0` → `details.certificate.date`), else `_field_of`."""
+        found = [k for k in detail_labels if f == k or f.startswith(k + ".")]
+        return max(found, key=len) if found else _field_of(f)
+
+    by_field: dict[str, str] = {}
+    for e in exc.as_dicts():
+        by_field.setdefault(field_of(e["field"]), e["message"])
+
     def label(f: str) -> str:
-        name = _field_of(f)
+        name = field_of(f)
         if name in detail_labels:
             return detail_labels[name]
         return field_label(kind.name, name) if name in names else NEW_LABELS.get(name, N_("Шаг"))
 
     def anchor(f: str) -> str:
-        name = _field_of(f)
+        name = field_of(f)
         if name in detail_labels:
             return f"{step_type}-{name.replace('.', '-')}"
         return f"{step_type}-{name}" if name in names or name == "date" else f"form-{step_type}"
