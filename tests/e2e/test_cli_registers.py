@@ -116,6 +116,15 @@ def test_bad_filters_exit_2_naming_the_field(sqlite_demo_full: Platform) -> None
 
 def test_show_prints_the_card_as_the_service_reads_it(sqlite_demo_full: Platform) -> None:
     item = _listed(sqlite_demo_full, "checks", "--status", "suspended")["items"][0]
+    from nadzor.services.check_resolutions import do_record_resolution
+
+    with sqlite_demo_full.transaction() as session:  # an expertise appointed by the district prosecutor (I.20)
+        head = session.execute(select(people.c.id).where(people.c.office_id == item["office_id"],
+                                                         people.c.position == "district_prosecutor")).scalar_one()
+        do_record_resolution(session, item["id"], {
+            "type": "expertise", "date": TODAY, "signer_person_id": head, "number": "7-э",
+            "fields": {"kind": "строительно-техническая", "grounds": "нужны специальные знания",
+                       "objects": "проектная документация", "expert": "ЦСЭ МЮ РК"}}, actor=cli_actor())
     done = nadzor(sqlite_demo_full, "checks", "show", str(item["id"]), "--json", "--today", TODAY)
     assert done.returncode == 0, done.stderr
     with sqlite_demo_full.read_only() as session:
@@ -128,6 +137,8 @@ def test_show_prints_the_card_as_the_service_reads_it(sqlite_demo_full: Platform
     assert "Статус: проверка приостановлена" in human.stdout
     assert "Приостановление проверки" in human.stdout
     assert "order_notice" in human.stdout and "ПРОСРОЧЕНО" in human.stdout
+    assert "Постановление о назначении экспертизы № 7-э" in human.stdout
+    assert json.loads(done.stdout)["resolutions"][0]["number"] == "7-э"
     other = nadzor(sqlite_demo_full, "acts", "show", str(item["id"]))  # a check is not an act
     assert other.returncode == 2 and "id:" in other.stderr
 

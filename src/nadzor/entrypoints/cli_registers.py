@@ -200,6 +200,10 @@ def _card(item: dict[str, Any], office_name: str) -> str:
         lines.append("С нарушением срока:")
         for late in state["late"]:
             lines.append(f"  шаг {late['step']}: {late['code']}, срок {_ru(late['due'])}")
+    if item.get("resolutions"):
+        lines.append("Постановления (ОРМ, п. 19; экспертиза, п. 20):")
+        for r in item["resolutions"]:
+            lines.append(f"  {_ru(r['date'])}  {r['title']} № {r['number']}, подписал {r['signer_name'] or '—'}")
     return "\n".join(lines)
 
 
