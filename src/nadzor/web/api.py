@@ -96,7 +96,7 @@ def issue_token(request: Request, data: Any = JSON, session: Session = DB) -> An
         session.commit()  # keep the failed-attempt count and its audit rows
         raise
     extra = {k: v for k, v in data.items() if k not in ("login", "password")}
-    actor = accounts.actor_for(session, user)
+    actor = accounts.actor_for(session, user, today=plat.today())
     token, item = accounts.do_create_token(session, user, {"name": "api", **extra}, actor=actor, keys=plat.keys)
     return {"token": token, "token_type": "bearer", "expires_at": item.expires_at, "id": item.id}
 
