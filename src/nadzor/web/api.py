@@ -105,7 +105,7 @@ def issue_token(request: Request, data: Any = JSON, session: Session = DB) -> An
 def me(actor: Actor = Depends(current_actor)) -> dict[str, Any]:
     return {"login": actor.login, "full_name": actor.full_name, "is_admin": actor.is_admin,
             "person_id": actor.person_id, "office_id": actor.office_id, "office_code": actor.office_code,
-            "position": actor.position, "language": actor.language}
+            "position": actor.position, "language": actor.language, "roles": sorted(actor.roles)}
 
 
 @endpoint(router, "POST", "/tokens", P.SIGNED_IN, summary="Выпустить токен API для себя")
