@@ -18,7 +18,7 @@ from nadzor.services import org
 from nadzor.services.context import cli_actor
 from tests.e2e.test_cli_platform import nadzor
 from tests.support.acts import draft_act, frozen_today, issue, read, step, user_for
-from tests.support.web import bearer, client_for, office_id, web_login
+from tests.support.web import bearer, client_for, office_id, person_id, web_login
 
 __all__ = ["frozen_today"]
 
@@ -204,3 +204,26 @@ def test_an_office_added_by_another_process_is_in_scope_at_once_and_a_rolled_bac
     with demo.read_only() as session:
         codes = {o.code for o in org.cached_tree(session).by_id.values()}
     assert "karaganda_region.new_district" in codes and "karaganda_region.ghost" not in codes
+
+
+def test_an_auditor_reads_a_card_and_the_register_without_the_forms_that_change(client: TestClient) -> None:
+    medeu = bearer(client, "medeu")
+    opened = client.post("/api/v1/checks", headers=medeu, json={
+        "office_id": office_id(client, medeu, "almaty_city.medeu_district"),
+        "details": {"subject_name": "Акимат Медеуского района"},
+        "step": {"type": "opened", "date": "2026-09-01", "subject_kind": "state_body", "basis": "protect_rights",
+                 "protected_interest": ["vulnerable_persons"], "control_body_failed": True}})
+    assert opened.status_code == 201, opened.text
+    check = opened.json()["id"]
+    admin = bearer(client, "admin")
+    created = client.post("/api/v1/users", headers=admin, json={
+        "login": "esimova", "password": "esimova-secret-2026", "is_auditor": True,
+        "person_id": person_id(client, admin, "Есимова Алия Нурлановна")})
+    assert created.status_code == 201, created.text
+    for login, password, may_record in (("medeu", None, True), ("esimova", "esimova-secret-2026", False)):
+        client.cookies.clear()
+        web_login(client, login, password)
+        card = client.get(f"/checks/{check}")
+        assert card.status_code == 200 and "Акимат Медеуского района" in card.text
+        assert (f'action="/checks/{check}/steps"' in card.text) is may_record, login
+        assert ('href="/checks/new"' in client.get("/checks").text) is may_record, login
