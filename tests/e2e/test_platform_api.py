@@ -287,3 +287,59 @@ def test_a_number_too_long_for_json_is_a_422_not_a_crash(demo: Platform) -> None
     response = client.post("/api/v1/rules/check.last_day/evaluate", content=body.encode(),
                            headers={"content-type": "application/json"})
     assert response.status_code == 422 and response.json()["errors"][0]["field"] == "input"
+
+
+#: What an auditor may post although they change nothing of the records (issue 7 §4): their own
+#: session and tokens, and calculations that store nothing.
+AUDITOR_MAY_POST = {
+    "/api/v1/tokens", "/api/v1/tokens/{token_id}", "/logout", "/account/tokens", "/account/tokens/{token_id}/revoke",
+    "/api/v1/people/{person_id}/sign-check", "/api/v1/proceedings/{kind}/replay",
+}
+
+
+def test_an_auditor_reads_the_audit_trail_and_is_refused_every_change(sqlite_demo: Platform) -> None:
+    """Issue 7 §4: the auditor's role is read-only audit — every endpoint and page that changes anything
+    refuses them (403), the audit trail and its check answer them."""
+    client = client_for(sqlite_demo)
+    admin = bearer(client, "admin")
+    created = client.post("/api/v1/users", headers=admin, json={
+        "login": "auditor1", "password": "auditor-secret-2026", "is_auditor": True,
+        "person_id": person_id(client, admin, "Нурпеисов Канат Жаксылыкович")})
+    assert created.status_code == 201, created.text
+    assert created.json()["roles"] == ["auditor"]
+    api_headers = bearer(client, "auditor1", "auditor-secret-2026")
+    csrf = web_login(client, "auditor1", "auditor-secret-2026")
+    assert client.get("/api/v1/audit", headers=api_headers).json()["total"] > 0
+    assert client.get("/api/v1/audit/verify", headers=api_headers).json()["intact"] is True
+    assert client.get("/audit").status_code == 200
+    assert 'href="/audit"' in client.get("/").text and 'href="/users"' not in client.get("/").text
+    refused = passed = 0
+    for route in our_routes(client):
+        allowed = route.permission in {Permission.PUBLIC, Permission.SIGNED_IN,  # type: ignore[attr-defined]
+                                       Permission.VIEW_AUDIT}
+        for method in route.methods:
+            if allowed:
+                if method != "GET" and route.permission != Permission.PUBLIC:  # type: ignore[attr-defined]
+                    assert route.path in AUDITOR_MAY_POST, f"{method} {route.path} is open to an auditor"
+                    passed += 1
+                continue
+            url = _url(route)
+            if route.path.startswith("/api/"):
+                response = _call(client, method, url, json={}, headers=api_headers)
+            else:
+                response = _call(client, method, url, data={"csrf_token": csrf})
+            assert response.status_code == 403, f"{method} {route.path}: {response.status_code}"
+            refused += 1
+    assert refused > 80 and passed == len(AUDITOR_MAY_POST)
+    # Nothing was written on the auditor's behalf but their sign-ins and tokens.
+    rows = client.get("/api/v1/audit", params={"actor_login": "auditor1", "limit": 1000}, headers=admin).json()
+    assert {r["action"] for r in rows["rows"]} <= {"user.logged_in", "token.created"}
+
+
+def test_the_openapi_description_states_each_permission_in_russian(sqlite_demo: Platform) -> None:
+    client = client_for(sqlite_demo)
+    spec = client.get("/openapi.json").json()
+    steps = spec["paths"]["/api/v1/checks/{proceeding_id}/steps"]["post"]
+    assert steps["x-permission"] == "record"
+    assert "Право доступа: сотрудник прокуратуры: ведение производств" in steps["description"]
+    assert "аудитор" in spec["paths"]["/api/v1/audit"]["get"]["description"]

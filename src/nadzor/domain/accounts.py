@@ -18,6 +18,7 @@ class User:
     password_hash: str
     person_id: int | None = None
     is_admin: bool = False
+    is_auditor: bool = False
     active: bool = True
     failed_logins: int = 0
     locked_until: datetime | None = None

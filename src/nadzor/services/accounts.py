@@ -8,7 +8,7 @@ import hashlib
 import hmac
 import re
 import secrets
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from argon2 import PasswordHasher
@@ -17,16 +17,17 @@ from pydantic import Field
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from nadzor.adapters.db.tables import api_tokens, users, web_sessions
+from nadzor.adapters.db.tables import api_tokens, users, web_sessions, zone_assignments
 from nadzor.domain.accounts import LOCKOUT_MINUTES, MAX_FAILED_LOGINS, ApiToken, User, WebSession
 from nadzor.domain.audit import AuditAction
-from nadzor.domain.org import Office, OfficeTree, Person
+from nadzor.domain.clock import ALMATY
+from nadzor.domain.org import Office, OfficeTree, Person, ZoneAssignment
 from nadzor.rules.base import Flag, Input
-from nadzor.services import audit
+from nadzor.services import audit, policy
 from nadzor.services.audit import now_utc
 from nadzor.services.context import Actor, Permission
 from nadzor.services.errors import AuthenticationFailed, FieldError, InvalidInput, NotFound, TooManyAttempts
-from nadzor.services.org import authority_of, check_version, fetch, no_change, parse, tree
+from nadzor.services.org import authority_of, cached_tree, check_version, fetch, no_change, parse
 from nadzor.services.throttle import SignInThrottle
 
 
@@ -78,6 +79,7 @@ class UserIn(Input):
     password: str = Field(min_length=10, max_length=PASSWORD_MAX)
     person_id: int | None = Field(default=None, strict=True)
     is_admin: Flag = False
+    is_auditor: Flag = False
     language: str = Field(default="ru", pattern=r"^(ru|kk)$")
 
 
@@ -87,15 +89,23 @@ class UserUpdate(Input):
 
     person_id: int | None = Field(default=None, strict=True)
     is_admin: Flag | None = None
+    is_auditor: Flag | None = None
     active: Flag | None = None
     language: str | None = Field(default=None, pattern=r"^(ru|kk)$")
     password: str | None = Field(default=None, min_length=10, max_length=PASSWORD_MAX)
     version: int | None = None
 
 
+def account_roles(user: User) -> list[str]:
+    """The roles an administrator grants (`services.policy`): administrator, auditor, else user."""
+    found = [r for r, on in (("administrator", user.is_admin), ("auditor", user.is_auditor)) if on]
+    return found or ["user"]
+
+
 def user_dict(user: User) -> dict[str, Any]:
     return {"id": user.id, "login": user.login, "person_id": user.person_id, "is_admin": user.is_admin,
-            "active": user.active, "language": user.language, "version": user.version,
+            "is_auditor": user.is_auditor, "roles": account_roles(user), "active": user.active,
+            "language": user.language, "version": user.version,
             "locked_until": user.locked_until.isoformat() if user.locked_until else None}
 
 
@@ -116,7 +126,7 @@ def do_create_user(session: Session, data: Any, *, actor: Actor, passwords: Pass
     if cmd.person_id is not None and session.get(Person, cmd.person_id) is None:
         raise InvalidInput.one("person_id", f"нет сотрудника {cmd.person_id}")
     user = User(login=cmd.login, password_hash=passwords.hash(cmd.password), person_id=cmd.person_id,
-                is_admin=cmd.is_admin, language=cmd.language)
+                is_admin=cmd.is_admin, is_auditor=cmd.is_auditor, language=cmd.language)
     return audit.added(session, user, actor=actor, action=AuditAction.USER_CREATED, object_type="user",
                        describe=user_dict)
 
@@ -144,6 +154,7 @@ def do_update_user(session: Session, user_id: int, data: Any, *, actor: Actor, p
     sent = cmd.model_fields_set
     person_id = cmd.person_id if "person_id" in sent else user.person_id
     is_admin = user.is_admin if cmd.is_admin is None else cmd.is_admin
+    is_auditor = user.is_auditor if cmd.is_auditor is None else cmd.is_auditor
     active = user.active if cmd.active is None else cmd.active
     language = cmd.language or user.language
     if person_id is not None and person_id != user.person_id and session.get(Person, person_id) is None:
@@ -151,6 +162,7 @@ def do_update_user(session: Session, user_id: int, data: Any, *, actor: Actor, p
     _check_admins_remain(session, user, is_admin=is_admin, active=active)
     before = user_dict(user)
     user.person_id, user.is_admin, user.active, user.language = person_id, is_admin, active, language
+    user.is_auditor = is_auditor
     if no_change(before, user_dict(user)) and not cmd.password:
         return user
     if cmd.password:
@@ -187,27 +199,38 @@ def do_unlock_user(session: Session, user_id: int, *, actor: Actor) -> User:
 # ============================================================================ sign-in
 
 
-def actor_for(session: Session, user: User, office_tree: OfficeTree | None = None) -> Actor:
-    """The actor a signed-in user acts as: their person, office, effective position and scope."""
+def actor_for(session: Session, user: User, office_tree: OfficeTree | None = None, *,
+              today: date | None = None) -> Actor:
+    """The actor a signed-in user acts as: their person, office, effective position, roles and scope on
+    `today` (Asia/Almaty; default: the system's). Scope (issue 7 §4) comes from the cached office tree:
+    the person's office and the offices below it (the GPO: all), and the offices of their I.68 zones;
+    administrators see every office."""
+    day = today or now_utc().astimezone(ALMATY).date()
     person = session.get(Person, user.person_id) if user.person_id else None
     office = session.get(Office, person.office_id) if person else None
+    offices = office_tree or cached_tree(session)
+    auth = authority_of(session, person, day) if person is not None else None
+    zones: set[int] = set()
+    if person is not None:
+        zones = policy.zone_offices(offices, session.scalars(select(ZoneAssignment).where(
+            zone_assignments.c.person_id == person.id)).all(), person.id, day)
     if user.is_admin:
         visible: frozenset[int] | None = None
     elif office is not None and office.id is not None:
-        visible = frozenset((office_tree or tree(session)).visible_from(office.id))
+        visible = frozenset(offices.visible_from(office.id) | zones)
     else:
         visible = frozenset()
     position = person.position if person else ("administrator" if user.is_admin else "")
-    if person is not None:
-        acting = authority_of(session, person, now_utc().date()).acting
-        if acting:
-            position = f"{person.position}→{acting[0].position}"
+    if auth is not None and auth.acting:
+        position = f"{auth.position}→{auth.acting[0].position}"
     assert user.id is not None
     return Actor(
-        login=user.login, user_id=user.id, is_admin=user.is_admin, person_id=person.id if person else None,
-        full_name=person.full_name if person else user.login, office_id=office.id if office else None,
-        office_code=office.code if office else "", office_name=office.name_ru if office else "", position=position,
-        visible=visible, language=user.language,
+        login=user.login, user_id=user.id, is_admin=user.is_admin, is_auditor=user.is_auditor,
+        person_id=person.id if person else None, full_name=person.full_name if person else user.login,
+        office_id=office.id if office else None, office_code=office.code if office else "",
+        office_name=office.name_ru if office else "", office_level=office.level if office else "",
+        position=position, visible=visible, heads=frozenset(policy.headed_offices(auth)) if auth else frozenset(),
+        zone_offices=frozenset(zones), language=user.language,
     )
 
 

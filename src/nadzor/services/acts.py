@@ -44,9 +44,9 @@ from nadzor.proceedings import KINDS
 from nadzor.proceedings.act import ACT_TYPES
 from nadzor.proceedings.evaluation import ADDRESSEES
 from nadzor.rules.base import Input
-from nadzor.services import audit, org
+from nadzor.services import audit, org, policy
 from nadzor.services import proceedings as stored
-from nadzor.services.context import Actor, Permission
+from nadzor.services.context import Actor, Permission, Role
 from nadzor.services.errors import Conflict, FieldError, InvalidInput, NotFound
 from nadzor.services.org import authority_of, parse
 from nadzor.services.proceedings import Refused
@@ -56,8 +56,6 @@ ORIGIN_KINDS = ("check", "evaluation", "analysis", "direct")
 ORIGIN_LABELS = {"check": "проверка", "evaluation": "оценка акта", "analysis": "анализ",
                  "direct": "непосредственно (без проверки, оценки или анализа)"}
 _COLLECTION = {"check": "checks", "act": "acts", "evaluation": "evaluations", "analysis": "analyses"}
-#: the head of an office of each level (for I.62–I.63: «вышестоящий прокурор»).
-_HEADS = {"gpo": ("prosecutor_general",), "regional": ("regional_prosecutor",), "district": ("district_prosecutor",)}
 #: steps the superior records (I.62, I.63) and steps only the GPO records (I.60).
 SUPERIOR_STEPS = ("superior_decision", "response_reviewed")
 GPO_STEPS = ("gpo_approved", "gpo_declined")
@@ -267,18 +265,11 @@ def before_store(session: Session, kind: str, row: Row[Any], step: dict[str, Any
         _record_protest_on_evaluation(session, row, step, details, actor=actor, calendar=calendar, today=today)
 
 
-def _is_operator(actor: Actor) -> bool:
-    """The operator at the command line (imports of past records) is not a prosecutor of any office."""
-    return actor.user_id is None and actor.login.startswith("cli:")
-
-
 def _require_gpo_user(session: Session, actor: Actor) -> None:
-    if _is_operator(actor):
-        return
-    office = session.get(Office, actor.office_id) if actor.office_id is not None else None
-    if office is None or office.level != "gpo":
-        raise NotEntitled("gpo_only", ["I.60"], "Согласование акта или отказ в нём записывает сотрудник Генеральной "
-                                                "прокуратуры (п. 60 Инструкции)")
+    """I.60: the GPO's approval or refusal is recorded by its staff (`policy.APPROVE_AT_GPO`)."""
+    policy.require_on(actor, Permission.APPROVE_AT_GPO, (), NotEntitled(
+        "gpo_only", ["I.60"], "Согласование акта или отказ в нём записывает сотрудник Генеральной прокуратуры "
+                              "(п. 60 Инструкции)"))
 
 
 def _act_area(session: Session, act_id: int) -> str:
@@ -295,7 +286,7 @@ def superior_reviewer(session: Session, office_id: int, area: str, on: date) -> 
     if office is None or office.level == "gpo":
         return None
     zones = session.scalars(select(ZoneAssignment)).all()
-    found = route_to_zone(org.tree(session), zones, office_id, area, on)
+    found = route_to_zone(org.cached_tree(session), zones, office_id, area, on)
     person: Person | None = None
     via = "zone"
     if found is not None:
@@ -305,7 +296,7 @@ def superior_reviewer(session: Session, office_id: int, area: str, on: date) -> 
         parent = session.get(Office, office.parent_id)
         assert parent is not None
         person = session.scalars(select(Person).where(
-            people.c.office_id == parent.id, people.c.position.in_(_HEADS[parent.level]),
+            people.c.office_id == parent.id, people.c.position == policy.HEAD_POSITIONS[parent.level],
             people.c.active.is_(True)).order_by(people.c.id)).first()
     if person is None:
         return None
@@ -317,33 +308,30 @@ def superior_reviewer(session: Session, office_id: int, area: str, on: date) -> 
 
 
 def _require_superior(session: Session, row: Row[Any], day: date, actor: Actor) -> None:
-    if _is_operator(actor):
-        return
-    what = ("Решение по акту и изучение ответа на него записывает прокурор вышестоящей прокуратуры, закреплённый "
-            "за зоной прокуратуры, внёсшей акт, либо руководитель вышестоящей прокуратуры (пп. 62, 63, 68 Инструкции)")
+    """I.62, I.63, I.68 (`policy.REVIEW_ACT`): the prosecutor the zone of the issuing office routes to for
+    the act's area, or the head (or whoever acts for them on `day`) of the superior office — the issuing
+    office's parent, or the office of that zone prosecutor."""
+    roles: set[Role] = set()
     person = session.get(Person, actor.person_id) if actor.person_id is not None else None
-    if person is None:
-        raise NotEntitled("not_superior_reviewer", ["I.62", "I.63", "I.68"], what)
-    office = session.get(Office, row.office_id)
-    assert office is not None
-    zones = session.scalars(select(ZoneAssignment)).all()
-    found = route_to_zone(org.tree(session), zones, row.office_id, _act_area(session, row.id), day)
-    if found is not None and found.person_id == person.id:
-        return
-    superiors = {office.parent_id} - {None}
-    if found is not None:
-        reviewer = session.get(Person, found.person_id)
+    if person is not None:
+        offices = org.cached_tree(session)
+        zones = session.scalars(select(ZoneAssignment)).all()
+        area = _act_area(session, row.id)
+        if policy.zone_covers(offices, zones, person.id, row.office_id, area, day):
+            roles.add(Role.ZONE_PROSECUTOR)
+        office = session.get(Office, row.office_id)
+        assert office is not None
+        superiors = {office.parent_id} - {None}
+        found = route_to_zone(offices, zones, row.office_id, area, day)
+        reviewer = session.get(Person, found.person_id) if found is not None else None
         if reviewer is not None:
             superiors.add(reviewer.office_id)
-    for superior_id in superiors:
-        superior = session.get(Office, superior_id)
-        assert superior is not None
-        heads = _HEADS[superior.level]
-        auth = authority_of(session, person, day)
-        if (person.office_id == superior_id and person.position in heads) or any(
-                a.office_id == superior_id and a.position in heads for a in auth.acting):
-            return
-    raise NotEntitled("not_superior_reviewer", ["I.62", "I.63", "I.68"], what)
+        if policy.headed_offices(authority_of(session, person, day)) & superiors:
+            roles.add(Role.HEAD)
+    policy.require_on(actor, Permission.REVIEW_ACT, roles, NotEntitled(
+        "not_superior_reviewer", ["I.62", "I.63", "I.68"],
+        "Решение по акту и изучение ответа на него записывает прокурор вышестоящей прокуратуры, закреплённый за "
+        "зоной прокуратуры, внёсшей акт, либо руководитель вышестоящей прокуратуры (пп. 62, 63, 68 Инструкции)"))
 
 
 def _record_protest_on_evaluation(session: Session, row: Row[Any], step: dict[str, Any],
@@ -482,7 +470,7 @@ def _act_summary(row: Row[Any]) -> dict[str, Any]:
 def _offices_in_scope(session: Session, actor: Actor, office_id: int | None) -> tuple[Office | None, set[int]]:
     """The office asked for (default: the actor's own) and its subtree within the actor's scope."""
     actor.require(Permission.SIGNED_IN)
-    tree = org.tree(session)
+    tree = org.cached_tree(session)
     if office_id is None:
         office_id = actor.office_id
     if office_id is None:

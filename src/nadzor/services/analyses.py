@@ -44,7 +44,9 @@ from nadzor.services import audit
 from nadzor.services import proceedings as stored
 from nadzor.services.context import Actor, Permission
 from nadzor.services.errors import Conflict, InvalidInput, NotFound
-from nadzor.services.org import authority_of, parse, tree
+from nadzor.services.org import authority_of, parse
+from nadzor.services.org import cached_tree as tree
+from nadzor.services.policy import scope_condition
 from nadzor.services.proceedings import Refused
 
 ID = Field(strict=True, ge=1, le=2**63 - 1)
@@ -226,8 +228,7 @@ def access_plans(session: Session, *, actor: Actor, today: date, office_id: int 
     actor.require(Permission.SIGNED_IN)
     t = analysis_plans
     where: list[Any] = []
-    if actor.visible is not None:
-        where.append(t.c.office_id.in_(sorted(actor.visible) or [-1]))
+    where.append(scope_condition(actor, t.c.office_id))
     if office_id is not None:
         where.append(t.c.office_id == office_id)
     if year is not None:
@@ -253,7 +254,7 @@ def plans_csv(session: Session, *, actor: Actor, today: date, office_id: int | N
 
 
 def do_create_plan(session: Session, data: Any, *, actor: Actor, today: date) -> dict[str, Any]:
-    actor.require(Permission.SIGNED_IN)
+    actor.require(Permission.RECORD)
     cmd: PlanIn = parse(PlanIn, data)
     office = _office(session, actor, cmd.office_id)
     now = audit.now_utc()
@@ -274,7 +275,7 @@ def _check_plan_version(row: Row[Any], expected: int) -> None:
 def do_add_plan_item(session: Session, plan_id: int, data: Any, *, actor: Actor, today: date) -> dict[str, Any]:
     """An item of a plan not yet approved: topic, the responsible prosecutor of the plan's office, quarter
     (the plan's own quarter for a quarterly plan)."""
-    actor.require(Permission.SIGNED_IN)
+    actor.require(Permission.RECORD)
     cmd: PlanItemIn = parse(PlanItemIn, data)
     row = _plan_row(session, actor, plan_id, lock=True)
     _check_plan_version(row, cmd.version)
@@ -299,7 +300,7 @@ def do_approve_plan(session: Session, plan_id: int, data: Any, *, actor: Actor, 
     """R.11: the plan is approved by the Prosecutor General, a deputy, the prosecutor of a region or a
     deputy, or a person acting for one of them — of the plan's office or an office above it — through
     the person's authority on the approval date, frozen."""
-    actor.require(Permission.SIGNED_IN)
+    actor.require(Permission.RECORD)
     cmd: PlanApprovalIn = parse(PlanApprovalIn, data)
     row = _plan_row(session, actor, plan_id, lock=True)
     _check_plan_version(row, cmd.version)
@@ -348,7 +349,7 @@ def do_open_item_analysis(session: Session, plan_id: int, item_id: int, data: An
                           calendar: Any, today: date) -> dict[str, Any]:
     """R.11: an item of an approved plan opens its analysis — the stored proceeding's first step
     `opened` via `plan`, signed by the plan's approver; `details.plan_item_id` links it back."""
-    actor.require(Permission.SIGNED_IN)
+    actor.require(Permission.RECORD)
     cmd: OpenItemIn = parse(OpenItemIn, data)
     row = _plan_row(session, actor, plan_id)
     item = session.execute(select(analysis_plan_items).where(analysis_plan_items.c.id == item_id,
@@ -417,7 +418,7 @@ def _search_text(name: str, number: str, address: str) -> str:
 
 
 def do_create_organization(session: Session, data: Any, *, actor: Actor) -> dict[str, Any]:
-    actor.require(Permission.SIGNED_IN)
+    actor.require(Permission.RECORD)
     cmd: OrganizationIn = parse(OrganizationIn, data)
     number = _check_organization(session, cmd, None)
     name, address = cmd.name.strip(), cmd.address.strip()
@@ -431,7 +432,7 @@ def do_create_organization(session: Session, data: Any, *, actor: Actor) -> dict
 
 
 def do_update_organization(session: Session, organization_id: int, data: Any, *, actor: Actor) -> dict[str, Any]:
-    actor.require(Permission.SIGNED_IN)
+    actor.require(Permission.RECORD)
     cmd: OrganizationIn = parse(OrganizationIn, data)
     before = access_organization(session, organization_id, actor=actor)
     if cmd.version is None:
@@ -540,7 +541,7 @@ def _decision_step(session: Session, proceeding_id: int, index: int) -> Row[Any]
 def do_register_kui(session: Session, data: Any, *, actor: Actor, today: date) -> dict[str, Any]:
     """R.19 p. 5: materials of an analysis (or a check) registered in the КУИ by its decision
     `kui_registration`, in the register of the proceeding's office."""
-    actor.require(Permission.SIGNED_IN)
+    actor.require(Permission.RECORD)
     cmd: KuiIn = parse(KuiIn, data)
     source = session.execute(select(proceedings_table).where(
         proceedings_table.c.id == cmd.proceeding_id, proceedings_table.c.kind.in_(("analysis", "check")))).first()
@@ -574,7 +575,7 @@ def do_register_kui(session: Session, data: Any, *, actor: Actor, today: date) -
 
 def do_transfer_kui(session: Session, material_id: int, data: Any, *, actor: Actor, today: date) -> dict[str, Any]:
     """R.20: the materials transferred under part 5 of art. 181 of the УПК (to whom, when)."""
-    actor.require(Permission.SIGNED_IN)
+    actor.require(Permission.RECORD)
     cmd: KuiTransferIn = parse(KuiTransferIn, data)
     before = access_kui_material(session, material_id, actor=actor)
     if cmd.version != before["version"]:
@@ -621,8 +622,7 @@ def _kui_where(actor: Actor, office_id: int | None, year: int | None, month: int
                transferred: bool | None, q: str) -> list[Any]:
     t = kui_materials
     where: list[Any] = []
-    if actor.visible is not None:
-        where.append(t.c.office_id.in_(sorted(actor.visible) or [-1]))
+    where.append(scope_condition(actor, t.c.office_id))
     if office_id is not None:
         where.append(t.c.office_id == office_id)
     if year is not None:
@@ -692,7 +692,7 @@ def _cell(value: str) -> str:
 def do_record_reconciliation(session: Session, data: Any, *, actor: Actor, today: date) -> dict[str, Any]:
     """R.20: the monthly reconciliation with the authorized body, per office and month: with whom, who
     conducted it, when, the discrepancies found."""
-    actor.require(Permission.SIGNED_IN)
+    actor.require(Permission.RECORD)
     cmd: ReconciliationIn = parse(ReconciliationIn, data)
     office = _office(session, actor, cmd.office_id)
     if cmd.reconciled_on < date(cmd.year, cmd.month, 1):
@@ -791,7 +791,7 @@ def do_record_report(session: Session, code: str, period_start: str, data: Any, 
                      today: date) -> dict[str, Any]:
     """The report that fulfils an obligation: its date and the analysis it rests on (the office's own
     or one of an office below it); recorded again with `version` to correct it."""
-    actor.require(Permission.SIGNED_IN)
+    actor.require(Permission.RECORD)
     cmd: ReportIn = parse(ReportIn, data)
     office = _office(session, actor, cmd.office_id)
     try:

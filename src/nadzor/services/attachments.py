@@ -149,6 +149,7 @@ def access_attachment(session: Session, collection: str, proceeding_id: int, att
 def do_attach(session: Session, collection: str, proceeding_id: int, upload: Upload, *, actor: Actor,
               store: FileStore, max_bytes: int, step: Any = None, note: Any = None) -> dict[str, Any]:
     """Attach a file to a proceeding (or to one of its steps, by index) with its audit row (201)."""
+    actor.require(Permission.RECORD)
     # Locked like a step being recorded: the step named by its index cannot be withdrawn meanwhile.
     proceeding = _proceeding(session, collection, proceeding_id, actor, lock=True)
     steps = _steps(session, proceeding.id)

@@ -36,15 +36,14 @@ from sqlalchemy.orm import Session
 from nadzor import rules
 from nadzor.domain.org import Office, Person
 from nadzor.rules.instruction.checks import bin_iin_valid
-from nadzor.services.context import Actor
+from nadzor.services import policy
+from nadzor.services.context import Actor, Permission, Role
 from nadzor.services.errors import FieldError, InvalidInput
-from nadzor.services.org import authority_of
-from nadzor.services.org import tree as org_tree
+from nadzor.services.org import authority_of, cached_tree
 from nadzor.services.proceedings import Refused
 
 #: I.15: steps that conduct the check, recorded only by those it is entrusted to.
 CONDUCT_STEPS = frozenset({"started", "delivered", "ended", "certificate_delivered", "objection_received"})
-HEAD_POSITIONS = frozenset({"prosecutor_general", "regional_prosecutor", "district_prosecutor"})
 MAX_ASSIGNEES = 50
 _ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
 _TEXTS = {"subject_name": 500, "subject_location": 500, "protected_interests": 2000, "number": 100,
@@ -270,23 +269,20 @@ def assignee_ids(prior: Sequence[tuple[dict[str, Any], dict[str, Any] | None]]) 
 def require_conduct_right(session: Session, actor: Actor, office: Office, step: dict[str, Any],
                           prior: Sequence[tuple[dict[str, Any], dict[str, Any] | None]]) -> None:
     """I.15: only the assignees conduct the check (also its office's head or a superior head, or whoever
-    acts for them on the step's date; administrators and the CLI)."""
-    if step.get("type") not in CONDUCT_STEPS or actor.is_admin:
+    acts for them on the step's date; administrators and the CLI) — `policy.CONDUCT_CHECK`."""
+    if step.get("type") not in CONDUCT_STEPS:
         return
-    if actor.person_id is not None:
-        if actor.person_id in assignee_ids(prior):
-            return
-        person = session.get(Person, actor.person_id)
-        day = _step_day(step)
-        if person is not None and day is not None:
-            auth = authority_of(session, person, day)
-            heads = [(auth.office_id, auth.position), *((a.office_id, a.position) for a in auth.acting)]
-            tree = org_tree(session)
-            for office_id, position in heads:
-                if position in HEAD_POSITIONS and office.id in tree.subtree(office_id):
-                    return
-    raise NotAssignee("not_assignee", ["I.15"], "Проверка проводится только лицами, указанными в постановлении "
-                                                "о её назначении (п. 15 Инструкции): вы не в их числе.")
+    roles: set[Role] = set()
+    if policy.is_assignee(actor.person_id, assignee_ids(prior)):
+        roles.add(Role.ASSIGNEE)
+    person = session.get(Person, actor.person_id) if actor.person_id is not None else None
+    day = _step_day(step)
+    if person is not None and day is not None and office.id is not None and policy.heads_office_or_above(
+            authority_of(session, person, day), cached_tree(session), office.id):
+        roles.add(Role.HEAD)
+    policy.require_on(actor, Permission.CONDUCT_CHECK, roles, NotAssignee(
+        "not_assignee", ["I.15"], "Проверка проводится только лицами, указанными в постановлении о её назначении "
+                                  "(п. 15 Инструкции): вы не в их числе."))
 
 
 def card(steps: Sequence[Any]) -> dict[str, Any]:

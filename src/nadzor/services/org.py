@@ -3,16 +3,18 @@ changing with validation and audit, authority on a date, routing to the zone pro
 
 from __future__ import annotations
 
+import threading
+import weakref
 from datetime import date
 from functools import partial
 from typing import Any, Literal, TypeVar
 
 from pydantic import Field, ValidationError, model_validator
-from sqlalchemy import select
+from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 
 from nadzor import rules
-from nadzor.adapters.db.tables import acting_assignments, offices, people, zone_assignments
+from nadzor.adapters.db.tables import acting_assignments, office_tree_version, offices, people, zone_assignments
 from nadzor.domain.audit import AuditAction
 from nadzor.domain.org import (
     LEVEL_POSITIONS,
@@ -32,6 +34,7 @@ from nadzor.rules.base import Flag, Input, LegalDate, Position, field_errors
 from nadzor.services import audit
 from nadzor.services.context import Actor, Permission
 from nadzor.services.errors import Conflict, FieldError, InvalidInput, NotFound
+from nadzor.services.policy import scope_condition
 
 Level = Literal["gpo", "regional", "district"]
 Kind = Literal["territorial", "military", "transport", "environmental", "specialized"]
@@ -128,7 +131,53 @@ def all_offices(session: Session) -> list[Office]:
 
 
 def tree(session: Session) -> OfficeTree:
+    """The office tree as this transaction sees it, read afresh (for changes of the tree)."""
     return OfficeTree(all_offices(session))
+
+
+#: Per database (engine): the office tree of the last version read, shared by the process's threads.
+_TREES: weakref.WeakKeyDictionary[Engine, tuple[int, OfficeTree]] = weakref.WeakKeyDictionary()
+_TREES_LOCK = threading.Lock()
+_DIRTY = "nadzor.office_tree_changed"
+
+
+def tree_version(session: Session) -> int:
+    found = session.execute(select(office_tree_version.c.version).where(office_tree_version.c.id == 1)).scalar()
+    return int(found or 0)
+
+
+def bump_tree_version(session: Session) -> None:
+    """In the transaction of an office change: the cached trees of every process become stale when it
+    commits (on PostgreSQL the counter's row lock also orders concurrent office changes)."""
+    done = session.execute(update(office_tree_version).where(office_tree_version.c.id == 1)
+                           .values(version=office_tree_version.c.version + 1))
+    if done.rowcount == 0:  # type: ignore[attr-defined]
+        session.execute(office_tree_version.insert().values(id=1, version=2))
+    session.info[_DIRTY] = True
+
+
+def cached_tree(session: Session) -> OfficeTree:
+    """The office tree for scope and routing (issue 7 §4): read once per version of the tree and kept
+    per process; one small query per call checks the version. A transaction that has changed an office
+    reads its own uncommitted tree and caches nothing."""
+    if session.info.get(_DIRTY):
+        return tree(session)
+    version = tree_version(session)
+    bind = session.get_bind()
+    engine = bind if isinstance(bind, Engine) else bind.engine
+    with _TREES_LOCK:
+        cached = _TREES.get(engine)
+    if cached is not None and cached[0] == version:
+        return cached[1]
+    # Detached copies (what the tree needs of each office), never the session's own instances: those
+    # expire when their transaction ends.
+    rows = session.execute(select(offices.c.id, offices.c.parent_id, offices.c.level, offices.c.code, offices.c.kind,
+                                  offices.c.name_ru, offices.c.city).order_by(offices.c.id)).all()
+    fresh = OfficeTree([Office(code=r.code, level=r.level, kind=r.kind, name_ru=r.name_ru, city=r.city,
+                               parent_id=r.parent_id, id=r.id) for r in rows])
+    with _TREES_LOCK:
+        _TREES[engine] = (version, fresh)
+    return fresh
 
 
 def access_offices(session: Session, actor: Actor, *, on: date | None = None) -> list[dict[str, Any]]:
@@ -195,6 +244,7 @@ def do_create_office(session: Session, data: Any, *, actor: Actor) -> Office:
         raise InvalidInput.one("code", f"прокуратура с кодом {cmd.code!r} уже есть")
     office = Office(code=cmd.code, level=cmd.level, kind=cmd.kind, name_ru=cmd.name_ru, city=cmd.city)
     _apply_office(session, office, cmd)
+    bump_tree_version(session)
     return audit.added(session, office, actor=actor, action=AuditAction.OFFICE_CREATED, object_type="office",
                        describe=partial(office_dict, parent_code=cmd.parent_code))
 
@@ -211,6 +261,7 @@ def do_update_office(session: Session, office_id: int, data: Any, *, actor: Acto
     _apply_office(session, office, cmd)
     if no_change(before, office_dict(office)):
         return office
+    bump_tree_version(session)
     session.flush()
     audit.record(session, actor=actor, action=AuditAction.OFFICE_UPDATED, object_type="office",
                  object_id=office.id, before=before, after=office_dict(office, cmd.parent_code))
@@ -249,6 +300,8 @@ def do_import_offices(session: Session, items: list[Any], *, actor: Actor) -> di
                      object_id=office.id, before=before, after=office_dict(office, cmd.parent_code))
         updated += 1
     summary = {"created": created, "updated": updated, "unchanged": unchanged}
+    if created or updated:
+        bump_tree_version(session)
     audit.record(session, actor=actor, action=AuditAction.OFFICES_IMPORTED, object_type="office", object_id=None,
                  after=summary)
     return summary
@@ -297,10 +350,11 @@ def _check_position(session: Session, position: str, office_id: int, field: str)
 def access_people(session: Session, actor: Actor, *, office_id: int | None = None) -> list[Person]:
     """Staff in the actor's scope (their office and the offices below it)."""
     actor.require(Permission.SIGNED_IN)
-    query = select(Person).order_by(people.c.office_id, people.c.full_name)
+    query = select(Person).where(scope_condition(actor, people.c.office_id)).order_by(people.c.office_id,
+                                                                                      people.c.full_name)
     if office_id is not None:
         query = query.where(people.c.office_id == office_id)
-    return [p for p in session.scalars(query) if actor.sees_office(p.office_id)]
+    return list(session.scalars(query))
 
 
 def access_person(session: Session, actor: Actor, person_id: int) -> Person:
@@ -367,10 +421,11 @@ def acting_dict(a: ActingAssignment) -> dict[str, Any]:
 
 def access_acting(session: Session, actor: Actor, *, person_id: int | None = None) -> list[ActingAssignment]:
     actor.require(Permission.SIGNED_IN)
-    query = select(ActingAssignment).order_by(acting_assignments.c.date_from.desc())
+    query = select(ActingAssignment).where(scope_condition(actor, acting_assignments.c.office_id)).order_by(
+        acting_assignments.c.date_from.desc())
     if person_id is not None:
         query = query.where(acting_assignments.c.person_id == person_id)
-    return [a for a in session.scalars(query) if actor.sees_office(a.office_id)]
+    return list(session.scalars(query))
 
 
 def _validate_acting(session: Session, cmd: ActingIn, own_id: int | None) -> None:
@@ -516,8 +571,8 @@ def zone_dict(z: ZoneAssignment) -> dict[str, Any]:
 
 def access_zones(session: Session, actor: Actor) -> list[ZoneAssignment]:
     actor.require(Permission.SIGNED_IN)
-    items = session.scalars(select(ZoneAssignment).order_by(zone_assignments.c.id)).all()
-    return [z for z in items if actor.sees_office(z.zone_office_id)]
+    query = select(ZoneAssignment).where(scope_condition(actor, zone_assignments.c.zone_office_id))
+    return list(session.scalars(query.order_by(zone_assignments.c.id)))
 
 
 def _validate_zone(session: Session, cmd: ZoneIn) -> None:
@@ -532,7 +587,7 @@ def _validate_zone(session: Session, cmd: ZoneIn) -> None:
     zone = session.get(Office, cmd.zone_office_id)
     if zone is None:
         raise InvalidInput.one("zone_office_id", f"нет прокуратуры {cmd.zone_office_id}")
-    if zone.id == home.id or zone.id not in tree(session).subtree(home.id):
+    if zone.id == home.id or zone.id not in cached_tree(session).subtree(home.id):
         raise InvalidInput.one("zone_office_id", "зона должна быть прокуратурой, нижестоящей по отношению к "
                                                  "прокуратуре сотрудника")
 
@@ -573,7 +628,7 @@ def access_zone_route(session: Session, actor: Actor, office_id: int, area: str,
     if not actor.sees_office(office_id):
         raise NotFound(f"прокуратура {office_id} в пределах вашей прокуратуры")
     zones = session.scalars(select(ZoneAssignment)).all()
-    found = route_to_zone(tree(session), zones, office_id, area, on)
+    found = route_to_zone(cached_tree(session), zones, office_id, area, on)
     if found is None:
         return {"office_id": office_id, "area": area, "on": on.isoformat(), "assignment": None, "person": None}
     person = session.get(Person, found.person_id)

@@ -45,7 +45,8 @@ from nadzor.services import audit
 from nadzor.services.context import Actor, Permission
 from nadzor.services.errors import Conflict, FieldError, InvalidInput, NotFound
 from nadzor.services.org import authority_of, parse
-from nadzor.services.org import tree as org_tree
+from nadzor.services.org import cached_tree as org_tree
+from nadzor.services.policy import scope_condition
 
 #: REST collections (PROCEEDINGS.md) and the kinds they hold.
 COLLECTIONS: dict[str, str] = {"checks": "check", "acts": "act", "evaluations": "evaluation", "analyses": "analysis"}
@@ -164,8 +165,7 @@ def access_proceedings(session: Session, collection: str, *, actor: Actor, today
                                 basis=basis, assignee_id=assignee_id)
     t, dl = proceedings_table, proceeding_deadlines
     where = [t.c.kind == kind.name]
-    if actor.visible is not None:
-        where.append(t.c.office_id.in_(sorted(actor.visible) or [-1]))
+    where.append(scope_condition(actor, t.c.office_id))
     if flt.office_id is not None:
         if flt.subtree:
             where.append(t.c.office_id.in_(sorted(org_tree(session).subtree(flt.office_id))))
@@ -342,7 +342,7 @@ def steps_list(rows: list[Row[Any]]) -> list[dict[str, Any]]:
 def do_open(session: Session, collection: str, data: Any, *, actor: Actor,
             calendar: WorkingCalendar) -> dict[str, Any]:
     """Open a proceeding with its first step (201)."""
-    actor.require(Permission.SIGNED_IN)
+    actor.require(Permission.RECORD)
     kind = kind_of(collection)
     cmd: NewProceeding = parse(NewProceeding, data)
     office = session.get(Office, cmd.office_id)
@@ -373,7 +373,7 @@ def do_open(session: Session, collection: str, data: Any, *, actor: Actor,
 
 def do_record_step(session: Session, collection: str, proceeding_id: int, data: Any, *, actor: Actor,
                    calendar: WorkingCalendar, today: date) -> dict[str, Any]:
-    actor.require(Permission.SIGNED_IN)
+    actor.require(Permission.RECORD)
     kind = kind_of(collection)
     cmd: NewStep = parse(NewStep, data)
     stored = _load(session, kind, proceeding_id, actor, lock=True)
@@ -406,7 +406,7 @@ def do_record_step(session: Session, collection: str, proceeding_id: int, data: 
 def do_withdraw(session: Session, collection: str, proceeding_id: int, data: Any, *, actor: Actor,
                 calendar: WorkingCalendar, today: date) -> dict[str, Any]:
     """Withdraw the last non-withdrawn step other than the first, with a reason."""
-    actor.require(Permission.SIGNED_IN)
+    actor.require(Permission.RECORD)
     kind = kind_of(collection)
     cmd: Withdrawal = parse(Withdrawal, data)
     stored = _load(session, kind, proceeding_id, actor, lock=True)

@@ -96,7 +96,7 @@ def issue_token(request: Request, data: Any = JSON, session: Session = DB) -> An
         session.commit()  # keep the failed-attempt count and its audit rows
         raise
     extra = {k: v for k, v in data.items() if k not in ("login", "password")}
-    actor = accounts.actor_for(session, user)
+    actor = accounts.actor_for(session, user, today=plat.today())
     token, item = accounts.do_create_token(session, user, {"name": "api", **extra}, actor=actor, keys=plat.keys)
     return {"token": token, "token_type": "bearer", "expires_at": item.expires_at, "id": item.id}
 
@@ -105,7 +105,7 @@ def issue_token(request: Request, data: Any = JSON, session: Session = DB) -> An
 def me(actor: Actor = Depends(current_actor)) -> dict[str, Any]:
     return {"login": actor.login, "full_name": actor.full_name, "is_admin": actor.is_admin,
             "person_id": actor.person_id, "office_id": actor.office_id, "office_code": actor.office_code,
-            "position": actor.position, "language": actor.language}
+            "position": actor.position, "language": actor.language, "roles": sorted(actor.roles)}
 
 
 @endpoint(router, "POST", "/tokens", P.SIGNED_IN, summary="Выпустить токен API для себя")

@@ -17,6 +17,8 @@ from nadzor.web.security import DB, current_actor, platform, today
 
 router = APIRouter(prefix="/api/v1")
 P = Permission.SIGNED_IN
+#: Changes need a role that records (never an auditor's).
+W = Permission.RECORD
 
 
 def _body(model: Any) -> dict[str, Any]:
@@ -46,7 +48,7 @@ def list_plans(request: Request, office_id: int | None = None, year: int | None 
     return analyses.access_plans(session, actor=actor, today=today(request), office_id=office_id, year=year)
 
 
-@endpoint(router, "POST", "/analysis-plans", P, summary="Планы анализов: составить", status_code=201,
+@endpoint(router, "POST", "/analysis-plans", W, summary="Планы анализов: составить", status_code=201,
           openapi_extra=_body(analyses.PlanIn))
 def create_plan(request: Request, data: Any = JSON,
                 actor: Actor = Depends(current_actor), session: Session = DB) -> Any:
@@ -60,7 +62,7 @@ def read_plan(plan_id: int, request: Request, actor: Actor = Depends(current_act
     return analyses.access_plan(session, plan_id, actor=actor, today=today(request))
 
 
-@endpoint(router, "POST", "/analysis-plans/{plan_id}/items", P, summary="Планы анализов: внести пункт",
+@endpoint(router, "POST", "/analysis-plans/{plan_id}/items", W, summary="Планы анализов: внести пункт",
           status_code=201, openapi_extra=_body(analyses.PlanItemIn))
 def add_item(plan_id: int, request: Request, data: Any = JSON, actor: Actor = Depends(current_actor),
              session: Session = DB) -> Any:
@@ -69,7 +71,7 @@ def add_item(plan_id: int, request: Request, data: Any = JSON, actor: Actor = De
                                    today=today(request))
 
 
-@endpoint(router, "POST", "/analysis-plans/{plan_id}/approval", P, summary="Планы анализов: утвердить",
+@endpoint(router, "POST", "/analysis-plans/{plan_id}/approval", W, summary="Планы анализов: утвердить",
           openapi_extra=_body(analyses.PlanApprovalIn))
 def approve_plan(plan_id: int, request: Request, data: Any = JSON, actor: Actor = Depends(current_actor),
                  session: Session = DB) -> Any:
@@ -78,7 +80,7 @@ def approve_plan(plan_id: int, request: Request, data: Any = JSON, actor: Actor 
                                    today=today(request))
 
 
-@endpoint(router, "POST", "/analysis-plans/{plan_id}/items/{item_id}/analysis", P, status_code=201,
+@endpoint(router, "POST", "/analysis-plans/{plan_id}/items/{item_id}/analysis", W, status_code=201,
           summary="Планы анализов: начать анализ по пункту", openapi_extra=_body(analyses.OpenItemIn))
 def open_item(plan_id: int, item_id: int, request: Request, data: Any = JSON, actor: Actor = Depends(current_actor),
               session: Session = DB) -> Any:
@@ -100,7 +102,7 @@ def list_organizations(q: str = "", kind: str | None = None, limit: int = 50, of
     return analyses.access_organizations(session, actor=actor, q=q, kind=kind, limit=size, offset=start)
 
 
-@endpoint(router, "POST", "/organizations", P, summary="Организации: внести", status_code=201,
+@endpoint(router, "POST", "/organizations", W, summary="Организации: внести", status_code=201,
           openapi_extra=_body(analyses.OrganizationIn))
 def create_organization(request: Request, data: Any = JSON, actor: Actor = Depends(current_actor),
                         session: Session = DB) -> Any:
@@ -114,7 +116,7 @@ def read_organization(organization_id: int, actor: Actor = Depends(current_actor
     return analyses.access_organization(session, organization_id, actor=actor)
 
 
-@endpoint(router, "PUT", "/organizations/{organization_id}", P, summary="Организации: изменить",
+@endpoint(router, "PUT", "/organizations/{organization_id}", W, summary="Организации: изменить",
           openapi_extra=_body(analyses.OrganizationIn))
 def update_organization(organization_id: int, request: Request, data: Any = JSON, actor: Actor = Depends(current_actor),
                         session: Session = DB) -> Any:
@@ -139,7 +141,7 @@ def list_kui(request: Request, office_id: int | None = None, year: int | None = 
                                transferred=transferred, q=q, sort=sort, limit=size, offset=start)
 
 
-@endpoint(router, "POST", "/kui-materials", P, summary="КУИ: зарегистрировать материалы", status_code=201,
+@endpoint(router, "POST", "/kui-materials", W, summary="КУИ: зарегистрировать материалы", status_code=201,
           openapi_extra=_body(analyses.KuiIn))
 def register_kui(request: Request, data: Any = JSON,
                  actor: Actor = Depends(current_actor), session: Session = DB) -> Any:
@@ -153,7 +155,7 @@ def read_kui(material_id: int, actor: Actor = Depends(current_actor), session: S
     return analyses.access_kui_material(session, material_id, actor=actor)
 
 
-@endpoint(router, "POST", "/kui-materials/{material_id}/transfer", P, summary="КУИ: передача по ч. 5 ст. 181 УПК",
+@endpoint(router, "POST", "/kui-materials/{material_id}/transfer", W, summary="КУИ: передача по ч. 5 ст. 181 УПК",
           openapi_extra=_body(analyses.KuiTransferIn))
 def transfer_kui(material_id: int, request: Request, data: Any = JSON, actor: Actor = Depends(current_actor),
                  session: Session = DB) -> Any:
@@ -170,7 +172,7 @@ def list_reconciliations(request: Request, office_id: int, year: int, actor: Act
                                            today=today(request))
 
 
-@endpoint(router, "POST", "/kui-reconciliations", P, summary="КУИ: отметить сверку", status_code=201,
+@endpoint(router, "POST", "/kui-reconciliations", W, summary="КУИ: отметить сверку", status_code=201,
           openapi_extra=_body(analyses.ReconciliationIn))
 def record_reconciliation(request: Request, data: Any = JSON, actor: Actor = Depends(current_actor),
                           session: Session = DB) -> Any:
@@ -190,7 +192,7 @@ def list_obligations(request: Request, office_id: int, year: int, actor: Actor =
     return analyses.access_obligations(session, actor=actor, office_id=office_id, year=year, today=today(request))
 
 
-@endpoint(router, "POST", "/periodic-obligations/{code}/{period_start}/report", P,
+@endpoint(router, "POST", "/periodic-obligations/{code}/{period_start}/report", W,
           summary="Периодическая информация: отметить представление", openapi_extra=_body(analyses.ReportIn))
 def record_report(code: str, period_start: str, request: Request, data: Any = JSON,
                   actor: Actor = Depends(current_actor),

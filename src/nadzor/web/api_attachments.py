@@ -95,7 +95,9 @@ def _collection_routes(collection: str) -> None:
 
     def register(method: str, path: str, summary: str,
                  **options: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-        return endpoint(router, method, base + path, Permission.SIGNED_IN, summary=f"{label}: {summary}",
+        # Reading needs a signed-in user; changing, one whose role records (never an auditor).
+        permission = Permission.SIGNED_IN if method == "GET" else Permission.RECORD
+        return endpoint(router, method, base + path, permission, summary=f"{label}: {summary}",
                         name=f"{collection}_{summary}", **options)
 
     @register("POST", "", "приложить файл", status_code=201, response_model=AttachmentOut,

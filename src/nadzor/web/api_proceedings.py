@@ -88,7 +88,9 @@ def _collection_routes(collection: str) -> None:
     def register(method: str, path: str, summary: str, body: type[BaseModel] | None = None,
                  **options: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         extra = _body(body) if body is not None else {}
-        return endpoint(router, method, base + path, Permission.SIGNED_IN, summary=f"{label}: {summary}",
+        # Reading needs a signed-in user; changing, one whose role records (never an auditor).
+        permission = Permission.SIGNED_IN if method == "GET" else Permission.RECORD
+        return endpoint(router, method, base + path, permission, summary=f"{label}: {summary}",
                         openapi_extra=extra, name=f"{collection}_{summary}", **options)
 
     @register("GET", "", "реестр", response_model=RegisterOut)

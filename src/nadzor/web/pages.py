@@ -642,6 +642,7 @@ def user_fields(session: Session, actor: Actor, *, new: bool) -> tuple[FormField
     common = (
         FormField("person_id", "Сотрудник", "int_select", options=people),
         FormField("is_admin", "Администратор", "checkbox"),
+        FormField("is_auditor", "Аудитор (читает журнал аудита, ничего не изменяет)", "checkbox"),
         FormField("language", "Язык интерфейса", "select", options=[("ru", "Русский"), ("kk", "Қазақша")]),
     )
     if new:

@@ -34,7 +34,8 @@ MONTHS = ("январь", "февраль", "март", "апрель", "май"
 
 
 def page(method: str, path: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    return endpoint(router, method, path, P, response_class=HTMLResponse)
+    # Reading needs a signed-in user; changing, one whose role records (never an auditor).
+    return endpoint(router, method, path, P if method == "GET" else Permission.RECORD, response_class=HTMLResponse)
 
 
 def _see_other(url: str) -> RedirectResponse:

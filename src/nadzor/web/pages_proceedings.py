@@ -128,8 +128,12 @@ def posted_details(kind: Kind, step_type: str, form: FormData) -> dict[str, Any]
     return out
 
 
-def page(method: str, path: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    return endpoint(router, method, path, P.SIGNED_IN, response_class=HTMLResponse)
+def page(method: str, path: str,
+         permission: Permission | None = None) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Reading needs a signed-in user; changing (and the forms that only change), one whose role records
+    (never an auditor)."""
+    permission = permission or (P.SIGNED_IN if method == "GET" else P.RECORD)
+    return endpoint(router, method, path, permission, response_class=HTMLResponse)
 
 
 def _today(request: Request) -> date:
@@ -802,7 +806,7 @@ def admissibility_of(form: FormData, t: Translate = _identity) -> tuple[str, lis
 
 
 def _new(collection: str) -> None:
-    @page("GET", f"/{collection}/new")
+    @page("GET", f"/{collection}/new", P.RECORD)
     def new_form(request: Request, actor: Actor = Depends(current_actor), session: Session = DB) -> Response:
         return render(request, "proceedings/new.html", **_new_context(request, session, actor, collection))
 

@@ -79,14 +79,14 @@ def current_actor(request: Request) -> Actor:
         if header.lower().startswith("bearer "):
             user = token_user(session, header[7:].strip(), keys=plat.keys)
             if user is not None:
-                actor = actor_for(session, user)
+                actor = actor_for(session, user, today=plat.today())
                 request.state.via = "token"
         else:
             cookie = request.cookies.get(SESSION_COOKIE)
             found = session_user(session, cookie, keys=plat.keys) if cookie else None
             if found is not None:
                 user, web = found
-                actor = actor_for(session, user)
+                actor = actor_for(session, user, today=plat.today())
                 request.state.web_session = web
                 request.state.via = "cookie"
     request.state.actor = actor

@@ -95,6 +95,14 @@ acting_assignments = Table(
     Column("version", Integer, nullable=False),
 )
 
+#: One row (id 1): the version of the office tree, bumped in the transaction of every office change,
+#: so that each process knows when its cached tree (`services.org.cached_tree`) is stale (issue 7 §4).
+office_tree_version = Table(
+    "office_tree_version", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("version", Integer, nullable=False),
+)
+
 zone_assignments = Table(
     "zone_assignments", metadata,
     Column("id", Integer, primary_key=True),
@@ -113,6 +121,7 @@ users = Table(
     Column("password_hash", String(300), nullable=False),
     Column("person_id", Integer, ForeignKey("people.id"), nullable=True),
     Column("is_admin", Boolean, nullable=False, default=False),
+    Column("is_auditor", Boolean, nullable=False, default=False),
     Column("active", Boolean, nullable=False, default=True),
     Column("failed_logins", Integer, nullable=False, default=0),
     Column("locked_until", UTCDateTime, nullable=True),
