@@ -182,10 +182,11 @@ def _proceeding(session: Session, proceeding_id: int, kind: str) -> Row[Any] | N
 
 
 def check_origin(session: Session, kind: str, step: dict[str, Any], details: dict[str, Any] | None,
-                 actor: Actor) -> dict[str, Any] | None:
+                 actor: Actor, *, imported: bool = False) -> dict[str, Any] | None:
     """Before an act is opened: its `details.origin` (and `details.area`, `details.addressee`,
     `details.competent`) are well-formed, the origin exists in the actor's scope and allows an act.
-    Returns the origin to link once the act is stored."""
+    Returns the origin to link once the act is stored. An `imported` act (a past record, with its
+    whole life) may come from an evaluation that has gone on since its protest (R.27–R.31)."""
     if kind != "act":
         return None
     details = details or {}
@@ -216,6 +217,11 @@ def check_origin(session: Session, kind: str, step: dict[str, Any], details: dic
         if step.get("act_type") != "protest":
             raise Refused("origin_not_allowed", ["R.27"], "По результатам оценки акта вносится протест "
                                                            "(пп. 27–29 Правил): укажите вид акта «протест»")
+        if imported:
+            if not row.state.get("violations"):
+                raise Refused("origin_not_allowed", ["R.27"], f"Оценкой акта {row.number} нарушения не выявлены: "
+                                                               "протест не вносится (п. 27 Правил)")
+            return {"kind": origin.kind, "id": row.id}
         if row.status != "studied" or not row.state.get("violations"):
             raise Refused("origin_not_allowed", ["R.27"], f"Оценка акта {row.number} не завершена изучением с "
                                                            "выявленными нарушениями: протест не вносится "
@@ -247,6 +253,64 @@ def _linked_rows(session: Session, origin_id: int) -> list[Row[Any]]:
     t = proceedings_table
     return list(session.execute(select(t).join(act_origins, act_origins.c.act_id == t.c.id)
                                 .where(act_origins.c.origin_id == origin_id).order_by(t.c.id)).all())
+
+
+# ============================================================================= the register
+
+#: The register's origin filter: the kinds of `act_origins` and «none» (an act with no link stored).
+ORIGIN_FILTERS = (*ORIGIN_KINDS, "none")
+
+
+def register_conditions(session: Session, kind: str, flt: Any) -> list[Any]:
+    """The acts register's own filters as SQL conditions on `proceedings` (issue 9 «Registers»): the
+    act's type (its `drafted` step), the prosecutor who signed its issue (`details.signer_person_id`
+    of the live `issued` step, stored when it is recorded), the origin's kind and the origin's number
+    (a part of it). Any of them on another collection is refused, naming the field."""
+    wanted = {"act_type": flt.act_type, "signer_person_id": flt.signer_person_id, "origin_kind": flt.origin_kind,
+              "origin_number": flt.origin_number or None}
+    given = [name for name, value in wanted.items() if value is not None]
+    if kind != "act":
+        if given:
+            raise InvalidInput.one(given[0], "этот отбор есть только в реестре актов надзора")
+        return []
+    t, s = proceedings_table, proceeding_steps
+    out: list[Any] = []
+    if flt.act_type is not None:
+        known = set(ACT_TYPES) | set(session.execute(select(act_types.c.code)).scalars())
+        if flt.act_type not in known:
+            raise InvalidInput.one("act_type", "выберите вид акта из списка")
+        out.append(t.c.id.in_(select(s.c.proceeding_id).where(
+            s.c.seq == 0, s.c.data["act_type"].as_string() == flt.act_type)))
+    if flt.signer_person_id is not None:
+        out.append(t.c.id.in_(select(s.c.proceeding_id).where(
+            s.c.type == "issued", s.c.withdrawn.is_(False),
+            s.c.details["signer_person_id"].as_integer() == flt.signer_person_id)))
+    if flt.origin_kind is not None:
+        if flt.origin_kind not in ORIGIN_FILTERS:
+            raise InvalidInput.one("origin_kind", "недопустимое значение; допустимые: " + ", ".join(ORIGIN_FILTERS))
+        if flt.origin_kind == "none":
+            out.append(t.c.id.not_in(select(act_origins.c.act_id)))
+        else:
+            out.append(t.c.id.in_(select(act_origins.c.act_id).where(act_origins.c.origin_kind == flt.origin_kind)))
+    number = (flt.origin_number or "").strip()
+    if number:
+        origin = proceedings_table.alias("origin")
+        needle = number.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        out.append(t.c.id.in_(select(act_origins.c.act_id).join(origin, origin.c.id == act_origins.c.origin_id)
+                              .where(stored.casefold(session, origin.c.number).like(f"%{needle}%", escape="\\"))))
+    return out
+
+
+def signer_options(session: Session, actor: Actor) -> list[tuple[str, str]]:
+    """The prosecutors who may have signed an act, for the register's signer filter: the people of the
+    offices in scope, «name — position, office»."""
+    offices = {o.id: o for o in org.all_offices(session)}
+    out = []
+    for person in org.access_people(session, actor):
+        office = offices.get(person.office_id)
+        out.append((str(person.id), f"{person.full_name} — {POSITION_LABELS.get(person.position, person.position)}, "
+                                    f"{office.name_ru if office else ''}"))
+    return sorted(out, key=lambda x: x[1])
 
 
 # ============================================================================ recording
@@ -396,6 +460,8 @@ def after_withdraw(session: Session, kind: str, row: Row[Any], withdrawn: Row[An
     is withdrawn only through the act."""
     if kind == "evaluation" and withdrawn.type == "protest_issued":
         act_id = (withdrawn.details or {}).get("act_id")
+        if not isinstance(act_id, int):  # an imported record: its protest is the act linked to it
+            act_id = next((r.id for r in _linked_rows(session, row.id) if _has_live_issue(session, r.id)), None)
         if isinstance(act_id, int) and _has_live_issue(session, act_id):
             act = _proceeding(session, act_id, "act")
             number = act.number if act is not None else act_id

@@ -70,13 +70,30 @@ def _collection_routes(collection: str) -> None:
         return endpoint(router, method, base + path, Permission.SIGNED_IN, summary=f"{label}: {summary}",
                         openapi_extra=extra, name=f"{collection}_{summary}", **options)
 
-    @register("GET", "", "реестр", response_model=RegisterOut)
-    def list_(request: Request, office_id: int | None = None, status: str | None = None, overdue: bool = False,
-              limit: int = 50, offset: int = 0, actor: Actor = Depends(current_actor),
-              session: Session = DB) -> dict[str, Any]:
-        return stored.access_proceedings(session, collection, actor=actor, today=today(request), office_id=office_id,
-                                         status=status, overdue=overdue, limit=max(1, min(limit, 500)),
-                                         offset=max(0, offset))
+    if collection == "acts":
+        @register("GET", "", "реестр", response_model=RegisterOut)
+        def list_acts(request: Request, office_id: int | None = None, status: str | None = None,
+                      overdue: bool = False, act_type: str | None = None, addressee: str | None = None,
+                      signer_person_id: int | None = None, origin_kind: str | None = None,
+                      origin_number: str | None = None, limit: int = 50, offset: int = 0,
+                      actor: Actor = Depends(current_actor), session: Session = DB) -> dict[str, Any]:
+            """The acts register (issue 9): besides office (with its subtree), status and overdue — the act's
+            type, the addressee (a part of its name), the prosecutor who signed its issue, the origin's
+            kind (`check`, `evaluation`, `analysis`, `direct`, `none`) and a part of the origin's number."""
+            flt = stored.RegisterFilter(
+                office_id=office_id, subtree=office_id is not None, status=status, overdue=overdue,
+                subject=(addressee or "")[:200], act_type=act_type, signer_person_id=signer_person_id,
+                origin_kind=origin_kind, origin_number=(origin_number or "")[:80], limit=max(1, min(limit, 500)),
+                offset=max(0, offset))
+            return stored.access_proceedings(session, collection, actor=actor, today=today(request), flt=flt)
+    else:
+        @register("GET", "", "реестр", response_model=RegisterOut)
+        def list_(request: Request, office_id: int | None = None, status: str | None = None, overdue: bool = False,
+                  limit: int = 50, offset: int = 0, actor: Actor = Depends(current_actor),
+                  session: Session = DB) -> dict[str, Any]:
+            return stored.access_proceedings(session, collection, actor=actor, today=today(request),
+                                             office_id=office_id, status=status, overdue=overdue,
+                                             limit=max(1, min(limit, 500)), offset=max(0, offset))
 
     @register("POST", "", "открыть", stored.NewProceeding, status_code=201, response_model=ProceedingOut)
     def open_(request: Request, data: Any = JSON, actor: Actor = Depends(current_actor),

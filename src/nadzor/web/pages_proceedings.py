@@ -29,7 +29,8 @@ from nadzor.domain.org import POSITION_LABELS, Office
 from nadzor.proceedings.kernel import Kind, StepType
 from nadzor.rules.base import cite
 from nadzor.rules.instruction.checks import bin_iin_valid
-from nadzor.services import org
+from nadzor.services import acts, org
+from nadzor.services.acts import ORIGIN_FILTERS
 from nadzor.services import proceedings as stored
 from nadzor.services.context import Actor, Permission
 from nadzor.services.errors import Conflict, InvalidInput
@@ -59,7 +60,10 @@ PAGE_SIZES = (20, 50, 100)
 COLUMNS = (("number", N_("Номер")), ("office", N_("Прокуратура")), ("subject", N_("Субъект")),
            ("status", N_("Статус")), ("opened_on", N_("Начато")), ("last_day", N_("Последний день")),
            ("next_due", N_("Ближайший срок")))
-_FILTER_KEYS = ("office_id", "exact", "status", "q", "opened_from", "opened_to", "overdue", "due_within")
+_FILTER_KEYS = ("office_id", "exact", "status", "q", "opened_from", "opened_to", "overdue", "due_within",
+                "act_type", "signer", "origin_kind", "origin_number")
+#: The acts register's own filters (issue 9): absent from the other registers.
+_ACT_FILTERS = ("act_type", "signer", "origin_kind", "origin_number")
 #: Step keys that are not fields of the step (shown by the timeline itself).
 _STEP_META = frozenset({"type", "date", "index", "seq", "withdrawn", "withdrawn_reason", "withdrawn_by",
                         "withdrawn_at", "details", "author", "recorded_at", "signer", "group_leader"})
@@ -67,7 +71,11 @@ _SIGNERS = ("signer", "group_leader")
 FILTER_LABELS = {"office_id": N_("Прокуратура"), "status": N_("Статус"), "q": N_("Субъект"),
                  "opened_from": N_("Начато с"), "opened_to": N_("Начато по"),
                  "due_within": N_("Срок истекает в течение (рабочих дней)"),
+                 "act_type": N_("Вид акта"), "signer": N_("Подписал акт"), "signer_person_id": N_("Подписал акт"),
+                 "origin_kind": N_("Основание внесения"), "origin_number": N_("Номер основания"),
                  "sort": N_("Сортировка"), "page": N_("Страница")}
+ORIGIN_FILTER_LABELS = {"check": N_("проверка"), "evaluation": N_("оценка акта"), "analysis": N_("анализ"),
+                        "direct": N_("внесён непосредственно"), "none": N_("основание не указано")}
 NEW_LABELS = {"office_id": N_("Прокуратура"), "subject_name": N_("Наименование"), "bin_iin": N_("БИН/ИИН"),
               "date": N_("Дата"), "version": N_("Версия"), "reason": N_("Причина отзыва"),
               "confirm": N_("Подтверждение")}
@@ -217,12 +225,23 @@ def _register_filter(params: QueryParams, kind: Kind, *, export: bool = False
     values["size"] = str(size)
     raw_page = str(params.get("page", "1"))
     page_no = int(raw_page) if raw_page.isdigit() and int(raw_page) >= 1 else 1
+    act_filters: dict[str, Any] = {}
+    if kind.name == "act":
+        act_filters = {"act_type": values["act_type"] or None,
+                       "signer_person_id": _parse_int(values["signer"], "signer", errors, 1),
+                       "origin_kind": values["origin_kind"] or None, "origin_number": values["origin_number"][:80]}
+        if act_filters["origin_kind"] is not None and act_filters["origin_kind"] not in ORIGIN_FILTERS:
+            errors.append({"field": "origin_kind", "message": "выберите основание из списка"})
+            act_filters["origin_kind"] = None
+    else:
+        for key in _ACT_FILTERS:
+            values[key] = ""
     subtree = values["exact"] not in ("1", "on")
     values["exact"] = "" if subtree else "1"
     flt = stored.RegisterFilter(
         office_id=office_id, subtree=subtree, status=status, subject=values["q"][:200], opened_from=opened_from,
         opened_to=opened_to, overdue=values["overdue"] in ("1", "on"), due_within=due_within, sort=sort,
-        descending=descending, limit=None if export else size, offset=(page_no - 1) * size)
+        descending=descending, limit=None if export else size, offset=(page_no - 1) * size, **act_filters)
     return flt, values, errors, page_no, size
 
 
@@ -245,6 +264,22 @@ def _rows(session: Session, kind: Kind, items: list[dict[str, Any]], actor: Acto
                     "status_label": t(kind.statuses.get(item["status"] or "", "—"))} for item in items]
 
 
+def _act_filter_options(request: Request, session: Session, actor: Actor, kind: Kind, flt: stored.RegisterFilter,
+                        errors: list[dict[str, str]]) -> tuple[stored.RegisterFilter, dict[str, Any]]:
+    """The acts register's choices (types with their names in the page's language, the signers in
+    scope, the origins) and the filter with an unknown type reported and left out."""
+    if kind.name != "act":
+        return flt, {}
+    kazakh = security.language(request) == "kk"
+    types = [(t["code"], t["name_kk"] if kazakh else t["name_ru"]) for t in acts.access_act_types(session, actor=actor)]
+    if flt.act_type is not None and flt.act_type not in {code for code, _ in types}:
+        errors.append({"field": "act_type", "message": "выберите вид акта из списка"})
+        flt = replace(flt, act_type=None)
+    origins = [(code, ORIGIN_FILTER_LABELS[code]) for code in ORIGIN_FILTERS]
+    return flt, {"act_type_options": types, "signer_options": acts.signer_options(session, actor),
+                 "origin_options": origins}
+
+
 def _register(collection: str) -> None:
     kind_name, title, _one, new_title, _subject = COLLECTION_TITLES[collection]
 
@@ -252,6 +287,7 @@ def _register(collection: str) -> None:
     def register_page(request: Request, actor: Actor = Depends(current_actor), session: Session = DB) -> Response:
         kind = kind_of_collection(collection)
         flt, values, errors, page_no, size = _register_filter(request.query_params, kind)
+        flt, act_options = _act_filter_options(request, session, actor, kind, flt, errors)
         found = stored.access_proceedings(session, collection, actor=actor, today=_today(request), flt=flt,
                                           calendar=platform_of(request).calendar())
         last = max(1, math.ceil(found["total"] / size))
@@ -271,13 +307,14 @@ def _register(collection: str) -> None:
                       export=urlencode(filters | {"sort": values["sort"], "dir": values["dir"]}),
                       office_options=_office_options(session, actor), page_sizes=PAGE_SIZES,
                       errors=errors, summary=_summary(errors, lambda f: FILTER_LABELS.get(f, f), lambda f: f"f-{f}"),
-                      kind_name=kind_name)
+                      kind_name=kind_name, **act_options)
 
     @page("GET", f"/{collection}/export")
     def register_export(request: Request, format: str = "csv", actor: Actor = Depends(current_actor),
                         session: Session = DB) -> Response:
         kind = kind_of_collection(collection)
         flt, _values, errors, _page, _size = _register_filter(request.query_params, kind, export=True)
+        flt, _options = _act_filter_options(request, session, actor, kind, flt, errors)
         if errors:
             raise InvalidInput.one(errors[0]["field"], errors[0]["message"])
         found = stored.access_proceedings(session, collection, actor=actor, today=_today(request), flt=flt,
