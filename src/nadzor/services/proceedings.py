@@ -209,6 +209,17 @@ def access_proceedings(session: Session, collection: str, *, actor: Actor, today
     return {"total": total, "items": [summary_dict(r, today) for r in rows]}
 
 
+def access_proceedings_by_id(session: Session, kind: str, proceeding_id: int, *, actor: Actor
+                             ) -> dict[str, Any] | None:
+    """`{id, number, status}` of a proceeding of `kind` in the actor's scope, or None."""
+    t = proceedings_table
+    row = session.execute(select(t.c.id, t.c.number, t.c.status, t.c.office_id).where(
+        t.c.id == proceeding_id, t.c.kind == kind)).first()
+    if row is None or not actor.sees_office(row.office_id):
+        return None
+    return {"id": row.id, "number": row.number, "status": row.status}
+
+
 def casefold(session: Session, column: Any) -> Any:
     """`lower()` that folds Cyrillic too: PostgreSQL's does; SQLite's folds ASCII only, so there the
     connection gets Python's `str.lower` as a function."""

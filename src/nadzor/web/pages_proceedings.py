@@ -29,9 +29,9 @@ from nadzor.domain.org import POSITION_LABELS, Office
 from nadzor.proceedings.kernel import Kind, StepType
 from nadzor.rules.base import cite
 from nadzor.rules.instruction.checks import bin_iin_valid
-from nadzor.services import acts, org
-from nadzor.services.acts import ORIGIN_FILTERS
+from nadzor.services import acts, documents, org
 from nadzor.services import proceedings as stored
+from nadzor.services.acts import ORIGIN_FILTERS
 from nadzor.services.context import Actor, Permission
 from nadzor.services.errors import Conflict, InvalidInput
 from nadzor.web import security
@@ -91,7 +91,24 @@ STEP_DETAILS: dict[tuple[str, str], tuple[tuple[str, str, str], ...]] = {
         ("subject_location", N_("Местонахождение субъекта"), "text"), ("subject_bin_iin", N_("БИН/ИИН"), "text"),
         ("subject_rights_duties", N_("Права и обязанности проверяемого субъекта"), "textarea")),
     ("check", "composition_changed"): (("assignees", N_("Кому поручена проверка"), "people"),),
+    ("evaluation", "studied"): (("checklist", N_("Изучение акта (п. 26 Правил)"), "checklist"),
+                                ("signer_person_id", N_("Подписывает заключение"), "person")),
+    ("evaluation", "transferred"): (
+        ("target_office_id", N_("Прокуратура, в компетенцию которой входит опротестование (п. 28 Правил)"), "office"),
+        ("signer_person_id", N_("Подписывает письмо"), "person")),
 }
+#: R.26: the items of the study and the findings, for the checklist input (services/evaluations.py).
+CHECKLIST_LABELS = {
+    "competence": N_("наличие компетенции и полномочий по принятию акта"),
+    "conformity": N_("соответствие установленным законами требованиям"),
+    "contradiction": N_("отсутствие противоречий нормативным правовым актам, в том числе вышестоящих уровней"),
+    "registration": N_("наличие государственной регистрации (при необходимости)"),
+    "publication": N_("опубликование в установленном законом порядке (при необходимости)"),
+}
+FINDING_LABELS = {"conforms": N_("соответствует"), "violates": N_("не соответствует"),
+                  "not_applicable": N_("не применимо")}
+#: Step fields the page derives instead of asking (the violations are the items found «не соответствует»).
+DERIVED_FIELDS = {("evaluation", "studied"): frozenset({"violations"})}
 
 
 def posted_details(kind: Kind, step_type: str, form: FormData) -> dict[str, Any] | None:
@@ -101,6 +118,16 @@ def posted_details(kind: Kind, step_type: str, form: FormData) -> dict[str, Any]
         return None
     out: dict[str, Any] = {}
     for name, _label, how in spec:
+        if how == "checklist":
+            out[name] = [{"item": item, "finding": str(form.get(f"details.{name}.{item}.finding", "")).strip() or None,
+                          "note": str(form.get(f"details.{name}.{item}.note", "")).strip()}
+                         for item in CHECKLIST_LABELS]
+            continue
+        if how in ("person", "office"):
+            value = str(form.get(f"details.{name}", "")).strip()
+            if value:
+                out[name] = int(value) if value.isdigit() else value
+            continue
         if how == "people":
             chosen = [str(v).strip() for v in form.getlist(f"details.{name}") if str(v).strip()]
             if chosen:
@@ -138,8 +165,9 @@ def _identity(text: str) -> str:
 
 
 def _widgets(kind: Kind, spec: StepType, t: Translate) -> list[Widget]:
+    derived = DERIVED_FIELDS.get((kind.name, spec.name), frozenset())
     return [replace(w, label=t(w.label), options=tuple((c, t(label)) for c, label in w.options))
-            for w in widgets(kind, spec)]
+            for w in widgets(kind, spec) if w.name not in derived]
 
 
 def _see_other(url: str) -> RedirectResponse:
@@ -401,6 +429,47 @@ def _authors(session: Session, steps: list[dict[str, Any]]) -> dict[str, str]:
     return {login: login for login in logins} | {login: name for login, name in found}
 
 
+def _detail_facts(kind: Kind, step: dict[str, Any], t: Translate) -> list[tuple[str, str]]:
+    """What a step's details add to the timeline: the R.26 study item by item, the R.28 addressee."""
+    details = step.get("details") or {}
+    out = []
+    if kind.name == "evaluation" and isinstance(details.get("checklist"), list):
+        for entry in details["checklist"]:
+            finding = t(FINDING_LABELS.get(entry.get("finding"), str(entry.get("finding"))))
+            note = f" — {entry['note']}" if entry.get("note") else ""
+            out.append((t(CHECKLIST_LABELS.get(entry.get("item"), str(entry.get("item")))), finding + note))
+    if kind.name == "evaluation" and details.get("transfer_to"):
+        out.append((t("Материалы направлены"), str(details["transfer_to"])))
+    return out
+
+
+def _office_tree(session: Session) -> list[tuple[str, str]]:
+    """Every office of the tree in its order (a child under its parent, indented), for choosing the
+    competent prosecutor's office (R.28)."""
+    offices = [o for o in org.all_offices(session) if o.id is not None]
+    children: dict[int | None, list[Office]] = {}
+    for office in offices:
+        children.setdefault(office.parent_id, []).append(office)
+    out: list[tuple[str, str]] = []
+
+    def walk(parent: int | None, depth: int) -> None:
+        for office in sorted(children.get(parent, []), key=lambda o: o.name_ru):
+            out.append((str(office.id), "\u00a0\u00a0" * depth + office.name_ru))
+            walk(office.id, depth + 1)
+
+    walk(None, 0)
+    return out
+
+
+def _documents(request: Request, session: Session, actor: Actor, collection: str, item: dict[str, Any]
+               ) -> list[dict[str, Any]]:
+    """The documents that can be drawn up now (issue 8 §4, issue 9): title, the step, the download links
+    or what is still missing."""
+    found = documents.access_documents(session, collection, item["id"], actor=actor,
+                                       calendar=platform_of(request).calendar())
+    return [d for d in found["documents"] if d["step"] is not None]
+
+
 def _timeline(kind: Kind, steps: list[dict[str, Any]], t: Translate, authors: dict[str, str]
               ) -> list[dict[str, Any]]:
     live = {s["index"]: s for s in steps if not s["withdrawn"]}
@@ -408,6 +477,7 @@ def _timeline(kind: Kind, steps: list[dict[str, Any]], t: Translate, authors: di
     for s in steps:
         facts = [(t(field_label(kind.name, k)), _display(kind, k, v, live, t)) for k, v in s.items()
                  if k not in _STEP_META and v is not None]
+        facts += _detail_facts(kind, s, t)
         signers = [(t(field_label(kind.name, k)), signer_title(s[k])) for k in _SIGNERS if s.get(k)]
         out.append({"n": s["seq"] + 1, "index": s["index"], "label": t(step_label(kind, s["type"])),
                     "date": s["date"],
@@ -454,7 +524,17 @@ def _card_context(request: Request, session: Session, actor: Actor, collection: 
         facts.insert(0, (N_("БИН/ИИН"), str(bin_iin)))
     if item.get("assignees"):
         facts.append((N_("Проверку проводят"), "; ".join(a["name"] for a in item["assignees"])))
+    can_open_act = any(
+        not s["withdrawn"] and ((s["type"] == "decision" and s.get("decision") == "act")) for s in item["steps"]) \
+        or (kind.name == "evaluation" and state["status"] == "studied" and bool(state.get("violations")))
     return {"collection": collection, "kind": kind, "item": item, "state": state,
+            "office_tree": _office_tree(session) if kind.name == "evaluation" else [],
+            "checklist_items": list(CHECKLIST_LABELS.items()), "findings": list(FINDING_LABELS.items()),
+            "documents": _documents(request, session, actor, collection, item),
+            "origin": item["origin"] | {"label": ORIGIN_FILTER_LABELS[item["origin"]["kind"]]}
+            if item.get("origin") else None, "linked_acts": item.get("linked_acts", []),
+            "can_open_act": can_open_act and kind.name != "act",
+            "act_type": item.get("act_type"),
             "title": COLLECTION_TITLES[collection][2], "register_title": COLLECTION_TITLES[collection][1],
             "office_name": office.name_ru if office else "",
             "status_label": t(kind.statuses.get(state["status"] or "", "—")),
@@ -566,6 +646,8 @@ def _card(collection: str) -> None:
         details = posted_details(kind, step_type, form)
         if details is not None:
             data["details"] = details
+        if (kind.name, step_type) == ("evaluation", "studied") and details is not None:
+            step["violations"] = [c["item"] for c in details["checklist"] if c["finding"] == "violates"]
         plat = platform_of(request)
         try:
             stored.do_record_step(session, collection, proceeding_id, data, actor=actor, calendar=plat.calendar(),
@@ -626,7 +708,36 @@ def _new_context(request: Request, session: Session, actor: Actor, collection: s
             "widgets": _widgets(kind, spec, t), "first": kind.first, "first_label": t(step_label(kind, kind.first)),
             "office_options": _office_options(session, actor), "people": _people_options(session, actor),
             "step_options": [], "register_title": COLLECTION_TITLES[collection][1], "posted": {},
-            "posted_lists": {}, "errors": {}, "summary": [], "default_office": str(actor.office_id or "")}
+            "posted_lists": {}, "errors": {}, "summary": [], "default_office": str(actor.office_id or ""),
+            "act_content": ACT_CONTENT if kind.name == "act" else (), "origin": _posted_origin(session, actor, request)
+            if kind.name == "act" else None}
+
+
+#: The parts of an act (I.58) drafted on the new act's form, posted as `details.<name>`; the documents
+#: (protest, representation, …) are drawn up from them.
+ACT_CONTENT = (("legal_essence", N_("Правовая сущность нарушений")), ("norms", N_("Нарушенные нормы законодательства")),
+               ("consequences", N_("Негативные последствия нарушений")),
+               ("causes", N_("Причины и условия, способствовавшие нарушениям")),
+               ("demand_elimination", N_("Требование об устранении нарушений")),
+               ("liability", N_("Ответственность виновных лиц")),
+               ("restoration", N_("Восстановление нарушенных прав и законных интересов")),
+               ("compensation", N_("Возмещение причинённого ущерба")),
+               ("persons", N_("Лица, на которых распространяется действие акта")),
+               ("protested_act", N_("Опротестованный акт (наименование, дата, номер) — для протеста")))
+
+
+def _posted_origin(session: Session, actor: Actor, request: Request, form: FormData | None = None
+                   ) -> dict[str, Any] | None:
+    """The origin a new act comes from (`origin_kind`, `origin_id` of the link «Внести акт надзора» on a
+    check's, an evaluation's or an analysis's card), with its number to show; None when absent."""
+    source = form if form is not None else request.query_params
+    kind = str(source.get("origin_kind", "")).strip()
+    raw = str(source.get("origin_id", "")).strip()
+    if kind not in ("check", "evaluation", "analysis") or not raw.isdigit():
+        return None
+    found = stored.access_proceedings_by_id(session, kind, int(raw), actor=actor)
+    return {"kind": kind, "id": int(raw), "number": found["number"] if found else raw,
+            "label": ORIGIN_FILTER_LABELS[kind]}
 
 
 def admissibility_of(form: FormData, t: Translate = _identity) -> tuple[str, list[str]]:
@@ -661,6 +772,20 @@ def _new(collection: str) -> None:
         if subject:
             details["subject_name"] = subject
         bin_iin = str(form.get("bin_iin", "")).strip()
+        if kind.name == "act":  # the addressee, the parts of the act (I.58) and its origin (I.24, R.27, R.19)
+            if subject:
+                details["addressee_name"] = subject
+            for name, _label in ACT_CONTENT:
+                text = str(form.get(f"details.{name}", "")).strip()
+                if text:
+                    details[name] = text
+            origin = _posted_origin(session, actor, request, form)
+            details["origin"] = {"kind": origin["kind"], "id": origin["id"]} if origin else {"kind": "direct"}
+            for name in ("addressee",):
+                if str(form.get(f"details.{name}", "")).strip():
+                    details[name] = str(form.get(f"details.{name}")).strip()
+            if form.get("details.competent") in ("yes", "no"):
+                details["competent"] = form.get("details.competent") == "yes"
         raw_office = str(form.get("office_id", "")).strip()
         data: dict[str, Any] = {"office_id": int(raw_office) if raw_office.isdigit() else raw_office,
                                 "step": posted_step(kind, kind.first, form), "details": details}
@@ -703,6 +828,8 @@ def _new_again(request: Request, session: Session, actor: Actor, collection: str
     by_field: dict[str, str] = {}
     for e in errors:
         by_field.setdefault(name_of(e["field"]), e["message"])
+    if kind.name == "act":
+        context["origin"] = _posted_origin(session, actor, request, form)
     context.update(posted=dict(form.multi_items()), posted_lists={k: form.getlist(k) for k in form},
                    errors=by_field, summary=_summary(errors, label, lambda f: f"{kind.first}-{name_of(f)}"),
                    refusal=refusal)
