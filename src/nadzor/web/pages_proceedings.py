@@ -439,7 +439,7 @@ def _detail_facts(kind: Kind, step: dict[str, Any], t: Translate) -> list[tuple[
             note = f" — {entry['note']}" if entry.get("note") else ""
             out.append((t(CHECKLIST_LABELS.get(entry.get("item"), str(entry.get("item")))), finding + note))
     if kind.name == "evaluation" and details.get("transfer_to"):
-        out.append((t("Материалы направлены"), str(details["transfer_to"])))
+        out.append((t(N_("Материалы направлены")), str(details["transfer_to"])))
     return out
 
 
@@ -525,7 +525,7 @@ def _card_context(request: Request, session: Session, actor: Actor, collection: 
     if item.get("assignees"):
         facts.append((N_("Проверку проводят"), "; ".join(a["name"] for a in item["assignees"])))
     can_open_act = any(
-        not s["withdrawn"] and ((s["type"] == "decision" and s.get("decision") == "act")) for s in item["steps"]) \
+        not s["withdrawn"] and (s["type"] == "decision" and s.get("decision") == "act") for s in item["steps"]) \
         or (kind.name == "evaluation" and state["status"] == "studied" and bool(state.get("violations")))
     return {"collection": collection, "kind": kind, "item": item, "state": state,
             "office_tree": _office_tree(session) if kind.name == "evaluation" else [],
