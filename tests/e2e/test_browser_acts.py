@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -62,8 +63,7 @@ def test_a_prosecutor_opens_an_act_from_a_check_records_its_steps_and_downloads_
     with page.expect_download() as download:
         page.click("#documents a:text('DOCX')")
     assert download.value.suggested_filename.endswith(".docx")
-    content = open(download.value.path(), "rb").read()
-    assert content[:2] == b"PK"
+    assert Path(download.value.path()).read_bytes()[:2] == b"PK"
 
     page.goto(f"{server}/checks/{check['id']}")
     assert page.locator(f"#acts a[href='{card.removeprefix(server)}']").count() == 1
