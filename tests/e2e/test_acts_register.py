@@ -187,3 +187,85 @@ def test_the_R_26_study_is_entered_on_the_evaluations_card_item_by_item(
     assert stored["state"]["status"] == "transferred"
     assert stored["steps"][-1]["details"]["transfer_to"] == "Прокуратура города Алматы"
     assert evaluation["state"]["status"] == "studied"
+
+
+def test_an_administrator_adds_a_type_of_other_act_that_acts_and_the_register_use_then_removes_an_unused_one(
+        client: TestClient, almaty: dict[str, str]) -> None:
+    admin = bearer(client, "admin")
+    body = {"code": "instruction", "name_ru": "Указание", "name_kk": "Нұсқау", "legal_source": "Закон «О прокуратуре»",
+            "response_term": {"days": 5, "unit": "working", "source": "ст. 25 Закона"}}
+    assert client.post("/api/v1/act-types", headers=almaty, json=body).status_code == 403
+    created = client.post("/api/v1/act-types", headers=admin, json=body)
+    assert created.status_code == 201, created.text
+    assert created.json()["kernel_type"] == "other" and created.json()["builtin"] is False
+    assert client.post("/api/v1/act-types", headers=admin, json=body).status_code == 422  # the code is taken
+    wrong = client.post("/api/v1/acts", headers=almaty, json={
+        "office_id": office_id(client, almaty, "almaty_city.medeu_district"),
+        "details": {"addressee_name": "Акимат", "act_type": "instruction"},
+        "step": {"type": "drafted", "date": "2026-10-05", "act_type": "representation",
+                 "addressee_central_body": False, "content": ["legal_essence"]}})
+    assert wrong.status_code == 422 and wrong.json()["errors"][0]["field"] == "details.act_type"
+    act = draft_act(client, almaty, act_type="other", details={"act_type": "instruction"})
+    act = issue(client, almaty, act)
+    card = read(client, almaty, "acts", act["id"])
+    assert card["act_type"]["name_ru"] == "Указание"
+    assert card["proposed_response_due"]["days"] == 5
+    assert _numbers(client, almaty, act_type="instruction") == {act["number"]}
+    assert _numbers(client, almaty, act_type="other") == {act["number"]}
+    version = created.json()["version"]
+    in_use = client.delete("/api/v1/act-types/instruction", headers=admin, params={"version": version})
+    assert in_use.status_code == 409 and in_use.json()["code"] == "act_type_in_use"
+    builtin = client.delete("/api/v1/act-types/protest", headers=admin, params={"version": 1})
+    assert builtin.status_code == 409 and builtin.json()["code"] == "act_type_builtin"
+
+    csrf = web_login(client, "admin")
+    bad = client.post("/act-types/new", data={"csrf_token": csrf, "code": "Требование", "name_ru": "Требование",
+                                              "name_kk": "Талап", "legal_source": "Закон", "term_unit": "calendar"})
+    assert bad.status_code == 422 and 'href="#type-code"' in bad.text
+    made = client.post("/act-types/new", data={"csrf_token": csrf, "code": "demand", "name_ru": "Требование",
+                                               "name_kk": "Талап", "legal_source": "Закон", "term_unit": "calendar"})
+    assert made.status_code == 303
+    listing = client.get("/act-types")
+    assert "Требование" in listing.text and 'action="/act-types/demand/delete"' in listing.text
+    assert 'action="/act-types/protest/delete"' not in listing.text
+    unconfirmed = client.post("/act-types/demand/delete", data={"csrf_token": csrf, "version": "1"})
+    assert unconfirmed.status_code == 422 and "Требование" in client.get("/act-types").text
+    done = client.post("/act-types/demand/delete", data={"csrf_token": csrf, "version": "1", "confirm": "1"})
+    assert done.status_code == 303 and "Требование" not in client.get("/act-types").text
+    refused = client.post("/act-types/instruction/delete", data={"csrf_token": csrf, "version": str(version),
+                                                                  "confirm": "1"})
+    assert refused.status_code == 409 and "указан в 1" in refused.text
+    audit = client.get("/api/v1/audit", headers=admin, params={"action": "act_type.deleted"}).json()
+    assert audit["total"] == 1
+
+
+def test_the_control_pages_show_the_totals_of_execution_and_the_databank_queue_I_59_I_67(
+        client: TestClient, almaty: dict[str, str], acts: dict[str, dict[str, Any]]) -> None:
+    web_login(client, "almaty")
+    register = client.get("/acts")
+    assert 'href="/acts/totals"' in register.text and 'href="/databank-queue"' in register.text
+    totals = client.get("/acts/totals", params={"start": "2026-01-01", "end": "2026-11-25"})
+    assert totals.status_code == 200
+    assert "Итого" in totals.text and "Медеуского" in totals.text
+    bad = client.get("/acts/totals", params={"start": "2026-12-01", "end": "2026-01-01"})
+    assert bad.status_code == 422 and "конец периода раньше его начала" in bad.text
+    queue = client.get("/databank-queue")
+    assert queue.status_code == 200
+    assert acts["from_check"]["number"] in queue.text and acts["protest"]["number"] in queue.text
+    assert "просрочено" in queue.text  # issued in October, three working days long past by 25.11.2026
+
+
+def test_a_new_evaluation_identifies_the_act_under_evaluation_on_its_form_R_24(
+        client: TestClient, almaty: dict[str, str]) -> None:
+    csrf = web_login(client, "almaty")
+    form = {"csrf_token": csrf, "office_id": str(office_id(client, almaty, "almaty_city.medeu_district")),
+            "subject_name": "Решение о ставках платы", "date": "2026-09-01", "context": "analysis",
+            "act_kind": "normative", "details.act_number": "45", "details.act_date": "2026-06-30"}
+    missing = client.post("/evaluations/new", data=form)
+    assert missing.status_code == 422 and 'href="#opened-details-adopting_body"' in missing.text
+    made = client.post("/evaluations/new", data=form | {"details.adopting_body": "Маслихат города Алматы"})
+    assert made.status_code == 303, made.text
+    item = read(client, almaty, "evaluations", int(made.headers["location"].rsplit("/", 1)[1]))
+    assert item["steps"][0]["details"] == {"subject_name": "Решение о ставках платы",
+                                           "act_title": "Решение о ставках платы", "act_number": "45",
+                                           "act_date": "2026-06-30", "adopting_body": "Маслихат города Алматы"}

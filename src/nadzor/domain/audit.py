@@ -56,6 +56,8 @@ class AuditAction(StrEnum):
     PROCEEDINGS_RESTATED = "proceeding.restated"
     ATTACHMENT_ADDED = "attachment.added"
     ACT_TYPE_UPDATED = "act_type.updated"
+    ACT_TYPE_CREATED = "act_type.created"
+    ACT_TYPE_DELETED = "act_type.deleted"
     ACT_ORIGIN_LINKED = "act.origin_linked"
     PLAN_CREATED = "analysis_plan.created"
     PLAN_ITEM_ADDED = "analysis_plan.item_added"
@@ -100,6 +102,8 @@ ACTION_LABELS: dict[str, str] = {
     "audit.keyed": "Цепочка журнала аудита защищена ключом",
     "attachment.added": "Приложен файл к производству",
     "act_type.updated": "Изменён вид акта надзора (наименование, источник, срок ответа)",
+    "act_type.created": "Добавлен вид акта надзора (уточнение иного акта)",
+    "act_type.deleted": "Удалён вид акта надзора",
     "act.origin_linked": "Акт надзора связан с основанием (проверка, оценка акта, анализ)",
     "analysis_plan.created": "Составлен план анализов",
     "analysis_plan.item_added": "В план анализов внесён пункт",

@@ -507,6 +507,9 @@ def load_demo_proceedings(session: Session, *, actor: Actor, staff: dict[str, Pe
             more = {i: {"checklist": _checklist(s)} for i, s in enumerate(steps) if s["type"] == "studied"}
             more |= {i: {"target_office_id": regional_office.id} for i, s in enumerate(steps)
                      if s["type"] == "transferred"}  # R.28: to the competent (regional) prosecutor
+            more |= {i: {"court": f"Специализированный межрайонный административный суд ({office.city})",
+                         "procedure_code": "АППК", "demands": "Признать решение акимата незаконным."}
+                     for i, s in enumerate(steps) if s["type"] == "court_application"}  # R.31
             evaluation = record("evaluations", office.id, steps, signers,
                                 {"act_title": f"Решение акимата района № {40 + number * 2 + turn}",
                                  "adopting_body": "Акимат района"}, more)

@@ -8,6 +8,8 @@ its contract object, validated when it is recorded (through the API, the pages a
   `violations`; every item is answered. A study recorded through the API or the pages must carry it;
   an imported past record may lack it (its other system may not have kept one), but if given it is
   validated the same way.
+* **The application to court of R.31** (`court_application`): `details.court` and
+  `details.procedure_code` (ГПК or АППК), required when recorded, validated when imported.
 * **The transfer of R.28** (`transferred`): `details.target_office_id` — the competent prosecutor's
   office, chosen from the office tree: an existing office, valid on the step's date, other than the
   evaluating one; stored with its name as on that date (`details.transfer_to`, the letter's addressee).
@@ -35,6 +37,8 @@ ITEM_LABELS = {
 }
 FINDINGS = {"conforms": "соответствует", "violates": "не соответствует", "not_applicable": "не применимо"}
 NOTE_MAX = 2000
+#: R.31: the codes an application to court is made under.
+PROCEDURE_CODES = ("ГПК", "АППК")
 
 
 def entered(session: Session, office: Office, step: dict[str, Any], details: dict[str, Any] | None, *,
@@ -45,6 +49,24 @@ def entered(session: Session, office: Office, step: dict[str, Any], details: dic
         return _studied(step, details, imported=imported)
     if step.get("type") == "transferred":
         return _transferred(session, office, step, details)
+    if step.get("type") == "court_application":
+        return _court_application(details, imported=imported)
+    return details
+
+
+def _court_application(details: dict[str, Any] | None, *, imported: bool) -> dict[str, Any] | None:
+    """R.31: the application is recorded with its court and the applicable code (ГПК or АППК)."""
+    given = details or {}
+    court, code = given.get("court"), given.get("procedure_code")
+    if court is not None and (not isinstance(court, str) or not court.strip() or len(court) > 500):
+        raise InvalidInput.one("details.court", "укажите суд (до 500 знаков)")
+    if code is not None and code not in PROCEDURE_CODES:
+        raise InvalidInput.one("details.procedure_code", "выберите порядок: " + ", ".join(PROCEDURE_CODES))
+    if not imported:
+        if court is None:
+            raise InvalidInput.one("details.court", "укажите суд, в который направлено заявление (п. 31 Правил)")
+        if code is None:
+            raise InvalidInput.one("details.procedure_code", "выберите порядок: ГПК или АППК (п. 31 Правил)")
     return details
 
 

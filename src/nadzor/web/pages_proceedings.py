@@ -93,10 +93,26 @@ STEP_DETAILS: dict[tuple[str, str], tuple[tuple[str, str, str], ...]] = {
     ("check", "composition_changed"): (("assignees", N_("Кому поручена проверка"), "people"),),
     ("evaluation", "studied"): (("checklist", N_("Изучение акта (п. 26 Правил)"), "checklist"),
                                 ("signer_person_id", N_("Подписывает заключение"), "person")),
+    ("evaluation", "act_received"): (("act_number", N_("Номер акта"), "text"), ("act_date", N_("Дата акта"), "date")),
+    ("evaluation", "act_requested"): (("signer_person_id", N_("Подписывает запрос"), "person"),),
+    ("evaluation", "act_suspended"): (("reasons", N_("Необратимые последствия исполнения акта (обоснование)"),
+                                       "textarea"),),
+    ("evaluation", "court_application"): (
+        ("court", N_("Суд"), "text"), ("procedure_code", N_("Порядок (ГПК или АППК)"), "procedure"),
+        ("demands", N_("Требования заявления"), "textarea"),
+        ("signer_person_id", N_("Подписывает заявление"), "person")),
+    ("act", "response_received"): (("response_text", N_("Содержание ответа"), "textarea"),),
+    ("act", "superior_decision"): (("reasons", N_("Основания решения"), "textarea"),),
     ("evaluation", "transferred"): (
         ("target_office_id", N_("Прокуратура, в компетенцию которой входит опротестование (п. 28 Правил)"), "office"),
         ("signer_person_id", N_("Подписывает письмо"), "person")),
 }
+#: Detail inputs that may stay empty (the others are marked required on the form).
+OPTIONAL_DETAILS = frozenset({"act_received.act_number", "act_received.act_date", "act_suspended.reasons",
+                              "response_received.response_text", "superior_decision.reasons",
+                              "court_application.demands", "act_requested.signer_person_id",
+                              "studied.signer_person_id", "transferred.signer_person_id",
+                              "court_application.signer_person_id"})
 #: R.26: the items of the study and the findings, for the checklist input (services/evaluations.py).
 CHECKLIST_LABELS = {
     "competence": N_("наличие компетенции и полномочий по принятию акта"),
@@ -518,6 +534,9 @@ def _card_context(request: Request, session: Session, actor: Actor, collection: 
             facts.append((label, _ru(state[key])))
     if state.get("extension_days"):
         facts.append((N_("Продлено, дней"), str(state["extension_days"])))
+    if kind.name == "act" and (state.get("damage_recovered") or state.get("persons_liable")):  # I.59, per act
+        facts.append((N_("Возмещено ущерба, тенге"), f"{state.get('damage_recovered') or 0:,}".replace(",", " ")))
+        facts.append((N_("Привлечено к ответственности лиц"), str(state.get("persons_liable") or 0)))
     first_details = item["steps"][0]["details"] if item["steps"] else {}
     bin_iin = first_details.get("subject_bin_iin") or first_details.get("bin_iin")
     if bin_iin:
@@ -530,6 +549,7 @@ def _card_context(request: Request, session: Session, actor: Actor, collection: 
     return {"collection": collection, "kind": kind, "item": item, "state": state,
             "office_tree": _office_tree(session) if kind.name == "evaluation" else [],
             "checklist_items": list(CHECKLIST_LABELS.items()), "findings": list(FINDING_LABELS.items()),
+            "optional_details": OPTIONAL_DETAILS,
             "documents": _documents(request, session, actor, collection, item),
             "origin": item["origin"] | {"label": ORIGIN_FILTER_LABELS[item["origin"]["kind"]]}
             if item.get("origin") else None, "linked_acts": item.get("linked_acts", []),
@@ -709,10 +729,19 @@ def _new_context(request: Request, session: Session, actor: Actor, collection: s
             "office_options": _office_options(session, actor), "people": _people_options(session, actor),
             "step_options": [], "register_title": COLLECTION_TITLES[collection][1], "posted": {},
             "posted_lists": {}, "errors": {}, "summary": [], "default_office": str(actor.office_id or ""),
-            "act_content": ACT_CONTENT if kind.name == "act" else (), "origin": _posted_origin(session, actor, request)
-            if kind.name == "act" else None}
+            "act_content": ACT_CONTENT if kind.name == "act" else (),
+            "new_details": NEW_DETAILS.get(collection, ()), "detail_errors": {},
+            "own_act_types": [(t["code"], t["name_kk"] if security.language(request) == "kk" else t["name_ru"])
+                              for t in acts.access_act_types(session, actor=actor) if not t["builtin"]]
+            if kind.name == "act" else [],
+            "optional_details": frozenset({"opened.act_number", "opened.act_date"}),
+            "origin": _posted_origin(session, actor, request) if kind.name == "act" else None}
 
 
+#: What the opening step's details hold besides the subject, by collection: the act under evaluation is
+#: identified by its adopting body, number and date (R.24–R.25; its title is the subject).
+NEW_DETAILS = {"evaluations": (("adopting_body", N_("Орган (организация), принявший акт"), "text"),
+                               ("act_number", N_("Номер акта"), "text"), ("act_date", N_("Дата акта"), "date"))}
 #: The parts of an act (I.58) drafted on the new act's form, posted as `details.<name>`; the documents
 #: (protest, representation, …) are drawn up from them.
 ACT_CONTENT = (("legal_essence", N_("Правовая сущность нарушений")), ("norms", N_("Нарушенные нормы законодательства")),
@@ -772,6 +801,12 @@ def _new(collection: str) -> None:
         if subject:
             details["subject_name"] = subject
         bin_iin = str(form.get("bin_iin", "")).strip()
+        for name, _label, _how in NEW_DETAILS.get(collection, ()):
+            text = str(form.get(f"details.{name}", "")).strip()
+            if text:
+                details[name] = text
+        if kind.name == "evaluation" and subject:
+            details["act_title"] = subject
         if kind.name == "act":  # the addressee, the parts of the act (I.58) and its origin (I.24, R.27, R.19)
             if subject:
                 details["addressee_name"] = subject
@@ -779,6 +814,9 @@ def _new(collection: str) -> None:
                 text = str(form.get(f"details.{name}", "")).strip()
                 if text:
                     details[name] = text
+            own = str(form.get("details.act_type", "")).strip()
+            if own:
+                details["act_type"] = own
             origin = _posted_origin(session, actor, request, form)
             details["origin"] = {"kind": origin["kind"], "id": origin["id"]} if origin else {"kind": "direct"}
             for name in ("addressee",):
@@ -790,6 +828,9 @@ def _new(collection: str) -> None:
         data: dict[str, Any] = {"office_id": int(raw_office) if raw_office.isdigit() else raw_office,
                                 "step": posted_step(kind, kind.first, form), "details": details}
         try:
+            if kind.name == "evaluation" and not details.get("adopting_body"):
+                raise InvalidInput.one("details.adopting_body", "укажите орган (организацию), принявший оцениваемый "
+                                                                "акт (п. 24 Правил)")
             if bin_iin:
                 if not bin_iin_valid(bin_iin):
                     raise InvalidInput.one("details.bin_iin", "БИН/ИИН — 12 цифр с верным контрольным разрядом")
@@ -821,17 +862,26 @@ def _new_again(request: Request, session: Session, actor: Actor, collection: str
     def name_of(f: str) -> str:
         return f.split(".")[1] if f.startswith("details.") and "." in f else _field_of(f)
 
+    extra = {name: label for name, label, _how in NEW_DETAILS.get(collection, ())}
+
     def label(f: str) -> str:
         name = name_of(f)
+        if f.startswith("details.") and name in extra:
+            return extra[name]
         return field_label(kind.name, name) if name in names else NEW_LABELS.get(name, N_("Форма"))
+
+    def anchor(f: str) -> str:
+        name = name_of(f)
+        return f"{kind.first}-details-{name}" if f.startswith("details.") and name in extra else f"{kind.first}-{name}"
 
     by_field: dict[str, str] = {}
     for e in errors:
         by_field.setdefault(name_of(e["field"]), e["message"])
     if kind.name == "act":
         context["origin"] = _posted_origin(session, actor, request, form)
+    context["detail_errors"] = {f"details.{name}": message for name, message in by_field.items()}
     context.update(posted=dict(form.multi_items()), posted_lists={k: form.getlist(k) for k in form},
-                   errors=by_field, summary=_summary(errors, label, lambda f: f"{kind.first}-{name_of(f)}"),
+                   errors=by_field, summary=_summary(errors, label, anchor),
                    refusal=refusal)
     if collection == "checks":
         context["verdict"], context["notes"] = admissibility_of(form, translator(request))
