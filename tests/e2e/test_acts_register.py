@@ -269,3 +269,22 @@ def test_a_new_evaluation_identifies_the_act_under_evaluation_on_its_form_R_24(
     assert item["steps"][0]["details"] == {"subject_name": "Решение о ставках платы",
                                            "act_title": "Решение о ставках платы", "act_number": "45",
                                            "act_date": "2026-06-30", "adopting_body": "Маслихат города Алматы"}
+
+
+def test_a_response_file_is_attached_to_its_step_on_the_acts_card_I_63(
+        client: TestClient, almaty: dict[str, str], acts: dict[str, dict[str, Any]]) -> None:
+    csrf = web_login(client, "almaty")
+    act = acts["from_check"]
+    text = "Ответ акимата: нарушения устранены, виновные привлечены к ответственности.".encode()
+    done = client.post(f"/acts/{act['id']}/attachments", data={"csrf_token": csrf, "step": "1", "note": "ответ"},
+                       files={"file": ("ответ.txt", text, "text/plain")})
+    assert done.status_code == 303, done.text
+    card = client.get(f"/acts/{act['id']}")
+    assert "ответ.txt" in card.text and "шаг № 2" in card.text
+    empty = client.post(f"/acts/{act['id']}/attachments", data={"csrf_token": csrf},
+                        files={"file": ("", b"", "application/octet-stream")})
+    assert empty.status_code == 422 and 'id="attach-error"' in empty.text
+    forged = client.post(f"/acts/{act['id']}/attachments", data={"csrf_token": "x"},
+                         files={"file": ("a.txt", b"abc", "text/plain")})
+    assert forged.status_code == 403
+    assert len(read(client, almaty, "acts", act["id"])["attachments"]) == 1

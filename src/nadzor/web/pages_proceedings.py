@@ -21,20 +21,22 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from starlette.datastructures import FormData, QueryParams
+from starlette.datastructures import FormData, QueryParams, UploadFile
 
 from nadzor import rules
 from nadzor.adapters.db.tables import people, users
+from nadzor.adapters.file_store import FileStore
 from nadzor.domain.org import POSITION_LABELS, Office
 from nadzor.proceedings.kernel import Kind, StepType
 from nadzor.rules.base import cite
 from nadzor.rules.instruction.checks import bin_iin_valid
-from nadzor.services import acts, documents, org
+from nadzor.services import acts, attachments, documents, org
 from nadzor.services import proceedings as stored
 from nadzor.services.acts import ORIGIN_FILTERS
 from nadzor.services.context import Actor, Permission
 from nadzor.services.errors import Conflict, InvalidInput
 from nadzor.web import security
+from nadzor.web.api_attachments import upload_form
 from nadzor.web.proceeding_labels import (
     ADMISSIBILITY_REQUIRES,
     COLLECTION_TITLES,
@@ -689,6 +691,25 @@ def _card(collection: str) -> None:
             return _render_card(request, session, actor, collection, proceeding_id, 409,
                                 refusal=f"{exc} Страница обновлена: проверьте изменения и повторите.")
         return _see_other(f"/{collection}/{proceeding_id}#timeline")
+
+    @page("POST", f"/{collection}/{{proceeding_id}}/attachments")
+    def attach_file(request: Request, proceeding_id: int, form: FormData = Depends(upload_form),
+                    actor: Actor = Depends(current_actor), session: Session = DB) -> Response:
+        """A file on the proceeding or one of its steps (the act's text, a response, I.61, I.63, R.24)."""
+        settings = platform_of(request).settings
+        file, step, note = form.get("file"), str(form.get("step", "")).strip(), str(form.get("note", "")).strip()
+        try:
+            if not isinstance(file, UploadFile) or not file.filename:
+                raise InvalidInput.one("file", "выберите файл")
+            attachments.do_attach(session, collection, proceeding_id, attachments.Upload(file.filename, file.file),
+                                  actor=actor, store=FileStore(settings.attachments_dir),
+                                  max_bytes=settings.attachment_max_bytes, step=step or None, note=note or None)
+        except (InvalidInput, attachments.TooLarge) as exc:
+            session.rollback()
+            message = exc.as_dicts()[0]["message"] if isinstance(exc, InvalidInput) else str(exc)
+            return _render_card(request, session, actor, collection, proceeding_id,
+                                422 if isinstance(exc, InvalidInput) else 413, attach_error=message)
+        return _see_other(f"/{collection}/{proceeding_id}#attachments")
 
     @page("POST", f"/{collection}/{{proceeding_id}}/withdrawal")
     def withdraw_step(request: Request, proceeding_id: int, form: FormData = FORM,
