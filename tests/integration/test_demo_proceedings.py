@@ -164,3 +164,26 @@ def test_a_calendar_change_restates_exactly_the_proceedings_it_moves(demo_full: 
     assert {pid for pid, version in after.items() if version != before[pid].version} == expected
     assert all(after[pid] == before[pid].version + 1 for pid in expected)
     assert restated == [f'{{"moved":{moved}}}']
+
+
+def test_a_demo_evaluations_protest_step_is_withdrawn_only_through_its_act_R_27(demo_full: Platform) -> None:
+    """The demo's protests are imported, their evaluations' `protest_issued` without `details.act_id`: the
+    link of `act_origins` still ties the two, so the evaluation's step alone is not withdrawn."""
+    from nadzor.services.proceedings import Refused, do_withdraw
+
+    with demo_full.transaction() as session:
+        protested = session.execute(select(proceedings).where(proceedings.c.kind == "evaluation",
+                                                              proceedings.c.status == "protested")).all()
+        candidates = []
+        for row in protested:
+            last = session.execute(select(proceeding_steps.c.type).where(
+                proceeding_steps.c.proceeding_id == row.id, proceeding_steps.c.withdrawn.is_(False))
+                .order_by(proceeding_steps.c.seq.desc())).scalars().first()
+            if last == "protest_issued":
+                candidates.append(row)
+        assert candidates
+        row = candidates[0]
+        with pytest.raises(Refused) as refused:
+            do_withdraw(session, "evaluations", row.id, {"version": row.version, "reason": "ошибка"},
+                        actor=cli_actor(), calendar=demo_full.calendar(), today=DEMO_TODAY)
+        assert refused.value.code == "linked_step"
