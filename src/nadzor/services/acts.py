@@ -352,6 +352,8 @@ def register_conditions(session: Session, kind: str, flt: Any) -> list[Any]:
         column = s.c.data["act_type"] if flt.act_type in ACT_TYPES else s.c.details["act_type"]
         out.append(t.c.id.in_(select(s.c.proceeding_id).where(s.c.seq == 0, column.as_string() == flt.act_type)))
     if flt.signer_person_id is not None:
+        if not 1 <= flt.signer_person_id < 2**63:
+            raise InvalidInput.one("signer_person_id", "ожидается номер сотрудника (целое число)")
         out.append(t.c.id.in_(select(s.c.proceeding_id).where(
             s.c.type == "issued", s.c.withdrawn.is_(False),
             s.c.details["signer_person_id"].as_integer() == flt.signer_person_id)))
