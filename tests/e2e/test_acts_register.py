@@ -176,6 +176,9 @@ def test_the_R_26_study_is_entered_on_the_evaluations_card_item_by_item(
         "item": "competence", "finding": "violates", "note": "акт принят вне компетенции акимата"}
     card = client.get(f"/evaluations/{item['id']}")
     assert "акт принят вне компетенции акимата" in card.text and "не применимо" in card.text
+    audit = client.get("/api/v1/audit", headers=bearer(client, "admin"),
+                       params={"action": "proceeding.step_recorded"}).json()
+    assert any("акт принят вне компетенции акимата" in row["after"] for row in audit["rows"])
     assert "Заключение по результатам изучения акта" in card.text
     # the transfer (R.28) to an office chosen from the tree
     target = office_id(client, almaty, "almaty_city")

@@ -358,7 +358,8 @@ def do_record_step(session: Session, collection: str, proceeding_id: int, data: 
                    now=now)
     audit.record(session, actor=actor, action=AuditAction.PROCEEDING_STEP_RECORDED, object_type=kind.name,
                  object_id=proceeding_id, before={"status": stored.row.status, "version": stored.row.version},
-                 after={"step": step, "index": len(live), "status": state["status"]})
+                 after={"step": step, "index": len(live), "status": state["status"],
+                        **({"details": details} if details else {})})  # what was entered with it, too
     return proceeding_dict(_load(session, kind, proceeding_id, actor), today=today, calendar=calendar,
                            session=session, actor=actor)
 

@@ -811,7 +811,10 @@ def admissibility_of(form: FormData, t: Translate = _identity) -> tuple[str, lis
 def _new(collection: str) -> None:
     @page("GET", f"/{collection}/new")
     def new_form(request: Request, actor: Actor = Depends(current_actor), session: Session = DB) -> Response:
-        return render(request, "proceedings/new.html", **_new_context(request, session, actor, collection))
+        context = _new_context(request, session, actor, collection)
+        if (context.get("origin") or {}).get("kind") == "evaluation":  # its act is a protest (R.27–R.29)
+            context["posted"] = {"act_type": "protest"}
+        return render(request, "proceedings/new.html", **context)
 
     @page("POST", f"/{collection}/new")
     def create(request: Request, form: FormData = FORM, actor: Actor = Depends(current_actor),
