@@ -385,6 +385,15 @@ TEMPLATES: dict[str, list[Item]] = {
                                    "правового акта, подлежит незамедлительному опубликованию.")]),
         *SIGN,
     ],
+    "study_conclusion": [
+        *HEADER,
+        ("title", "ЗАКЛЮЧЕНИЕ\nпо результатам изучения акта"),
+        ("p", "В соответствии с пунктом 26 Правил {{ rules_title }} изучен акт: {{ act_description }}."),
+        ("bold", "Результаты изучения:"),
+        ("each", "checklist_lines", "– "),
+        ("p", "{{ conclusion }}"),
+        *SIGN,
+    ],
     "transfer_letter": [
         *HEADER,
         ("to", "{{ transfer_to }}"),

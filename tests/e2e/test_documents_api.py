@@ -17,6 +17,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from nadzor.bootstrap import Platform
+from tests.support.acts import checklist
 from tests.support.web import bearer, client_for, office_id, person_id
 
 MEDEU = "almaty_city.medeu_district"
@@ -344,7 +345,8 @@ def test_the_documents_of_an_evaluation_request_suspension_transfer_court_R_25_t
         assert value in text, value
     for step, details in (
         ({"type": "act_received", "date": "2021-09-10"}, None),
-        ({"type": "studied", "date": "2021-09-15", "violations": ["conformity"]}, None),
+        ({"type": "studied", "date": "2021-09-15", "violations": ["conformity"]},
+         {"checklist": checklist(["conformity"]), "signer_person_id": head}),
         ({"type": "protest_issued", "date": "2021-09-16", "addressee": "adopting_body", "competent": True}, None),
         ({"type": "act_suspended", "date": "2021-09-16", "signer_person_id": city_head,
           "irreversible_consequences": True}, {"reasons": "Взимание платы влечет необратимые последствия."}),
@@ -368,24 +370,26 @@ def test_the_documents_of_an_evaluation_request_suspension_transfer_court_R_25_t
     other = create(client, almaty, "evaluations", opened, act)
     for step, details in (
         ({"type": "act_received", "date": "2021-09-10"}, None),
-        ({"type": "studied", "date": "2021-09-15", "violations": ["competence"]}, None),
-        ({"type": "transferred", "date": "2021-09-16"}, {"signer_person_id": head}),
+        ({"type": "studied", "date": "2021-09-15", "violations": ["competence"]},
+         {"checklist": checklist(["competence"]), "signer_person_id": head}),
     ):
         other = record(client, almaty, "evaluations", other, step, details)
-    refused = document(client, almaty, "evaluations", other, "transfer_letter")
-    assert refused.status_code == 422
-    assert [e["field"] for e in refused.json()["errors"]] == ["details.transfer_to"]
-    other = create(client, almaty, "evaluations", opened, act)
-    for step, details in (
-        ({"type": "act_received", "date": "2021-09-10"}, None),
-        ({"type": "studied", "date": "2021-09-15", "violations": ["competence"]}, None),
-        ({"type": "transferred", "date": "2021-09-16"},
-         {"signer_person_id": head, "transfer_to": "Прокурору города Алматы"}),
-    ):
-        other = record(client, almaty, "evaluations", other, step, details)
+    no_target = client.post(f"/api/v1/evaluations/{other['id']}/steps", headers=almaty, json={
+        "version": other["version"], "step": {"type": "transferred", "date": "2021-09-16"},
+        "details": {"signer_person_id": head}})
+    assert no_target.status_code == 422
+    assert [e["field"] for e in no_target.json()["errors"]] == ["details.target_office_id"]
+    other = record(client, almaty, "evaluations", other, {"type": "transferred", "date": "2021-09-16"},
+                   {"signer_person_id": head, "target_office_id": office_id(client, almaty, "almaty_city")})
+    assert other["steps"][-1]["details"]["transfer_to"] == "Прокуратура города Алматы"
     text = docx_text(client, almaty, "evaluations", other, "transfer_letter")
-    for value in ("Прокурору города Алматы", "отсутствие компетенции", "по компетенции", "16.09.2021", HEAD,
+    for value in ("Прокуратура города Алматы", "отсутствие компетенции", "по компетенции", "16.09.2021", HEAD,
                   "Решение о ставках платы № 45 от 30.06.2021"):
+        assert value in text, value
+    text = docx_text(client, almaty, "evaluations", other, "study_conclusion")
+    for value in ("ЗАКЛЮЧЕНИЕ", "наличие компетенции и полномочий по принятию акта: не соответствует — "
+                  "противоречит статье 10 Закона", "соответствие установленным законами требованиям: соответствует",
+                  "Выявлены нарушения", "15.09.2021"):
         assert value in text, value
 
 

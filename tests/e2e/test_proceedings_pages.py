@@ -347,7 +347,7 @@ def test_admissibility_is_evaluated_as_the_user_types(client: TestClient) -> Non
 FIRST_STEPS: dict[str, dict[str, Any]] = {
     "checks": {"subject_kind": "state_body", "basis": "president_instruction"},
     "acts": {"act_type": "protest", "content": ["legal_essence", "norms"]},
-    "evaluations": {"context": "complaint", "act_kind": "normative"},
+    "evaluations": {"context": "complaint", "act_kind": "normative", "details.adopting_body": "Маслихат"},
     "analyses": {"via": "rapport", "basis": "monitoring", "signer_person_id": HEAD},
 }
 

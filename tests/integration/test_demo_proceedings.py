@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from nadzor import proceedings as kernel
-from nadzor.adapters.db.tables import audit_log, offices, proceeding_steps, proceedings
+from nadzor.adapters.db.tables import act_origins, audit_log, offices, proceeding_steps, proceedings
 from nadzor.bootstrap import Platform, build_calendar
 from nadzor.domain.calendar import DayEntry
 from nadzor.proceedings import KINDS
@@ -76,17 +76,34 @@ def test_the_demo_checks_show_variety_across_offices_overdue_as_of_the_demos_tod
     assert {"position": "district_prosecutor"} in signers
 
 
-def test_demo_acts_are_linked_to_the_checks_they_came_from(demo_full: Platform) -> None:
+def test_every_demo_act_has_its_origin_stored_and_the_origin_allows_it_I_24_R_27(demo_full: Platform) -> None:
+    """Issue 9 «Where acts come from»: each demo act has its `act_origins` row — a closed check with an
+    `act` decision (I.24), or the evaluation whose protest it is (R.27–R.29) — and every evaluation that
+    issued a protest shows that protest among its acts."""
     with demo_full.read_only() as session:
-        origins = session.execute(select(proceeding_steps.c.details).join(
-            proceedings, proceedings.c.id == proceeding_steps.c.proceeding_id).where(
-            proceedings.c.kind == "act", proceeding_steps.c.seq == 0)).scalars().all()
-        checks = {r.id: r for r in session.execute(select(proceedings).where(proceedings.c.kind == "check")).all()}
-    assert len(origins) >= 12
-    for origin in [d["origin"] for d in origins]:
-        assert origin["kind"] == "check"
-        assert checks[origin["id"]].number == origin["number"]
-        assert checks[origin["id"]].status == "closed"
+        acts = {r.id: r for r in session.execute(select(proceedings).where(proceedings.c.kind == "act")).all()}
+        links = {r.act_id: r for r in session.execute(select(act_origins)).all()}
+        others = {r.id: r for r in session.execute(select(proceedings).where(proceedings.c.kind != "act")).all()}
+        firsts = {r.proceeding_id: r for r in session.execute(select(proceeding_steps).where(
+            proceeding_steps.c.seq == 0, proceeding_steps.c.proceeding_id.in_(list(acts)))).all()}
+        protests = set(session.execute(select(proceeding_steps.c.proceeding_id).where(
+            proceeding_steps.c.type == "protest_issued", proceeding_steps.c.withdrawn.is_(False))).scalars())
+    assert len(acts) >= 15
+    assert set(links) == set(acts), "every demo act has its origin row"
+    kinds = defaultdict(int)
+    for act_id, link in links.items():
+        kinds[link.origin_kind] += 1
+        origin = others[link.origin_id]
+        assert origin.kind == link.origin_kind
+        assert firsts[act_id].details["origin"] == {"kind": link.origin_kind, "id": link.origin_id}
+        if link.origin_kind == "check":
+            assert origin.status == "closed"
+        else:
+            assert link.origin_kind == "evaluation"
+            assert firsts[act_id].data["act_type"] == "protest"
+            assert origin.state["violations"]
+    assert kinds["check"] >= 12 and kinds["evaluation"] >= 1
+    assert protests == {link.origin_id for link in links.values() if link.origin_kind == "evaluation"}
 
 
 @pytest.mark.parametrize("today", [date(2026, 1, 5), date(2026, 3, 9), date(2026, 6, 30), date(2026, 11, 25),
@@ -147,3 +164,26 @@ def test_a_calendar_change_restates_exactly_the_proceedings_it_moves(demo_full: 
     assert {pid for pid, version in after.items() if version != before[pid].version} == expected
     assert all(after[pid] == before[pid].version + 1 for pid in expected)
     assert restated == [f'{{"moved":{moved}}}']
+
+
+def test_a_demo_evaluations_protest_step_is_withdrawn_only_through_its_act_R_27(demo_full: Platform) -> None:
+    """The demo's protests are imported, their evaluations' `protest_issued` without `details.act_id`: the
+    link of `act_origins` still ties the two, so the evaluation's step alone is not withdrawn."""
+    from nadzor.services.proceedings import Refused, do_withdraw
+
+    with demo_full.transaction() as session:
+        protested = session.execute(select(proceedings).where(proceedings.c.kind == "evaluation",
+                                                              proceedings.c.status == "protested")).all()
+        candidates = []
+        for row in protested:
+            last = session.execute(select(proceeding_steps.c.type).where(
+                proceeding_steps.c.proceeding_id == row.id, proceeding_steps.c.withdrawn.is_(False))
+                .order_by(proceeding_steps.c.seq.desc())).scalars().first()
+            if last == "protest_issued":
+                candidates.append(row)
+        assert candidates
+        row = candidates[0]
+        with pytest.raises(Refused) as refused:
+            do_withdraw(session, "evaluations", row.id, {"version": row.version, "reason": "ошибка"},
+                        actor=cli_actor(), calendar=demo_full.calendar(), today=DEMO_TODAY)
+        assert refused.value.code == "linked_step"

@@ -95,9 +95,16 @@ def studied_evaluation(client: TestClient, headers: dict[str, str], *, violation
     assert response.status_code == 201, response.text
     item = dict(response.json())
     item = step(client, headers, "evaluations", item, {"type": "act_received", "date": "2026-09-02"})
-    return step(client, headers, "evaluations", item, {"type": "studied", "date": "2026-09-10",
-                                                       "violations": ["conformity"] if violations is None
-                                                       else violations})
+    found = ["conformity"] if violations is None else violations
+    return step(client, headers, "evaluations", item, {"type": "studied", "date": "2026-09-10", "violations": found},
+                {"checklist": checklist(found)})
+
+
+def checklist(violations: list[str]) -> list[dict[str, str]]:
+    """The R.26 study: each item answered, the violated ones with a note."""
+    items = ("competence", "conformity", "contradiction", "registration", "publication")
+    return [{"item": item, "finding": "violates" if item in violations else "conforms",
+             "note": "противоречит статье 10 Закона" if item in violations else ""} for item in items]
 
 
 def draft_act(client: TestClient, headers: dict[str, str], *, office: str = MEDEU, act_type: str = "representation",

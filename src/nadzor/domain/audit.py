@@ -58,6 +58,8 @@ class AuditAction(StrEnum):
     CHECK_RESOLUTION_RECORDED = "check.resolution_recorded"
     CALENDAR_FILE_APPLIED = "calendar.file_applied"
     ACT_TYPE_UPDATED = "act_type.updated"
+    ACT_TYPE_CREATED = "act_type.created"
+    ACT_TYPE_DELETED = "act_type.deleted"
     ACT_ORIGIN_LINKED = "act.origin_linked"
     PLAN_CREATED = "analysis_plan.created"
     PLAN_ITEM_ADDED = "analysis_plan.item_added"
@@ -104,6 +106,8 @@ ACTION_LABELS: dict[str, str] = {
     "check.resolution_recorded": "Внесено постановление по проверке (ОРМ, п. 19; экспертиза, п. 20 Инструкции)",
     "calendar.file_applied": "Применён изменённый файл поправок рабочего календаря",
     "act_type.updated": "Изменён вид акта надзора (наименование, источник, срок ответа)",
+    "act_type.created": "Добавлен вид акта надзора (уточнение иного акта)",
+    "act_type.deleted": "Удалён вид акта надзора",
     "act.origin_linked": "Акт надзора связан с основанием (проверка, оценка акта, анализ)",
     "analysis_plan.created": "Составлен план анализов",
     "analysis_plan.item_added": "В план анализов внесён пункт",

@@ -62,6 +62,16 @@ def register_app(collection: str, help_text: str) -> typer.Typer:
         basis: Annotated[str | None, typer.Option("--basis", help="Основание (код первого шага).")] = None,
         assignee: Annotated[int | None, typer.Option("--assignee", min=1, max=2**63 - 1,
                                                      help="Номер сотрудника среди проводящих проверку.")] = None,
+        act_type: Annotated[str | None, typer.Option("--act-type", help="Акты: вид акта (код: protest, "
+                                                     "representation, prescription, resolution, other).")] = None,
+        addressee: Annotated[str | None, typer.Option("--addressee", help="Акты: адресат (часть наименования).")]
+        = None,
+        signer: Annotated[int | None, typer.Option("--signer", min=1, help="Акты: сотрудник (id), подписавший "
+                                                   "акт.")] = None,
+        origin: Annotated[str | None, typer.Option("--origin", help="Акты: основание внесения (check, evaluation, "
+                                                   "analysis, direct, none).")] = None,
+        origin_number: Annotated[str | None, typer.Option("--origin-number", help="Акты: номер основания "
+                                                          "(часть).")] = None,
         as_json: Annotated[bool, typer.Option("--json", help="Печатать JSON.")] = False,
         limit: Annotated[int, typer.Option("--limit", min=1, max=100_000, help="Не больше строк.")] = 100,
         today: Annotated[str | None, typer.Option("--today", help="Дата отсчёта просрочки ГГГГ-ММ-ДД "
@@ -72,7 +82,7 @@ def register_app(collection: str, help_text: str) -> typer.Typer:
         from nadzor.proceedings.kernel import KINDS
         from nadzor.services.context import cli_actor
         from nadzor.services.org import all_offices, office_by_code, tree
-        from nadzor.services.proceedings import COLLECTIONS, access_proceedings
+        from nadzor.services.proceedings import COLLECTIONS, RegisterFilter, access_proceedings
 
         day = _today(today)
         platform = _platform()
@@ -87,8 +97,16 @@ def register_app(collection: str, help_text: str) -> typer.Typer:
                     if actor.visible is not None:
                         scope &= actor.visible
                     actor = dataclasses.replace(actor, visible=scope)
-                page = access_proceedings(session, collection, actor=actor, today=day, status=status,
-                                          overdue=overdue, limit=limit, basis=basis, assignee_id=assignee)
+                given = {"act_type": act_type, "addressee": addressee, "signer": signer, "origin": origin,
+                         "origin_number": origin_number}
+                if collection != "acts":
+                    for name, value in given.items():
+                        if value is not None:
+                            _fail(name, "этот отбор есть только в реестре актов надзора (nadzor acts list)")
+                flt = RegisterFilter(status=status, overdue=overdue, limit=limit, subject=(addressee or "")[:200],
+                                     act_type=act_type, signer_person_id=signer, origin_kind=origin,
+                                     origin_number=(origin_number or "")[:80], basis=basis, assignee_id=assignee)
+                page = access_proceedings(session, collection, actor=actor, today=day, flt=flt)
                 names = {o.id: o.name_ru for o in all_offices(session)}
         except _service_errors() as exc:
             _report(exc)

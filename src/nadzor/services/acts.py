@@ -30,7 +30,7 @@ from datetime import date
 from typing import Any, Literal
 
 from pydantic import Field
-from sqlalchemy import Row, and_, func, insert, select, update
+from sqlalchemy import Row, and_, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from nadzor import rules
@@ -88,13 +88,30 @@ class ActTypeIn(Input):
     response_term: ResponseTermIn | None = None
 
 
+class NewActTypeIn(Input):
+    """An administrator's own type of act (I.58 «other» acts named more precisely: указание, требование…):
+    acts of it are of the kernel's type `other`, with `details.act_type` naming it."""
+
+    code: str = Field(min_length=2, max_length=20, pattern=r"^[a-z][a-z0-9_]+$")
+    name_ru: str = Field(min_length=1, max_length=200)
+    name_kk: str = Field(min_length=1, max_length=200)
+    legal_source: str = Field(min_length=1, max_length=4000)
+    response_term: ResponseTermIn | None = None
+
+
+class DeleteActTypeIn(Input):
+    version: int = Field(strict=True, ge=1, le=2**31 - 1)
+
+
 def act_type_dict(row: Row[Any]) -> dict[str, Any]:
     term = None
     if row.response_term_days is not None:
         term = {"days": row.response_term_days, "unit": row.response_term_unit,
                 "unit_label": TERM_UNITS.get(row.response_term_unit or "", ""), "source": row.response_term_source}
     return {"code": row.code, "name_ru": row.name_ru, "name_kk": row.name_kk, "legal_source": row.legal_source,
-            "response_term": term, "version": row.version, "updated_by": row.updated_by,
+            "response_term": term, "builtin": row.code in ACT_TYPES,
+            "kernel_type": row.code if row.code in ACT_TYPES else "other", "version": row.version,
+            "updated_by": row.updated_by,
             "updated_at": row.updated_at.isoformat() if row.updated_at else None}
 
 
@@ -108,8 +125,53 @@ def _act_type_row(session: Session, code: str) -> Row[Any]:
 def access_act_types(session: Session, *, actor: Actor) -> list[dict[str, Any]]:
     """The act types in the order of I.58 (every signed-in user reads them)."""
     actor.require(Permission.SIGNED_IN)
-    rows = {r.code: r for r in session.execute(select(act_types)).all()}
-    return [act_type_dict(rows[c]) for c in ACT_TYPES if c in rows]
+    rows = {r.code: r for r in session.execute(select(act_types).order_by(act_types.c.id)).all()}
+    return [act_type_dict(rows[c]) for c in ACT_TYPES if c in rows] + \
+        [act_type_dict(r) for c, r in rows.items() if c not in ACT_TYPES]
+
+
+def do_create_act_type(session: Session, data: Any, *, actor: Actor) -> dict[str, Any]:
+    """An administrator adds a type of «other» act (I.58) with its names, source and default term; audited."""
+    actor.require(Permission.MANAGE_ORG)
+    cmd: NewActTypeIn = parse(NewActTypeIn, data)
+    if session.execute(select(act_types.c.id).where(act_types.c.code == cmd.code)).first() is not None:
+        raise InvalidInput.one("code", f"вид акта с кодом {cmd.code!r} уже есть")
+    term = cmd.response_term
+    session.execute(insert(act_types).values(
+        code=cmd.code, name_ru=cmd.name_ru.strip(), name_kk=cmd.name_kk.strip(), legal_source=cmd.legal_source.strip(),
+        response_term_days=term.days if term else None, response_term_unit=term.unit if term else None,
+        response_term_source=term.source.strip() if term else None, updated_by=actor.login,
+        updated_at=audit.now_utc(), version=1))
+    after = act_type_dict(_act_type_row(session, cmd.code))
+    audit.record(session, actor=actor, action=AuditAction.ACT_TYPE_CREATED, object_type="act_type",
+                 object_id=cmd.code, after=after)
+    return after
+
+
+def do_delete_act_type(session: Session, code: str, data: Any, *, actor: Actor) -> None:
+    """An administrator removes a type they added, while no act is of it (the five of I.58 stay); audited."""
+    actor.require(Permission.MANAGE_ORG)
+    cmd: DeleteActTypeIn = parse(DeleteActTypeIn, data)
+    row = _act_type_row(session, code)
+    if code in ACT_TYPES:
+        raise Refused("act_type_builtin", ["I.58"], f"Вид «{row.name_ru}» назван в п. 58 Инструкции и не удаляется")
+    if row.version != cmd.version:
+        raise Conflict.versions("Вид акта надзора", cmd.version, row.version)
+    used = session.execute(select(func.count()).select_from(proceeding_steps).where(
+        proceeding_steps.c.seq == 0, proceeding_steps.c.details["act_type"].as_string() == code)).scalar_one()
+    if used:
+        raise Refused("act_type_in_use", ["I.58"], f"Вид «{row.name_ru}» указан в {used} акт(ах) надзора: "
+                                                   "удалить его нельзя")
+    session.execute(delete(act_types).where(act_types.c.id == row.id))
+    audit.record(session, actor=actor, action=AuditAction.ACT_TYPE_DELETED, object_type="act_type", object_id=code,
+                 before=act_type_dict(row))
+
+
+def act_type_of(step: dict[str, Any], details: dict[str, Any] | None) -> str | None:
+    """The act's type as the registers know it: the administrator's own type (`details.act_type`) of an
+    `other` act, else the kernel's `act_type`."""
+    own = (details or {}).get("act_type")
+    return own if isinstance(own, str) and step.get("act_type") == "other" else step.get("act_type")
 
 
 def access_act_type(session: Session, code: str, *, actor: Actor) -> dict[str, Any]:
@@ -180,10 +242,11 @@ def _proceeding(session: Session, proceeding_id: int, kind: str) -> Row[Any] | N
 
 
 def check_origin(session: Session, kind: str, step: dict[str, Any], details: dict[str, Any] | None,
-                 actor: Actor) -> dict[str, Any] | None:
+                 actor: Actor, *, imported: bool = False) -> dict[str, Any] | None:
     """Before an act is opened: its `details.origin` (and `details.area`, `details.addressee`,
     `details.competent`) are well-formed, the origin exists in the actor's scope and allows an act.
-    Returns the origin to link once the act is stored."""
+    Returns the origin to link once the act is stored. An `imported` act (a past record, with its
+    whole life) may come from an evaluation that has gone on since its protest (R.27–R.31)."""
     if kind != "act":
         return None
     details = details or {}
@@ -191,6 +254,14 @@ def check_origin(session: Session, kind: str, step: dict[str, Any], details: dic
     if area is not None and area not in SUBJECT_AREAS:
         raise InvalidInput.one("details.area", "неизвестное направление; допустимые: " + ", ".join(SUBJECT_AREAS))
     _check_protest_details(details, "details")
+    own = details.get("act_type")
+    if own is not None:
+        row = session.execute(select(act_types.c.code).where(act_types.c.code == own)).first() \
+            if isinstance(own, str) else None
+        if row is None or own in ACT_TYPES:
+            raise InvalidInput.one("details.act_type", "выберите вид акта, добавленный администратором")
+        if step.get("act_type") != "other":
+            raise InvalidInput.one("details.act_type", "уточнённый вид указывается для иного акта надзора (other)")
     if "origin" not in details or details["origin"] is None:
         return None
     origin: OriginIn = parse(OriginIn, details["origin"], "details.origin")
@@ -214,6 +285,11 @@ def check_origin(session: Session, kind: str, step: dict[str, Any], details: dic
         if step.get("act_type") != "protest":
             raise Refused("origin_not_allowed", ["R.27"], "По результатам оценки акта вносится протест "
                                                            "(пп. 27–29 Правил): укажите вид акта «протест»")
+        if imported:
+            if not row.state.get("violations"):
+                raise Refused("origin_not_allowed", ["R.27"], f"Оценкой акта {row.number} нарушения не выявлены: "
+                                                               "протест не вносится (п. 27 Правил)")
+            return {"kind": origin.kind, "id": row.id}
         if row.status != "studied" or not row.state.get("violations"):
             raise Refused("origin_not_allowed", ["R.27"], f"Оценка акта {row.number} не завершена изучением с "
                                                            "выявленными нарушениями: протест не вносится "
@@ -245,6 +321,66 @@ def _linked_rows(session: Session, origin_id: int) -> list[Row[Any]]:
     t = proceedings_table
     return list(session.execute(select(t).join(act_origins, act_origins.c.act_id == t.c.id)
                                 .where(act_origins.c.origin_id == origin_id).order_by(t.c.id)).all())
+
+
+# ============================================================================= the register
+
+#: The register's origin filter: the kinds of `act_origins` and «none» (an act with no link stored).
+ORIGIN_FILTERS = (*ORIGIN_KINDS, "none")
+
+
+def register_conditions(session: Session, kind: str, flt: Any) -> list[Any]:
+    """The acts register's own filters as SQL conditions on `proceedings` (issue 9 «Registers»): the
+    act's type (its `drafted` step), the prosecutor who signed its issue (`details.signer_person_id`
+    of the live `issued` step, stored when it is recorded), the origin's kind and the origin's number
+    (a part of it). Any of them on another collection is refused, naming the field."""
+    wanted = {"act_type": flt.act_type, "signer_person_id": flt.signer_person_id, "origin_kind": flt.origin_kind,
+              "origin_number": flt.origin_number or None}
+    given = [name for name, value in wanted.items() if value is not None]
+    if kind != "act":
+        if given:
+            raise InvalidInput.one(given[0], "этот отбор есть только в реестре актов надзора")
+        return []
+    t, s = proceedings_table, proceeding_steps
+    out: list[Any] = []
+    if flt.act_type is not None:
+        known = set(ACT_TYPES) | set(session.execute(select(act_types.c.code)).scalars())
+        if flt.act_type not in known:
+            raise InvalidInput.one("act_type", "выберите вид акта из списка")
+        column = s.c.data["act_type"] if flt.act_type in ACT_TYPES else s.c.details["act_type"]
+        out.append(t.c.id.in_(select(s.c.proceeding_id).where(s.c.seq == 0, column.as_string() == flt.act_type)))
+    if flt.signer_person_id is not None:
+        if not 1 <= flt.signer_person_id < 2**63:
+            raise InvalidInput.one("signer_person_id", "ожидается номер сотрудника (целое число)")
+        out.append(t.c.id.in_(select(s.c.proceeding_id).where(
+            s.c.type == "issued", s.c.withdrawn.is_(False),
+            s.c.details["signer_person_id"].as_integer() == flt.signer_person_id)))
+    if flt.origin_kind is not None:
+        if flt.origin_kind not in ORIGIN_FILTERS:
+            raise InvalidInput.one("origin_kind", "недопустимое значение; допустимые: " + ", ".join(ORIGIN_FILTERS))
+        if flt.origin_kind == "none":
+            out.append(t.c.id.not_in(select(act_origins.c.act_id)))
+        else:
+            out.append(t.c.id.in_(select(act_origins.c.act_id).where(act_origins.c.origin_kind == flt.origin_kind)))
+    number = (flt.origin_number or "").strip()
+    if number:
+        origin = proceedings_table.alias("origin")
+        needle = number.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        out.append(t.c.id.in_(select(act_origins.c.act_id).join(origin, origin.c.id == act_origins.c.origin_id)
+                              .where(stored.casefold(session, origin.c.number).like(f"%{needle}%", escape="\\"))))
+    return out
+
+
+def signer_options(session: Session, actor: Actor) -> list[tuple[str, str]]:
+    """The prosecutors who may have signed an act, for the register's signer filter: the people of the
+    offices in scope, «name — position, office»."""
+    offices = {o.id: o for o in org.all_offices(session)}
+    out = []
+    for person in org.access_people(session, actor):
+        office = offices.get(person.office_id)
+        out.append((str(person.id), f"{person.full_name} — {POSITION_LABELS.get(person.position, person.position)}, "
+                                    f"{office.name_ru if office else ''}"))
+    return sorted(out, key=lambda x: x[1])
 
 
 # ============================================================================ recording
@@ -384,6 +520,8 @@ def after_withdraw(session: Session, kind: str, row: Row[Any], withdrawn: Row[An
     is withdrawn only through the act."""
     if kind == "evaluation" and withdrawn.type == "protest_issued":
         act_id = (withdrawn.details or {}).get("act_id")
+        if not isinstance(act_id, int):  # an imported record: its protest is the act linked to it
+            act_id = next((r.id for r in _linked_rows(session, row.id) if _has_live_issue(session, r.id)), None)
         if isinstance(act_id, int) and _has_live_issue(session, act_id):
             act = _proceeding(session, act_id, "act")
             number = act.number if act is not None else act_id
@@ -430,7 +568,7 @@ def proceeding_extras(session: Session, actor: Actor, row: Row[Any], steps: list
         return {"linked_acts": [_act_summary(r) for r in linked if actor.sees_office(r.office_id)]}
     live = [s for s in steps if not s.withdrawn]
     first = live[0] if live else None
-    code = first.data.get("act_type") if first is not None else None
+    code = act_type_of(first.data, first.details) if first is not None else None
     type_row = session.execute(select(act_types).where(act_types.c.code == code)).first() if code else None
     area = (first.details or {}).get("area") if first is not None else None
     area = area if area in SUBJECT_AREAS else "all"

@@ -22,6 +22,7 @@ from nadzor.domain.org import Person
 from nadzor.services import audit
 from nadzor.services.accounts import Passwords, do_create_user, user_by_login
 from nadzor.services.context import Actor
+from nadzor.services.evaluations import CHECKLIST_ITEMS
 from nadzor.services.org import do_create_acting, do_create_person, do_create_zone, do_import_offices, office_by_code
 
 #: login → (password, person key or None, is_admin). Public: for the demo only.
@@ -347,6 +348,22 @@ def _evaluation_life(name: str, d: DayOf) -> Steps:
     return lives[name]
 
 
+def _evaluation_protest(day: str, d: DayOf) -> Steps:
+    """The protest an evaluation issued (R.27–R.29): drafted and issued the day of `protest_issued`."""
+    return [{"type": "drafted", "date": day, "act_type": "protest", "addressee_central_body": False,
+             "content": list(_ACT_CONTENT)},
+            {"type": "issued", "date": day, "signer": "S", "response_due": d(39)},
+            {"type": "databank_entered", "date": d(10), "step": 1}]
+
+
+def _checklist(studied: dict[str, Any]) -> list[dict[str, Any]]:
+    """The R.26 study of the act: each item with its finding (a violation where `studied` found one)."""
+    found = set(studied.get("violations") or [])
+    return [{"item": item, "finding": "violates" if item in found else "conforms",
+             "note": "Нарушение установлено, см. материалы изучения" if item in found else ""}
+            for item in CHECKLIST_ITEMS]
+
+
 _ANALYSIS_LIVES: tuple[tuple[str, str], ...] = (
     ("in_progress", "recent:25"), ("extended", "recent:35"), ("ended", "recent:40"), ("closed", "past:2021-11-19"),
     ("closed_business", "past:2022-05-16"), ("in_progress", "recent:5"), ("ended", "past:2022-10-03"),
@@ -479,15 +496,29 @@ def load_demo_proceedings(session: Session, *, actor: Actor, staff: dict[str, Pe
             origins = closed_checks.get(code, [])
             origin: dict[str, Any] = {"kind": "direct"}
             if origins:  # the act comes from a closed check's `act` decision (I.24)
-                origin = {"kind": "check", "id": origins[turn % len(origins)]["id"],
-                          "number": origins[turn % len(origins)]["number"]}
+                origin = {"kind": "check", "id": origins[turn % len(origins)]["id"]}
             act_signers = {"S": regional if central else f"{prefix}_head"}
             record("acts", regional_office.id if central else office.id, _act_life(life, d, central), act_signers,
                    {"origin": origin, "addressee_name": next(subjects)})
         for turn in range(2):
             life, when = _EVALUATION_LIVES[(number * 2 + turn) % len(_EVALUATION_LIVES)]
-            record("evaluations", office.id, _evaluation_life(life, _dater(when, anchor, number)), signers,
-                   {"act_title": f"Решение акимата района № {40 + number * 2 + turn}"})
+            d = _dater(when, anchor, number)
+            steps = _evaluation_life(life, d)
+            more = {i: {"checklist": _checklist(s)} for i, s in enumerate(steps) if s["type"] == "studied"}
+            more |= {i: {"target_office_id": regional_office.id} for i, s in enumerate(steps)
+                     if s["type"] == "transferred"}  # R.28: to the competent (regional) prosecutor
+            more |= {i: {"court": f"Специализированный межрайонный административный суд ({office.city})",
+                         "procedure_code": "АППК", "demands": "Признать решение акимата незаконным."}
+                     for i, s in enumerate(steps) if s["type"] == "court_application"}  # R.31
+            evaluation = record("evaluations", office.id, steps, signers,
+                                {"act_title": f"Решение акимата района № {40 + number * 2 + turn}",
+                                 "adopting_body": "Акимат района"}, more)
+            protest = next((s for s in steps if s["type"] == "protest_issued"), None)
+            if protest is not None:  # its protest is an act of its own, linked to it (R.27–R.29)
+                record("acts", office.id, _evaluation_protest(protest["date"], d), {"S": f"{prefix}_head"},
+                       {"origin": {"kind": "evaluation", "id": evaluation["id"]}, "addressee_name": "Акимат района",
+                        "addressee": protest["addressee"], "competent": protest["competent"],
+                        "protested_act": f"Решение акимата района № {40 + number * 2 + turn}"})
         for turn in (0, 1) if number < 2 else (0,):
             life, when = _ANALYSIS_LIVES[(number * 2 + turn) % len(_ANALYSIS_LIVES)]
             record("analyses", office.id, _analysis_life(life, _dater(when, anchor, number)), signers,

@@ -636,6 +636,28 @@ def _violations(src: Source) -> str:
     return "; ".join(VIOLATIONS.get(v, v) for v in found)
 
 
+def study_conclusion(src: Source) -> dict[str, Any]:
+    """R.26: the study of the act, item by item, with its finding and note (`details.checklist` of the
+    `studied` step), and the conclusion drawn from it."""
+    from nadzor.services.evaluations import FINDINGS, ITEM_LABELS
+
+    checklist = (src.step.details or {}).get("checklist")
+    lines = []
+    if not isinstance(checklist, list) or not checklist:
+        src.lacks("details.checklist", "не заполнено изучение акта по п. 26 Правил")
+    else:
+        for entry in checklist:
+            note = entry.get("note") or ""
+            lines.append(f"{ITEM_LABELS.get(entry.get('item'), entry.get('item'))}: "
+                         f"{FINDINGS.get(entry.get('finding'), entry.get('finding'))}" + (f" — {note}" if note else ""))
+    found = _violations(src)
+    conclusion = (f"Выявлены нарушения: {found}. Подлежит рассмотрению вопрос о внесении протеста "
+                  "(пункты 27–29 Правил)." if found else "Нарушений законности не выявлено: акт признается "
+                  "законным.")
+    return _common(src) | {"act_description": _act_description(src), "rules_title": RULES_TITLE,
+                           "checklist_lines": lines, "conclusion": conclusion}
+
+
 def transfer_letter(src: Source) -> dict[str, Any]:
     return _common(src) | {"act_description": _act_description(src), "rules_title": RULES_TITLE,
                            "transfer_to": src.text("transfer_to", "прокуратура, в компетенцию которой входит "
@@ -730,6 +752,8 @@ SPECS: tuple[Spec, ...] = (
     Spec("act_request", "evaluation", "Запрос о представлении акта", ("R.25",), ("act_requested",), act_request),
     Spec("act_suspension_resolution", "evaluation", "Постановление о приостановлении исполнения акта", ("R.30",),
          ("act_suspended",), act_suspension_resolution),
+    Spec("study_conclusion", "evaluation", "Заключение по результатам изучения акта", ("R.26",), ("studied",),
+         study_conclusion),
     Spec("transfer_letter", "evaluation", "Письмо о направлении материалов по компетенции", ("R.28",),
          ("transferred",), transfer_letter),
     Spec("court_application", "evaluation", "Заявление в суд (проект)", ("R.31",), ("court_application",),

@@ -145,6 +145,12 @@ class RegisterFilter:
     opened_to: date | None = None
     overdue: bool = False
     due_within: int | None = None
+    #: Acts only (issue 9, I.58–I.67): the type, the issuing signer, the origin's kind and number
+    #: (`services.acts.register_conditions`); the addressee is the act's `subject`.
+    act_type: str | None = None
+    signer_person_id: int | None = None
+    origin_kind: str | None = None
+    origin_number: str = ""
     sort: str = "opened_on"
     descending: bool = True
     limit: int | None = 50
@@ -178,7 +184,7 @@ def access_proceedings(session: Session, collection: str, *, actor: Actor, today
         where.append(t.c.status.in_(statuses))
     if flt.subject.strip():
         needle = flt.subject.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        where.append(_casefold(session, t.c.subject).like(f"%{needle}%", escape="\\"))
+        where.append(casefold(session, t.c.subject).like(f"%{needle}%", escape="\\"))
     if flt.basis is not None:
         where.append(_basis_condition(kind, flt.basis))
     if flt.assignee_id is not None:
@@ -199,6 +205,7 @@ def access_proceedings(session: Session, collection: str, *, actor: Actor, today
             raise ValueError("due_within needs the working calendar")
         until = calendar.add_working_days(today, flt.due_within) if calendar.covers(today) else today
         where.append(t.c.id.in_(select(dl.c.proceeding_id).where(dl.c.due >= today, dl.c.due <= until)))
+    where += _acts().register_conditions(session, kind.name, flt)
     if flt.sort not in SORT_COLUMNS:
         raise InvalidInput.one("sort", "недопустимое значение; допустимые: " + ", ".join(SORT_COLUMNS))
     next_due = select(func.min(dl.c.due)).where(dl.c.proceeding_id == t.c.id).scalar_subquery()
@@ -258,7 +265,18 @@ def _assignee_condition(session: Session, kind: Kind, person_id: int) -> Any:
                                  member.bindparams(assignee_person=person_id)).exists()
 
 
-def _casefold(session: Session, column: Any) -> Any:
+def access_proceedings_by_id(session: Session, kind: str, proceeding_id: int, *, actor: Actor
+                             ) -> dict[str, Any] | None:
+    """`{id, number, status}` of a proceeding of `kind` in the actor's scope, or None."""
+    t = proceedings_table
+    row = session.execute(select(t.c.id, t.c.number, t.c.status, t.c.office_id).where(
+        t.c.id == proceeding_id, t.c.kind == kind)).first()
+    if row is None or not actor.sees_office(row.office_id):
+        return None
+    return {"id": row.id, "number": row.number, "status": row.status}
+
+
+def casefold(session: Session, column: Any) -> Any:
     """`lower()` that folds Cyrillic too: PostgreSQL's does; SQLite's folds ASCII only, so there the
     connection gets Python's `str.lower` as a function."""
     connection = session.connection()
@@ -398,7 +416,8 @@ def do_record_step(session: Session, collection: str, proceeding_id: int, data: 
                    now=now)
     audit.record(session, actor=actor, action=AuditAction.PROCEEDING_STEP_RECORDED, object_type=kind.name,
                  object_id=proceeding_id, before={"status": stored.row.status, "version": stored.row.version},
-                 after={"step": step, "index": len(live), "status": state["status"]})
+                 after={"step": step, "index": len(live), "status": state["status"],
+                        **({"details": details} if details else {})})  # what was entered with it, too
     return proceeding_dict(_load(session, kind, proceeding_id, actor), today=today, calendar=calendar,
                            session=session, actor=actor)
 
@@ -597,8 +616,17 @@ def _check_resolutions() -> Any:
 
 def _entered_details(session: Session, kind: Kind, office: Office, step: dict[str, Any],
                      details: dict[str, Any] | None, prior: list[tuple[dict[str, Any], dict[str, Any] | None]],
-                     signers: dict[str, Person]) -> dict[str, Any] | None:
-    """A step's details as stored: for a check, validated and completed (`services.check_details`)."""
+                     signers: dict[str, Person], *, imported: bool = False) -> dict[str, Any] | None:
+    """A step's details as stored: for a check, validated and completed (`services.check_details`);
+    for an evaluation, the R.26 study and the R.28 transfer (`services.evaluations`); for an act's
+    issue, its signer's id (the register filters on it)."""
+    if kind.name == "evaluation":
+        from nadzor.services import evaluations  # builds on this module's neighbours (R.26, R.28)
+
+        return evaluations.entered(session, office, step, details, imported=imported)
+    if kind.name == "act" and step.get("type") == "issued" and "signer" in signers:
+        # who signed the act (I.58–I.59: the signer controls its execution): the register filters on it
+        return {**(details or {}), "signer_person_id": signers["signer"].id}
     if kind.name != "check":
         return details
     entered: dict[str, Any] | None = _check_details().entered(session, office, step, details, prior, signers)

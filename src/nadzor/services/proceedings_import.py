@@ -35,7 +35,7 @@ from nadzor.domain.calendar import WorkingCalendar
 from nadzor.domain.org import Office, Person
 from nadzor.proceedings.kernel import Kind, Step
 from nadzor.rules.base import FieldError, Input, InvalidInput
-from nadzor.services import audit
+from nadzor.services import acts, audit
 from nadzor.services.context import Actor, Permission
 from nadzor.services.errors import Forbidden
 from nadzor.services.org import office_by_code, parse
@@ -138,7 +138,8 @@ def _import_one(session: Session, kind: Kind, raw: Any, *, actor: Actor,
             step, signers = _resolve(session, posted, actor)
             storage_checks(kind, step, details_of[i], office, signers)
             details_of[i] = entered_details(session, kind, office, step, details_of[i],
-                                            list(zip(contract, details_of[:i], strict=True)), signers)
+                                            list(zip(contract, details_of[:i], strict=True)), signers,
+                                            imported=True)
         except InvalidInput as exc:
             raise InvalidInput([_renamed(e, i) for e in exc.errors]) from None
         except Refused as exc:
@@ -149,7 +150,13 @@ def _import_one(session: Session, kind: Kind, raw: Any, *, actor: Actor,
         state, steps = replay_new(kind, office.level, contract[:-1], contract[-1], calendar)
     except InvalidInput as exc:
         raise InvalidInput([_renamed(e, last) for e in exc.errors]) from None
-    return _store(session, kind, office, state, steps, contract, details_of, actor)
+    try:  # an act's origin (issue 9: a check, an evaluation, an analysis, or none), linked as when opened
+        origin = acts.check_origin(session, kind.name, contract[0], details_of[0], actor, imported=True)
+    except Refused as exc:
+        raise Refused(exc.code, exc.citations, exc.message, 0) from None
+    pid, number = _store(session, kind, office, state, steps, contract, details_of, actor)
+    acts.link_origin(session, pid, origin, actor=actor)
+    return pid, number
 
 
 def _renamed(error: FieldError, index: int) -> FieldError:

@@ -43,6 +43,25 @@ def update_act_type(code: str, data: Any = JSON, actor: Actor = Depends(current_
     return result
 
 
+@endpoint(router, "POST", "/act-types", Permission.MANAGE_ORG, summary="Добавить вид акта надзора",
+          status_code=201, openapi_extra={"requestBody": {"required": True, "content": {"application/json": {
+              "schema": acts.NewActTypeIn.model_json_schema()}}}})
+def create_act_type(data: Any = JSON, actor: Actor = Depends(current_actor), session: Session = DB) -> dict[str, Any]:
+    """`{code, name_ru, name_kk, legal_source, response_term?}`: a type of «other» act (I.58) named more
+    precisely; acts of it are drafted as `act_type: other` with `details.act_type: <code>`."""
+    result: dict[str, Any] = acts.do_create_act_type(session, data, actor=actor)
+    return result
+
+
+@endpoint(router, "DELETE", "/act-types/{code}", Permission.MANAGE_ORG, summary="Удалить вид акта надзора",
+          status_code=204, response_class=Response)
+def delete_act_type(code: str, version: int, actor: Actor = Depends(current_actor),
+                    session: Session = DB) -> Response:
+    """A type the administrator added, while no act is of it (409 `act_type_in_use`, `act_type_builtin`)."""
+    acts.do_delete_act_type(session, code, {"version": version}, actor=actor)
+    return Response(status_code=204)
+
+
 @endpoint(router, "GET", "/acts/totals", Permission.SIGNED_IN, summary="Контроль исполнения актов (п. 59)")
 def totals(request: Request, office_id: int | None = None, start: str | None = Query(None, alias="from"),
            end: str | None = Query(None, alias="to"), actor: Actor = Depends(current_actor),

@@ -16,6 +16,7 @@ from nadzor import proceedings
 from nadzor.services import check_resolutions
 from nadzor.services import proceedings as stored
 from nadzor.services.context import Actor, Permission
+from nadzor.services.errors import InvalidInput
 from nadzor.web.routing import JSON, endpoint
 from nadzor.web.security import DB, current_actor, platform, today
 
@@ -97,16 +98,25 @@ def _collection_routes(collection: str) -> None:
     def list_(request: Request, office_id: int | None = None, subtree: bool = False, status: str | None = None,
               overdue: bool = False, basis: str | None = None, assignee_id: int | None = None, q: str = "",
               opened_from: date | None = None, opened_to: date | None = None, due_within: int | None = None,
+              act_type: str | None = None, addressee: str | None = None, signer_person_id: int | None = None,
+              origin_kind: str | None = None, origin_number: str | None = None,
               sort: str = "opened_on", descending: bool = True, limit: int = 50, offset: int = 0,
               actor: Actor = Depends(current_actor), session: Session = DB) -> dict[str, Any]:
         """The register's filters as on its page: `office_id` (with `subtree`: and the offices below),
         `status`, `overdue`, `basis` (the opening step's), `assignee_id` (checks: a person among the
         current assignees, I.15), `q` (subject text), `opened_from`/`opened_to`, `due_within` (working
         days), `sort` (one of number, office, subject, status, opened_on, last_day, next_due) and
-        `descending`; newest first by default."""
-        flt = stored.RegisterFilter(office_id=office_id, subtree=subtree, status=status, subject=q[:200],
+        `descending`; newest first by default. Acts only (issue 9): `act_type`, `addressee` (a part of
+        its name), `signer_person_id` (who signed its issue), `origin_kind` (`check`, `evaluation`,
+        `analysis`, `direct`, `none`) and `origin_number` (a part of the origin's number)."""
+        if addressee is not None and collection != "acts":
+            raise InvalidInput.one("addressee", "этот отбор есть только в реестре актов надзора")
+        flt = stored.RegisterFilter(office_id=office_id, subtree=subtree, status=status,
+                                    subject=(addressee if addressee is not None else q)[:200],
                                     basis=basis, assignee_id=assignee_id, opened_from=opened_from,
-                                    opened_to=opened_to, overdue=overdue, due_within=due_within, sort=sort,
+                                    opened_to=opened_to, overdue=overdue, due_within=due_within,
+                                    act_type=act_type, signer_person_id=signer_person_id, origin_kind=origin_kind,
+                                    origin_number=(origin_number or "")[:80], sort=sort,
                                     descending=descending, limit=max(1, min(limit, 500)), offset=max(0, offset))
         return stored.access_proceedings(session, collection, actor=actor, today=today(request), flt=flt,
                                          calendar=platform(request).calendar())

@@ -25,12 +25,14 @@ from starlette.datastructures import FormData, QueryParams, UploadFile
 
 from nadzor import rules
 from nadzor.adapters.db.tables import people, users
+from nadzor.adapters.file_store import FileStore
 from nadzor.domain.org import POSITION_LABELS, Office
 from nadzor.proceedings.kernel import Kind, StepType
 from nadzor.rules.base import cite
 from nadzor.rules.instruction.checks import bin_iin_valid
-from nadzor.services import attachments, check_resolutions, documents, org
+from nadzor.services import acts, attachments, check_resolutions, documents, org
 from nadzor.services import proceedings as stored
+from nadzor.services.acts import ORIGIN_FILTERS
 from nadzor.services.context import Actor, Permission
 from nadzor.services.errors import Conflict, InvalidInput
 from nadzor.web import api_attachments, security
@@ -60,7 +62,9 @@ COLUMNS = (("number", N_("Номер")), ("office", N_("Прокуратура")
            ("status", N_("Статус")), ("opened_on", N_("Начато")), ("last_day", N_("Последний день")),
            ("next_due", N_("Ближайший срок")))
 _FILTER_KEYS = ("office_id", "exact", "status", "q", "basis", "assignee_id", "opened_from", "opened_to", "overdue",
-                "due_within")
+                "due_within", "act_type", "signer", "origin_kind", "origin_number")
+#: The acts register's own filters (issue 9): absent from the other registers.
+_ACT_FILTERS = ("act_type", "signer", "origin_kind", "origin_number")
 #: Step keys that are not fields of the step (shown by the timeline itself).
 _STEP_META = frozenset({"type", "date", "index", "seq", "withdrawn", "withdrawn_reason", "withdrawn_by",
                         "withdrawn_at", "details", "author", "recorded_at", "signer", "group_leader"})
@@ -69,7 +73,11 @@ FILTER_LABELS = {"office_id": N_("Прокуратура"), "status": N_("Ста
                  "basis": N_("Основание"), "assignee_id": N_("Проводит проверку"),
                  "opened_from": N_("Начато с"), "opened_to": N_("Начато по"),
                  "due_within": N_("Срок истекает в течение (рабочих дней)"),
+                 "act_type": N_("Вид акта"), "signer": N_("Подписал акт"), "signer_person_id": N_("Подписал акт"),
+                 "origin_kind": N_("Основание внесения"), "origin_number": N_("Номер основания"),
                  "sort": N_("Сортировка"), "page": N_("Страница")}
+ORIGIN_FILTER_LABELS = {"check": N_("проверка"), "evaluation": N_("оценка акта"), "analysis": N_("анализ"),
+                        "direct": N_("внесён непосредственно"), "none": N_("основание не указано")}
 NEW_LABELS = {"office_id": N_("Прокуратура"), "subject_name": N_("Наименование"), "bin_iin": N_("БИН/ИИН"),
               "date": N_("Дата"), "version": N_("Версия"), "reason": N_("Причина отзыва"),
               "confirm": N_("Подтверждение")}
@@ -103,7 +111,40 @@ STEP_DETAILS: dict[tuple[str, str], tuple[tuple[str, str, str], ...]] = {
     ("check", "objection_received"): (
         ("objections", N_("Возражения проверяемого субъекта"), "textarea"),
         ("answer", N_("Ответ на возражения"), "textarea")),
+    ("evaluation", "studied"): (("checklist", N_("Изучение акта (п. 26 Правил)"), "checklist"),
+                                ("signer_person_id", N_("Подписывает заключение"), "person")),
+    ("evaluation", "act_received"): (("act_number", N_("Номер акта"), "text"), ("act_date", N_("Дата акта"), "date")),
+    ("evaluation", "act_requested"): (("signer_person_id", N_("Подписывает запрос"), "person"),),
+    ("evaluation", "act_suspended"): (("reasons", N_("Необратимые последствия исполнения акта (обоснование)"),
+                                       "textarea"),),
+    ("evaluation", "court_application"): (
+        ("court", N_("Суд"), "text"), ("procedure_code", N_("Порядок (ГПК или АППК)"), "procedure"),
+        ("demands", N_("Требования заявления"), "textarea"),
+        ("signer_person_id", N_("Подписывает заявление"), "person")),
+    ("act", "response_received"): (("response_text", N_("Содержание ответа"), "textarea"),),
+    ("act", "superior_decision"): (("reasons", N_("Основания решения"), "textarea"),),
+    ("evaluation", "transferred"): (
+        ("target_office_id", N_("Прокуратура, в компетенцию которой входит опротестование (п. 28 Правил)"), "office"),
+        ("signer_person_id", N_("Подписывает письмо"), "person")),
 }
+#: Detail inputs that may stay empty (the others are marked required on the form).
+OPTIONAL_DETAILS = frozenset({"act_received.act_number", "act_received.act_date", "act_suspended.reasons",
+                              "response_received.response_text", "superior_decision.reasons",
+                              "court_application.demands", "act_requested.signer_person_id",
+                              "studied.signer_person_id", "transferred.signer_person_id",
+                              "court_application.signer_person_id"})
+#: R.26: the items of the study and the findings, for the checklist input (services/evaluations.py).
+CHECKLIST_LABELS = {
+    "competence": N_("наличие компетенции и полномочий по принятию акта"),
+    "conformity": N_("соответствие установленным законами требованиям"),
+    "contradiction": N_("отсутствие противоречий нормативным правовым актам, в том числе вышестоящих уровней"),
+    "registration": N_("наличие государственной регистрации (при необходимости)"),
+    "publication": N_("опубликование в установленном законом порядке (при необходимости)"),
+}
+FINDING_LABELS = {"conforms": N_("соответствует"), "violates": N_("не соответствует"),
+                  "not_applicable": N_("не применимо")}
+#: Step fields the page derives instead of asking (the violations are the items found «не соответствует»).
+DERIVED_FIELDS = {("evaluation", "studied"): frozenset({"violations"})}
 
 
 def posted_details(kind: Kind, step_type: str, form: FormData) -> dict[str, Any] | None:
@@ -115,6 +156,16 @@ def posted_details(kind: Kind, step_type: str, form: FormData) -> dict[str, Any]
     for name, _label, how in spec:
         parent, _dot, leaf = name.rpartition(".")  # `certificate.general_info`: a part of `certificate`
         into = out.setdefault(parent, {}) if parent else out
+        if how == "checklist":
+            into[leaf] = [{"item": item, "finding": str(form.get(f"details.{name}.{item}.finding", "")).strip() or None,
+                          "note": str(form.get(f"details.{name}.{item}.note", "")).strip()}
+                         for item in CHECKLIST_LABELS]
+            continue
+        if how in ("person", "office"):
+            value = str(form.get(f"details.{name}", "")).strip()
+            if value:
+                into[leaf] = int(value) if value.isdigit() else value
+            continue
         if how == "people":
             chosen = [str(v).strip() for v in form.getlist(f"details.{name}") if str(v).strip()]
             if chosen:
@@ -158,8 +209,9 @@ def _identity(text: str) -> str:
 
 
 def _widgets(kind: Kind, spec: StepType, t: Translate) -> list[Widget]:
+    derived = DERIVED_FIELDS.get((kind.name, spec.name), frozenset())
     return [replace(w, label=t(w.label), options=tuple((c, t(label)) for c, label in w.options))
-            for w in widgets(kind, spec)]
+            for w in widgets(kind, spec) if w.name not in derived]
 
 
 def _see_other(url: str) -> RedirectResponse:
@@ -250,13 +302,24 @@ def _register_filter(params: QueryParams, kind: Kind, *, export: bool = False
     values["size"] = str(size)
     raw_page = str(params.get("page", "1"))
     page_no = int(raw_page) if raw_page.isdigit() and int(raw_page) >= 1 else 1
+    act_filters: dict[str, Any] = {}
+    if kind.name == "act":
+        act_filters = {"act_type": values["act_type"] or None,
+                       "signer_person_id": _parse_int(values["signer"], "signer", errors, 1),
+                       "origin_kind": values["origin_kind"] or None, "origin_number": values["origin_number"][:80]}
+        if act_filters["origin_kind"] is not None and act_filters["origin_kind"] not in ORIGIN_FILTERS:
+            errors.append({"field": "origin_kind", "message": "выберите основание из списка"})
+            act_filters["origin_kind"] = None
+    else:
+        for key in _ACT_FILTERS:
+            values[key] = ""
     subtree = values["exact"] not in ("1", "on")
     values["exact"] = "" if subtree else "1"
     flt = stored.RegisterFilter(
         office_id=office_id, subtree=subtree, status=status, subject=values["q"][:200], basis=basis,
         assignee_id=assignee_id, opened_from=opened_from,
         opened_to=opened_to, overdue=values["overdue"] in ("1", "on"), due_within=due_within, sort=sort,
-        descending=descending, limit=None if export else size, offset=(page_no - 1) * size)
+        descending=descending, limit=None if export else size, offset=(page_no - 1) * size, **act_filters)
     return flt, values, errors, page_no, size
 
 
@@ -279,6 +342,22 @@ def _rows(session: Session, kind: Kind, items: list[dict[str, Any]], actor: Acto
                     "status_label": t(kind.statuses.get(item["status"] or "", "—"))} for item in items]
 
 
+def _act_filter_options(request: Request, session: Session, actor: Actor, kind: Kind, flt: stored.RegisterFilter,
+                        errors: list[dict[str, str]]) -> tuple[stored.RegisterFilter, dict[str, Any]]:
+    """The acts register's choices (types with their names in the page's language, the signers in
+    scope, the origins) and the filter with an unknown type reported and left out."""
+    if kind.name != "act":
+        return flt, {}
+    kazakh = security.language(request) == "kk"
+    types = [(t["code"], t["name_kk"] if kazakh else t["name_ru"]) for t in acts.access_act_types(session, actor=actor)]
+    if flt.act_type is not None and flt.act_type not in {code for code, _ in types}:
+        errors.append({"field": "act_type", "message": "выберите вид акта из списка"})
+        flt = replace(flt, act_type=None)
+    origins = [(code, ORIGIN_FILTER_LABELS[code]) for code in ORIGIN_FILTERS]
+    return flt, {"act_type_options": types, "signer_options": acts.signer_options(session, actor),
+                 "origin_options": origins}
+
+
 def _register(collection: str) -> None:
     kind_name, title, _one, new_title, _subject = COLLECTION_TITLES[collection]
 
@@ -286,6 +365,7 @@ def _register(collection: str) -> None:
     def register_page(request: Request, actor: Actor = Depends(current_actor), session: Session = DB) -> Response:
         kind = kind_of_collection(collection)
         flt, values, errors, page_no, size = _register_filter(request.query_params, kind)
+        flt, act_options = _act_filter_options(request, session, actor, kind, flt, errors)
         found = stored.access_proceedings(session, collection, actor=actor, today=_today(request), flt=flt,
                                           calendar=platform_of(request).calendar())
         t = translator(request)
@@ -308,13 +388,14 @@ def _register(collection: str) -> None:
                       basis_options=[(b, t(code_label(kind.name, "basis", b))) for b in stored.bases_of(kind)],
                       assignee_options=_people_options(session, actor) if kind.name == "check" else [],
                       errors=errors, summary=_summary(errors, lambda f: FILTER_LABELS.get(f, f), lambda f: f"f-{f}"),
-                      kind_name=kind_name)
+                      kind_name=kind_name, **act_options)
 
     @page("GET", f"/{collection}/export")
     def register_export(request: Request, format: str = "csv", actor: Actor = Depends(current_actor),
                         session: Session = DB) -> Response:
         kind = kind_of_collection(collection)
         flt, _values, errors, _page, _size = _register_filter(request.query_params, kind, export=True)
+        flt, _options = _act_filter_options(request, session, actor, kind, flt, errors)
         if errors:
             raise InvalidInput.one(errors[0]["field"], errors[0]["message"])
         found = stored.access_proceedings(session, collection, actor=actor, today=_today(request), flt=flt,
@@ -401,6 +482,38 @@ def _authors(session: Session, steps: list[dict[str, Any]]) -> dict[str, str]:
     return {login: login for login in logins} | {login: name for login, name in found}
 
 
+def _detail_facts(kind: Kind, step: dict[str, Any], t: Translate) -> list[tuple[str, str]]:
+    """What a step's details add to the timeline: the R.26 study item by item, the R.28 addressee."""
+    details = step.get("details") or {}
+    out = []
+    if kind.name == "evaluation" and isinstance(details.get("checklist"), list):
+        for entry in details["checklist"]:
+            finding = t(FINDING_LABELS.get(entry.get("finding"), str(entry.get("finding"))))
+            note = f" — {entry['note']}" if entry.get("note") else ""
+            out.append((t(CHECKLIST_LABELS.get(entry.get("item"), str(entry.get("item")))), finding + note))
+    if kind.name == "evaluation" and details.get("transfer_to"):
+        out.append((t(N_("Материалы направлены")), str(details["transfer_to"])))
+    return out
+
+
+def _office_tree(session: Session) -> list[tuple[str, str]]:
+    """Every office of the tree in its order (a child under its parent, indented), for choosing the
+    competent prosecutor's office (R.28)."""
+    offices = [o for o in org.all_offices(session) if o.id is not None]
+    children: dict[int | None, list[Office]] = {}
+    for office in offices:
+        children.setdefault(office.parent_id, []).append(office)
+    out: list[tuple[str, str]] = []
+
+    def walk(parent: int | None, depth: int) -> None:
+        for office in sorted(children.get(parent, []), key=lambda o: o.name_ru):
+            out.append((str(office.id), "\u00a0\u00a0" * depth + office.name_ru))
+            walk(office.id, depth + 1)
+
+    walk(None, 0)
+    return out
+
+
 def _timeline(kind: Kind, steps: list[dict[str, Any]], t: Translate, authors: dict[str, str]
               ) -> list[dict[str, Any]]:
     live = {s["index"]: s for s in steps if not s["withdrawn"]}
@@ -408,6 +521,7 @@ def _timeline(kind: Kind, steps: list[dict[str, Any]], t: Translate, authors: di
     for s in steps:
         facts = [(t(field_label(kind.name, k)), _display(kind, k, v, live, t)) for k, v in s.items()
                  if k not in _STEP_META and v is not None]
+        facts += _detail_facts(kind, s, t)
         signers = [(t(field_label(kind.name, k)), signer_title(s[k])) for k in _SIGNERS if s.get(k)]
         out.append({"n": s["seq"] + 1, "index": s["index"], "label": t(step_label(kind, s["type"])),
                     "date": s["date"],
@@ -448,6 +562,9 @@ def _card_context(request: Request, session: Session, actor: Actor, collection: 
             facts.append((label, _ru(state[key])))
     if state.get("extension_days"):
         facts.append((N_("Продлено, дней"), str(state["extension_days"])))
+    if kind.name == "act" and (state.get("damage_recovered") or state.get("persons_liable")):  # I.59, per act
+        facts.append((N_("Возмещено ущерба, тенге"), f"{state.get('damage_recovered') or 0:,}".replace(",", " ")))
+        facts.append((N_("Привлечено к ответственности лиц"), str(state.get("persons_liable") or 0)))
     first_details = item["steps"][0]["details"] if item["steps"] else {}
     bin_iin = first_details.get("subject_bin_iin") or first_details.get("bin_iin")
     if bin_iin:
@@ -464,9 +581,19 @@ def _card_context(request: Request, session: Session, actor: Actor, collection: 
                                     RESOLUTION_FIELDS[code]]}
                         for code, (_title, _rule, cites) in check_resolutions.KINDS.items()] \
         if kind.name == "check" and state.get("status") in check_resolutions.CONDUCTED else []
+    can_open_act = any(
+        not s["withdrawn"] and (s["type"] == "decision" and s.get("decision") == "act") for s in item["steps"]) \
+        or (kind.name == "evaluation" and state["status"] == "studied" and bool(state.get("violations")))
     return {"collection": collection, "kind": kind, "item": item, "state": state,
             "resolutions": resolutions, "resolution_forms": resolution_forms,
             "documents": _documents_offered(request, session, actor, collection, item, t),
+            "office_tree": _office_tree(session) if kind.name == "evaluation" else [],
+            "checklist_items": list(CHECKLIST_LABELS.items()), "findings": list(FINDING_LABELS.items()),
+            "optional_details": OPTIONAL_DETAILS,
+            "origin": item["origin"] | {"label": ORIGIN_FILTER_LABELS[item["origin"]["kind"]]}
+            if item.get("origin") else None, "linked_acts": item.get("linked_acts", []),
+            "can_open_act": can_open_act and kind.name != "act",
+            "act_type": item.get("act_type"),
             "title": COLLECTION_TITLES[collection][2], "register_title": COLLECTION_TITLES[collection][1],
             "office_name": office.name_ru if office else "",
             "status_label": t(kind.statuses.get(state["status"] or "", "—")),
@@ -637,6 +764,8 @@ def _card(collection: str) -> None:
         details = posted_details(kind, step_type, form)
         if details is not None:
             data["details"] = details
+        if (kind.name, step_type) == ("evaluation", "studied") and details is not None:
+            step["violations"] = [c["item"] for c in details["checklist"] if c["finding"] == "violates"]
         plat = platform_of(request)
         try:
             stored.do_record_step(session, collection, proceeding_id, data, actor=actor, calendar=plat.calendar(),
@@ -784,7 +913,45 @@ def _new_context(request: Request, session: Session, actor: Actor, collection: s
             "widgets": _widgets(kind, spec, t), "first": kind.first, "first_label": t(step_label(kind, kind.first)),
             "office_options": _office_options(session, actor), "people": _people_options(session, actor),
             "step_options": [], "register_title": COLLECTION_TITLES[collection][1], "posted": {},
-            "posted_lists": {}, "errors": {}, "summary": [], "default_office": str(actor.office_id or "")}
+            "posted_lists": {}, "errors": {}, "summary": [], "default_office": str(actor.office_id or ""),
+            "act_content": ACT_CONTENT if kind.name == "act" else (),
+            "new_details": NEW_DETAILS.get(collection, ()), "detail_errors": {},
+            "own_act_types": [(t["code"], t["name_kk"] if security.language(request) == "kk" else t["name_ru"])
+                              for t in acts.access_act_types(session, actor=actor) if not t["builtin"]]
+            if kind.name == "act" else [],
+            "optional_details": frozenset({"opened.act_number", "opened.act_date"}),
+            "origin": _posted_origin(session, actor, request) if kind.name == "act" else None}
+
+
+#: What the opening step's details hold besides the subject, by collection: the act under evaluation is
+#: identified by its adopting body, number and date (R.24–R.25; its title is the subject).
+NEW_DETAILS = {"evaluations": (("adopting_body", N_("Орган (организация), принявший акт"), "text"),
+                               ("act_number", N_("Номер акта"), "text"), ("act_date", N_("Дата акта"), "date"))}
+#: The parts of an act (I.58) drafted on the new act's form, posted as `details.<name>`; the documents
+#: (protest, representation, …) are drawn up from them.
+ACT_CONTENT = (("legal_essence", N_("Правовая сущность нарушений")), ("norms", N_("Нарушенные нормы законодательства")),
+               ("consequences", N_("Негативные последствия нарушений")),
+               ("causes", N_("Причины и условия, способствовавшие нарушениям")),
+               ("demand_elimination", N_("Требование об устранении нарушений")),
+               ("liability", N_("Ответственность виновных лиц")),
+               ("restoration", N_("Восстановление нарушенных прав и законных интересов")),
+               ("compensation", N_("Возмещение причинённого ущерба")),
+               ("persons", N_("Лица, на которых распространяется действие акта")),
+               ("protested_act", N_("Опротестованный акт (наименование, дата, номер) — для протеста")))
+
+
+def _posted_origin(session: Session, actor: Actor, request: Request, form: FormData | None = None
+                   ) -> dict[str, Any] | None:
+    """The origin a new act comes from (`origin_kind`, `origin_id` of the link «Внести акт надзора» on a
+    check's, an evaluation's or an analysis's card), with its number to show; None when absent."""
+    source = form if form is not None else request.query_params
+    kind = str(source.get("origin_kind", "")).strip()
+    raw = str(source.get("origin_id", "")).strip()
+    if kind not in ("check", "evaluation", "analysis") or not raw.isdigit():
+        return None
+    found = stored.access_proceedings_by_id(session, kind, int(raw), actor=actor)
+    return {"kind": kind, "id": int(raw), "number": found["number"] if found else raw,
+            "label": ORIGIN_FILTER_LABELS[kind]}
 
 
 def admissibility_of(form: FormData, t: Translate = _identity) -> tuple[str, list[str]]:
@@ -808,7 +975,10 @@ def admissibility_of(form: FormData, t: Translate = _identity) -> tuple[str, lis
 def _new(collection: str) -> None:
     @page("GET", f"/{collection}/new", P.RECORD)
     def new_form(request: Request, actor: Actor = Depends(current_actor), session: Session = DB) -> Response:
-        return render(request, "proceedings/new.html", **_new_context(request, session, actor, collection))
+        context = _new_context(request, session, actor, collection)
+        if (context.get("origin") or {}).get("kind") == "evaluation":  # its act is a protest (R.27–R.29)
+            context["posted"] = {"act_type": "protest"}
+        return render(request, "proceedings/new.html", **context)
 
     @page("POST", f"/{collection}/new")
     def create(request: Request, form: FormData = FORM, actor: Actor = Depends(current_actor),
@@ -819,10 +989,36 @@ def _new(collection: str) -> None:
         if subject:
             details["subject_name"] = subject
         bin_iin = str(form.get("bin_iin", "")).strip()
+        for name, _label, _how in NEW_DETAILS.get(collection, ()):
+            text = str(form.get(f"details.{name}", "")).strip()
+            if text:
+                details[name] = text
+        if kind.name == "evaluation" and subject:
+            details["act_title"] = subject
+        if kind.name == "act":  # the addressee, the parts of the act (I.58) and its origin (I.24, R.27, R.19)
+            if subject:
+                details["addressee_name"] = subject
+            for name, _label in ACT_CONTENT:
+                text = str(form.get(f"details.{name}", "")).strip()
+                if text:
+                    details[name] = text
+            own = str(form.get("details.act_type", "")).strip()
+            if own:
+                details["act_type"] = own
+            origin = _posted_origin(session, actor, request, form)
+            details["origin"] = {"kind": origin["kind"], "id": origin["id"]} if origin else {"kind": "direct"}
+            for name in ("addressee",):
+                if str(form.get(f"details.{name}", "")).strip():
+                    details[name] = str(form.get(f"details.{name}")).strip()
+            if form.get("details.competent") in ("yes", "no"):
+                details["competent"] = form.get("details.competent") == "yes"
         raw_office = str(form.get("office_id", "")).strip()
         data: dict[str, Any] = {"office_id": int(raw_office) if raw_office.isdigit() else raw_office,
                                 "step": posted_step(kind, kind.first, form), "details": details}
         try:
+            if kind.name == "evaluation" and not details.get("adopting_body"):
+                raise InvalidInput.one("details.adopting_body", "укажите орган (организацию), принявший оцениваемый "
+                                                                "акт (п. 24 Правил)")
             if bin_iin:
                 if not bin_iin_valid(bin_iin):
                     raise InvalidInput.one("details.bin_iin", "БИН/ИИН — 12 цифр с верным контрольным разрядом")
@@ -854,15 +1050,26 @@ def _new_again(request: Request, session: Session, actor: Actor, collection: str
     def name_of(f: str) -> str:
         return f.split(".")[1] if f.startswith("details.") and "." in f else _field_of(f)
 
+    extra = {name: label for name, label, _how in NEW_DETAILS.get(collection, ())}
+
     def label(f: str) -> str:
         name = name_of(f)
+        if f.startswith("details.") and name in extra:
+            return extra[name]
         return field_label(kind.name, name) if name in names else NEW_LABELS.get(name, N_("Форма"))
+
+    def anchor(f: str) -> str:
+        name = name_of(f)
+        return f"{kind.first}-details-{name}" if f.startswith("details.") and name in extra else f"{kind.first}-{name}"
 
     by_field: dict[str, str] = {}
     for e in errors:
         by_field.setdefault(name_of(e["field"]), e["message"])
+    if kind.name == "act":
+        context["origin"] = _posted_origin(session, actor, request, form)
+    context["detail_errors"] = {f"details.{name}": message for name, message in by_field.items()}
     context.update(posted=dict(form.multi_items()), posted_lists={k: form.getlist(k) for k in form},
-                   errors=by_field, summary=_summary(errors, label, lambda f: f"{kind.first}-{name_of(f)}"),
+                   errors=by_field, summary=_summary(errors, label, anchor),
                    refusal=refusal)
     if collection == "checks":
         context["verdict"], context["notes"] = admissibility_of(form, translator(request))

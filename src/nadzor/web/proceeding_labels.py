@@ -103,7 +103,7 @@ CODE_LABELS: dict[str, dict[str, dict[str, str]]] = {
     },
     "act": {
         "act_type": {"protest": N_("протест"), "representation": N_("представление"), "prescription": N_("предписание"),
-                     "resolution": N_("постановление"), "other": N_("иной акт")},
+                     "resolution": N_("постановление"), "other": N_("иной акт надзора")},
         "main_office": {"military": N_("Главная военная прокуратура"),
                         "transport": N_("Главная транспортная прокуратура")},
         "content": {"legal_essence": N_("правовая сущность нарушений"), "norms": N_("ссылка на нормы законодательства"),
