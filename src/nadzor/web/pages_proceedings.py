@@ -25,7 +25,6 @@ from starlette.datastructures import FormData, QueryParams, UploadFile
 
 from nadzor import rules
 from nadzor.adapters.db.tables import people, users
-from nadzor.adapters.file_store import FileStore
 from nadzor.domain.org import POSITION_LABELS, Office
 from nadzor.proceedings.kernel import Kind, StepType
 from nadzor.rules.base import cite
