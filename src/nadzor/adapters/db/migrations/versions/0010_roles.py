@@ -2,8 +2,8 @@
 audit trail, changes nothing), and the office-tree version every office change bumps in its own
 transaction, so that each server process knows when its cached tree is stale.
 
-Revision ID: 0009
-Revises: 0008
+Revision ID: 0010
+Revises: 0009
 """
 
 from __future__ import annotations
