@@ -37,6 +37,7 @@ from nadzor.web.schemas import (
     ImportOut,
     MeOut,
     OfficeIn,
+    OfficeOnDateOut,
     OfficeOut,
     PersonIn,
     PersonOut,
@@ -201,11 +202,12 @@ def unlock_user(user_id: int, request: Request, actor: Actor = Depends(current_a
 # ------------------------------------------------------------------------------ offices
 
 
-@endpoint(router, "GET", "/offices", P.SIGNED_IN, summary="Структура прокуратур")
+@endpoint(router, "GET", "/offices", P.SIGNED_IN, summary="Структура прокуратур",
+          response_model_exclude_unset=True)
 def list_offices(on: str | None = None, actor: Actor = Depends(current_actor),
-                 session: Session = DB) -> list[OfficeOut]:
+                 session: Session = DB) -> list[OfficeOnDateOut]:
     """Every office; with `on` each carries its name and activity as on that date."""
-    return [OfficeOut.model_validate(o) for o in org.access_offices(session, actor, on=query_date(on, "on"))]
+    return [OfficeOnDateOut.model_validate(o) for o in org.access_offices(session, actor, on=query_date(on, "on"))]
 
 
 @endpoint(router, "GET", "/offices/export", P.SIGNED_IN, summary="Выгрузить структуру (CSV или JSON)",

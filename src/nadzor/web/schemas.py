@@ -140,6 +140,11 @@ class OfficeOut(Out):
     valid_to: str | None
     former_names: list[dict[str, Any]]
     version: int
+
+
+class OfficeOnDateOut(OfficeOut):
+    """Прокуратура в списке; с параметром `on` — её название и действие на эту дату."""
+
     name_on_date: str | None = Field(default=None, title="Название на дату")
     active_on_date: bool | None = Field(default=None, title="Действует на дату")
 
