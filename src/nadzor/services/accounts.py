@@ -19,6 +19,7 @@ from pydantic import Field
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
+from nadzor.adapters.db.engine import after_commit
 from nadzor.adapters.db.tables import api_tokens, users, web_sessions
 from nadzor.domain.accounts import LOCKOUT_MINUTES, MAX_FAILED_LOGINS, ApiToken, User, WebSession
 from nadzor.domain.audit import AuditAction
@@ -170,11 +171,16 @@ def do_update_user(session: Session, user_id: int, data: Any, *, actor: Actor, p
     return user
 
 
-def do_unlock_user(session: Session, user_id: int, *, actor: Actor) -> User:
+def do_unlock_user(session: Session, user_id: int, *, actor: Actor, throttle: SignInThrottle | None = None,
+                   keys: Keys | None = None) -> User:
     """End an account's back-off and forget its failed sign-ins (finding 6). An account that is
-    not backing off and has no failures is left as it is, and nothing is written."""
+    not backing off and has no failures is left as it is, and nothing is written. The server's
+    throttle (`throttle`, `keys`) forgets the login's failures once the unlock is committed."""
     actor.require(Permission.MANAGE_USERS)
     user = fetch(session, User, user_id, "пользователь")
+    if throttle is not None and keys is not None:
+        key = login_key(keys, user.login)
+        after_commit(session, lambda: throttle.forget_login(key))
     if user.failed_logins == 0 and user.locked_until is None:
         return user
     before = {"failed_logins": user.failed_logins,

@@ -194,8 +194,7 @@ def unlock_user(user_id: int, request: Request, actor: Actor = Depends(current_a
                 session: Session = DB) -> UserOut:
     """End the account's back-off after failed sign-ins and let every address try it again."""
     plat = platform(request)
-    user = accounts.do_unlock_user(session, user_id, actor=actor)
-    plat.sign_ins.forget_login(accounts.login_key(plat.keys, user.login))
+    user = accounts.do_unlock_user(session, user_id, actor=actor, throttle=plat.sign_ins, keys=plat.keys)
     return UserOut.model_validate(accounts.user_dict(user))
 
 

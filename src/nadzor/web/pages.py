@@ -694,8 +694,7 @@ def user_update(request: Request, user_id: int, form: FormData = FORM, actor: Ac
 def user_unlock(request: Request, user_id: int, actor: Actor = Depends(current_actor),
                 session: Session = DB) -> Response:
     plat = platform_of(request)
-    user = accounts.do_unlock_user(session, user_id, actor=actor)
-    plat.sign_ins.forget_login(accounts.login_key(plat.keys, user.login))
+    accounts.do_unlock_user(session, user_id, actor=actor, throttle=plat.sign_ins, keys=plat.keys)
     return _see_other("/users")
 
 
