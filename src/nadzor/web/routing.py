@@ -9,8 +9,8 @@ the response is sent, so a client never sees a timeout or a success for a change
 stored, and a lock is never held by a request that waits for the event loop. A GET reads in a
 read-only session. Handlers never commit or roll back: a page that answers a refused change by
 showing its form again raises `ShowAgain`, and this layer rolls the unit of work back and builds
-that page in a fresh read-only session. The body is read asynchronously by a dependency (`JSON`, `FORM`, `RAW`),
-within the size limit of `middleware.BodyLimit`."""
+that page in a fresh read-only session. The body is read asynchronously by a dependency
+(`JSON`, `FORM`, `RAW`), within the size limit of `middleware.BodyLimit`."""
 
 from __future__ import annotations
 
