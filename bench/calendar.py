@@ -2,10 +2,13 @@
 
     .venv/bin/python bench/calendar.py [--pairs 1000000] [--lines 100000]
 
-1. On N random (date, working-day count) pairs over 2018–2026 it times, in one run:
-   the project's array `add_working_days`; `numpy.busday_offset` with a Kazakhstan weekmask and
-   holiday list (which cannot express working Saturdays, so its answers differ on those); and a
-   plain per-date loop over `holidays.KZ`. The project's answers must equal the loop's exactly.
+1. On N random (date, working-day count) pairs over 2018–2026 it times, in one run and like with
+   like (issue 7 §7): both sides take and return `datetime64[D]` arrays and build their tables
+   inside the timing — the project's `WorkingCalendar` from the same calendar layers, then its
+   array `add_working_days` (conversion to `datetime64[D]` included); `numpy.busdaycalendar` with
+   a Kazakhstan weekmask and holiday list (which cannot express working Saturdays, so its answers
+   differ on those), then `numpy.busday_offset`; and a plain per-date loop over `holidays.KZ`. The
+   project's answers must equal the loop's exactly.
 2. It times `nadzor rules eval --batch` on M mixed lines and prints lines per second.
 
 Targets: speedup ≥ 10 against busday_offset with equal=true; ≥ 20,000 batch lines/s.
@@ -33,7 +36,9 @@ from pathlib import Path
 import holidays
 import numpy as np
 
+from nadzor.adapters.calendar_sources import holidays_layer
 from nadzor.bootstrap import build_calendar
+from nadzor.domain.calendar import DayEntry, WorkingCalendar
 
 FIRST, LAST = date(2018, 1, 1), date(2026, 12, 31)
 
@@ -62,13 +67,22 @@ def loop_over_holidays_kz(kz, days: list[date], counts: list[int]) -> list[date]
 
 
 def busday(days: np.ndarray, counts: np.ndarray, holidays_list: np.ndarray) -> np.ndarray:
+    """`datetime64[D]` in and out; its table (`busdaycalendar`) built inside the timing."""
+    table = np.busdaycalendar(weekmask="1111100", holidays=holidays_list)
     out = np.empty_like(days)
     pos = counts > 0
-    weekmask = "1111100"
-    out[pos] = np.busday_offset(days[pos], counts[pos], roll="backward", weekmask=weekmask, holidays=holidays_list)
-    out[~pos] = np.busday_offset(days[~pos], counts[~pos], roll="forward", weekmask=weekmask,
-                                 holidays=holidays_list)
+    out[pos] = np.busday_offset(days[pos], counts[pos], roll="backward", busdaycal=table)
+    out[~pos] = np.busday_offset(days[~pos], counts[~pos], roll="forward", busdaycal=table)
     return out
+
+
+def ours(layers: list[tuple[DayEntry, ...]], horizon: tuple[date, date], coverage: tuple[date, date],
+         days: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """`datetime64[D]` in and out, like `busday`; its tables (`WorkingCalendar`, from the same
+    layers the server's calendar is made of) built inside the timing."""
+    calendar = WorkingCalendar(layers, horizon=horizon, coverage=coverage)
+    answer: np.ndarray = calendar.add_working_days_array(days, counts).astype("datetime64[D]")
+    return answer
 
 
 def batch_lines(m: int, rng: np.random.Generator) -> list[str]:
@@ -109,22 +123,28 @@ def main() -> None:
     cal = build_calendar()
     kz = holidays.KZ(years=range(cal.horizon_start.year, cal.horizon_end.year + 1))
     first = np.datetime64(FIRST.isoformat(), "D")
-    day_numbers = (first.astype(np.int64) + rng.integers(0, (LAST - FIRST).days + 1, size=args.pairs)).astype(np.int32)
+    day_numbers = (first.astype(np.int64) + rng.integers(0, (LAST - FIRST).days + 1, size=args.pairs)).astype(np.int64)
     counts = rng.integers(1, 31, size=args.pairs).astype(np.int32) * rng.choice(np.array([-1, 1], dtype=np.int32),
                                                                                    size=args.pairs)
     as_dates = day_numbers.astype("datetime64[D]")
     holidays_list = np.array(sorted(d for d in kz if d.weekday() < 5), dtype="datetime64[D]")
 
-    t_ours, ours = best_of(5, cal.add_working_days_array, day_numbers, counts)
-    t_busday, _ = best_of(3, busday, as_dates, counts, holidays_list)
+    # The layers the calendar was made of, read once (as the holiday list of busday is).
+    first_year, last_year = cal.horizon_start.year, cal.horizon_end.year
+    layers = [tuple(holidays_layer(first_year, last_year))]
+    horizon = (cal.horizon_start, cal.horizon_end)
+    coverage = (cal.coverage_start, cal.coverage_end)
+    t_ours, answered = best_of(5, ours, layers, horizon, coverage, as_dates, counts)
+    t_busday, by_busday = best_of(5, busday, as_dates, counts, holidays_list)
+    assert answered.dtype == by_busday.dtype == np.dtype("datetime64[D]")
     py_days = as_dates.astype(object).tolist()
     py_counts = counts.tolist()
     t_loop, looped = best_of(1, loop_over_holidays_kz, kz, py_days, py_counts)
-    equal = ours.astype("datetime64[D]").astype(object).tolist() == looped
+    equal = answered.astype(object).tolist() == looped
 
     print(f"pairs={args.pairs}")
-    print(f"ours_array_seconds={t_ours:.4f}")
-    print(f"busday_offset_seconds={t_busday:.4f}")
+    print(f"ours_array_seconds={t_ours:.4f} (datetime64[D] in and out, table build included)")
+    print(f"busday_offset_seconds={t_busday:.4f} (datetime64[D] in and out, busdaycalendar build included)")
     print(f"holidays_kz_loop_seconds={t_loop:.2f}")
     print(f"speedup_vs_holidays_loop={t_loop / t_ours:.0f}")
 

@@ -141,7 +141,7 @@ class Platform:
         self.clock = clock or _clock
         self.engine = engine
         audit.use_key(engine, settings.audit_key)
-        self.sessions: sessionmaker[Session] = db.session_factory(engine)
+        self.sessions: sessionmaker[db.UnitOfWork] = db.session_factory(engine)
         self.passwords = Passwords(settings.password_hashing)
         self.keys = Keys(settings.secret_key)
         self.sign_ins = SignInThrottle()  # one per installation: one server process (services.throttle)
@@ -152,10 +152,11 @@ class Platform:
         self._checked = 0.0
 
     @contextmanager
-    def transaction(self) -> Iterator[Session]:
-        """One unit of work; a concurrent update of the same record (its version moved on under
-        us, or the database chose it as a deadlock's victim) is a Conflict, a wait that ran out
-        is `Busy`, and nothing of the transaction is kept."""
+    def transaction(self) -> Iterator[db.UnitOfWork]:
+        """One unit of work (a `Session` with `after_commit`): a concurrent update of the same
+        record (its version moved on under us, or the database chose it as a deadlock's victim)
+        is a Conflict, a wait that ran out is `Busy`, and nothing of the transaction is kept —
+        nor is its after-commit work run."""
         from nadzor.services.errors import Conflict
 
         try:
@@ -251,13 +252,26 @@ class Platform:
         self.engine.dispose()
 
 
-def create_platform(settings: Settings | None = None, *, migrate: bool = True, clock: Clock | None = None) -> Platform:
-    from nadzor.adapters.db.migrate import upgrade
+class SchemaOutdated(Exception):
+    """Production: the database's schema is not the code's; `nadzor db upgrade` is the explicit step."""
+
+
+def create_platform(settings: Settings | None = None, *, migrate: bool | None = None,
+                    clock: Clock | None = None) -> Platform:
+    """The platform on the configured database. `migrate=None`: migrate to head (under the
+    migration lock) except in production, where the schema must already be at head (issue 7 §3:
+    an operator runs `nadzor db upgrade`; a server never changes the schema on start)."""
+    from nadzor.adapters.db.migrate import current_revision, head_revision, upgrade
 
     settings = settings or Settings.from_env()
     if settings.database_url.startswith("sqlite:///"):
         Path(settings.database_url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    if migrate:
+    if migrate is None and settings.production:
+        found, head = current_revision(settings.database_url), head_revision()
+        if found != head:
+            raise SchemaOutdated(f"схема базы данных не обновлена (ревизия {found or 'нет'}, требуется {head}): "
+                                 "выполните «nadzor db upgrade»")
+    elif migrate is None or migrate:
         upgrade(settings.database_url, audit_key=settings.audit_key)
     platform = Platform(settings, db.make_engine(settings.database_url), clock=clock)
     applied = platform.apply_calendar_file()

@@ -15,7 +15,7 @@ import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from schemathesis import GenerationMode
-from schemathesis.checks import not_a_server_error
+from schemathesis.checks import not_a_server_error, response_schema_conformance
 from sqlalchemy import create_engine
 
 from nadzor.bootstrap import Platform, create_platform
@@ -36,6 +36,20 @@ def _operations() -> list[tuple[str, str]]:
 
 
 OPERATIONS = _operations()
+
+
+def _core_operations() -> list[tuple[str, str]]:
+    """The operations of `web/api.py` (rules, calendar, organization, accounts, audit): each answers
+    with its typed model (issue 7 §2)."""
+    from nadzor.web import api
+
+    return sorted((method, route.path) for route in api.router.routes  # type: ignore[attr-defined]
+                  for method in route.methods if (method, route.path) in OPERATIONS)  # type: ignore[attr-defined]
+
+
+CORE_OPERATIONS = _core_operations()
+
+
 @pytest.fixture(scope="module")
 def st_platform(templates: Templates, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform]:
     """One copy of the SQLite demo for the whole run (the generated writes land in it)."""
@@ -76,6 +90,28 @@ def test_no_operation_answers_a_server_error(api_schema: Any, admin_headers: dic
     def run(case: schemathesis.Case) -> None:
         response = case.call(headers=admin_headers)
         case.validate_response(response, checks=[not_a_server_error])
+
+    run()
+
+
+def test_the_core_operations_are_the_typed_ones() -> None:
+    assert len(CORE_OPERATIONS) > 30
+    assert ("GET", "/api/v1/rules") in CORE_OPERATIONS and ("GET", "/api/v1/audit") in CORE_OPERATIONS
+
+
+@pytest.mark.parametrize(("method", "path"), CORE_OPERATIONS, ids=[f"{m} {p}" for m, p in CORE_OPERATIONS])
+def test_every_core_answer_conforms_to_its_documented_schema(api_schema: Any, admin_headers: dict[str, str],
+                                                             method: str, path: str) -> None:
+    """Valid requests by the schema: every answer (success or problem) matches the schema the
+    operation documents for its status."""
+    operation = api_schema[path][method]
+
+    @given(case=operation.as_strategy(GenerationMode.POSITIVE))
+    @settings(max_examples=EXAMPLES // 2, deadline=None, derandomize=True, database=None,
+              phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
+    def run(case: schemathesis.Case) -> None:
+        response = case.call(headers=admin_headers)
+        case.validate_response(response, checks=[not_a_server_error, response_schema_conformance])
 
     run()
 

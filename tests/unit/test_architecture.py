@@ -1,4 +1,5 @@
-"""The domain stays pure: rules and the calendar import nothing from web, storage or files."""
+"""The domain stays pure: rules and the calendar import nothing from web, storage or files; only
+the unit of work commits."""
 
 from __future__ import annotations
 
@@ -85,3 +86,36 @@ def test_every_rule_cites_its_paragraph_in_metadata_and_docstring() -> None:
             continue
         assert rule.citations, rule.id
         assert any(c in rule.doc for c in rule.citations), rule.id
+
+
+#: Issue 7 §3: a unit of work (`Platform.transaction()`) commits or rolls back; handlers, commands
+#: and services never do it themselves (a page showing a refused form again raises
+#: `routing.ShowAgain`; a failed sign-in is kept by `accounts.signed_in`'s own unit of work).
+NO_COMMIT_FILES = sorted(p for d in ("web", "entrypoints", "services") for p in (SRC / d).rglob("*.py"))
+
+
+def transaction_calls(source: str) -> list[str]:
+    """Every call of `commit`/`rollback` (as a method, a name or through getattr) in `source`."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+        if name in ("commit", "rollback"):
+            found.append(f"{name}() at line {node.lineno}")
+        if name == "getattr" and any(isinstance(a, ast.Constant) and a.value in ("commit", "rollback")
+                                     for a in node.args):
+            found.append(f"getattr(…) at line {node.lineno}")
+    return found
+
+
+@pytest.mark.parametrize("path", NO_COMMIT_FILES, ids=lambda p: str(p.relative_to(SRC)))
+def test_handlers_commands_and_services_never_commit_or_roll_back(path: Path) -> None:
+    assert transaction_calls(path.read_text(encoding="utf-8")) == []
+
+
+def test_the_commit_check_sees_every_form_of_the_call() -> None:
+    source = "session.commit()\nsession.rollback()\ncommit()\ngetattr(s, 'rollback')()\nsession.flush()\n"
+    assert transaction_calls(source) == ["commit() at line 1", "rollback() at line 2", "commit() at line 3",
+                                         "getattr(…) at line 4"]

@@ -64,12 +64,15 @@ def _settings() -> Any:
         _fail(exc.setting, str(exc))
 
 
-def _platform(migrate: bool = True, settings: Any = None) -> Any:
-    from nadzor.bootstrap import create_platform
+def _platform(migrate: bool | None = None, settings: Any = None) -> Any:
+    """The platform; the schema is migrated to head except in production (`nadzor db upgrade`)."""
+    from nadzor.bootstrap import SchemaOutdated, create_platform
 
     settings = settings or _settings()
     try:
         return create_platform(settings, migrate=migrate)
+    except SchemaOutdated as exc:
+        _fail("database", str(exc))
     except Exception as exc:
         _fail("database", f"база данных недоступна: {exc}")
 
@@ -95,7 +98,9 @@ def rules_list(
 ) -> None:
     """Каталог правил: идентификатор, название, пункты."""
     rules = _load_rules()
-    catalogue = rules.list_rules()
+    from nadzor.web.rule_catalogue import catalogue_json  # the API's catalogue: Russian schemas, the same bytes
+
+    catalogue = json.loads(catalogue_json())
     if as_json:
         typer.echo(_dump(catalogue))
         return
@@ -261,7 +266,8 @@ def calendar_add(
         calendar = platform.calendar()
         with platform.transaction() as session:
             change = calendar_admin.do_set_calendar_day(session, data, actor=cli_actor(), calendar=calendar,
-                                                        calendar_of=platform.calendar_in)
+                                                        calendar_of=platform.calendar_in,
+                                                        changed=platform.calendar_changed)
             result = calendar_admin.day_dict(change.item) | {"proceedings_moved": change.moved}
     except _service_errors() as exc:
         _report(exc)
@@ -285,7 +291,8 @@ def calendar_remove(
     try:
         with platform.transaction() as session:
             moved = calendar_admin.do_remove_calendar_day(session, parsed, version, actor=cli_actor(),
-                                                          calendar_of=platform.calendar_in)
+                                                          calendar_of=platform.calendar_in,
+                                                          changed=platform.calendar_changed)
     except _service_errors() as exc:
         _report(exc)
     typer.echo(f"{day}: поправка удалена; пересчитано производств: {moved}")
@@ -317,7 +324,8 @@ def serve(
     demo: Annotated[bool | None, typer.Option("--demo/--no-demo", help="Загрузить демо-данные в пустую базу "
                                               "(по умолчанию — только во встроенную SQLite).")] = None,
 ) -> None:
-    """Создать или обновить базу, при первом запуске загрузить демо-данные и запустить веб-интерфейс и API."""
+    """Создать или обновить базу (в рабочем режиме — только проверить, что она обновлена командой «nadzor db
+    upgrade»), при первом запуске загрузить демо-данные и запустить веб-интерфейс и API."""
     import uvicorn
 
     from nadzor.settings import InsecureConfiguration
@@ -361,8 +369,9 @@ def _load_demo(platform: Any, *, quiet: bool) -> None:
 
 @db_app.command("upgrade")
 def db_upgrade() -> None:
-    """Создать или обновить схему базы данных (миграции Alembic)."""
-    platform = _platform()
+    """Создать или обновить схему базы данных (миграции Alembic; в рабочем режиме — обязательный шаг перед
+    запуском сервера). Одновременные запуски не мешают друг другу: второй ждёт окончания первого."""
+    platform = _platform(migrate=True)
     typer.echo(f"База данных обновлена: {platform.settings.database_url.split('@')[-1]}")
 
 

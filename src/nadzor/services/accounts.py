@@ -8,8 +8,10 @@ import hashlib
 import hmac
 import re
 import secrets
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -17,6 +19,7 @@ from pydantic import Field
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
+from nadzor.adapters.db.engine import after_commit
 from nadzor.adapters.db.tables import api_tokens, users, web_sessions, zone_assignments
 from nadzor.domain.accounts import LOCKOUT_MINUTES, MAX_FAILED_LOGINS, ApiToken, User, WebSession
 from nadzor.domain.audit import AuditAction
@@ -180,11 +183,16 @@ def do_update_user(session: Session, user_id: int, data: Any, *, actor: Actor, p
     return user
 
 
-def do_unlock_user(session: Session, user_id: int, *, actor: Actor) -> User:
+def do_unlock_user(session: Session, user_id: int, *, actor: Actor, throttle: SignInThrottle | None = None,
+                   keys: Keys | None = None) -> User:
     """End an account's back-off and forget its failed sign-ins (finding 6). An account that is
-    not backing off and has no failures is left as it is, and nothing is written."""
+    not backing off and has no failures is left as it is, and nothing is written. The server's
+    throttle (`throttle`, `keys`) forgets the login's failures once the unlock is committed."""
     actor.require(Permission.MANAGE_USERS)
     user = fetch(session, User, user_id, "пользователь")
+    if throttle is not None and keys is not None:
+        key = login_key(keys, user.login)
+        after_commit(session, lambda: throttle.forget_login(key))
     if user.failed_logins == 0 and user.locked_until is None:
         return user
     before = {"failed_logins": user.failed_logins,
@@ -277,7 +285,8 @@ def authenticate(session: Session, login: str, password: str, *, passwords: Pass
     known one by its account number. `MAX_FAILED_LOGINS` failures in a row start the account's
     back-off for `LOCKOUT_MINUTES` (one `user.locked` row): during it every address gets one
     attempt, but a correct password from an address that is not throttled still signs in, so an
-    attacker cannot keep an account locked (finding 6). The caller commits on `AuthenticationFailed`."""
+    attacker cannot keep an account locked (finding 6). The failure's count and audit rows must be
+    kept although the sign-in fails: callers go through `signed_in`, which commits them."""
     login, password = check_credentials(login, password)
     key = login_key(keys, login)
     refused = throttle.check_source(source)
@@ -320,11 +329,51 @@ def authenticate(session: Session, login: str, password: str, *, passwords: Pass
     return user
 
 
-def do_sign_in(session: Session, login: str, password: str, *, passwords: Passwords, keys: Keys,
-               throttle: SignInThrottle, source: str, hours: int) -> tuple[str, WebSession]:
+#: Opens one unit of work (`Platform.transaction`).
+Transaction = Callable[[], AbstractContextManager[Session]]
+T = TypeVar("T")
+
+
+def signed_in(transaction: Transaction, login: Any, password: Any, *, passwords: Passwords, keys: Keys,
+              throttle: SignInThrottle, source: str, then: Callable[[Session, User], T]) -> T:
+    """Authenticate in a unit of work of this service's own and, on success, run `then` (what the
+    sign-in opens) in it. A failed attempt is committed — its count, the back-off and its audit
+    rows — before `AuthenticationFailed` is raised; any other refusal keeps nothing."""
+    login, password = check_credentials(login, password)
+    failure: AuthenticationFailed | None = None
+    with transaction() as session:
+        try:
+            user = authenticate(session, login, password, passwords=passwords, keys=keys, throttle=throttle,
+                                source=source)
+        except AuthenticationFailed as exc:
+            failure = exc  # leaving the block normally commits the attempt's rows
+        else:
+            return then(session, user)
+    assert failure is not None
+    raise failure
+
+
+def sign_in(transaction: Transaction, login: Any, password: Any, *, passwords: Passwords, keys: Keys,
+            throttle: SignInThrottle, source: str, hours: int) -> tuple[str, WebSession]:
     """Open a web session: returns the cookie value (shown once) and the session row."""
-    user = authenticate(session, login, password, passwords=passwords, keys=keys, throttle=throttle,
-                        source=source)
+    return signed_in(transaction, login, password, passwords=passwords, keys=keys, throttle=throttle, source=source,
+                     then=lambda session, user: do_open_web_session(session, user, keys=keys, hours=hours))
+
+
+def issue_token(transaction: Transaction, login: Any, password: Any, data: dict[str, Any], *, passwords: Passwords,
+                keys: Keys, throttle: SignInThrottle, source: str, today: date | None = None) -> tuple[str, ApiToken]:
+    """Exchange a login and password for an API token (`data`: its name and days)."""
+
+    def create(session: Session, user: User) -> tuple[str, ApiToken]:
+        return do_create_token(session, user, {"name": "api", **data}, actor=actor_for(session, user, today=today),
+                               keys=keys)
+
+    return signed_in(transaction, login, password, passwords=passwords, keys=keys, throttle=throttle, source=source,
+                     then=create)
+
+
+def do_open_web_session(session: Session, user: User, *, keys: Keys, hours: int) -> tuple[str, WebSession]:
+    """A web session for an authenticated `user`: the cookie value (shown once) and the row."""
     assert user.id is not None
     token = secrets.token_urlsafe(32)
     now = now_utc()

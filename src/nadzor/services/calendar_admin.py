@@ -1,6 +1,7 @@
 """Calendar administration: the database layer of the working calendar (on top of the
 `holidays` package and the administrator's file). Changes are audited and seen by rule
-evaluations at once."""
+evaluations as soon as they are committed (the cached calendar is refreshed as after-commit work
+of the unit of work)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from pydantic import Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from nadzor.adapters.db.engine import after_commit
 from nadzor.adapters.db.tables import calendar_days
 from nadzor.domain.accounts import CalendarDay
 from nadzor.domain.audit import AuditAction
@@ -79,9 +81,10 @@ def _restate(session: Session, day: date, calendar_of: CalendarOf, actor: Actor)
 
 
 def do_set_calendar_day(session: Session, data: Any, *, actor: Actor, calendar: WorkingCalendar,
-                        calendar_of: CalendarOf) -> DayChange:
+                        calendar_of: CalendarOf, changed: Callable[[], None]) -> DayChange:
     """Add or override one day (by date, within the covered years of `calendar`) with the
-    Government resolution that decided it; the proceedings it moves are restated at once."""
+    Government resolution that decided it; the proceedings it moves are restated at once, and
+    `changed` (the cached calendar's refresh) runs once the change is committed."""
     actor.require(Permission.MANAGE_CALENDAR)
     cmd: CalendarDayIn = parse(CalendarDayIn, data, context={"calendar": calendar})
     item = session.scalars(select(CalendarDay).where(calendar_days.c.day == cmd.day)).first()
@@ -100,12 +103,14 @@ def do_set_calendar_day(session: Session, data: Any, *, actor: Actor, calendar: 
     session.flush()
     audit.record(session, actor=actor, action=AuditAction.CALENDAR_DAY_SET, object_type="calendar_day",
                  object_id=cmd.day.isoformat(), before=before, after=day_dict(item))
+    after_commit(session, changed)
     return DayChange(item, _restate(session, cmd.day, calendar_of, actor))
 
 
 def do_remove_calendar_day(session: Session, day: date, version: int | None, *, actor: Actor,
-                           calendar_of: CalendarOf) -> int:
-    """Remove an override; returns how many stored proceedings the change moved."""
+                           calendar_of: CalendarOf, changed: Callable[[], None]) -> int:
+    """Remove an override; returns how many stored proceedings the change moved. `changed` runs
+    once the removal is committed."""
     actor.require(Permission.MANAGE_CALENDAR)
     item = session.scalars(select(CalendarDay).where(calendar_days.c.day == day)).first()
     if item is None:
@@ -116,4 +121,5 @@ def do_remove_calendar_day(session: Session, day: date, version: int | None, *, 
     session.flush()
     audit.record(session, actor=actor, action=AuditAction.CALENDAR_DAY_REMOVED, object_type="calendar_day",
                  object_id=day.isoformat(), before=before)
+    after_commit(session, changed)
     return _restate(session, day, calendar_of, actor)

@@ -1,6 +1,6 @@
 """The JSON API (/api/v1): rules and calendar (public), organization, people, authority,
 accounts, calendar administration and the audit trail. Handlers only translate HTTP into
-service calls."""
+service calls; every request body and answer is documented by its model (`web/schemas.py`)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import PlainTextResponse
+from pydantic_core import to_json
 from sqlalchemy.orm import Session
 
 from nadzor import rules
@@ -17,13 +18,49 @@ from nadzor.adapters import org_files
 from nadzor.domain.accounts import User
 from nadzor.services import accounts, audit, calendar_admin, org
 from nadzor.services.context import Actor, Permission
-from nadzor.services.errors import AuthenticationFailed, FieldError, InvalidInput
+from nadzor.services.errors import FieldError, InvalidInput
+from nadzor.web import rule_catalogue
 from nadzor.web.routing import JSON, RAW, endpoint
+from nadzor.web.schemas import (
+    ActingIn,
+    ActingOut,
+    AuditPageOut,
+    AuditRowOut,
+    AuditVerifyOut,
+    AuthorityOut,
+    CalendarChangeOut,
+    CalendarDayIn,
+    CalendarDayOut,
+    CalendarOverrideOut,
+    EvaluationOut,
+    HealthOut,
+    ImportOut,
+    MeOut,
+    OfficeIn,
+    OfficeOnDateOut,
+    OfficeOut,
+    PersonIn,
+    PersonOut,
+    RuleOut,
+    SignCheckOut,
+    SignCheckRequest,
+    TokenIn,
+    TokenOut,
+    TokenRequest,
+    UserIn,
+    UserOut,
+    UserUpdate,
+    ZoneIn,
+    ZoneOut,
+    ZoneRouteOut,
+    body,
+)
 from nadzor.web.security import DB, client_address, current_actor, platform
 
 router = APIRouter(prefix="/api/v1")
 P = Permission
 _ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
+BEARER = "bearer"  # the token's type (RFC 6750)
 
 
 def query_date(value: str | None, field: str) -> date | None:
@@ -45,77 +82,82 @@ def _on(request: Request, value: str | None, field: str = "on") -> date:
 # ------------------------------------------------------------------------ rules (public)
 
 
+def _json(content: bytes) -> Response:
+    return Response(content, media_type="application/json")
+
+
 @endpoint(router, "GET", "/health", P.PUBLIC, summary="Состояние сервиса")
-def health() -> dict[str, str]:
-    return {"status": "ok"}
+def health() -> HealthOut:
+    return HealthOut(status="ok")
 
 
-@endpoint(router, "GET", "/rules", P.PUBLIC, summary="Каталог правил")
-def list_rules() -> list[dict[str, Any]]:
-    """Every rule with its id, Russian title, citations, validity and JSON Schemas."""
-    return rules.list_rules()
+@endpoint(router, "GET", "/rules", P.PUBLIC, summary="Каталог правил", response_model=list[RuleOut])
+def list_rules() -> Response:
+    """Every rule with its id, Russian title, citations, validity and JSON Schemas (titled in
+    Russian); built once per calendar coverage and answered as ready bytes."""
+    return _json(rule_catalogue.catalogue_json())
 
 
-@endpoint(router, "GET", "/rules/{rule_id}", P.PUBLIC, summary="Описание правила")
-def get_rule(rule_id: str) -> dict[str, Any]:
-    return rules.describe(rules.get_rule(rule_id))
+@endpoint(router, "GET", "/rules/{rule_id}", P.PUBLIC, summary="Описание правила", response_model=RuleOut)
+def get_rule(rule_id: str) -> Response:
+    return _json(rule_catalogue.rule_json(rule_id))
 
 
 @endpoint(router, "POST", "/rules/{rule_id}/evaluate", P.PUBLIC, summary="Вычислить правило",
-          openapi_extra={"requestBody": {"content": {"application/json": {"schema": {"type": "object"}}}}})
-def evaluate(rule_id: str, data: Any = JSON) -> dict[str, Any]:
+          response_model=EvaluationOut, openapi_extra={"requestBody": {"required": True, "content": {
+              "application/json": {"schema": {"type": "object", "title": "Входные данные правила",
+                                              "description": "по схеме input_schema правила (GET /api/v1/rules/"
+                                                             "{rule_id})"}}}}})
+def evaluate(rule_id: str, data: Any = JSON) -> Response:
     """The input is the rule's JSON object; the answer is `{rule, result, citations, explanation, edition}`
     (`edition`: `{name, valid_from, valid_to, in_force}`, the edition applied and whether it was in force
     on every date of the input)."""
     rules.get_rule(rule_id)
-    return rules.evaluate(rule_id, data)
+    return _json(to_json(rules.evaluate(rule_id, data)))
 
 
 @endpoint(router, "GET", "/calendar/{day}", P.PUBLIC, summary="День рабочего календаря")
-def calendar_day(day: str) -> dict[str, Any]:
+def calendar_day(day: str) -> CalendarDayOut:
     """Whether a day is working, with the source that decided it."""
     answer = rules.evaluate("calendar.working_day", {"date": day})
     entry = rules.current_calendar().entry(date.fromisoformat(day))
-    return {"date": day, **answer["result"], "source": entry.source if entry else "пятидневная рабочая неделя"}
+    return CalendarDayOut.model_validate(
+        {"date": day, **answer["result"], "source": entry.source if entry else "пятидневная рабочая неделя"})
 
 
 # ------------------------------------------------------------------------- accounts
 
 
-@endpoint(router, "POST", "/auth/token", P.PUBLIC, summary="Получить токен API по логину и паролю")
-def issue_token(request: Request, data: Any = JSON, session: Session = DB) -> Any:
+@endpoint(router, "POST", "/auth/token", P.PUBLIC, summary="Получить токен API по логину и паролю",
+          openapi_extra=body(TokenRequest))
+def issue_token(request: Request, data: Any = JSON) -> TokenOut:
     """Exchange a login and password for a bearer token (failures count towards the lockout)."""
     if not isinstance(data, dict):
         raise InvalidInput.one("input", "ожидается объект {login, password, name?, days?}")
-    login, password = accounts.check_credentials(data.get("login"), data.get("password"))
     plat = platform(request)
-    try:
-        user = accounts.authenticate(session, login, password, passwords=plat.passwords, keys=plat.keys,
-                                     throttle=plat.sign_ins, source=client_address(request))
-    except AuthenticationFailed:
-        session.commit()  # keep the failed-attempt count and its audit rows
-        raise
     extra = {k: v for k, v in data.items() if k not in ("login", "password")}
-    actor = accounts.actor_for(session, user, today=plat.today())
-    token, item = accounts.do_create_token(session, user, {"name": "api", **extra}, actor=actor, keys=plat.keys)
-    return {"token": token, "token_type": "bearer", "expires_at": item.expires_at, "id": item.id}
+    token, item = accounts.issue_token(plat.transaction, data.get("login"), data.get("password"), extra,
+                                       passwords=plat.passwords, keys=plat.keys, throttle=plat.sign_ins,
+                                       source=client_address(request), today=plat.today())
+    return TokenOut(token=token, token_type=BEARER, expires_at=item.expires_at, id=item.id)
 
 
 @endpoint(router, "GET", "/me", P.SIGNED_IN, summary="Текущий пользователь")
-def me(actor: Actor = Depends(current_actor)) -> dict[str, Any]:
-    return {"login": actor.login, "full_name": actor.full_name, "is_admin": actor.is_admin,
-            "person_id": actor.person_id, "office_id": actor.office_id, "office_code": actor.office_code,
-            "position": actor.position, "language": actor.language, "roles": sorted(actor.roles)}
+def me(actor: Actor = Depends(current_actor)) -> MeOut:
+    return MeOut(login=actor.login, full_name=actor.full_name, is_admin=actor.is_admin, person_id=actor.person_id,
+                 office_id=actor.office_id, office_code=actor.office_code, position=actor.position,
+                 language=actor.language, roles=sorted(actor.roles))
 
 
-@endpoint(router, "POST", "/tokens", P.SIGNED_IN, summary="Выпустить токен API для себя")
+@endpoint(router, "POST", "/tokens", P.SIGNED_IN, summary="Выпустить токен API для себя",
+          openapi_extra=body(TokenIn))
 def create_token(request: Request, data: Any = JSON, actor: Actor = Depends(current_actor),
-                 session: Session = DB) -> dict[str, Any]:
+                 session: Session = DB) -> TokenOut:
     user = session.get(User, actor.user_id)
     assert user is not None
     token, item = accounts.do_create_token(session, user, data, actor=actor,
                                            keys=platform(request).keys)
-    return {"token": token, "token_type": "bearer", "expires_at": item.expires_at, "id": item.id}
+    return TokenOut(token=token, token_type=BEARER, expires_at=item.expires_at, id=item.id)
 
 
 @endpoint(router, "DELETE", "/tokens/{token_id}", P.SIGNED_IN, summary="Отозвать токен API", status_code=204)
@@ -125,47 +167,52 @@ def revoke_token(token_id: int, actor: Actor = Depends(current_actor), session: 
 
 
 @endpoint(router, "GET", "/users", P.MANAGE_USERS, summary="Учётные записи")
-def list_users(actor: Actor = Depends(current_actor), session: Session = DB) -> list[dict[str, Any]]:
-    return [accounts.user_dict(u) for u in accounts.access_users(session, actor)]
+def list_users(actor: Actor = Depends(current_actor), session: Session = DB) -> list[UserOut]:
+    return [UserOut.model_validate(accounts.user_dict(u)) for u in accounts.access_users(session, actor)]
 
 
-@endpoint(router, "POST", "/users", P.MANAGE_USERS, summary="Создать учётную запись", status_code=201)
+@endpoint(router, "POST", "/users", P.MANAGE_USERS, summary="Создать учётную запись", status_code=201,
+          openapi_extra=body(UserIn))
 def create_user(request: Request, data: Any = JSON, actor: Actor = Depends(current_actor),
-                session: Session = DB) -> dict[str, Any]:
+                session: Session = DB) -> UserOut:
     user = accounts.do_create_user(session, data, actor=actor,
                                    passwords=platform(request).passwords)
-    return accounts.user_dict(user)
+    return UserOut.model_validate(accounts.user_dict(user))
 
 
-@endpoint(router, "PUT", "/users/{user_id}", P.MANAGE_USERS, summary="Изменить учётную запись")
+@endpoint(router, "PUT", "/users/{user_id}", P.MANAGE_USERS, summary="Изменить учётную запись",
+          openapi_extra=body(UserUpdate))
 def update_user(user_id: int, request: Request, data: Any = JSON, actor: Actor = Depends(current_actor),
-                session: Session = DB) -> dict[str, Any]:
+                session: Session = DB) -> UserOut:
     user = accounts.do_update_user(session, user_id, data, actor=actor,
                                    passwords=platform(request).passwords)
-    return accounts.user_dict(user)
+    return UserOut.model_validate(accounts.user_dict(user))
 
 
 @endpoint(router, "POST", "/users/{user_id}/unlock", P.MANAGE_USERS, summary="Снять замедление входа")
 def unlock_user(user_id: int, request: Request, actor: Actor = Depends(current_actor),
-                session: Session = DB) -> dict[str, Any]:
+                session: Session = DB) -> UserOut:
     """End the account's back-off after failed sign-ins and let every address try it again."""
     plat = platform(request)
-    user = accounts.do_unlock_user(session, user_id, actor=actor)
-    plat.sign_ins.forget_login(accounts.login_key(plat.keys, user.login))
-    return accounts.user_dict(user)
+    user = accounts.do_unlock_user(session, user_id, actor=actor, throttle=plat.sign_ins, keys=plat.keys)
+    return UserOut.model_validate(accounts.user_dict(user))
 
 
 # ------------------------------------------------------------------------------ offices
 
 
-@endpoint(router, "GET", "/offices", P.SIGNED_IN, summary="Структура прокуратур")
+@endpoint(router, "GET", "/offices", P.SIGNED_IN, summary="Структура прокуратур",
+          response_model_exclude_unset=True)
 def list_offices(on: str | None = None, actor: Actor = Depends(current_actor),
-                 session: Session = DB) -> list[dict[str, Any]]:
+                 session: Session = DB) -> list[OfficeOnDateOut]:
     """Every office; with `on` each carries its name and activity as on that date."""
-    return org.access_offices(session, actor, on=query_date(on, "on"))
+    return [OfficeOnDateOut.model_validate(o) for o in org.access_offices(session, actor, on=query_date(on, "on"))]
 
 
-@endpoint(router, "GET", "/offices/export", P.SIGNED_IN, summary="Выгрузить структуру (CSV или JSON)")
+@endpoint(router, "GET", "/offices/export", P.SIGNED_IN, summary="Выгрузить структуру (CSV или JSON)",
+          response_class=Response, responses={200: {"description": "Файл структуры", "content": {
+              "application/json": {"schema": {"type": "array", "items": {"type": "object"}}},
+              "text/csv": {"schema": {"type": "string"}}}}})
 def export_offices(format: str = "json", actor: Actor = Depends(current_actor),
                    session: Session = DB) -> Response:
     items = org.export_offices(session, actor)
@@ -177,37 +224,45 @@ def export_offices(format: str = "json", actor: Actor = Depends(current_actor),
     return Response(org_files.render_json(items), media_type="application/json")
 
 
-@endpoint(router, "POST", "/offices/import", P.MANAGE_ORG, summary="Загрузить структуру (CSV или JSON)")
-def import_offices(request: Request, body: bytes = RAW, actor: Actor = Depends(current_actor),
-                   session: Session = DB) -> dict[str, int]:
-    """A JSON list of offices, or CSV with `content-type: text/csv`; all or nothing."""
-    raw = body.decode("utf-8", errors="replace")
+@endpoint(router, "POST", "/offices/import", P.MANAGE_ORG, summary="Загрузить структуру (CSV или JSON)",
+          openapi_extra={"requestBody": {"required": True, "content": {
+              "application/json": {"schema": {"type": "array", "items": OfficeIn.model_json_schema()}},
+              "text/csv": {"schema": {"type": "string"}}}}})
+def import_offices(request: Request, raw_body: bytes = RAW, actor: Actor = Depends(current_actor),
+                   session: Session = DB) -> ImportOut:
+    """A JSON list of offices, or CSV with `content-type: text/csv`; all or nothing. The answer
+    counts the offices created and updated."""
+    raw = raw_body.decode("utf-8", errors="replace")
     if request.headers.get("content-type", "").startswith("text/csv"):
         items = org_files.parse_csv(raw)
     else:
         items = org_files.parse_json(raw)
-    return org.do_import_offices(session, items, actor=actor)
+    return ImportOut.model_validate(org.do_import_offices(session, items, actor=actor))
 
 
 @endpoint(router, "GET", "/offices/{office_id}", P.SIGNED_IN, summary="Прокуратура")
-def get_office(office_id: int, session: Session = DB) -> Any:
+def get_office(office_id: int, session: Session = DB) -> OfficeOut:
     office = org.get_office(session, office_id)
     parent = org.get_office(session, office.parent_id) if office.parent_id else None
-    return org.office_dict(office, parent.code if parent else None)
+    return OfficeOut.model_validate(org.office_dict(office, parent.code if parent else None))
 
 
-@endpoint(router, "POST", "/offices", P.MANAGE_ORG, summary="Создать прокуратуру", status_code=201)
+@endpoint(router, "POST", "/offices", P.MANAGE_ORG, summary="Создать прокуратуру", status_code=201,
+          openapi_extra=body(OfficeIn))
 def create_office(data: Any = JSON, actor: Actor = Depends(current_actor),
-                  session: Session = DB) -> dict[str, Any]:
+                  session: Session = DB) -> OfficeOut:
     office = org.do_create_office(session, data, actor=actor)
-    return org.office_dict(office, data.get("parent_code") if isinstance(data, dict) else None)
+    parent_code = data.get("parent_code") if isinstance(data, dict) else None
+    return OfficeOut.model_validate(org.office_dict(office, parent_code))
 
 
-@endpoint(router, "PUT", "/offices/{office_id}", P.MANAGE_ORG, summary="Изменить прокуратуру")
+@endpoint(router, "PUT", "/offices/{office_id}", P.MANAGE_ORG, summary="Изменить прокуратуру",
+          openapi_extra=body(OfficeIn))
 def update_office(office_id: int, data: Any = JSON, actor: Actor = Depends(current_actor),
-                  session: Session = DB) -> dict[str, Any]:
+                  session: Session = DB) -> OfficeOut:
     office = org.do_update_office(session, office_id, data, actor=actor)
-    return org.office_dict(office, data.get("parent_code") if isinstance(data, dict) else None)
+    parent_code = data.get("parent_code") if isinstance(data, dict) else None
+    return OfficeOut.model_validate(org.office_dict(office, parent_code))
 
 
 # ------------------------------------------------------------------------------- people
@@ -215,38 +270,42 @@ def update_office(office_id: int, data: Any = JSON, actor: Actor = Depends(curre
 
 @endpoint(router, "GET", "/people", P.SIGNED_IN, summary="Сотрудники (в пределах своей прокуратуры)")
 def list_people(office_id: int | None = None, actor: Actor = Depends(current_actor),
-                session: Session = DB) -> list[dict[str, Any]]:
-    return [org.person_dict(p) for p in org.access_people(session, actor, office_id=office_id)]
+                session: Session = DB) -> list[PersonOut]:
+    return [PersonOut.model_validate(org.person_dict(p))
+            for p in org.access_people(session, actor, office_id=office_id)]
 
 
 @endpoint(router, "GET", "/people/{person_id}", P.SIGNED_IN, summary="Сотрудник")
-def get_person(person_id: int, actor: Actor = Depends(current_actor), session: Session = DB) -> Any:
-    return org.person_dict(org.access_person(session, actor, person_id))
+def get_person(person_id: int, actor: Actor = Depends(current_actor), session: Session = DB) -> PersonOut:
+    return PersonOut.model_validate(org.person_dict(org.access_person(session, actor, person_id)))
 
 
-@endpoint(router, "POST", "/people", P.MANAGE_PEOPLE, summary="Добавить сотрудника", status_code=201)
+@endpoint(router, "POST", "/people", P.MANAGE_PEOPLE, summary="Добавить сотрудника", status_code=201,
+          openapi_extra=body(PersonIn))
 def create_person(data: Any = JSON, actor: Actor = Depends(current_actor),
-                  session: Session = DB) -> dict[str, Any]:
-    return org.person_dict(org.do_create_person(session, data, actor=actor))
+                  session: Session = DB) -> PersonOut:
+    return PersonOut.model_validate(org.person_dict(org.do_create_person(session, data, actor=actor)))
 
 
-@endpoint(router, "PUT", "/people/{person_id}", P.MANAGE_PEOPLE, summary="Изменить сведения о сотруднике")
+@endpoint(router, "PUT", "/people/{person_id}", P.MANAGE_PEOPLE, summary="Изменить сведения о сотруднике",
+          openapi_extra=body(PersonIn))
 def update_person(person_id: int, data: Any = JSON, actor: Actor = Depends(current_actor),
-                  session: Session = DB) -> dict[str, Any]:
-    return org.person_dict(org.do_update_person(session, person_id, data, actor=actor))
+                  session: Session = DB) -> PersonOut:
+    return PersonOut.model_validate(org.person_dict(org.do_update_person(session, person_id, data, actor=actor)))
 
 
 @endpoint(router, "GET", "/people/{person_id}/authority", P.SIGNED_IN, summary="Полномочия сотрудника на дату")
 def person_authority(person_id: int, request: Request, on: str | None = None, actor: Actor = Depends(current_actor),
-                     session: Session = DB) -> dict[str, Any]:
+                     session: Session = DB) -> AuthorityOut:
     """Own position, the positions acted for on `on` (default today), and every signer rule."""
-    return org.access_authority(session, actor, person_id, _on(request, on))
+    return AuthorityOut.model_validate(org.access_authority(session, actor, person_id, _on(request, on)))
 
 
 @endpoint(router, "POST", "/people/{person_id}/sign-check", P.SIGNED_IN,
-          summary="Вправе ли сотрудник подписать (правило RULES.md через его полномочия на дату)")
+          summary="Вправе ли сотрудник подписать (правило RULES.md через его полномочия на дату)",
+          openapi_extra=body(SignCheckRequest))
 def sign_check(person_id: int, request: Request, data: Any = JSON, actor: Actor = Depends(current_actor),
-               session: Session = DB) -> dict[str, Any]:
+               session: Session = DB) -> SignCheckOut:
     """Body: `{rule, on?, input?}`; the signer is taken from the person's authority on `on`."""
     if not isinstance(data, dict):
         raise InvalidInput.one("input", "ожидается объект {rule, on?, input?}")
@@ -260,7 +319,8 @@ def sign_check(person_id: int, request: Request, data: Any = JSON, actor: Actor 
     extra = data.get("input") or {}
     if not isinstance(extra, dict):
         raise InvalidInput.one("input", "ожидается объект")
-    return org.check_signature(session, actor, person_id, data["rule"], _on(request, data.get("on")), extra)
+    return SignCheckOut.model_validate(
+        org.check_signature(session, actor, person_id, data["rule"], _on(request, data.get("on")), extra))
 
 
 # ---------------------------------------------------------------- acting assignments
@@ -268,20 +328,23 @@ def sign_check(person_id: int, request: Request, data: Any = JSON, actor: Actor 
 
 @endpoint(router, "GET", "/acting", P.SIGNED_IN, summary="Исполнение обязанностей (замещение)")
 def list_acting(person_id: int | None = None, actor: Actor = Depends(current_actor),
-                session: Session = DB) -> list[dict[str, Any]]:
-    return [org.acting_dict(a) for a in org.access_acting(session, actor, person_id=person_id)]
+                session: Session = DB) -> list[ActingOut]:
+    return [ActingOut.model_validate(org.acting_dict(a))
+            for a in org.access_acting(session, actor, person_id=person_id)]
 
 
-@endpoint(router, "POST", "/acting", P.MANAGE_PEOPLE, summary="Возложить исполнение обязанностей", status_code=201)
+@endpoint(router, "POST", "/acting", P.MANAGE_PEOPLE, summary="Возложить исполнение обязанностей", status_code=201,
+          openapi_extra=body(ActingIn))
 def create_acting(data: Any = JSON, actor: Actor = Depends(current_actor),
-                  session: Session = DB) -> dict[str, Any]:
-    return org.acting_dict(org.do_create_acting(session, data, actor=actor))
+                  session: Session = DB) -> ActingOut:
+    return ActingOut.model_validate(org.acting_dict(org.do_create_acting(session, data, actor=actor)))
 
 
-@endpoint(router, "PUT", "/acting/{item_id}", P.MANAGE_PEOPLE, summary="Изменить исполнение обязанностей")
+@endpoint(router, "PUT", "/acting/{item_id}", P.MANAGE_PEOPLE, summary="Изменить исполнение обязанностей",
+          openapi_extra=body(ActingIn))
 def update_acting(item_id: int, data: Any = JSON, actor: Actor = Depends(current_actor),
-                  session: Session = DB) -> dict[str, Any]:
-    return org.acting_dict(org.do_update_acting(session, item_id, data, actor=actor))
+                  session: Session = DB) -> ActingOut:
+    return ActingOut.model_validate(org.acting_dict(org.do_update_acting(session, item_id, data, actor=actor)))
 
 
 @endpoint(router, "DELETE", "/acting/{item_id}", P.MANAGE_PEOPLE, summary="Отменить исполнение обязанностей",
@@ -296,59 +359,60 @@ def delete_acting(item_id: int, version: int | None = None, actor: Actor = Depen
 
 
 @endpoint(router, "GET", "/zones", P.SIGNED_IN, summary="Зонально-предметные закрепления (п. 68 Инструкции)")
-def list_zones(actor: Actor = Depends(current_actor), session: Session = DB) -> list[dict[str, Any]]:
-    return [org.zone_dict(z) for z in org.access_zones(session, actor)]
+def list_zones(actor: Actor = Depends(current_actor), session: Session = DB) -> list[ZoneOut]:
+    return [ZoneOut.model_validate(org.zone_dict(z)) for z in org.access_zones(session, actor)]
 
 
 @endpoint(router, "GET", "/zones/route", P.SIGNED_IN, summary="Кому направляется работа по зоне (п. 68)")
 def zone_route(office_id: int, request: Request, area: str = "all", on: str | None = None,
-               actor: Actor = Depends(current_actor), session: Session = DB) -> dict[str, Any]:
+               actor: Actor = Depends(current_actor), session: Session = DB) -> ZoneRouteOut:
     """The prosecutor who reviews the acts and controls the deadlines of `office_id` in `area`."""
-    return org.access_zone_route(session, actor, office_id, area, _on(request, on))
+    return ZoneRouteOut.model_validate(org.access_zone_route(session, actor, office_id, area, _on(request, on)))
 
 
-@endpoint(router, "POST", "/zones", P.MANAGE_PEOPLE, summary="Закрепить зону", status_code=201)
+@endpoint(router, "POST", "/zones", P.MANAGE_PEOPLE, summary="Закрепить зону", status_code=201,
+          openapi_extra=body(ZoneIn))
 def create_zone(data: Any = JSON, actor: Actor = Depends(current_actor),
-                session: Session = DB) -> dict[str, Any]:
-    return org.zone_dict(org.do_create_zone(session, data, actor=actor))
+                session: Session = DB) -> ZoneOut:
+    return ZoneOut.model_validate(org.zone_dict(org.do_create_zone(session, data, actor=actor)))
 
 
-@endpoint(router, "PUT", "/zones/{item_id}", P.MANAGE_PEOPLE, summary="Изменить закрепление зоны")
+@endpoint(router, "PUT", "/zones/{item_id}", P.MANAGE_PEOPLE, summary="Изменить закрепление зоны",
+          openapi_extra=body(ZoneIn))
 def update_zone(item_id: int, data: Any = JSON, actor: Actor = Depends(current_actor),
-                session: Session = DB) -> dict[str, Any]:
-    return org.zone_dict(org.do_update_zone(session, item_id, data, actor=actor))
+                session: Session = DB) -> ZoneOut:
+    return ZoneOut.model_validate(org.zone_dict(org.do_update_zone(session, item_id, data, actor=actor)))
 
 
 # ------------------------------------------------------------------- calendar administration
 
 
 @endpoint(router, "GET", "/calendar-days", P.SIGNED_IN, summary="Поправки рабочего календаря (база данных)")
-def list_calendar_days(actor: Actor = Depends(current_actor), session: Session = DB) -> list[dict[str, Any]]:
-    return [calendar_admin.day_dict(d) for d in calendar_admin.access_calendar_days(session, actor)]
+def list_calendar_days(actor: Actor = Depends(current_actor), session: Session = DB) -> list[CalendarOverrideOut]:
+    return [CalendarOverrideOut.model_validate(calendar_admin.day_dict(d))
+            for d in calendar_admin.access_calendar_days(session, actor)]
 
 
-@endpoint(router, "POST", "/calendar-days", P.MANAGE_CALENDAR, summary="Добавить или изменить день календаря")
+@endpoint(router, "POST", "/calendar-days", P.MANAGE_CALENDAR, summary="Добавить или изменить день календаря",
+          openapi_extra=body(CalendarDayIn))
 def set_calendar_day(request: Request, data: Any = JSON, actor: Actor = Depends(current_actor),
-                     session: Session = DB) -> dict[str, Any]:
+                     session: Session = DB) -> CalendarChangeOut:
     """Body: `{day, working, name, resolution_number, resolution_date, version?}`; rule
-    evaluations see the change at once, and the stored proceedings whose span holds the day are
+    evaluations see the change once it is committed, and the stored proceedings whose span holds the day are
     restated in the same transaction (`proceedings_moved`: how many moved)."""
     plat = platform(request)
     change = calendar_admin.do_set_calendar_day(session, data, actor=actor, calendar=plat.calendar(),
-                                                calendar_of=plat.calendar_in)
-    session.commit()
-    plat.calendar_changed()
-    return calendar_admin.day_dict(change.item) | {"proceedings_moved": change.moved}
+                                                calendar_of=plat.calendar_in, changed=plat.calendar_changed)
+    return CalendarChangeOut.model_validate(calendar_admin.day_dict(change.item) | {"proceedings_moved": change.moved})
 
 
 @endpoint(router, "DELETE", "/calendar-days/{day}", P.MANAGE_CALENDAR, summary="Удалить поправку календаря",
           status_code=204)
 def remove_calendar_day(day: str, request: Request, version: int | None = None,
                         actor: Actor = Depends(current_actor), session: Session = DB) -> Response:
+    plat = platform(request)
     calendar_admin.do_remove_calendar_day(session, _on(request, day, "day"), version, actor=actor,
-                                          calendar_of=platform(request).calendar_in)
-    session.commit()
-    platform(request).calendar_changed()
+                                          calendar_of=plat.calendar_in, changed=plat.calendar_changed)
     return Response(status_code=204)
 
 
@@ -359,7 +423,7 @@ def remove_calendar_day(day: str, request: Request, version: int | None = None,
 def list_audit(actor_login: str = "", office: str = "", object_type: str = "", object_id: str = "",
                action: str = "", date_from: str | None = None, date_to: str | None = None, limit: int = 100,
                offset: int = 0, actor: Actor = Depends(current_actor),
-               session: Session = DB) -> dict[str, Any]:
+               session: Session = DB) -> AuditPageOut:
     """Filter by person (login), office (code), object, action and dates (Almaty days)."""
     if not 1 <= limit <= 1000:
         raise InvalidInput.one("limit", "от 1 до 1000")
@@ -368,13 +432,13 @@ def list_audit(actor_login: str = "", office: str = "", object_type: str = "", o
                             date_to=query_date(date_to, "date_to"), limit=limit,
                             offset=max(offset, 0))
     total, rows = audit.access_audit(session, actor, flt)
-    return {"total": total, "rows": rows}
+    return AuditPageOut(total=total, rows=[AuditRowOut.model_validate(r) for r in rows])
 
 
 @endpoint(router, "GET", "/audit/verify", P.VIEW_AUDIT, summary="Проверить цепочку журнала аудита")
-def verify_audit(actor: Actor = Depends(current_actor), session: Session = DB) -> dict[str, Any]:
+def verify_audit(actor: Actor = Depends(current_actor), session: Session = DB) -> AuditVerifyOut:
     problem = audit.verify(session)
     if problem is None:
-        return {"intact": True, "first_bad_seq": None, "message": "цепочка журнала аудита не нарушена"}
-    return {"intact": False, "first_bad_seq": problem.seq, "message": problem.message}
+        return AuditVerifyOut(intact=True, first_bad_seq=None, message="цепочка журнала аудита не нарушена")
+    return AuditVerifyOut(intact=False, first_bad_seq=problem.seq, message=problem.message)
 

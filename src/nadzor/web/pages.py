@@ -33,7 +33,7 @@ from nadzor.web.forms import (
     values_of,
 )
 from nadzor.web.pages_proceedings import translator
-from nadzor.web.routing import FORM, endpoint
+from nadzor.web.routing import FORM, ShowAgain, endpoint
 from nadzor.web.rule_forms import (
     PERIOD_ROWS,
     SECTIONS,
@@ -91,20 +91,19 @@ def _save(
     request: Request, session: Session, form: FormData, *, fields: Sequence[FormField],
     action: Callable[[dict[str, Any]], Any], done: Callable[[Any], str], title: str, cancel: str,
 ) -> Response:
-    """Post a form through a service `do_*`; on refusal show the form again with the errors."""
+    """Post a form through a service `do_*`; on refusal show the form again with the errors (the
+    routing layer rolls the unit of work back: `ShowAgain`)."""
     data = form_data(fields, form)
     try:
         json_input.check(data)
         obj = action(data)
     except InvalidInput as exc:
-        session.rollback()
-        return render(request, "form.html", 422, title=title, fields=fields, values=data,
-                      errors=errors_by_field(exc.as_dicts()), all_errors=exc.as_dicts(), cancel=cancel,
-                      version=data.get("version"))
+        raise ShowAgain(render(request, "form.html", 422, title=title, fields=fields, values=data,
+                               errors=errors_by_field(exc.as_dicts()), all_errors=exc.as_dicts(), cancel=cancel,
+                               version=data.get("version"))) from None
     except Conflict as exc:
-        session.rollback()
-        return render(request, "form.html", 409, title=title, fields=fields, values=data, errors={},
-                      message=str(exc), cancel=cancel, version=data.get("version"))
+        raise ShowAgain(render(request, "form.html", 409, title=title, fields=fields, values=data, errors={},
+                               message=str(exc), cancel=cancel, version=data.get("version"))) from None
     return _see_other(done(obj))
 
 
@@ -127,7 +126,7 @@ def login_form(request: Request, next: str = "/") -> Response:
 
 
 @page("POST", "/login", P.PUBLIC)
-def login(request: Request, form: FormData = FORM, session: Session = DB) -> Response:
+def login(request: Request, form: FormData = FORM) -> Response:
     plat = platform_of(request)
     target = _safe_next(str(form.get("next", "/")))
     cookie = request.cookies.get(LOGIN_CSRF_COOKIE, "")
@@ -138,14 +137,11 @@ def login(request: Request, form: FormData = FORM, session: Session = DB) -> Res
         response.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict",
                             secure=plat.settings.cookie_secure)
         return response
-    try:
-        login_, password = accounts.check_credentials(form.get("login"), form.get("password"))
-        token, _web = accounts.do_sign_in(session, login_, password,
-                                          passwords=plat.passwords, keys=plat.keys, throttle=plat.sign_ins,
-                                          source=client_address(request), hours=plat.settings.session_hours)
+    try:  # the service keeps a failed attempt's count and audit rows in its own unit of work
+        token, _web = accounts.sign_in(plat.transaction, form.get("login"), form.get("password"),
+                                       passwords=plat.passwords, keys=plat.keys, throttle=plat.sign_ins,
+                                       source=client_address(request), hours=plat.settings.session_hours)
     except (AuthenticationFailed, TooManyAttempts, InvalidInput) as exc:
-        if isinstance(exc, AuthenticationFailed):
-            session.commit()  # keep the failed-attempt count and its audit row
         status = 401 if isinstance(exc, AuthenticationFailed) else 429 if isinstance(exc, TooManyAttempts) else 422
         message = "; ".join(e["message"] for e in exc.as_dicts()) if isinstance(exc, InvalidInput) else str(exc)
         fresh = new_login_csrf()
@@ -282,9 +278,7 @@ def calendar_set(request: Request, form: FormData = FORM, actor: Actor = Depends
     def act(data: dict[str, Any]) -> Any:
         plat = platform_of(request)
         change = calendar_admin.do_set_calendar_day(session, data, actor=actor, calendar=plat.calendar(),
-                                                    calendar_of=plat.calendar_in)
-        session.commit()
-        plat.calendar_changed()
+                                                    calendar_of=plat.calendar_in, changed=plat.calendar_changed)
         return change.item
 
     return _save(request, session, form, fields=CALENDAR_FIELDS, action=act,
@@ -310,10 +304,9 @@ def calendar_remove(request: Request, day: str, form: FormData = FORM, actor: Ac
         parsed = date.fromisoformat(day)
     except ValueError:
         raise InvalidInput.one("day", f"ожидается дата ГГГГ-ММ-ДД, получено {day!r}") from None
+    plat = platform_of(request)
     calendar_admin.do_remove_calendar_day(session, parsed, _posted_version(form), actor=actor,
-                                          calendar_of=platform_of(request).calendar_in)
-    session.commit()
-    platform_of(request).calendar_changed()
+                                          calendar_of=plat.calendar_in, changed=plat.calendar_changed)
     return _see_other(f"/calendar?year={day[:4]}")
 
 
@@ -390,8 +383,7 @@ def office_import(request: Request, form: FormData = FORM, actor: Actor = Depend
         items = org_files.parse_json(raw) if name.endswith(".json") else org_files.parse_csv(raw)
         result = org.do_import_offices(session, items, actor=actor)
     except InvalidInput as exc:
-        session.rollback()
-        return render(request, "office_import.html", 422, result=None, errors=exc.as_dicts())
+        raise ShowAgain(render(request, "office_import.html", 422, result=None, errors=exc.as_dicts())) from None
     return render(request, "office_import.html", result=result, errors=[])
 
 
@@ -703,15 +695,18 @@ def user_update(request: Request, user_id: int, form: FormData = FORM, actor: Ac
 def user_unlock(request: Request, user_id: int, actor: Actor = Depends(current_actor),
                 session: Session = DB) -> Response:
     plat = platform_of(request)
-    user = accounts.do_unlock_user(session, user_id, actor=actor)
-    plat.sign_ins.forget_login(accounts.login_key(plat.keys, user.login))
+    accounts.do_unlock_user(session, user_id, actor=actor, throttle=plat.sign_ins, keys=plat.keys)
     return _see_other("/users")
 
 
 @page("GET", "/account", P.SIGNED_IN)
 def account_page(request: Request, actor: Actor = Depends(current_actor), session: Session = DB) -> Response:
-    tokens = session.query(ApiToken).filter(api_tokens.c.user_id == actor.user_id).order_by(api_tokens.c.id).all()
-    return render(request, "account.html", tokens=tokens, new_token=None, now=audit.now_utc(), errors=[])
+    return render(request, "account.html", tokens=_tokens(session, actor), new_token=None, now=audit.now_utc(),
+                  errors=[])
+
+
+def _tokens(session: Session, actor: Actor) -> list[ApiToken]:
+    return session.query(ApiToken).filter(api_tokens.c.user_id == actor.user_id).order_by(api_tokens.c.id).all()
 
 
 @page("POST", "/account/tokens", P.SIGNED_IN)
@@ -721,15 +716,14 @@ def account_token(request: Request, form: FormData = FORM, actor: Actor = Depend
     assert user is not None
     days = str(form.get("days") or "90")
     data: dict[str, Any] = {"name": str(form.get("name", "")), "days": typed_value("number", days)}
-    new_token, errors = None, []
     try:
         new_token, _item = accounts.do_create_token(session, user, data, actor=actor, keys=platform_of(request).keys)
     except InvalidInput as exc:
-        session.rollback()
         errors = exc.as_dicts()
-    tokens = session.query(ApiToken).filter(api_tokens.c.user_id == actor.user_id).order_by(api_tokens.c.id).all()
-    return render(request, "account.html", 422 if errors else 200, tokens=tokens, new_token=new_token,
-                  now=audit.now_utc(), errors=errors)
+        raise ShowAgain(lambda fresh: render(request, "account.html", 422, tokens=_tokens(fresh, actor), new_token=None,
+                                             now=audit.now_utc(), errors=errors)) from None
+    return render(request, "account.html", tokens=_tokens(session, actor), new_token=new_token, now=audit.now_utc(),
+                  errors=[])
 
 
 @page("POST", "/account/tokens/{token_id}/revoke", P.SIGNED_IN)

@@ -19,7 +19,7 @@ from nadzor.services.context import Actor, Permission
 from nadzor.services.errors import Conflict, InvalidInput
 from nadzor.services.proceedings import Refused
 from nadzor.web.forms import FormField, form_data
-from nadzor.web.routing import FORM, endpoint
+from nadzor.web.routing import FORM, ShowAgain, endpoint
 from nadzor.web.security import DB, current_actor, platform, today
 from nadzor.web.templating import render
 
@@ -42,26 +42,27 @@ def _see_other(url: str) -> RedirectResponse:
     return RedirectResponse(url, status_code=303)
 
 
-Shown = Callable[[int, list[dict[str, str]], dict[str, Any]], Response]
+#: Shows a page again after a refused change: (a fresh read-only session, status, errors, values).
+Shown = Callable[[Session, int, list[dict[str, str]], dict[str, Any]], Response]
 
 
 def _post(request: Request, session: Session, form: FormData, fields: Sequence[FormField],
           action: Callable[[dict[str, Any]], Any], done: Callable[[Any], str], again: Shown) -> Response:
     """Post a form through a service `do_*`; a refusal shows the page again (422 bad input, 409
-    refused or stale) with the errors and the values entered."""
+    refused or stale) with the errors and the values entered, built by the routing layer after it
+    rolled the unit of work back (`ShowAgain`)."""
     data = form_data(fields, form)
     try:
         result = action(data)
     except InvalidInput as exc:
-        session.rollback()
-        return again(422, exc.as_dicts(), data)
+        status, errors = 422, exc.as_dicts()
     except Refused as exc:
-        session.rollback()
-        return again(409, [{"field": "step", "message": exc.message}], data)
+        status, errors = 409, [{"field": "step", "message": exc.message}]
     except Conflict as exc:
-        session.rollback()
-        return again(409, [{"field": "version", "message": str(exc)}], data)
-    return _see_other(done(result))
+        status, errors = 409, [{"field": "version", "message": str(exc)}]
+    else:
+        return _see_other(done(result))
+    raise ShowAgain(lambda fresh: again(fresh, status, errors, data))
 
 
 def _offices(session: Session, actor: Actor) -> list[tuple[str, str]]:
@@ -118,7 +119,8 @@ def plan_create(request: Request, form: FormData = FORM,
         request, session, form, PLAN_FIELDS,
         lambda data: analyses.do_create_plan(session, data, actor=actor, today=today(request)),
         lambda plan: f"/analyses/plans/{plan['id']}",
-        lambda code, errors, values: _plans_view(request, session, actor, status=code, errors=errors, values=values))
+        lambda fresh, code, errors, values: _plans_view(request, fresh, actor, status=code, errors=errors,
+                                                        values=values))
 
 
 def _plan_view(request: Request, session: Session, actor: Actor, plan_id: int, *, status: int = 200,
@@ -150,7 +152,7 @@ def _post_to_plan(request: Request, session: Session, form: FormData, actor: Act
         request, session, form, fields,
         lambda data: action(session, plan_id, data, actor=actor, today=today(request)),
         lambda plan: f"/analyses/plans/{plan['id']}",
-        lambda code, errors, values: _plan_view(request, session, actor, plan_id, status=code, errors=errors,
+        lambda fresh, code, errors, values: _plan_view(request, fresh, actor, plan_id, status=code, errors=errors,
                                                 values=values))
 
 
@@ -180,7 +182,7 @@ def plan_item_open(plan_id: int, item_id: int, request: Request, form: FormData 
 
     return _post(
         request, session, form, OPEN_FIELDS, act, lambda _opened: f"/analyses/plans/{plan_id}",
-        lambda code, errors, values: _plan_view(request, session, actor, plan_id, status=code, errors=errors,
+        lambda fresh, code, errors, values: _plan_view(request, fresh, actor, plan_id, status=code, errors=errors,
                                                 values=values))
 
 
@@ -217,7 +219,7 @@ def organization_create(request: Request, form: FormData = FORM, actor: Actor = 
         request, session, form, ORGANIZATION_FIELDS,
         lambda data: analyses.do_create_organization(session, data, actor=actor),
         lambda item: "/analyses/organizations?" + urlencode({"q": item["bin"]}),
-        lambda code, errors, values: _organizations_view(request, session, actor, status=code, errors=errors,
+        lambda fresh, code, errors, values: _organizations_view(request, fresh, actor, status=code, errors=errors,
                                                          values=values))
 
 
@@ -282,8 +284,9 @@ def kui_page(request: Request, office_id: int | None = None, year: int | None = 
                      q=q, sort=sort, offset=offset)
 
 
-def _kui_again(request: Request, session: Session, actor: Actor) -> Shown:
-    return lambda code, errors, values: _kui_view(request, session, actor, status=code, errors=errors, values=values)
+def _kui_again(request: Request, actor: Actor) -> Shown:
+    return lambda fresh, code, errors, values: _kui_view(request, fresh, actor, status=code, errors=errors,
+                                                         values=values)
 
 
 @page("POST", "/analyses/kui")
@@ -292,7 +295,7 @@ def kui_register(request: Request, form: FormData = FORM,
     return _post(request, session, form, KUI_FIELDS,
                        lambda data: analyses.do_register_kui(session, data, actor=actor, today=today(request)),
                        lambda item: "/analyses/kui?" + urlencode({"q": item["number"]}),
-                       _kui_again(request, session, actor))
+                       _kui_again(request, actor))
 
 
 @page("POST", "/analyses/kui/{material_id}/transfer")
@@ -302,7 +305,7 @@ def kui_transfer(material_id: int, request: Request, form: FormData = FORM, acto
                        lambda data: analyses.do_transfer_kui(session, material_id, data, actor=actor,
                                                              today=today(request)),
                        lambda item: "/analyses/kui?" + urlencode({"q": item["number"]}),
-                       _kui_again(request, session, actor))
+                       _kui_again(request, actor))
 
 
 @page("POST", "/analyses/kui/reconciliations")
@@ -313,7 +316,7 @@ def kui_reconcile(request: Request, form: FormData = FORM,
                                                                       today=today(request)),
                        lambda item: "/analyses/kui?" + urlencode({"office_id": item["office_id"],
                                                                   "year": item["year"]}),
-                       _kui_again(request, session, actor))
+                       _kui_again(request, actor))
 
 
 # ===================================================================== periodic obligations
@@ -346,9 +349,9 @@ def obligations_page(request: Request, office_id: int | None = None, year: int |
 def obligation_report(code: str, period_start: str, request: Request, form: FormData = FORM,
                       actor: Actor = Depends(current_actor),
                       session: Session = DB) -> Response:
-    def again(status: int, errors: list[dict[str, str]], values: dict[str, Any]) -> Response:
+    def again(fresh: Session, status: int, errors: list[dict[str, str]], values: dict[str, Any]) -> Response:
         office = values.get("office_id")
-        return _obligations_view(request, session, actor, office if isinstance(office, int) else None,
+        return _obligations_view(request, fresh, actor, office if isinstance(office, int) else None,
                                  _year_of(period_start), status=status, errors=errors)
 
     return _post(request, session, form, REPORT_FIELDS,

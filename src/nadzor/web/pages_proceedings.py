@@ -48,7 +48,7 @@ from nadzor.web.proceeding_labels import (
     step_label,
     widgets,
 )
-from nadzor.web.routing import FORM, endpoint
+from nadzor.web.routing import FORM, ShowAgain, endpoint
 from nadzor.web.security import DB, current_actor
 from nadzor.web.security import platform as platform_of
 from nadzor.web.templating import LOCALES, render
@@ -770,21 +770,24 @@ def _card(collection: str) -> None:
             stored.do_record_step(session, collection, proceeding_id, data, actor=actor, calendar=plat.calendar(),
                                   today=_today(request))
         except InvalidInput as exc:
-            session.rollback()
             errors, summary = _step_errors(kind, step_type, exc)
-            return _render_card(request, session, actor, collection, proceeding_id, 422, open_form=step_type,
-                                form_errors=errors, summary=summary, posted=dict(form.multi_items()),
-                                posted_lists={k: form.getlist(k) for k in form})
+            raise ShowAgain(lambda fresh: _render_card(
+                request, fresh, actor, collection, proceeding_id, 422, open_form=step_type, form_errors=errors,
+                summary=summary, posted=dict(form.multi_items()), posted_lists={k: form.getlist(k) for k in form},
+            )) from None
         except stored.Refused as exc:  # 403 where storage refuses who records it (I.15 `not_assignee`)
-            session.rollback()
-            return _render_card(request, session, actor, collection, proceeding_id, getattr(exc, "status", 409),
-                                open_form=step_type,
-                                refusal=exc.message, posted=dict(form.multi_items()),
-                                posted_lists={k: form.getlist(k) for k in form})
+            refused = exc
+            raise ShowAgain(lambda fresh: _render_card(
+                request, fresh, actor, collection, proceeding_id, getattr(refused, "status", 409), open_form=step_type,
+                refusal=refused.message, posted=dict(form.multi_items()),
+                posted_lists={k: form.getlist(k) for k in form},
+            )) from None
         except Conflict as exc:
-            session.rollback()
-            return _render_card(request, session, actor, collection, proceeding_id, 409,
-                                refusal=f"{exc} Страница обновлена: проверьте изменения и повторите.")
+            stale = str(exc)
+            raise ShowAgain(lambda fresh: _render_card(
+                request, fresh, actor, collection, proceeding_id, 409,
+                refusal=f"{stale} Страница обновлена: проверьте изменения и повторите.",
+            )) from None
         return _see_other(f"/{collection}/{proceeding_id}#timeline")
 
     @page("POST", f"/{collection}/{{proceeding_id}}/withdrawal")
@@ -801,15 +804,15 @@ def _card(collection: str) -> None:
                                                                     "reason": reason},
                                actor=actor, calendar=plat.calendar(), today=_today(request))
         except InvalidInput as exc:
-            session.rollback()
             errors = {e["field"]: e["message"] for e in exc.as_dicts()}
             summary = _summary(exc.as_dicts(), lambda f: NEW_LABELS.get(f, f), lambda f: f"withdraw-{f}")
-            return _render_card(request, session, actor, collection, proceeding_id, 422, withdraw_errors=errors,
-                                withdraw_summary=summary, withdraw_reason=reason)
+            raise ShowAgain(lambda fresh: _render_card(
+                request, fresh, actor, collection, proceeding_id, 422, withdraw_errors=errors,
+                withdraw_summary=summary, withdraw_reason=reason)) from None
         except (stored.Refused, Conflict) as exc:
-            session.rollback()
-            return _render_card(request, session, actor, collection, proceeding_id, 409,
-                                withdraw_refusal=str(exc))
+            refusal = str(exc)
+            raise ShowAgain(lambda fresh: _render_card(request, fresh, actor, collection, proceeding_id, 409,
+                                                       withdraw_refusal=refusal)) from None
         return _see_other(f"/{collection}/{proceeding_id}#timeline")
 
 
@@ -1026,11 +1029,12 @@ def _new(collection: str) -> None:
                 raise InvalidInput.one("office_id", "выберите прокуратуру")
             item = stored.do_open(session, collection, data, actor=actor, calendar=platform_of(request).calendar())
         except InvalidInput as exc:
-            session.rollback()
-            return _new_again(request, session, actor, collection, form, exc.as_dicts(), 422)
+            errors = exc.as_dicts()
+            raise ShowAgain(lambda fresh: _new_again(request, fresh, actor, collection, form, errors, 422)) from None
         except stored.Refused as exc:
-            session.rollback()
-            return _new_again(request, session, actor, collection, form, [], 409, refusal=exc.message)
+            message = exc.message
+            raise ShowAgain(lambda fresh: _new_again(request, fresh, actor, collection, form, [], 409,
+                                                     refusal=message)) from None
         return _see_other(f"/{collection}/{item['id']}")
 
     if collection == "checks":

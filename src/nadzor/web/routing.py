@@ -7,8 +7,10 @@ that takes `session: Session = DB` gets its whole unit of work in that one threa
 transaction opens before the handler runs and commits (or rolls back) when it returns — before
 the response is sent, so a client never sees a timeout or a success for a change that is not
 stored, and a lock is never held by a request that waits for the event loop. A GET reads in a
-read-only session. The body is read asynchronously by a dependency (`JSON`, `FORM`, `RAW`),
-within the size limit of `middleware.BodyLimit`."""
+read-only session. Handlers never commit or roll back: a page that answers a refused change by
+showing its form again raises `ShowAgain`, and this layer rolls the unit of work back and builds
+that page in a fresh read-only session. The body is read asynchronously by a dependency
+(`JSON`, `FORM`, `RAW`), within the size limit of `middleware.BodyLimit`."""
 
 from __future__ import annotations
 
@@ -18,6 +20,8 @@ from collections.abc import Callable
 from typing import Any, get_type_hints
 
 from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from nadzor.adapters import json_input
@@ -26,6 +30,22 @@ from nadzor.services.errors import InvalidInput
 from nadzor.web.security import DB, guard, platform
 
 _REQUEST = "nadzor_request"
+
+
+class ShowAgain(Exception):
+    """The change a page posted was refused (bad input, a refusal of the law, a stale version):
+    nothing of its unit of work is kept, and the answer is `page` — a response, or a function
+    building it from a fresh read-only session (the refused change is not in it)."""
+
+    def __init__(self, page: Response | Callable[[Session], Response]) -> None:
+        super().__init__("shown again after a refused change")
+        self.page = page
+
+    def answer(self, read_only: Callable[[], Any]) -> Response:
+        if isinstance(self.page, Response):
+            return self.page
+        with read_only() as session:
+            return self.page(session)
 
 
 def endpoint(
@@ -72,8 +92,11 @@ def in_thread(func: Callable[..., Any], *, read_only: bool) -> Callable[..., Any
             return func(**kwargs)
         assert request is not None
         plat = platform(request)
-        with plat.read_only() if read_only else plat.transaction() as session:
-            return func(session=session, **kwargs)
+        try:
+            with plat.read_only() if read_only else plat.transaction() as session:
+                return func(session=session, **kwargs)
+        except ShowAgain as again:  # the unit of work was rolled back on the way out
+            return again.answer(plat.read_only)
 
     handle.__signature__ = signature.replace(  # type: ignore[attr-defined]
         parameters=params, return_annotation=hints.get("return", signature.return_annotation))

@@ -12,6 +12,7 @@ from typing import Any
 
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from nadzor.bootstrap import Platform
 from nadzor.services.accounts import actor_for, session_user, token_user
@@ -66,11 +67,23 @@ def language(request: Request) -> str:
     return actor.language if actor is not None and actor.language in ("ru", "kk") else "ru"
 
 
-def current_actor(request: Request) -> Actor:
-    """Resolve the caller once per request (cached on request.state)."""
+async def current_actor(request: Request) -> Actor:
+    """Resolve the caller once per request (cached on request.state). A caller without a token or
+    a session cookie is anonymous at once, on the event loop: no database connection is opened and
+    no thread is taken for the public calculators (issue 7 §7); one with credentials is looked up
+    in the thread pool."""
     cached: Actor | None = getattr(request.state, "actor", None)
     if cached is not None:
         return cached
+    if not request.headers.get("authorization", "").lower().startswith("bearer ") and \
+            not request.cookies.get(SESSION_COOKIE):
+        request.state.web_session = None
+        request.state.actor = ANONYMOUS
+        return ANONYMOUS
+    return await run_in_threadpool(_resolve_actor, request)
+
+
+def _resolve_actor(request: Request) -> Actor:
     plat = platform(request)
     actor = ANONYMOUS
     request.state.web_session = None

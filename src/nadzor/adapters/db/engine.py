@@ -10,12 +10,15 @@ the web layer answers with 503 and Retry-After."""
 
 from __future__ import annotations
 
+import logging
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
 
 from nadzor.adapters.db.tables import start_mappers
@@ -83,7 +86,8 @@ def make_engine(url: str, *, echo: bool = False, bounded: bool = True) -> Engine
                 connection.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
-    engine = create_engine(url, echo=echo, pool_pre_ping=True, **_pool(url))
+    engine = create_engine(url, echo=echo, **_pool(url))
+    _ping_when_idle(engine)
     if not bounded:
         return engine
 
@@ -100,10 +104,71 @@ def make_engine(url: str, *, echo: bool = False, bounded: bool = True) -> Engine
 
 
 READ_ONLY = {"nadzor_read_only": True}
+#: A pooled PostgreSQL connection unused this long (seconds) is pinged before it is handed out.
+IDLE_PING = 30.0
 
 
-def session_factory(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(engine, expire_on_commit=False)
+def _ping_when_idle(engine: Engine) -> None:
+    """A cheap pre-ping (issue 7 §7): a connection checked in less than IDLE_PING seconds ago is
+    handed out as it is (no round trip per checkout under load); one idle longer — the server or
+    a proxy may have dropped it — is pinged, and a dead one replaced (the pool retries)."""
+
+    @event.listens_for(engine, "checkin")
+    def _checked_in(_dbapi_connection: Any, record: Any) -> None:
+        record.info["nadzor_idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        since = record.info.get("nadzor_idle_since")
+        if since is None or time.monotonic() - since < IDLE_PING:
+            return
+        try:
+            dbapi_connection.execute("SELECT 1")
+            if dbapi_connection.info.transaction_status != 0:  # psycopg: leave it idle, as it came
+                dbapi_connection.rollback()
+        except Exception as exc:
+            raise DisconnectionError(str(exc)) from exc
+
+_log = logging.getLogger(__name__)
+
+
+class UnitOfWork(Session):
+    """The session of one unit of work (`transaction`): what it changes is committed together, and
+    work registered with `after_commit` runs only once that commit is durable (dropped when the
+    unit of work rolls back) — refreshing a cached calendar, and later recomputing deadlines,
+    generating documents, sending notifications (issue 7 §3)."""
+
+    def after_commit(self, work: Callable[[], None]) -> None:
+        self.info.setdefault(_AFTER_COMMIT, []).append(work)
+
+    def take_after_commit(self) -> list[Callable[[], None]]:
+        found: list[Callable[[], None]] = self.info.pop(_AFTER_COMMIT, [])
+        return found
+
+
+_AFTER_COMMIT = "nadzor_after_commit"
+
+
+def after_commit(session: Session, work: Callable[[], None]) -> None:
+    """Run `work` once `session`'s unit of work is committed (never if it rolls back). A service
+    states its after-commit work here; a session that is not a unit of work cannot promise it."""
+    if not isinstance(session, UnitOfWork):
+        raise TypeError("after-commit work needs a unit of work (Platform.transaction())")
+    session.after_commit(work)
+
+
+def run_after_commit(works: list[Callable[[], None]]) -> None:
+    """The change is stored: a failing piece of after-commit work is logged, never turns the
+    stored change into an error, and does not stop the others."""
+    for work in works:
+        try:
+            work()
+        except Exception:
+            _log.exception("after-commit work %r failed", work)
+
+
+def session_factory(engine: Engine) -> sessionmaker[UnitOfWork]:
+    return sessionmaker(engine, class_=UnitOfWork, expire_on_commit=False)
 
 
 @contextmanager
@@ -128,17 +193,22 @@ def _writer_turn(engine: Engine | None) -> Iterator[None]:
 
 
 @contextmanager
-def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
+def transaction(factory: sessionmaker[UnitOfWork]) -> Iterator[UnitOfWork]:
     """One unit of work: commits when the block ends, rolls everything back on any error. On
-    SQLite it first waits its turn among this process's writers (at most LOCK_WAIT seconds)."""
+    SQLite it first waits its turn among this process's writers (at most LOCK_WAIT seconds).
+    Its after-commit work runs once the commit returned and the writer's turn is over; on a
+    rollback it is dropped."""
     bind = factory.kw.get("bind")
     with _writer_turn(bind if isinstance(bind, Engine) else None):
         session = factory()
         try:
             yield session
             session.commit()
+            works = session.take_after_commit()
         except BaseException:
+            session.take_after_commit()
             session.rollback()
             raise
         finally:
             session.close()
+    run_after_commit(works)
