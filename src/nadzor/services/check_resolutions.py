@@ -134,7 +134,7 @@ def _chain_ids(session: Session, office: Office) -> set[int]:
 
 def do_record_resolution(session: Session, proceeding_id: int, data: Any, *, actor: Actor) -> dict[str, Any]:
     """Record a resolution on operative-search measures or on expertise (see the module's text)."""
-    actor.require(Permission.SIGNED_IN)
+    actor.require(Permission.RECORD)
     cmd: NewResolution = parse(NewResolution, data)
     title, rule_id, citations = KINDS[cmd.type]
     fields = parse(_FIELD_MODELS[cmd.type], cmd.fields, "fields")

@@ -154,7 +154,7 @@ for _collection in stored.COLLECTIONS:
     _collection_routes(_collection)
 
 
-@endpoint(router, "POST", "/checks/{proceeding_id}/resolutions", Permission.SIGNED_IN,
+@endpoint(router, "POST", "/checks/{proceeding_id}/resolutions", Permission.RECORD,
           summary="Проверка: постановление о проведении ОРМ (п. 19) или о назначении экспертизы (п. 20)",
           openapi_extra=_body(check_resolutions.NewResolution), status_code=201, response_model=ResolutionOut)
 def record_resolution(proceeding_id: int, data: Any = JSON, actor: Actor = Depends(current_actor),

@@ -117,6 +117,8 @@ class UserOut(Out):
     login: str
     person_id: int | None
     is_admin: bool
+    is_auditor: bool = Field(title="Аудитор (только чтение журнала)")
+    roles: list[str] = Field(title="Роли")
     active: bool
     language: str
     version: int
