@@ -40,6 +40,7 @@ from nadzor.web.pages_proceedings import translator
 from nadzor.web.problems import HTTP_MESSAGES, install_problem_openapi, request_errors
 from nadzor.web.security import CsrfFailed, NotSignedIn
 from nadzor.web.templating import render
+from nadzor.web.ui_labels import PARAMETER_LABELS
 
 STATIC = Path(__file__).resolve().parent / "static"
 PROBLEM = "application/problem+json"
@@ -81,7 +82,9 @@ def error_page(request: Request, status: int, errors: list[dict[str, str]], deta
     """The page of an error (issue 7 §6): a styled page in the interface's language with the
     messages only — never a field key, a pattern or raw JSON."""
     t = translator(request)
-    messages = list(dict.fromkeys(t(e["message"]) for e in errors))
+    messages = list(dict.fromkeys(
+        f"{t(PARAMETER_LABELS[e['field']])}: {t(e['message'])}" if e["field"] in PARAMETER_LABELS else t(e["message"])
+        for e in errors))
     if not messages and detail:
         messages = [t(detail)]
     return render(request, "error.html", status, title=t(_TITLES.get(status, "Ошибка")), messages=messages,

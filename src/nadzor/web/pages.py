@@ -91,9 +91,9 @@ def _see_other(url: str) -> RedirectResponse:
 
 def _humane(request: Request, errors: list[dict[str, str]], fields: Sequence[FormField] = (),
             data: dict[str, Any] | None = None) -> list[dict[str, str]]:
-    """Errors as a page shows them: a required field left empty says so, a refused choice asks to
-    choose from the list (never the codes it takes), and each message is in the interface's
-    language where the catalog has it (the fixed messages of validation)."""
+    """Errors as a page shows them: a refused choice asks to choose from the list (never the codes
+    it takes), an empty date or number says it is required (not the format it expects), other
+    messages are the API's own; each in the interface's language where the catalog has it."""
     t = translator(request)
     kinds = {f.name: (f.kind, f.required) for f in fields}
     out = []
@@ -102,10 +102,11 @@ def _humane(request: Request, errors: list[dict[str, str]], fields: Sequence[For
         message = e["message"]
         if name in kinds:
             kind, required = kinds[name]
-            if required and (data or {}).get(name) in ("", None):
-                message = N_("обязательное поле не заполнено")
-            elif kind in ("select", "int_select", "multicheck"):
+            empty = (data or {}).get(name) in ("", None)
+            if kind in ("select", "int_select", "multicheck"):
                 message = N_("выберите значение из списка")
+            elif required and empty and kind in ("date", "number", "password"):
+                message = N_("обязательное поле не заполнено")
         out.append({**e, "message": t(message)})
     return out
 
@@ -461,7 +462,7 @@ def office_create(request: Request, form: FormData = FORM, actor: Actor = Depend
 
 @page("GET", "/offices/import", P.MANAGE_ORG)
 def office_import_form(request: Request) -> Response:
-    return render(request, "office_import.html", result=None, errors=[])
+    return render(request, "office_import.html", result=None, summary=[])
 
 
 @page("POST", "/offices/import", P.MANAGE_ORG)
@@ -477,8 +478,26 @@ def office_import(request: Request, form: FormData = FORM, actor: Actor = Depend
         result = org.do_import_offices(session, items, actor=actor)
     except InvalidInput as exc:
         session.rollback()
-        return render(request, "office_import.html", 422, result=None, errors=exc.as_dicts())
-    return render(request, "office_import.html", result=result, errors=[])
+        return render(request, "office_import.html", 422, result=None,
+                      summary=_import_summary(request, exc.as_dicts()))
+    return render(request, "office_import.html", result=result, summary=[])
+
+
+def _import_summary(request: Request, errors: list[dict[str, str]]) -> list[dict[str, str]]:
+    """An import's errors by where they are in the file (row and column as the file names them),
+    all linking to the file input."""
+    t = translator(request)
+    out = []
+    for e in errors:
+        parts = e["field"].split(".")
+        if parts[0] == "offices" and len(parts) > 1 and parts[1].isdigit():
+            where = t(N_("Строка %(row)s")) % {"row": parts[1]}
+            if len(parts) > 2:
+                where += ", " + t(N_("столбец «%(column)s»")) % {"column": parts[2]}
+        else:
+            where = t(N_("Заголовок файла")) if parts[0] == "header" else t(N_("Файл"))
+        out.append({"href": "#f-file", "label": where, "message": t(e["message"])})
+    return out
 
 
 @page("GET", "/offices/{office_id}", P.SIGNED_IN)

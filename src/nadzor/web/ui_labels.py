@@ -120,6 +120,16 @@ PAGE_MESSAGES = (
 )
 
 
+#: Parameters of page addresses and hidden form fields, named in words on an error page.
+PARAMETER_LABELS: dict[str, str] = {
+    "office_id": N_("Прокуратура"), "person_id": N_("Сотрудник"), "user_id": N_("Учётная запись"),
+    "item_id": N_("Запись"), "token_id": N_("Токен API"), "year": N_("Год"), "on": N_("Дата"), "day": N_("Дата"),
+    "page_no": N_("Страница"), "version": N_("Версия записи"), "full_name": N_("Фамилия, имя, отчество"),
+    "proceeding_id": N_("Производство"), "date_from": N_("Дата с"), "date_to": N_("Дата по"),
+    "csrf_token": N_("Форма"), "name": N_("Название"), "days": N_("Дней"),
+}
+
+
 def holiday_name(name: str, t: Translate) -> str:
     """A day's name in the interface's language: each part of a joined name («; ») translated,
     with its suffix; a name the catalog does not know stays as the source gave it."""
