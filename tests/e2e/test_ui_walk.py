@@ -268,3 +268,33 @@ def test_changing_ones_own_password_ends_the_other_sessions(demo: Platform) -> N
     assert _count(demo, audit_log) == audit_rows + 1
     fresh = client_for(demo)
     web_login(fresh, "medeu", "a-new-password-1")
+
+
+def test_the_marked_tables_repeat_the_domain_exactly_and_are_translated() -> None:
+    """ui_labels repeats the domain's Russian texts for the catalog: the same keys and texts, each
+    with a Kazakh translation (and every fixed validation message of rules.base too)."""
+    from babel.messages.pofile import read_po
+
+    import nadzor.web
+    from nadzor import rules
+    from nadzor.domain.org import POSITION_LABELS, SUBJECT_AREAS
+    from nadzor.rules.base import _TYPE_MESSAGES
+    from nadzor.web import ui_labels
+
+    assert ui_labels.POSITION_TITLES == POSITION_LABELS
+    assert ui_labels.AREA_TITLES == SUBJECT_AREAS
+    assert ui_labels.RULE_TITLES == {r.id: r.title for r in rules.REGISTRY.values()}
+    path = __import__("pathlib").Path(nadzor.web.__file__).parent / "locale" / "kk" / "LC_MESSAGES" / "messages.po"
+    with path.open("rb") as file:
+        catalog = read_po(file, locale="kk")
+    needed = {*ui_labels.POSITION_TITLES.values(), *ui_labels.AREA_TITLES.values(), *ui_labels.RULE_TITLES.values(),
+              *_TYPE_MESSAGES.values(), *ui_labels.HOLIDAY_NAMES}
+    assert sorted(m for m in needed if not (catalog.get(m) and catalog.get(m).string)) == []
+
+
+def test_kazakh_mode_shows_rule_titles_in_kazakh(sqlite_demo: Platform) -> None:
+    client = client_for(sqlite_demo)
+    client.get("/lang/kk")
+    catalogue = client.get("/rules").text
+    assert "Тексерудің соңғы күні" in catalogue and "Последний день проверки" not in catalogue
+    assert "<h1>Тексерудің соңғы күні</h1>" in client.get("/rules/check.last_day").text

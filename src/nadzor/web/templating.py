@@ -86,6 +86,7 @@ def environment(lang: str) -> Environment:
     positions = {code: t(POSITION_TITLES.get(code, label)) for code, label in POSITION_LABELS.items()}
     areas = {code: t(AREA_TITLES.get(code, label)) for code, label in SUBJECT_AREAS.items()}
     env.filters["position"] = lambda code: position_label(code, positions, t("и.о."), t("администратор"))
+    env.filters["tr"] = t  # a text from the code (a rule title) through the catalog, still escaped
     env.filters["holiday"] = lambda name: holiday_name(name, t) if name else ""
     env.filters["office_name"] = lambda office, on=None: office_label(office, lang, on)
     env.filters["pretty_json"] = lambda value: json.dumps(value, ensure_ascii=False, indent=2)
