@@ -283,7 +283,7 @@ def test_the_marked_tables_repeat_the_domain_exactly_and_are_translated() -> Non
 
     assert ui_labels.POSITION_TITLES == POSITION_LABELS
     assert ui_labels.AREA_TITLES == SUBJECT_AREAS
-    assert ui_labels.RULE_TITLES == {r.id: r.title for r in rules.REGISTRY.values()}
+    assert {r.id: r.title for r in rules.REGISTRY.values()} == ui_labels.RULE_TITLES
     path = __import__("pathlib").Path(nadzor.web.__file__).parent / "locale" / "kk" / "LC_MESSAGES" / "messages.po"
     with path.open("rb") as file:
         catalog = read_po(file, locale="kk")

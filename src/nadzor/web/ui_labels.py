@@ -156,7 +156,8 @@ RULE_TITLES: dict[str, str] = {
     "act.databank_entry_due": N_("Срок пополнения Банка данных Генеральной прокуратуры"),
     "court.civil_entry_grounds": N_("Вступление прокурора в гражданский процесс"),
     "court.admin_entry_grounds": N_("Вступление прокурора в административный процесс"),
-    "court.admin_offence_participation": N_("Обязательное участие прокурора по делу об административном правонарушении"),
+    "court.admin_offence_participation": N_("Обязательное участие прокурора по делу об административном "
+                                            "правонарушении"),
     "court.competent_office": N_("Прокуратура, обеспечивающая участие в суде"),
     "court.appeal_signer": N_("Подписание апелляционного ходатайства (протеста)"),
     "court.conclusion_to_gpo_due": N_("Срок направления заключения в Генеральную прокуратуру"),
@@ -170,9 +171,11 @@ RULE_TITLES: dict[str, str] = {
     "gpo.case_request_due": N_("Срок направления дела в Генеральную прокуратуру"),
     "gpo.cassation_review_due": N_("Срок рассмотрения ходатайства о принесении кассационного протеста"),
     "gpo.cassation_petition_defects": N_("Основания возврата ходатайства о принесении кассационного протеста"),
-    "gpo.admin_offence_petition_defects": N_("Основания возврата ходатайства по делу об административном правонарушении"),
+    "gpo.admin_offence_petition_defects": N_("Основания возврата ходатайства по делу об административном "
+                                             "правонарушении"),
     "enforcement.removal_allowed": N_("Изъятие исполнительного документа из производства судебного исполнителя"),
-    "enforcement.refusal_cancel_signer": N_("Отмена постановления прокурора об отказе в даче санкции на исполнительные действия"),
+    "enforcement.refusal_cancel_signer": N_("Отмена постановления прокурора об отказе в даче санкции на "
+                                            "исполнительные действия"),
 }
 
 #: Parameters of page addresses and hidden form fields, named in words on an error page.
