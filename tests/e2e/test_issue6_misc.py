@@ -80,8 +80,10 @@ def test_finding_11_pages_answer_a_styled_russian_page_for_type_errors_and_unkno
     bad = client.get("/people", params={"office_id": "abc"})
     assert bad.status_code == 422
     assert bad.headers["content-type"].startswith("text/html")
-    assert "Некорректные входные данные" in bad.text and "office_id" in bad.text and "ожидается целое число" in bad.text
-    assert '<link rel="stylesheet"' in bad.text and "detail" not in bad.text
+    # The parameter is named in words, never by its key (issue 7 §6).
+    assert "Некорректные входные данные" in bad.text and "Прокуратура: ожидается целое число" in bad.text
+    assert "office_id" not in bad.text
+    assert '<link rel="stylesheet"' in bad.text and '"detail"' not in bad.text
     missing = client.get("/no-such-page")
     assert missing.status_code == 404 and missing.headers["content-type"].startswith("text/html")
     assert "Не найдено" in missing.text and '<link rel="stylesheet"' in missing.text

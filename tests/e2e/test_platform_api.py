@@ -276,9 +276,9 @@ def test_bad_values_in_delete_forms_are_refused_naming_the_field(demo: Platform)
     client = client_for(demo)
     csrf = web_login(client, "admin")
     bad_day = client.post("/calendar/days/not-a-date/delete", data={"csrf_token": csrf, "version": "1"})
-    assert bad_day.status_code == 422 and "day" in bad_day.text
+    assert bad_day.status_code == 422 and "Дата: ожидается дата" in bad_day.text
     bad_version = client.post("/acting/1/delete", data={"csrf_token": csrf, "version": "abc"})
-    assert bad_version.status_code == 422 and "version" in bad_version.text
+    assert bad_version.status_code == 422 and "Версия записи: ожидается целое число" in bad_version.text
 
 
 def test_a_number_too_long_for_json_is_a_422_not_a_crash(demo: Platform) -> None:

@@ -44,6 +44,7 @@ class AuditAction(StrEnum):
     USER_LOCKED = "user.locked"
     USER_UNLOCKED = "user.unlocked"
     USER_LOGGED_OUT = "user.logged_out"
+    USER_PASSWORD_CHANGED = "user.password_changed"
     TOKEN_CREATED = "token.created"
     TOKEN_REVOKED = "token.revoked"
     CALENDAR_DAY_SET = "calendar.day_set"
@@ -96,6 +97,7 @@ ACTION_LABELS: dict[str, str] = {
     "user.locked": "Вход в учётную запись замедлен после неудачных попыток",
     "user.unlocked": "Администратор снял замедление входа",
     "user.logged_out": "Выход из системы",
+    "user.password_changed": "Пользователь сменил свой пароль",
     "token.created": "Выпущен токен API",
     "token.revoked": "Отозван токен API",
     "calendar.day_set": "Изменён день рабочего календаря",

@@ -48,6 +48,30 @@ LEVEL_POSITIONS: dict[str, tuple[str, ...]] = {
     "regional": ("regional_prosecutor", "deputy_regional_prosecutor", "regional_unit_head", "prosecutor"),
     "district": ("district_prosecutor", "deputy_district_prosecutor", "prosecutor"),
 }
+#: Levels of office from the highest.
+LEVEL_ORDER = ("gpo", "regional", "district")
+
+
+def unusual_acting(*, own_position: str, own_level: str, own_office_id: int, acting_for: str, acting_level: str,
+                   acting_office_id: int) -> list[str]:
+    """What is unusual about an acting assignment (issue 7 §6: the form warns, the user confirms):
+    acting in another office, acting at a higher level of office than one's own, or acting for a
+    position more than one step above one's own in the same office's order of positions
+    (`LEVEL_POSITIONS`, highest first). An empty list: nothing unusual."""
+    out = []
+    if acting_office_id != own_office_id:
+        out.append("исполнение обязанностей в другой прокуратуре, не в той, где сотрудник работает")
+    if LEVEL_ORDER.index(acting_level) < LEVEL_ORDER.index(own_level):
+        out.append("исполнение обязанностей в прокуратуре более высокого уровня, чем своя: "
+                   f"{LEVEL_LABELS[acting_level]} вместо «{LEVEL_LABELS[own_level]}»")
+    elif acting_level == own_level and own_position in LEVEL_POSITIONS[own_level] \
+            and acting_for in LEVEL_POSITIONS[acting_level] \
+            and LEVEL_POSITIONS[own_level].index(own_position) - LEVEL_POSITIONS[acting_level].index(acting_for) > 1:
+        out.append(f"должность «{POSITION_LABELS[acting_for]}» выше собственной должности сотрудника "
+                   f"«{POSITION_LABELS[own_position]}» более чем на одну ступень")
+    return out
+
+
 #: Subject areas of I.68 (предметные направления) a prosecutor may be assigned to.
 SUBJECT_AREAS: dict[str, str] = {
     "all": "все направления",

@@ -95,6 +95,16 @@ _TYPE_MESSAGES = {
 }
 
 
+#: Patterns of text fields → the shape they accept, in words (`describe_pattern`).
+PATTERN_TEXTS: dict[str, str] = {}
+
+
+def describe_pattern(pattern: str, text: str) -> str:
+    """Register the words a refusal of `pattern` uses instead of the pattern; returns the pattern."""
+    PATTERN_TEXTS[pattern] = text
+    return pattern
+
+
 def _message(err: Any) -> str:
     kind = err["type"]
     if kind in _TYPE_MESSAGES:
@@ -106,7 +116,9 @@ def _message(err: Any) -> str:
     if kind == "string_too_long":
         return f"не длиннее {ctx.get('max_length')} символов"
     if kind == "string_pattern_mismatch":
-        return f"недопустимый формат (ожидается шаблон {ctx.get('pattern')})"
+        # Never a regular expression on screen (issue 7 §6): the shape in words where it is known.
+        described = PATTERN_TEXTS.get(str(ctx.get("pattern", "")))
+        return f"недопустимый формат: {described}" if described else "недопустимый формат"
     if kind == "too_short":
         return f"нужно не меньше {ctx.get('min_length')} элемент(ов)"
     if kind == "too_long":

@@ -25,7 +25,7 @@ from nadzor.domain.accounts import LOCKOUT_MINUTES, MAX_FAILED_LOGINS, ApiToken,
 from nadzor.domain.audit import AuditAction
 from nadzor.domain.clock import ALMATY
 from nadzor.domain.org import Office, OfficeTree, Person, ZoneAssignment
-from nadzor.rules.base import Flag, Input
+from nadzor.rules.base import Flag, Input, describe_pattern
 from nadzor.services import audit, policy
 from nadzor.services.audit import now_utc
 from nadzor.services.context import Actor, Permission
@@ -73,7 +73,8 @@ class Keys:
 # =============================================================================== users
 
 
-LOGIN_PATTERN = r"^[a-zA-Z0-9_.\-]{3,80}$"
+LOGIN_PATTERN = describe_pattern(r"^[a-zA-Z0-9_.\-]{3,80}$", "от 3 до 80 латинских букв, цифр и знаков _ . -")
+LANGUAGE_PATTERN = describe_pattern(r"^(ru|kk)$", "ru (русский) или kk (казахский)")
 PASSWORD_MAX = 200
 
 
@@ -83,7 +84,7 @@ class UserIn(Input):
     person_id: int | None = Field(default=None, strict=True)
     is_admin: Flag = False
     is_auditor: Flag = False
-    language: str = Field(default="ru", pattern=r"^(ru|kk)$")
+    language: str = Field(default="ru", pattern=LANGUAGE_PATTERN)
 
 
 class UserUpdate(Input):
@@ -94,7 +95,7 @@ class UserUpdate(Input):
     is_admin: Flag | None = None
     is_auditor: Flag | None = None
     active: Flag | None = None
-    language: str | None = Field(default=None, pattern=r"^(ru|kk)$")
+    language: str | None = Field(default=None, pattern=LANGUAGE_PATTERN)
     password: str | None = Field(default=None, min_length=10, max_length=PASSWORD_MAX)
     version: int | None = None
 
@@ -180,6 +181,42 @@ def do_update_user(session: Session, user_id: int, data: Any, *, actor: Actor, p
     after = user_dict(user) | {"password_changed": bool(cmd.password)}
     audit.record(session, actor=actor, action=AuditAction.USER_UPDATED, object_type="user", object_id=user.id,
                  before=before, after=after)
+    return user
+
+
+class PasswordChange(Input):
+    """One's own new password (`/account`): the current one, the new one twice."""
+
+    current: str = Field(min_length=1, max_length=PASSWORD_MAX)
+    new: str = Field(min_length=10, max_length=PASSWORD_MAX)
+    repeat: str = Field(min_length=1, max_length=PASSWORD_MAX)
+
+
+def do_change_own_password(session: Session, data: Any, *, actor: Actor, passwords: Passwords,
+                           keep_session_id: int | None) -> User:
+    """A signed-in user changes their own password: the current one must verify, the new one
+    follows the policy of new accounts (10 to PASSWORD_MAX characters), is typed twice and differs
+    from the current one. Every other web session of the user ends (the one in use, `keep_session_id`,
+    stays); one audit row, without any password in it."""
+    actor.require(Permission.SIGNED_IN)
+    cmd: PasswordChange = parse(PasswordChange, data)
+    user = session.scalars(select(User).where(users.c.id == actor.user_id).with_for_update()).first()
+    if user is None:
+        raise NotFound("учётная запись")
+    if not passwords.verify(user.password_hash, cmd.current):
+        raise InvalidInput.one("current", "неверный текущий пароль")
+    if cmd.new != cmd.repeat:
+        raise InvalidInput.one("repeat", "новый пароль и его повтор не совпадают")
+    if cmd.new == cmd.current:
+        raise InvalidInput.one("new", "новый пароль должен отличаться от текущего")
+    user.password_hash = passwords.hash(cmd.new)
+    others = delete(WebSession).where(web_sessions.c.user_id == user.id)
+    if keep_session_id is not None:
+        others = others.where(web_sessions.c.id != keep_session_id)
+    ended = len(session.execute(others.returning(web_sessions.c.id)).all())
+    session.flush()
+    audit.record(session, actor=actor, action=AuditAction.USER_PASSWORD_CHANGED, object_type="user",
+                 object_id=user.id, after={"password_changed": True, "other_sessions_ended": ended})
     return user
 
 

@@ -30,7 +30,8 @@ from nadzor.domain.org import (
     authority_on,
     route_to_zone,
 )
-from nadzor.rules.base import Flag, Input, LegalDate, Position, field_errors
+from nadzor.domain.org import unusual_acting as domain_unusual_acting
+from nadzor.rules.base import Flag, Input, LegalDate, Position, describe_pattern, field_errors
 from nadzor.services import audit
 from nadzor.services.context import Actor, Permission
 from nadzor.services.errors import Conflict, FieldError, InvalidInput, NotFound
@@ -88,7 +89,9 @@ class FormerNameIn(Input):
 
 
 class OfficeIn(Input):
-    code: str = Field(pattern=r"^[a-z0-9][a-z0-9_.\-]*$", min_length=1, max_length=120)
+    code: str = Field(pattern=describe_pattern(r"^[a-z0-9][a-z0-9_.\-]*$", "строчные латинские буквы, цифры, "
+                                               "точка, дефис и подчёркивание, в начале буква или цифра"),
+                      min_length=1, max_length=120)
     parent_code: str | None = None
     level: Level
     kind: Kind
@@ -442,6 +445,19 @@ def _validate_acting(session: Session, cmd: ActingIn, own_id: int | None) -> Non
     )).all()
     if any(a.id != own_id for a in overlapping):
         raise InvalidInput.one("date_from", "в этот период сотрудник уже исполняет обязанности по другой должности")
+
+
+def unusual_acting(session: Session, data: Any) -> list[str]:
+    """What is unusual about an acting assignment that validates (`domain.org.unusual_acting`):
+    the page asks to confirm it. Reads only."""
+    cmd: ActingIn = parse(ActingIn, data)
+    person = session.get(Person, cmd.person_id)
+    own = session.get(Office, person.office_id) if person is not None else None
+    acting = session.get(Office, cmd.office_id)
+    if person is None or own is None or acting is None or own.id is None or acting.id is None:
+        return []
+    return domain_unusual_acting(own_position=person.position, own_level=own.level, own_office_id=own.id,
+                                 acting_for=cmd.acting_for, acting_level=acting.level, acting_office_id=acting.id)
 
 
 def do_create_acting(session: Session, data: Any, *, actor: Actor) -> ActingAssignment:

@@ -36,9 +36,11 @@ from nadzor.web import (
     pages_analyses,
     pages_proceedings,
 )
+from nadzor.web.pages_proceedings import translator
 from nadzor.web.problems import HTTP_MESSAGES, install_problem_openapi, request_errors
 from nadzor.web.security import CsrfFailed, NotSignedIn
 from nadzor.web.templating import render
+from nadzor.web.ui_labels import PARAMETER_LABELS
 
 STATIC = Path(__file__).resolve().parent / "static"
 PROBLEM = "application/problem+json"
@@ -68,13 +70,25 @@ def problem(request: Request, status: int, errors: list[dict[str, str]], detail:
     """RFC 9457 problem+json for the API (with `extra` members such as a refusal's `code`), a page
     for the UI."""
     if not _is_api(request):
-        return render(request, "error.html", status, title=_TITLES.get(status, "Ошибка"),
-                      message=detail or _summary(errors), errors=errors)
+        return error_page(request, status, errors, detail)
     body: dict[str, Any] = {
         "type": "about:blank", "title": _TITLES.get(status, "Ошибка"), "status": status,
         "detail": detail or _summary(errors), "errors": errors, "instance": request.url.path,
     } | (extra or {})
     return JSONResponse(body, status_code=status, media_type=PROBLEM)
+
+
+def error_page(request: Request, status: int, errors: list[dict[str, str]], detail: str = "") -> Response:
+    """The page of an error (issue 7 §6): a styled page in the interface's language with the
+    messages only — never a field key, a pattern or raw JSON."""
+    t = translator(request)
+    messages = list(dict.fromkeys(
+        f"{t(PARAMETER_LABELS[e['field']])}: {t(e['message'])}" if e["field"] in PARAMETER_LABELS else t(e["message"])
+        for e in errors))
+    if not messages and detail:
+        messages = [t(detail)]
+    return render(request, "error.html", status, title=t(_TITLES.get(status, "Ошибка")), messages=messages,
+                  status=status)
 
 
 #: Service errors that answer with one message about one field.
@@ -141,7 +155,11 @@ def create_app(platform: Platform | None = None) -> FastAPI:
 
     @app.exception_handler(RequestValidationError)
     async def _invalid_parameters(request: Request, exc: RequestValidationError) -> Response:
-        return problem(request, 422, request_errors(exc))
+        errors = request_errors(exc)
+        if not _is_api(request) and any(e.get("loc", ("",))[0] == "path" for e in exc.errors()):
+            # A page address that names nothing (`/people/abc`) is a page that does not exist.
+            return error_page(request, 404, [{"field": "path", "message": HTTP_MESSAGES[404]}])
+        return problem(request, 422, errors)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:

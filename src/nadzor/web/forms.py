@@ -81,3 +81,26 @@ def errors_by_field(errors: list[dict[str, str]]) -> dict[str, str]:
     for e in errors:
         out.setdefault(e["field"].split(".")[0], e["message"])
     return out
+
+
+#: Labels of the fields a form posts besides its own (hidden ones), for the error summary.
+HIDDEN_LABELS = {"version": "Версия записи", "csrf_token": "Форма", "confirm": "Подтверждение"}
+
+
+def field_id(name: str) -> str:
+    """The id of a form field's input (the error summary links to it)."""
+    return "f-" + name.replace(".", "-").replace("_", "-")
+
+
+def error_summary(fields: Sequence[FormField], errors: list[dict[str, str]]) -> list[dict[str, str]]:
+    """A GOV.UK error summary: each error under the field's label (never its key), linking to
+    its input; errors of no field on the form link to the form's top."""
+    labels = {f.name: f.label for f in fields}
+    out = []
+    for e in errors:
+        name = e["field"].split(".")[0]
+        if name in labels:
+            out.append({"href": "#" + field_id(name), "label": labels[name], "message": e["message"]})
+        else:
+            out.append({"href": "#form-top", "label": HIDDEN_LABELS.get(name, "Запрос"), "message": e["message"]})
+    return out

@@ -22,11 +22,11 @@ from nadzor.domain.accounts import ApiToken, User
 from nadzor.domain.org import SUBJECT_AREAS, Office
 from nadzor.services import accounts, audit, calendar_admin, org
 from nadzor.services.context import Actor, Permission
-from nadzor.services.errors import AuthenticationFailed, Conflict, InvalidInput, TooManyAttempts
+from nadzor.services.errors import AuthenticationFailed, Conflict, InvalidInput, NotFound, TooManyAttempts
 from nadzor.web.forms import (
-    AREA_OPTIONS,
     POSITION_OPTIONS,
     FormField,
+    error_summary,
     errors_by_field,
     form_data,
     typed_value,
@@ -50,10 +50,12 @@ from nadzor.web.security import (
     SESSION_COOKIE,
     client_address,
     current_actor,
+    language,
     new_login_csrf,
 )
 from nadzor.web.security import platform as platform_of
-from nadzor.web.templating import render
+from nadzor.web.templating import local_time, render
+from nadzor.web.ui_labels import N_, POSITION_TITLES, area_options, office_name, position_options
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 P = Permission
@@ -87,19 +89,49 @@ def _see_other(url: str) -> RedirectResponse:
     return RedirectResponse(url, status_code=303)
 
 
+def _humane(request: Request, errors: list[dict[str, str]], fields: Sequence[FormField] = (),
+            data: dict[str, Any] | None = None) -> list[dict[str, str]]:
+    """Errors as a page shows them: a refused choice asks to choose from the list (never the codes
+    it takes), an empty date or number says it is required (not the format it expects), other
+    messages are the API's own; each in the interface's language where the catalog has it."""
+    t = translator(request)
+    kinds = {f.name: (f.kind, f.required) for f in fields}
+    out = []
+    for e in errors:
+        name = e["field"].split(".")[0]
+        message = e["message"]
+        if name in kinds:
+            kind, required = kinds[name]
+            empty = (data or {}).get(name) in ("", None)
+            if kind in ("select", "int_select", "multicheck"):
+                message = N_("выберите значение из списка")
+            elif required and empty and kind in ("date", "number", "password"):
+                message = N_("обязательное поле не заполнено")
+        out.append({**e, "message": t(message)})
+    return out
+
+
 def _save(
     request: Request, session: Session, form: FormData, *, fields: Sequence[FormField],
     action: Callable[[dict[str, Any]], Any], done: Callable[[Any], str], title: str, cancel: str,
+    warn: Callable[[dict[str, Any]], list[str]] | None = None,
 ) -> Response:
-    """Post a form through a service `do_*`; on refusal show the form again with the errors (the
-    routing layer rolls the unit of work back: `ShowAgain`)."""
+    """Post a form through a service `do_*`; on refusal show the form again with the errors (a
+    GOV.UK summary linking to the fields; the routing layer rolls the unit of work back: `ShowAgain`).
+    `warn` names what is unusual about a valid input: the form comes back once with the warnings and
+    saves only when the user confirms."""
     data = form_data(fields, form)
     try:
         json_input.check(data)
         obj = action(data)
+        warnings = warn(data) if warn is not None and form.get("confirm") != "yes" else []
+        if warnings:  # nothing is kept until the user confirms
+            raise ShowAgain(render(request, "form.html", 200, title=title, fields=fields, values=data, errors={},
+                                   cancel=cancel, version=data.get("version"), warning=warnings))
     except InvalidInput as exc:
+        errors = _humane(request, exc.as_dicts(), fields, data)
         raise ShowAgain(render(request, "form.html", 422, title=title, fields=fields, values=data,
-                               errors=errors_by_field(exc.as_dicts()), all_errors=exc.as_dicts(), cancel=cancel,
+                               errors=errors_by_field(errors), summary=error_summary(fields, errors), cancel=cancel,
                                version=data.get("version"))) from None
     except Conflict as exc:
         raise ShowAgain(render(request, "form.html", 409, title=title, fields=fields, values=data, errors={},
@@ -253,10 +285,18 @@ CALENDAR_FIELDS = (
 @page("GET", "/calendar", P.SIGNED_IN)
 def calendar_page(request: Request, year: int | None = None, actor: Actor = Depends(current_actor),
                   session: Session = DB) -> Response:
+    """The working calendar of a covered year (2018 .. the clock's year + 1): links only to covered
+    years, another year answered with a page that says which are covered; today highlighted."""
     cal = rules.current_calendar()
-    year = year or _today(request).year
-    if not cal.horizon_start.year <= year <= cal.horizon_end.year:
-        year = _today(request).year
+    today = _today(request)
+    covered = (cal.coverage_start.year, cal.coverage_end.year)
+    year = today.year if year is None else year
+    if not covered[0] <= year <= covered[1]:
+        t = translator(request)
+        return render(request, "error.html", 404, title=t(N_("Календарь на этот год не ведётся")),
+                      message=t(N_("Рабочий календарь ведётся на %(first)s–%(last)s годы.")) % {
+                          "first": covered[0], "last": covered[1]},
+                      links=[(f"/calendar?year={y}", str(y)) for y in range(covered[0], covered[1] + 1)])
     months = []
     for month in range(1, 13):
         first = date(year, month, 1)
@@ -269,7 +309,7 @@ def calendar_page(request: Request, year: int | None = None, actor: Actor = Depe
     entries = [e for e in cal.entries() if e.day.year == year]
     overrides = calendar_admin.access_calendar_days(session, actor)
     return render(request, "calendar.html", year=year, months=months, entries=entries, overrides=overrides,
-                  fields=CALENDAR_FIELDS, values={}, errors={}, horizon=(cal.horizon_start.year, cal.horizon_end.year))
+                  fields=CALENDAR_FIELDS, values={}, errors={}, years=range(covered[0], covered[1] + 1), today=today)
 
 
 @page("POST", "/calendar/days", P.MANAGE_CALENDAR)
@@ -297,17 +337,63 @@ def _posted_version(form: FormData) -> int | None:
     return version
 
 
+def _confirm(request: Request, *, title: str, question: str, facts: Sequence[tuple[str, str]], action: str,
+             button: str, cancel: str, version: int | None) -> Response:
+    """The no-JavaScript confirmation of a destructive action, naming the record (issue 7 §6): the
+    action's button posts without `confirm` and lands here; this page posts again with it."""
+    t = translator(request)
+    return render(request, "confirm.html", title=t(title), question=t(question),
+                  facts=[(t(label), value) for label, value in facts], action=action, button=t(button),
+                  cancel=cancel, version=version)
+
+
+def _confirmed(form: FormData) -> bool:
+    return form.get("confirm") == "yes"
+
+
+def _day_param(day: str) -> date:
+    try:
+        return date.fromisoformat(day)
+    except ValueError:
+        raise InvalidInput.one("day", "ожидается дата в формате ГГГГ-ММ-ДД") from None
+
+
+def _calendar_day_confirmation(request: Request, session: Session, actor: Actor, parsed: date,
+                               version: int | None) -> Response:
+    item = next((o for o in calendar_admin.access_calendar_days(session, actor) if o.day == parsed), None)
+    if item is None:
+        raise NotFound(f"поправка календаря на {parsed.strftime('%d.%m.%Y')}")
+    t = translator(request)
+    return _confirm(request, title=N_("Удалить поправку календаря?"),
+                    question=N_("Поправка будет удалена, день снова станет таким, как его определяют другие "
+                                "источники календаря; сроки производств будут пересчитаны."),
+                    facts=[(N_("Дата"), parsed.strftime("%d.%m.%Y")),
+                           (N_("День"), t("рабочий") if item.working else t("выходной")),
+                           (N_("Название"), item.name),
+                           (N_("Постановление"), f"№ {item.resolution_number} "
+                                             f"{t('от')} {item.resolution_date.strftime('%d.%m.%Y')}")],
+                    action=f"/calendar/days/{parsed.isoformat()}/delete", button=N_("Да, удалить поправку"),
+                    cancel=f"/calendar?year={parsed.year}", version=item.version if version is None else version)
+
+
+@page("GET", "/calendar/days/{day}/delete", P.MANAGE_CALENDAR)
+def calendar_remove_confirm(request: Request, day: str, actor: Actor = Depends(current_actor),
+                            session: Session = DB) -> Response:
+    return _calendar_day_confirmation(request, session, actor, _day_param(day), None)
+
+
 @page("POST", "/calendar/days/{day}/delete", P.MANAGE_CALENDAR)
 def calendar_remove(request: Request, day: str, form: FormData = FORM, actor: Actor = Depends(current_actor),
                     session: Session = DB) -> Response:
-    try:
-        parsed = date.fromisoformat(day)
-    except ValueError:
-        raise InvalidInput.one("day", f"ожидается дата ГГГГ-ММ-ДД, получено {day!r}") from None
+    """Remove an override once confirmed (a post without `confirm` answers the confirmation page)."""
+    parsed = _day_param(day)
+    version = _posted_version(form)
+    if not _confirmed(form):
+        return _calendar_day_confirmation(request, session, actor, parsed, version)
     plat = platform_of(request)
-    calendar_admin.do_remove_calendar_day(session, parsed, _posted_version(form), actor=actor,
+    calendar_admin.do_remove_calendar_day(session, parsed, version, actor=actor,
                                           calendar_of=plat.calendar_in, changed=plat.calendar_changed)
-    return _see_other(f"/calendar?year={day[:4]}")
+    return _see_other(f"/calendar?year={parsed.year}")
 
 
 # ============================================================================ offices
@@ -368,7 +454,7 @@ def office_create(request: Request, form: FormData = FORM, actor: Actor = Depend
 
 @page("GET", "/offices/import", P.MANAGE_ORG)
 def office_import_form(request: Request) -> Response:
-    return render(request, "office_import.html", result=None, errors=[])
+    return render(request, "office_import.html", result=None, summary=[])
 
 
 @page("POST", "/offices/import", P.MANAGE_ORG)
@@ -383,8 +469,26 @@ def office_import(request: Request, form: FormData = FORM, actor: Actor = Depend
         items = org_files.parse_json(raw) if name.endswith(".json") else org_files.parse_csv(raw)
         result = org.do_import_offices(session, items, actor=actor)
     except InvalidInput as exc:
-        raise ShowAgain(render(request, "office_import.html", 422, result=None, errors=exc.as_dicts())) from None
-    return render(request, "office_import.html", result=result, errors=[])
+        raise ShowAgain(render(request, "office_import.html", 422, result=None,
+                               summary=_import_summary(request, exc.as_dicts()))) from None
+    return render(request, "office_import.html", result=result, summary=[])
+
+
+def _import_summary(request: Request, errors: list[dict[str, str]]) -> list[dict[str, str]]:
+    """An import's errors by where they are in the file (row and column as the file names them),
+    all linking to the file input."""
+    t = translator(request)
+    out = []
+    for e in errors:
+        parts = e["field"].split(".")
+        if parts[0] == "offices" and len(parts) > 1 and parts[1].isdigit():
+            where = t(N_("Строка %(row)s")) % {"row": parts[1]}
+            if len(parts) > 2:
+                where += ", " + t(N_("столбец «%(column)s»")) % {"column": parts[2]}
+        else:
+            where = t(N_("Заголовок файла")) if parts[0] == "header" else t(N_("Файл"))
+        out.append({"href": "#f-file", "label": where, "message": t(e["message"])})
+    return out
 
 
 @page("GET", "/offices/{office_id}", P.SIGNED_IN)
@@ -420,15 +524,24 @@ def office_update(request: Request, office_id: int, form: FormData = FORM, actor
 # ============================================================================ people
 
 
-def _office_id_options(session: Session, actor: Actor) -> list[tuple[str, str]]:
-    return [(str(o.id), o.name_ru) for o in org.all_offices(session) if actor.sees_office(o.id)]
+def _office_id_options(session: Session, actor: Actor, request: Request,
+                       levels: Sequence[str] = ("gpo", "regional", "district")) -> list[tuple[str, str]]:
+    lang = language(request)
+    return [(str(o.id), office_name(o, lang)) for o in org.all_offices(session)
+            if o.id is not None and actor.sees_office(o.id) and o.level in levels]
 
 
-def person_fields(session: Session, actor: Actor) -> tuple[FormField, ...]:
+def _unusual(request: Request, session: Session, data: dict[str, Any]) -> list[str]:
+    t = translator(request)
+    return [t(w) for w in org.unusual_acting(session, data)]
+
+
+def person_fields(session: Session, actor: Actor, request: Request) -> tuple[FormField, ...]:
     return (
         FormField("full_name", "Фамилия, имя, отчество", required=True),
-        FormField("position", "Должность", "select", options=POSITION_OPTIONS, required=True),
-        FormField("office_id", "Прокуратура", "int_select", options=_office_id_options(session, actor), required=True),
+        FormField("position", "Должность", "select", options=position_options(translator(request)), required=True),
+        FormField("office_id", "Прокуратура", "int_select", options=_office_id_options(session, actor, request),
+                  required=True),
         FormField("email", "Электронная почта"),
         FormField("active", "Работает", "checkbox"),
     )
@@ -444,14 +557,14 @@ def people_page(request: Request, office_id: int | None = None, actor: Actor = D
 
 @page("GET", "/people/new", P.MANAGE_PEOPLE)
 def person_new(request: Request, actor: Actor = Depends(current_actor), session: Session = DB) -> Response:
-    return _form(request, title="Новый сотрудник", fields=person_fields(session, actor),
+    return _form(request, title="Новый сотрудник", fields=person_fields(session, actor, request),
                  values={"active": True, "position": "prosecutor"}, cancel="/people")
 
 
 @page("POST", "/people/new", P.MANAGE_PEOPLE)
 def person_create(request: Request, form: FormData = FORM, actor: Actor = Depends(current_actor),
                   session: Session = DB) -> Response:
-    return _save(request, session, form, fields=person_fields(session, actor),
+    return _save(request, session, form, fields=person_fields(session, actor, request),
                  action=lambda data: org.do_create_person(session, data, actor=actor),
                  done=lambda person: f"/people/{person.id}", title="Новый сотрудник", cancel="/people")
 
@@ -473,7 +586,7 @@ def person_page(request: Request, person_id: int, on: str | None = None, actor: 
 def person_edit(request: Request, person_id: int, actor: Actor = Depends(current_actor),
                 session: Session = DB) -> Response:
     person = org.access_person(session, actor, person_id)
-    fields = person_fields(session, actor)
+    fields = person_fields(session, actor, request)
     values = values_of(org.person_dict(person), fields)
     values["office_id"] = str(person.office_id)
     return _form(request, title=f"Изменить: {person.full_name}", fields=fields, values=values,
@@ -483,7 +596,7 @@ def person_edit(request: Request, person_id: int, actor: Actor = Depends(current
 @page("POST", "/people/{person_id}/edit", P.MANAGE_PEOPLE)
 def person_update(request: Request, person_id: int, form: FormData = FORM, actor: Actor = Depends(current_actor),
                   session: Session = DB) -> Response:
-    return _save(request, session, form, fields=person_fields(session, actor),
+    return _save(request, session, form, fields=person_fields(session, actor, request),
                  action=lambda data: org.do_update_person(session, person_id, data, actor=actor),
                  done=lambda person: f"/people/{person.id}", title="Изменить сведения о сотруднике",
                  cancel=f"/people/{person_id}")
@@ -492,18 +605,26 @@ def person_update(request: Request, person_id: int, form: FormData = FORM, actor
 # ============================================================================ acting
 
 
-def _people_options(session: Session, actor: Actor) -> list[tuple[str, str]]:
+def _people_options(session: Session, actor: Actor, request: Request,
+                    levels: Sequence[str] = ("gpo", "regional", "district")) -> list[tuple[str, str]]:
     offices = {o.id: o for o in org.all_offices(session)}
-    return [(str(p.id), f"{p.full_name} — {offices[p.office_id].name_ru}") for p in org.access_people(session, actor)]
+    lang = language(request)
+    return [(str(p.id), f"{p.full_name} — {office_name(offices[p.office_id], lang)}")
+            for p in org.access_people(session, actor) if offices[p.office_id].level in levels]
 
 
-def acting_fields(session: Session, actor: Actor) -> tuple[FormField, ...]:
+#: A consequential choice is never preselected: the select starts at «— выберите —» (issue 7 §6).
+CHOOSE = {"choose": True}
+
+
+def acting_fields(session: Session, actor: Actor, request: Request) -> tuple[FormField, ...]:
     return (
-        FormField("person_id", "Сотрудник", "int_select", options=_people_options(session, actor), required=True),
-        FormField("acting_for", "Исполняет обязанности по должности", "select", options=POSITION_OPTIONS,
-                  required=True),
-        FormField("office_id", "В прокуратуре", "int_select", options=_office_id_options(session, actor),
-                  required=True),
+        FormField("person_id", "Сотрудник", "int_select", options=_people_options(session, actor, request),
+                  required=True, extra=CHOOSE),
+        FormField("acting_for", "Исполняет обязанности по должности", "select",
+                  options=position_options(translator(request)), required=True, extra=CHOOSE),
+        FormField("office_id", "В прокуратуре", "int_select", options=_office_id_options(session, actor, request),
+                  required=True, extra=CHOOSE),
         FormField("date_from", "С", "date", required=True),
         FormField("date_to", "По", "date", required=True),
         FormField("basis", "Основание (приказ)", required=True),
@@ -520,17 +641,17 @@ def acting_page(request: Request, actor: Actor = Depends(current_actor), session
 
 @page("GET", "/acting/new", P.MANAGE_PEOPLE)
 def acting_new(request: Request, actor: Actor = Depends(current_actor), session: Session = DB) -> Response:
-    return _form(request, title="Возложить исполнение обязанностей", fields=acting_fields(session, actor),
+    return _form(request, title="Возложить исполнение обязанностей", fields=acting_fields(session, actor, request),
                  values={}, cancel="/acting")
 
 
 @page("POST", "/acting/new", P.MANAGE_PEOPLE)
 def acting_create(request: Request, form: FormData = FORM, actor: Actor = Depends(current_actor),
                   session: Session = DB) -> Response:
-    return _save(request, session, form, fields=acting_fields(session, actor),
+    return _save(request, session, form, fields=acting_fields(session, actor, request),
                  action=lambda data: org.do_create_acting(session, data, actor=actor),
                  done=lambda item: f"/people/{item.person_id}", title="Возложить исполнение обязанностей",
-                 cancel="/acting")
+                 cancel="/acting", warn=lambda data: _unusual(request, session, data))
 
 
 @page("GET", "/acting/{item_id}/edit", P.MANAGE_PEOPLE)
@@ -539,7 +660,7 @@ def acting_edit(request: Request, item_id: int, actor: Actor = Depends(current_a
     item = next((a for a in org.access_acting(session, actor) if a.id == item_id), None)
     if item is None:
         return render(request, "error.html", 404, title="Не найдено", message=f"Нет записи {item_id}")
-    fields = acting_fields(session, actor)
+    fields = acting_fields(session, actor, request)
     values = values_of(org.acting_dict(item), fields)
     values.update(person_id=str(item.person_id), office_id=str(item.office_id))
     return _form(request, title="Изменить исполнение обязанностей", fields=fields, values=values, cancel="/acting",
@@ -549,29 +670,65 @@ def acting_edit(request: Request, item_id: int, actor: Actor = Depends(current_a
 @page("POST", "/acting/{item_id}/edit", P.MANAGE_PEOPLE)
 def acting_update(request: Request, item_id: int, form: FormData = FORM, actor: Actor = Depends(current_actor),
                   session: Session = DB) -> Response:
-    return _save(request, session, form, fields=acting_fields(session, actor),
+    return _save(request, session, form, fields=acting_fields(session, actor, request),
                  action=lambda data: org.do_update_acting(session, item_id, data, actor=actor),
                  done=lambda item: f"/people/{item.person_id}", title="Изменить исполнение обязанностей",
-                 cancel="/acting")
+                 cancel="/acting", warn=lambda data: _unusual(request, session, data))
+
+
+def _acting_confirmation(request: Request, session: Session, actor: Actor, item_id: int,
+                         version: int | None) -> Response:
+    item = next((a for a in org.access_acting(session, actor) if a.id == item_id), None)
+    if item is None:
+        raise NotFound(f"исполнение обязанностей {item_id}")
+    t = translator(request)
+    lang = language(request)
+    person = org.access_person(session, actor, item.person_id)
+    office = org.get_office(session, item.office_id)
+    return _confirm(request, title=N_("Отменить исполнение обязанностей?"),
+                    question=N_("Запись будет удалена: сотрудник не будет считаться исполняющим обязанности в "
+                                "этот период. Изменение записывается в журнал аудита."),
+                    facts=[(N_("Сотрудник"), person.full_name),
+                           (N_("Исполняет обязанности по должности"), t(POSITION_TITLES[item.acting_for])),
+                           (N_("В прокуратуре"), office_name(office, lang)),
+                           (N_("Период"), f"{item.date_from:%d.%m.%Y} — {item.date_to:%d.%m.%Y}"),
+                           (N_("Основание (приказ)"), item.basis)],
+                    action=f"/acting/{item_id}/delete", button=N_("Да, отменить исполнение обязанностей"),
+                    cancel="/acting", version=item.version if version is None else version)
+
+
+@page("GET", "/acting/{item_id}/delete", P.MANAGE_PEOPLE)
+def acting_delete_confirm(request: Request, item_id: int, actor: Actor = Depends(current_actor),
+                          session: Session = DB) -> Response:
+    return _acting_confirmation(request, session, actor, item_id, None)
 
 
 @page("POST", "/acting/{item_id}/delete", P.MANAGE_PEOPLE)
 def acting_delete(request: Request, item_id: int, form: FormData = FORM, actor: Actor = Depends(current_actor),
                   session: Session = DB) -> Response:
-    org.do_delete_acting(session, item_id, _posted_version(form), actor=actor)
+    """Cancel an acting assignment once confirmed (a post without `confirm` answers the
+    confirmation page naming it)."""
+    version = _posted_version(form)
+    if not _confirmed(form):
+        return _acting_confirmation(request, session, actor, item_id, version)
+    org.do_delete_acting(session, item_id, version, actor=actor)
     return _see_other("/acting")
 
 
 # ============================================================================ zones
 
 
-def zone_fields(session: Session, actor: Actor) -> tuple[FormField, ...]:
+def zone_fields(session: Session, actor: Actor, request: Request) -> tuple[FormField, ...]:
+    """I.68: the person works in the GPO or a regional office, the zone is an office below theirs;
+    neither is preselected, and the lists offer only what can make a valid pair."""
     return (
         FormField("person_id", "Сотрудник (ГП или прокуратура области)", "int_select",
-                  options=_people_options(session, actor), required=True),
+                  options=_people_options(session, actor, request, ("gpo", "regional")), required=True,
+                  extra=CHOOSE),
         FormField("zone_office_id", "Зона (нижестоящая прокуратура)", "int_select",
-                  options=_office_id_options(session, actor), required=True),
-        FormField("areas", "Предметные направления", "multicheck", options=AREA_OPTIONS),
+                  options=_office_id_options(session, actor, request, ("regional", "district")), required=True,
+                  extra=CHOOSE),
+        FormField("areas", "Предметные направления", "multicheck", options=area_options(translator(request))),
         FormField("date_from", "С", "date", required=True),
         FormField("date_to", "По", "date"),
     )
@@ -587,20 +744,20 @@ def zones_page(request: Request, office_id: int | None = None, area: str = "all"
     if office_id is not None and area in SUBJECT_AREAS:
         route = org.access_zone_route(session, actor, office_id, area, _date_param(request, on))
     return render(request, "zones.html", items=items, people=people, offices=offices, route=route,
-                  office_options=_office_id_options(session, actor), office_id=office_id, area=area,
+                  office_options=_office_id_options(session, actor, request), office_id=office_id, area=area,
                   on=_date_param(request, on))
 
 
 @page("GET", "/zones/new", P.MANAGE_PEOPLE)
 def zone_new(request: Request, actor: Actor = Depends(current_actor), session: Session = DB) -> Response:
-    return _form(request, title="Закрепить зону (п. 68 Инструкции)", fields=zone_fields(session, actor),
-                 values={"areas": ["all"], "date_from": _today(request).isoformat()}, cancel="/zones")
+    return _form(request, title="Закрепить зону (п. 68 Инструкции)", fields=zone_fields(session, actor, request),
+                 values={"date_from": _today(request).isoformat()}, cancel="/zones")
 
 
 @page("POST", "/zones/new", P.MANAGE_PEOPLE)
 def zone_create(request: Request, form: FormData = FORM, actor: Actor = Depends(current_actor),
                 session: Session = DB) -> Response:
-    return _save(request, session, form, fields=zone_fields(session, actor),
+    return _save(request, session, form, fields=zone_fields(session, actor, request),
                  action=lambda data: org.do_create_zone(session, data, actor=actor),
                  done=lambda _item: "/zones", title="Закрепить зону (п. 68 Инструкции)", cancel="/zones")
 
@@ -611,7 +768,7 @@ def zone_edit(request: Request, item_id: int, actor: Actor = Depends(current_act
     item = next((z for z in org.access_zones(session, actor) if z.id == item_id), None)
     if item is None:
         return render(request, "error.html", 404, title="Не найдено", message=f"Нет закрепления {item_id}")
-    fields = zone_fields(session, actor)
+    fields = zone_fields(session, actor, request)
     values = values_of(org.zone_dict(item), fields)
     values.update(person_id=str(item.person_id), zone_office_id=str(item.zone_office_id))
     return _form(request, title="Изменить закрепление зоны", fields=fields, values=values, cancel="/zones",
@@ -621,7 +778,7 @@ def zone_edit(request: Request, item_id: int, actor: Actor = Depends(current_act
 @page("POST", "/zones/{item_id}/edit", P.MANAGE_PEOPLE)
 def zone_update(request: Request, item_id: int, form: FormData = FORM, actor: Actor = Depends(current_actor),
                 session: Session = DB) -> Response:
-    return _save(request, session, form, fields=zone_fields(session, actor),
+    return _save(request, session, form, fields=zone_fields(session, actor, request),
                  action=lambda data: org.do_update_zone(session, item_id, data, actor=actor),
                  done=lambda _item: "/zones", title="Изменить закрепление зоны", cancel="/zones")
 
@@ -629,8 +786,8 @@ def zone_update(request: Request, item_id: int, form: FormData = FORM, actor: Ac
 # ============================================================================ accounts
 
 
-def user_fields(session: Session, actor: Actor, *, new: bool) -> tuple[FormField, ...]:
-    people = [("", "—"), *_people_options(session, actor)]
+def user_fields(session: Session, actor: Actor, request: Request, *, new: bool) -> tuple[FormField, ...]:
+    people = [("", "—"), *_people_options(session, actor, request)]
     common = (
         FormField("person_id", "Сотрудник", "int_select", options=people),
         FormField("is_admin", "Администратор", "checkbox"),
@@ -653,7 +810,7 @@ def users_page(request: Request, actor: Actor = Depends(current_actor), session:
 
 @page("GET", "/users/new", P.MANAGE_USERS)
 def user_new(request: Request, actor: Actor = Depends(current_actor), session: Session = DB) -> Response:
-    return _form(request, title="Новая учётная запись", fields=user_fields(session, actor, new=True),
+    return _form(request, title="Новая учётная запись", fields=user_fields(session, actor, request, new=True),
                  values={"language": "ru"}, cancel="/users")
 
 
@@ -661,7 +818,7 @@ def user_new(request: Request, actor: Actor = Depends(current_actor), session: S
 def user_create(request: Request, form: FormData = FORM, actor: Actor = Depends(current_actor),
                 session: Session = DB) -> Response:
     plat = platform_of(request)
-    return _save(request, session, form, fields=user_fields(session, actor, new=True),
+    return _save(request, session, form, fields=user_fields(session, actor, request, new=True),
                  action=lambda data: accounts.do_create_user(session, data, actor=actor,
                                                              passwords=plat.passwords),
                  done=lambda _u: "/users", title="Новая учётная запись", cancel="/users")
@@ -673,7 +830,7 @@ def user_edit(request: Request, user_id: int, actor: Actor = Depends(current_act
     user = session.get(User, user_id)
     if user is None:
         return render(request, "error.html", 404, title="Не найдено", message=f"Нет пользователя {user_id}")
-    fields = user_fields(session, actor, new=False)
+    fields = user_fields(session, actor, request, new=False)
     values = values_of(accounts.user_dict(user), fields)
     values["person_id"] = str(user.person_id or "")
     return _form(request, title=f"Учётная запись {user.login}", fields=fields, values=values, cancel="/users",
@@ -684,7 +841,7 @@ def user_edit(request: Request, user_id: int, actor: Actor = Depends(current_act
 def user_update(request: Request, user_id: int, form: FormData = FORM, actor: Actor = Depends(current_actor),
                 session: Session = DB) -> Response:
     plat = platform_of(request)
-    return _save(request, session, form, fields=user_fields(session, actor, new=False),
+    return _save(request, session, form, fields=user_fields(session, actor, request, new=False),
                  # The form shows every field: an emptied person is an unlinked one.
                  action=lambda data: accounts.do_update_user(session, user_id, {"person_id": None} | data,
                                                              actor=actor, passwords=plat.passwords),
@@ -699,14 +856,44 @@ def user_unlock(request: Request, user_id: int, actor: Actor = Depends(current_a
     return _see_other("/users")
 
 
+PASSWORD_FIELDS = (
+    FormField("current", N_("Текущий пароль"), "password", required=True),
+    FormField("new", N_("Новый пароль"), "password", required=True, help=N_("Не менее 10 символов")),
+    FormField("repeat", N_("Новый пароль ещё раз"), "password", required=True),
+)
+
+
+def _account(request: Request, session: Session, actor: Actor, status: int = 200, **context: Any) -> Response:
+    tokens = session.query(ApiToken).filter(api_tokens.c.user_id == actor.user_id).order_by(api_tokens.c.id).all()
+    values = {"new_token": None, "errors": [], "password_errors": {}, "password_summary": [],
+              "password_changed": False} | context
+    return render(request, "account.html", status, tokens=tokens, now=audit.now_utc(),
+                  password_fields=PASSWORD_FIELDS, **values)
+
+
 @page("GET", "/account", P.SIGNED_IN)
 def account_page(request: Request, actor: Actor = Depends(current_actor), session: Session = DB) -> Response:
-    return render(request, "account.html", tokens=_tokens(session, actor), new_token=None, now=audit.now_utc(),
-                  errors=[])
+    return _account(request, session, actor, password_changed=request.query_params.get("password") == "changed")
 
 
-def _tokens(session: Session, actor: Actor) -> list[ApiToken]:
-    return session.query(ApiToken).filter(api_tokens.c.user_id == actor.user_id).order_by(api_tokens.c.id).all()
+@page("POST", "/account/password", P.SIGNED_IN)
+def account_password(request: Request, form: FormData = FORM, actor: Actor = Depends(current_actor),
+                     session: Session = DB) -> Response:
+    """Change one's own password (current + new twice); the user's other sessions end, this one
+    stays (services.accounts.do_change_own_password)."""
+    web = request.state.web_session
+    data = {f.name: str(form.get(f.name) or "") for f in PASSWORD_FIELDS}
+    try:
+        accounts.do_change_own_password(session, data, actor=actor, passwords=platform_of(request).passwords,
+                                        keep_session_id=web.id if web is not None else None)
+    except InvalidInput as exc:
+        errors = _humane(request, exc.as_dicts(), PASSWORD_FIELDS, data)
+        raise ShowAgain(lambda fresh: _account(request, fresh, actor, 422, password_errors=errors_by_field(errors),
+                                               password_summary=error_summary(PASSWORD_FIELDS, errors))) from None
+    return _see_other("/account?password=changed")
+
+
+TOKEN_FIELDS = (FormField("name", N_("Название"), required=True), FormField("days", N_("Дней"), "number"))
 
 
 @page("POST", "/account/tokens", P.SIGNED_IN)
@@ -719,15 +906,27 @@ def account_token(request: Request, form: FormData = FORM, actor: Actor = Depend
     try:
         new_token, _item = accounts.do_create_token(session, user, data, actor=actor, keys=platform_of(request).keys)
     except InvalidInput as exc:
-        errors = exc.as_dicts()
-        raise ShowAgain(lambda fresh: render(request, "account.html", 422, tokens=_tokens(fresh, actor), new_token=None,
-                                             now=audit.now_utc(), errors=errors)) from None
-    return render(request, "account.html", tokens=_tokens(session, actor), new_token=new_token, now=audit.now_utc(),
-                  errors=[])
+        errors = _humane(request, exc.as_dicts(), TOKEN_FIELDS, data)
+        raise ShowAgain(lambda fresh: _account(request, fresh, actor, 422, errors=errors,
+                                               token_summary=error_summary(TOKEN_FIELDS, errors),
+                                               token_errors=errors_by_field(errors))) from None
+    return _account(request, session, actor, new_token=new_token, token_summary=[], token_errors={})
 
 
 @page("POST", "/account/tokens/{token_id}/revoke", P.SIGNED_IN)
-def account_revoke(token_id: int, actor: Actor = Depends(current_actor), session: Session = DB) -> Response:
+def account_revoke(request: Request, token_id: int, form: FormData = FORM, actor: Actor = Depends(current_actor),
+                   session: Session = DB) -> Response:
+    """Revoke one's own API token once confirmed (the first post answers the confirmation page)."""
+    if not _confirmed(form):
+        token = session.get(ApiToken, token_id)
+        if token is None or token.user_id != actor.user_id:
+            raise NotFound(f"токен {token_id}")
+        return _confirm(request, title=N_("Отозвать токен API?"),
+                        question=N_("Программы, которые входят с этим токеном, потеряют доступ. Отзыв не отменяется."),
+                        facts=[(N_("Название"), token.name), (N_("Выпущен"), local_time(token.created_at)),
+                               (N_("Действует до"), local_time(token.expires_at))],
+                        action=f"/account/tokens/{token_id}/revoke", button=N_("Да, отозвать токен"),
+                        cancel="/account", version=None)
     accounts.do_revoke_token(session, token_id, actor=actor)
     return _see_other("/account")
 

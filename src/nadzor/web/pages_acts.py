@@ -17,7 +17,7 @@ from nadzor.services.context import Actor, Permission
 from nadzor.services.errors import Conflict, InvalidInput
 from nadzor.services.proceedings import Refused
 from nadzor.web import security
-from nadzor.web.routing import FORM, endpoint
+from nadzor.web.routing import FORM, ShowAgain, endpoint
 from nadzor.web.security import DB, current_actor
 from nadzor.web.templating import render
 
@@ -128,12 +128,11 @@ def act_type_update(request: Request, code: str, form: FormData = FORM, actor: A
     try:
         acts.do_update_act_type(session, code, data, actor=actor)
     except InvalidInput as exc:
-        session.rollback()
-        return _type_form(request, current, values, 422, exc.as_dicts())
+        raise ShowAgain(_type_form(request, current, values, 422, exc.as_dicts())) from None
     except Conflict as exc:
-        session.rollback()
-        fresh = acts.access_act_type(session, code, actor=actor)
-        return _type_form(request, fresh, values, 409, refusal=f"{exc} Страница обновлена: проверьте и повторите.")
+        refusal = f"{exc} Страница обновлена: проверьте и повторите."
+        raise ShowAgain(lambda fresh: _type_form(request, acts.access_act_type(fresh, code, actor=actor), values, 409,
+                                                 refusal=refusal)) from None
     return RedirectResponse("/act-types", status_code=303)
 
 
@@ -171,8 +170,7 @@ def act_type_create(request: Request, form: FormData = FORM, actor: Actor = Depe
     try:
         acts.do_create_act_type(session, data, actor=actor)
     except InvalidInput as exc:
-        session.rollback()
-        return _new_type_form(request, values, 422, exc.as_dicts())
+        raise ShowAgain(_new_type_form(request, values, 422, exc.as_dicts())) from None
     return RedirectResponse("/act-types", status_code=303)
 
 
@@ -190,8 +188,10 @@ def act_type_delete(request: Request, code: str, form: FormData = FORM, actor: A
                                                     else raw_version}, actor=actor)
             return RedirectResponse("/act-types", status_code=303)
         except (Refused, Conflict, InvalidInput) as exc:
-            session.rollback()
-            message = exc.message if isinstance(exc, Refused) else str(exc)
+            refused = exc.message if isinstance(exc, Refused) else str(exc)
+            raise ShowAgain(lambda fresh: render(request, "acts/types.html", 409,
+                                                 types=acts.access_act_types(fresh, actor=actor), refusal=refused,
+                                                 refused_code=code)) from None
     return render(request, "acts/types.html", 409 if form.get("confirm") in ("1", "on") else 422,
                   types=acts.access_act_types(session, actor=actor), refusal=message, refused_code=code)
 

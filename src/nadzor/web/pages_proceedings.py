@@ -863,14 +863,13 @@ def _resolutions(collection: str) -> None:
         try:
             check_resolutions.do_record_resolution(session, proceeding_id, body, actor=actor)
         except InvalidInput as exc:
-            session.rollback()
             errors, summary = _resolution_errors(code, exc)
-            return _render_card(request, session, actor, collection, proceeding_id, 422, res_errors=errors,
-                                summary=summary, **again)
+            raise ShowAgain(lambda fresh: _render_card(request, fresh, actor, collection, proceeding_id, 422,
+                                                       res_errors=errors, summary=summary, **again)) from None
         except stored.Refused as exc:
-            session.rollback()
-            return _render_card(request, session, actor, collection, proceeding_id, 409, res_refusal=exc.message,
-                                **again)
+            refusal = exc.message
+            raise ShowAgain(lambda fresh: _render_card(request, fresh, actor, collection, proceeding_id, 409,
+                                                       res_refusal=refusal, **again)) from None
         return _see_other(f"/{collection}/{proceeding_id}#resolutions")
 
 
@@ -891,12 +890,12 @@ def _attachments_page(collection: str) -> None:
                                   actor=actor, store=api_attachments.store_of(settings),
                                   max_bytes=settings.attachment_max_bytes, step=step or None, note=note or None)
         except (InvalidInput, attachments.TooLarge) as exc:
-            session.rollback()
             problems = exc.as_dicts() if isinstance(exc, InvalidInput) else [{"field": "file", "message": str(exc)}]
             errors = {e["field"]: e["message"] for e in problems}
             summary = _summary(problems, lambda f: ATTACH_LABELS.get(f, N_("Файл")), lambda f: f"attach-{f}")
-            return _render_card(request, session, actor, collection, proceeding_id, 422, attach_errors=errors,
-                                summary=summary, attach_note=str(note or ""))
+            raise ShowAgain(lambda fresh: _render_card(request, fresh, actor, collection, proceeding_id, 422,
+                                                       attach_errors=errors, summary=summary,
+                                                       attach_note=str(note or ""))) from None
         return _see_other(f"/{collection}/{proceeding_id}#documents")
 
 

@@ -19,6 +19,7 @@ from nadzor.domain.audit import ACTION_LABELS
 from nadzor.domain.org import KIND_LABELS, LEVEL_LABELS, POSITION_LABELS, SUBJECT_AREAS
 from nadzor.rules.limits import ORDER_102, Edition
 from nadzor.web.security import language
+from nadzor.web.ui_labels import AREA_TITLES, POSITION_TITLES, holiday_name
 
 HERE = Path(__file__).resolve().parent
 LOCALES = HERE / "locale"
@@ -34,7 +35,7 @@ def _ru_date(value: date | str | None) -> str:
     return value.strftime("%d.%m.%Y")
 
 
-def _local_time(value: datetime | str | None) -> str:
+def local_time(value: datetime | str | None) -> str:
     if not value:
         return ""
     moment = datetime.fromisoformat(value) if isinstance(value, str) else value
@@ -49,11 +50,23 @@ def edition_window(edition: Edition = ORDER_102) -> dict[str, str]:
             "repealed": _ru_date(edition.valid_to)}
 
 
-def position_label(code: str) -> str:
+def position_label(code: str, labels: dict[str, str] = POSITION_LABELS, acting_word: str = "и.о.",
+                   administrator: str = "администратор") -> str:
     if "→" in code:
         own, acting = code.split("→", 1)
-        return f"{POSITION_LABELS.get(own, own)}, и.о. {POSITION_LABELS.get(acting, acting)}"
-    return POSITION_LABELS.get(code, "администратор" if code == "administrator" else code)
+        return f"{labels.get(own, own)}, {acting_word} {labels.get(acting, acting)}"
+    return labels.get(code, administrator if code == "administrator" else code)
+
+
+def office_label(office: Any, lang: str, on: date | None = None) -> str:
+    """An office's name in the interface's language (`name_kk` where stored; in Russian the name
+    it had on `on`). Takes an office or its dict."""
+    get = office.get if isinstance(office, dict) else lambda key, default="": getattr(office, key, default)
+    if lang == "kk" and get("name_kk", ""):
+        return str(get("name_kk", ""))
+    if on is not None and not isinstance(office, dict):
+        return str(office.name_on(on))
+    return str(get("name_on_date", "") or get("name_ru", ""))
 
 
 @lru_cache(maxsize=2)
@@ -68,12 +81,18 @@ def environment(lang: str) -> Environment:
     translations: NullTranslations = Translations.load(str(LOCALES), [lang], domain="messages")
     env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
     env.filters["ru_date"] = _ru_date
-    env.filters["local_time"] = _local_time
-    env.filters["position"] = position_label
+    env.filters["local_time"] = local_time
+    t = translations.gettext
+    positions = {code: t(POSITION_TITLES.get(code, label)) for code, label in POSITION_LABELS.items()}
+    areas = {code: t(AREA_TITLES.get(code, label)) for code, label in SUBJECT_AREAS.items()}
+    env.filters["position"] = lambda code: position_label(code, positions, t("и.о."), t("администратор"))
+    env.filters["tr"] = t  # a text from the code (a rule title) through the catalog, still escaped
+    env.filters["holiday"] = lambda name: holiday_name(name, t) if name else ""
+    env.filters["office_name"] = lambda office, on=None: office_label(office, lang, on)
     env.filters["pretty_json"] = lambda value: json.dumps(value, ensure_ascii=False, indent=2)
     env.globals.update(
-        LANGUAGES=LANGUAGES, POSITION_LABELS=POSITION_LABELS, LEVEL_LABELS=LEVEL_LABELS, KIND_LABELS=KIND_LABELS,
-        SUBJECT_AREAS=SUBJECT_AREAS, ACTION_LABELS=ACTION_LABELS, EDITION=edition_window(),
+        LANGUAGES=LANGUAGES, POSITION_LABELS=positions, LEVEL_LABELS=LEVEL_LABELS, KIND_LABELS=KIND_LABELS,
+        SUBJECT_AREAS=areas, ACTION_LABELS=ACTION_LABELS, EDITION=edition_window(),
     )
     return env
 
