@@ -303,6 +303,31 @@ def access_people(session: Session, actor: Actor, *, office_id: int | None = Non
     return [p for p in session.scalars(query) if actor.sees_office(p.office_id)]
 
 
+def people_names(session: Session, actor: Actor, ids: set[int]) -> dict[int, str]:
+    """The names of the people `ids` that the actor may see (one query; for lists and the audit view)."""
+    actor.require(Permission.SIGNED_IN)
+    if not ids:
+        return {}
+    query = select(people.c.id, people.c.full_name, people.c.office_id).where(people.c.id.in_(sorted(ids)))
+    return {r.id: r.full_name for r in session.execute(query) if actor.sees_office(r.office_id)}
+
+
+def access_acting_item(session: Session, actor: Actor, item_id: int) -> ActingAssignment:
+    actor.require(Permission.SIGNED_IN)
+    item = session.get(ActingAssignment, item_id)
+    if item is None or not actor.sees_office(item.office_id):
+        raise NotFound(f"исполнение обязанностей {item_id}")
+    return item
+
+
+def access_zone(session: Session, actor: Actor, item_id: int) -> ZoneAssignment:
+    actor.require(Permission.SIGNED_IN)
+    item = session.get(ZoneAssignment, item_id)
+    if item is None or not actor.sees_office(item.zone_office_id):
+        raise NotFound(f"закрепление {item_id}")
+    return item
+
+
 def access_person(session: Session, actor: Actor, person_id: int) -> Person:
     actor.require(Permission.SIGNED_IN)
     person = session.get(Person, person_id)

@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from typing import Any
-from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -19,7 +18,6 @@ from nadzor.adapters import json_input, org_files
 from nadzor.adapters.db.tables import api_tokens
 from nadzor.adapters.regulation import paragraph
 from nadzor.domain.accounts import ApiToken, User
-from nadzor.domain.org import SUBJECT_AREAS, Office
 from nadzor.services import accounts, audit, calendar_admin, org
 from nadzor.services.context import Actor, Permission
 from nadzor.services.errors import AuthenticationFailed, Conflict, InvalidInput, TooManyAttempts
@@ -32,6 +30,7 @@ from nadzor.web.forms import (
     typed_value,
     values_of,
 )
+from nadzor.web.pages_audit import history
 from nadzor.web.pages_proceedings import translator
 from nadzor.web.routing import FORM, endpoint
 from nadzor.web.rule_forms import (
@@ -348,17 +347,6 @@ def office_fields(session: Session) -> tuple[FormField, ...]:
     )
 
 
-@page("GET", "/offices", P.SIGNED_IN)
-def offices_page(request: Request, on: str | None = None, actor: Actor = Depends(current_actor),
-                 session: Session = DB) -> Response:
-    day = _date_param(request, on)
-    items = org.access_offices(session, actor, on=day)
-    children: dict[int | None, list[dict[str, Any]]] = {}
-    for item in items:
-        children.setdefault(item["parent_id"], []).append(item)
-    return render(request, "offices.html", children=children, on=day, total=len(items))
-
-
 @page("GET", "/offices/new", P.MANAGE_ORG)
 def office_new(request: Request, session: Session = DB) -> Response:
     return _form(request, title="Новая прокуратура", fields=office_fields(session),
@@ -396,14 +384,15 @@ def office_import(request: Request, form: FormData = FORM, actor: Actor = Depend
 
 
 @page("GET", "/offices/{office_id}", P.SIGNED_IN)
-def office_page(request: Request, office_id: int, on: str | None = None, actor: Actor = Depends(current_actor),
-                session: Session = DB) -> Response:
+def office_page(request: Request, office_id: int, on: str | None = None, tab: str = "",
+                actor: Actor = Depends(current_actor), session: Session = DB) -> Response:
     day = _date_param(request, on)
     office = org.get_office(session, office_id)
     chain = [org.get_office(session, i) for i in reversed(org.tree(session).chain(office_id))]
     subs = [o for o in org.all_offices(session) if o.parent_id == office_id]
     people = org.access_people(session, actor, office_id=office_id) if actor.sees_office(office_id) else []
-    return render(request, "office.html", office=office, chain=chain, subs=subs, people=people, on=day)
+    return render(request, "office.html", office=office, chain=chain, subs=subs, people=people, on=day,
+                  **history(request, session, actor, "office", office_id, tab))
 
 
 @page("GET", "/offices/{office_id}/edit", P.MANAGE_ORG)
@@ -442,14 +431,6 @@ def person_fields(session: Session, actor: Actor) -> tuple[FormField, ...]:
     )
 
 
-@page("GET", "/people", P.SIGNED_IN)
-def people_page(request: Request, office_id: int | None = None, actor: Actor = Depends(current_actor),
-                session: Session = DB) -> Response:
-    people = org.access_people(session, actor, office_id=office_id)
-    offices = {o.id: o for o in org.all_offices(session)}
-    return render(request, "people.html", people=people, offices=offices, office_id=office_id)
-
-
 @page("GET", "/people/new", P.MANAGE_PEOPLE)
 def person_new(request: Request, actor: Actor = Depends(current_actor), session: Session = DB) -> Response:
     return _form(request, title="Новый сотрудник", fields=person_fields(session, actor),
@@ -465,8 +446,8 @@ def person_create(request: Request, form: FormData = FORM, actor: Actor = Depend
 
 
 @page("GET", "/people/{person_id}", P.SIGNED_IN)
-def person_page(request: Request, person_id: int, on: str | None = None, actor: Actor = Depends(current_actor),
-                session: Session = DB) -> Response:
+def person_page(request: Request, person_id: int, on: str | None = None, tab: str = "",
+                actor: Actor = Depends(current_actor), session: Session = DB) -> Response:
     day = _date_param(request, on)
     authority = org.access_authority(session, actor, person_id, day)
     person = org.access_person(session, actor, person_id)
@@ -474,7 +455,7 @@ def person_page(request: Request, person_id: int, on: str | None = None, actor: 
     acting = org.access_acting(session, actor, person_id=person_id)
     zones = [z for z in org.access_zones(session, actor) if z.person_id == person_id]
     return render(request, "person.html", person=person, authority=authority, on=day, offices=offices,
-                  acting=acting, zones=zones)
+                  acting=acting, zones=zones, **history(request, session, actor, "person", person_id, tab))
 
 
 @page("GET", "/people/{person_id}/edit", P.MANAGE_PEOPLE)
@@ -516,14 +497,6 @@ def acting_fields(session: Session, actor: Actor) -> tuple[FormField, ...]:
         FormField("date_to", "По", "date", required=True),
         FormField("basis", "Основание (приказ)", required=True),
     )
-
-
-@page("GET", "/acting", P.SIGNED_IN)
-def acting_page(request: Request, actor: Actor = Depends(current_actor), session: Session = DB) -> Response:
-    items = org.access_acting(session, actor)
-    people = {p.id: p for p in org.access_people(session, actor)}
-    offices = {o.id: o for o in org.all_offices(session)}
-    return render(request, "acting.html", items=items, people=people, offices=offices, today=_today(request))
 
 
 @page("GET", "/acting/new", P.MANAGE_PEOPLE)
@@ -585,20 +558,6 @@ def zone_fields(session: Session, actor: Actor) -> tuple[FormField, ...]:
     )
 
 
-@page("GET", "/zones", P.SIGNED_IN)
-def zones_page(request: Request, office_id: int | None = None, area: str = "all", on: str | None = None,
-               actor: Actor = Depends(current_actor), session: Session = DB) -> Response:
-    items = org.access_zones(session, actor)
-    people = {p.id: p for p in org.access_people(session, actor)}
-    offices = {o.id: o for o in org.all_offices(session)}
-    route = None
-    if office_id is not None and area in SUBJECT_AREAS:
-        route = org.access_zone_route(session, actor, office_id, area, _date_param(request, on))
-    return render(request, "zones.html", items=items, people=people, offices=offices, route=route,
-                  office_options=_office_id_options(session, actor), office_id=office_id, area=area,
-                  on=_date_param(request, on))
-
-
 @page("GET", "/zones/new", P.MANAGE_PEOPLE)
 def zone_new(request: Request, actor: Actor = Depends(current_actor), session: Session = DB) -> Response:
     return _form(request, title="Закрепить зону (п. 68 Инструкции)", fields=zone_fields(session, actor),
@@ -649,13 +608,6 @@ def user_fields(session: Session, actor: Actor, *, new: bool) -> tuple[FormField
                 FormField("password", "Пароль (не менее 10 символов)", "password", required=True), *common)
     return (*common, FormField("active", "Учётная запись действует", "checkbox"),
             FormField("password", "Новый пароль (оставьте пустым, чтобы не менять)", "password"))
-
-
-@page("GET", "/users", P.MANAGE_USERS)
-def users_page(request: Request, actor: Actor = Depends(current_actor), session: Session = DB) -> Response:
-    people = {p.id: p for p in org.access_people(session, actor)}
-    return render(request, "users.html", users=accounts.access_users(session, actor), people=people,
-                  now=audit.now_utc())
 
 
 @page("GET", "/users/new", P.MANAGE_USERS)
@@ -735,36 +687,3 @@ def account_token(request: Request, form: FormData = FORM, actor: Actor = Depend
 def account_revoke(token_id: int, actor: Actor = Depends(current_actor), session: Session = DB) -> Response:
     accounts.do_revoke_token(session, token_id, actor=actor)
     return _see_other("/account")
-
-
-# ============================================================================ audit
-
-
-@page("GET", "/audit", P.VIEW_AUDIT)
-def audit_page(request: Request, actor_login: str = "", office: str = "", object_type: str = "",
-               object_id: str = "", action: str = "", date_from: str = "", date_to: str = "", page_no: int = 1,
-               actor: Actor = Depends(current_actor), session: Session = DB) -> Response:
-    def day(value: str) -> date | None:
-        try:
-            return date.fromisoformat(value) if value else None
-        except ValueError:
-            return None
-
-    size = 50
-    page_no = min(max(page_no, 1), MAX_PAGE)
-    flt = audit.AuditFilter(actor=actor_login, office=office, object_type=object_type, object_id=object_id,
-                            action=action, date_from=day(date_from), date_to=day(date_to), limit=size,
-                            offset=(page_no - 1) * size)
-    total, rows = audit.access_audit(session, actor, flt)
-    filters = {"actor_login": actor_login, "office": office, "object_type": object_type, "object_id": object_id,
-               "action": action, "date_from": date_from, "date_to": date_to}
-    query = "&".join(f"{k}={quote(v)}" for k, v in filters.items() if v)
-    template = "_audit_rows.html" if request.headers.get("hx-request") else "audit.html"
-    return render(request, template, rows=rows, total=total, filters=filters, page_no=page_no, size=size,
-                  query=query, office_codes=sorted(o.code for o in session.query(Office).all()))
-
-
-@page("GET", "/audit/verify", P.VIEW_AUDIT)
-def audit_verify(request: Request, session: Session = DB) -> Response:
-    problem = audit.verify(session)
-    return render(request, "_audit_verify.html", problem=problem)
