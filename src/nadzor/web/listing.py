@@ -41,13 +41,16 @@ _OWN = ("sort", "dir", "size", "page")
 @dataclass(frozen=True)
 class Filter:
     """One input of the filter form. `kind`: `text` (words searched), `date`, `id` (a choice of
-    records by id, its options given when shown), `choice` (one of `choices`), `flag` (a checkbox)."""
+    records by id, its options given when shown), `choice` (one of `choices`), `flag` (a checkbox),
+    `number` (a whole number from `low` to `high`)."""
 
     name: str
     label: str
     kind: str = "text"
     choices: tuple[tuple[str, str], ...] = ()
     hint: str = ""
+    low: int = 0
+    high: int = MAX_ID
 
 
 @dataclass(frozen=True)
@@ -117,11 +120,16 @@ def _typed(flt: Filter, raw: str, errors: list[dict[str, str]], choices: Sequenc
         try:
             return date.fromisoformat(raw)
         except ValueError:
-            errors.append({"field": flt.name, "message": "введите существующую дату (ДД.ММ.ГГГГ)"})
+            errors.append({"field": flt.name, "message": "ожидается дата ДД.ММ.ГГГГ, которая есть в календаре"})
             return None
     if flt.kind == "id":
         if not raw.isdigit() or not 1 <= int(raw) <= MAX_ID:
             errors.append({"field": flt.name, "message": "ожидается целое число: выберите значение из списка"})
+            return None
+        return int(raw)
+    if flt.kind == "number":
+        if not raw.isdigit() or not flt.low <= int(raw) <= flt.high:
+            errors.append({"field": flt.name, "message": f"ожидается целое число от {flt.low} до {flt.high}"})
             return None
         return int(raw)
     if flt.kind == "choice":

@@ -6,15 +6,11 @@ user types). Every change goes through `nadzor.services.proceedings`; forms carr
 
 from __future__ import annotations
 
-import csv
-import io
-import math
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 from functools import lru_cache
 from typing import Any
-from urllib.parse import urlencode
 
 from babel.support import NullTranslations, Translations
 from fastapi import APIRouter, Depends, Request
@@ -33,7 +29,9 @@ from nadzor.services import org
 from nadzor.services import proceedings as stored
 from nadzor.services.context import Actor, Permission
 from nadzor.services.errors import Conflict, InvalidInput
-from nadzor.web import security
+from nadzor.web import listing, security
+from nadzor.web.listing import PAGE_SIZES, Asked, Column, Filter, ListSpec, Shown
+from nadzor.web.pages_audit import history
 from nadzor.web.proceeding_labels import (
     ADMISSIBILITY_REQUIRES,
     COLLECTION_TITLES,
@@ -54,12 +52,10 @@ from nadzor.web.templating import LOCALES, render
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 P = Permission
-PAGE_SIZES = (20, 50, 100)
 #: Register columns: (sort key, Russian header).
 COLUMNS = (("number", N_("Номер")), ("office", N_("Прокуратура")), ("subject", N_("Субъект")),
            ("status", N_("Статус")), ("opened_on", N_("Начато")), ("last_day", N_("Последний день")),
            ("next_due", N_("Ближайший срок")))
-_FILTER_KEYS = ("office_id", "exact", "status", "q", "opened_from", "opened_to", "overdue", "due_within")
 #: Step keys that are not fields of the step (shown by the timeline itself).
 _STEP_META = frozenset({"type", "date", "index", "seq", "withdrawn", "withdrawn_reason", "withdrawn_by",
                         "withdrawn_at", "details", "author", "recorded_at", "signer", "group_leader"})
@@ -159,83 +155,35 @@ def _people_options(session: Session, actor: Actor) -> list[tuple[str, str]]:
     return sorted(out, key=lambda x: x[1])
 
 
-def _parse_date(raw: str, field: str, errors: list[dict[str, str]]) -> date | None:
-    if not raw:
-        return None
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        errors.append({"field": field, "message": "ожидается дата"})
-        return None
-
-
-def _parse_int(raw: str, field: str, errors: list[dict[str, str]], low: int = 0) -> int | None:
-    if not raw:
-        return None
-    if not raw.isdigit() or int(raw) < low:
-        errors.append({"field": field, "message": "ожидается целое число" + (f" не меньше {low}" if low else "")})
-        return None
-    return int(raw)
-
-
-def _summary(errors: list[dict[str, str]], labels: Callable[[str], str], anchor: Callable[[str], str]
-             ) -> list[dict[str, str]]:
-    """The error summary (GOV.UK style): each error with the Russian name of its field and a link
-    to the input."""
-    return [{"label": labels(e["field"]), "message": e["message"], "href": "#" + anchor(e["field"])}
-            for e in errors]
-
-
 # ================================================================================ register
 
 
-def _register_filter(params: QueryParams, kind: Kind, *, export: bool = False
-                     ) -> tuple[stored.RegisterFilter, dict[str, str], list[dict[str, str]], int, int]:
-    """The register's filters from the query string: the filter, the values to show again, errors,
-    the page number and the page size."""
-    errors: list[dict[str, str]] = []
-    values = {k: str(params.get(k, "")).strip() for k in (*_FILTER_KEYS, "sort", "dir", "size")}
-    office_id = _parse_int(values["office_id"], "office_id", errors, 1)
-    status = values["status"] or None
-    if status is not None and status not in kind.statuses:
-        errors.append({"field": "status", "message": "выберите статус из списка"})
-        status = None
-    due_within = _parse_int(values["due_within"], "due_within", errors)
-    if due_within is not None and due_within > 365:
-        errors.append({"field": "due_within", "message": "не больше 365 рабочих дней"})
-        due_within = None
-    opened_from = _parse_date(values["opened_from"], "opened_from", errors)
-    opened_to = _parse_date(values["opened_to"], "opened_to", errors)
-    if opened_from and opened_to and opened_to < opened_from:
-        errors.append({"field": "opened_to", "message": "конец периода раньше его начала"})
-        opened_to = None
-    sort = values["sort"] if values["sort"] in stored.SORT_COLUMNS else "opened_on"
-    values["sort"] = sort
-    descending = values["dir"] != "asc"
-    values["dir"] = "desc" if descending else "asc"
-    size = int(values["size"]) if values["size"].isdigit() and int(values["size"]) in PAGE_SIZES else PAGE_SIZES[0]
-    values["size"] = str(size)
-    raw_page = str(params.get("page", "1"))
-    page_no = int(raw_page) if raw_page.isdigit() and int(raw_page) >= 1 else 1
-    subtree = values["exact"] not in ("1", "on")
-    values["exact"] = "" if subtree else "1"
+@lru_cache(maxsize=8)
+def register_spec(collection: str) -> ListSpec:
+    """The register as a generic list (web/listing.py): its filters, sortable columns and order."""
+    kind = kind_of_collection(collection)
+    return ListSpec(
+        f"/{collection}", COLLECTION_TITLES[collection][1], columns=tuple(Column(k, label) for k, label in COLUMNS),
+        filters=(Filter("office_id", FILTER_LABELS["office_id"], "id"), Filter("exact", N_("без нижестоящих"), "flag"),
+                 Filter("status", FILTER_LABELS["status"], "choice", tuple(kind.statuses.items())),
+                 Filter("q", FILTER_LABELS["q"]), Filter("opened_from", FILTER_LABELS["opened_from"], "date"),
+                 Filter("opened_to", FILTER_LABELS["opened_to"], "date"),
+                 Filter("overdue", N_("только просроченные"), "flag"),
+                 Filter("due_within", FILTER_LABELS["due_within"], "number", high=365)),
+        sort="opened_on", descending=True, ranges=(("opened_from", "opened_to"),))
+
+
+def _register_filter(params: QueryParams, collection: str, *, export: bool = False
+                     ) -> tuple[stored.RegisterFilter, Asked]:
+    """The register's filters from the query string (every value it cannot use answered on its field)."""
+    a = listing.asked(register_spec(collection), params)
+    page = a.page(export=export)
+    v = a.typed
     flt = stored.RegisterFilter(
-        office_id=office_id, subtree=subtree, status=status, subject=values["q"][:200], opened_from=opened_from,
-        opened_to=opened_to, overdue=values["overdue"] in ("1", "on"), due_within=due_within, sort=sort,
-        descending=descending, limit=None if export else size, offset=(page_no - 1) * size)
-    return flt, values, errors, page_no, size
-
-
-def _pages(current: int, last: int) -> list[int | None]:
-    """Numbered pages around the current one, the first and the last; None for a gap."""
-    wanted = sorted({1, last, *range(max(1, current - 2), min(last, current + 2) + 1)})
-    out: list[int | None] = []
-    for n in wanted:
-        previous = out[-1] if out else None
-        if previous is not None and n - previous > 1:
-            out.append(None)
-        out.append(n)
-    return out
+        office_id=v["office_id"], subtree=not v["exact"], status=v["status"], subject=v["q"] or "",
+        opened_from=v["opened_from"], opened_to=v["opened_to"], overdue=bool(v["overdue"]), due_within=v["due_within"],
+        sort=a.sort, descending=a.descending, limit=page.limit, offset=page.offset)
+    return flt, a
 
 
 def _rows(session: Session, kind: Kind, items: list[dict[str, Any]], actor: Actor, t: Translate = _identity
@@ -251,48 +199,32 @@ def _register(collection: str) -> None:
     @page("GET", f"/{collection}")
     def register_page(request: Request, actor: Actor = Depends(current_actor), session: Session = DB) -> Response:
         kind = kind_of_collection(collection)
-        flt, values, errors, page_no, size = _register_filter(request.query_params, kind)
+        flt, a = _register_filter(request.query_params, collection)
         found = stored.access_proceedings(session, collection, actor=actor, today=_today(request), flt=flt,
                                           calendar=platform_of(request).calendar())
-        last = max(1, math.ceil(found["total"] / size))
-        if page_no > last:  # past the end (rows removed, a stale link): the last page instead
-            return _see_other(f"/{collection}?" + urlencode({**dict(request.query_params), "page": last}))
-        filters = {k: values[k] for k in _FILTER_KEYS if values[k]}
-        base = urlencode(filters | {"sort": values["sort"], "dir": values["dir"], "size": values["size"]})
-        sort_links = {key: urlencode(filters | {"sort": key, "size": values["size"],
-                                                "dir": "asc" if values["sort"] == key and values["dir"] == "desc"
-                                                else ("desc" if values["sort"] == key else "asc")})
-                      for key, _ in COLUMNS}
-        return render(request, "proceedings/register.html", 422 if errors else 200, collection=collection,
+        view = listing.shown(a, found["total"])
+        if not isinstance(view, Shown):  # past the end (rows removed, a stale link): the last page instead
+            return view
+        return render(request, "proceedings/register.html", 422 if a.errors else 200, collection=collection,
                       title=title, new_title=new_title, kind=kind,
                       rows=_rows(session, kind, found["items"], actor, translator(request)),
-                      total=found["total"], values=values, columns=COLUMNS, sort_links=sort_links,
-                      page_no=page_no, last_page=last, pages=_pages(page_no, last), base=base,
-                      export=urlencode(filters | {"sort": values["sort"], "dir": values["dir"]}),
-                      office_options=_office_options(session, actor), page_sizes=PAGE_SIZES,
-                      errors=errors, summary=_summary(errors, lambda f: FILTER_LABELS.get(f, f), lambda f: f"f-{f}"),
-                      kind_name=kind_name)
+                      total=found["total"], values=a.values, columns=COLUMNS, sort_links=view.sort_links,
+                      page_no=view.page_no, last_page=view.last_page, pages=view.pages, base=view.base,
+                      export=view.export, office_options=_office_options(session, actor), page_sizes=PAGE_SIZES,
+                      errors=a.errors, summary=view.summary, kind_name=kind_name)
 
     @page("GET", f"/{collection}/export")
     def register_export(request: Request, format: str = "csv", actor: Actor = Depends(current_actor),
                         session: Session = DB) -> Response:
         kind = kind_of_collection(collection)
-        flt, _values, errors, _page, _size = _register_filter(request.query_params, kind, export=True)
-        if errors:
-            raise InvalidInput.one(errors[0]["field"], errors[0]["message"])
+        flt, a = _register_filter(request.query_params, collection, export=True)
+        a.refuse()
         found = stored.access_proceedings(session, collection, actor=actor, today=_today(request), flt=flt,
                                           calendar=platform_of(request).calendar())
-        table = export_table(_rows(session, kind, found["items"], actor))
-        if format == "xlsx":
-            return Response(xlsx_bytes(table, title), media_type=XLSX,
-                            headers={"content-disposition": f'attachment; filename="{collection}.xlsx"'})
-        if format != "csv":
-            raise InvalidInput.one("format", "ожидается csv или xlsx")
-        return Response(csv_text(table).encode("utf-8-sig"), media_type="text/csv; charset=utf-8",
-                        headers={"content-disposition": f'attachment; filename="{collection}.csv"'})
+        return listing.exported(export_table(_rows(session, kind, found["items"], actor)), title=title,
+                                filename=collection, format=format)
 
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXPORT_HEADER = ("Номер", "Прокуратура", "Субъект", "Статус", "Начато", "Последний день", "Ближайший срок",
                  "Просрочено")
 
@@ -305,31 +237,6 @@ def export_table(rows: list[dict[str, Any]]) -> list[tuple[str, ...]]:
     return [EXPORT_HEADER, *((r["number"], r["office_name"], r["subject"], r["status_label"], _ru(r["opened_on"]),
                               _ru(r["last_day"]), _ru(r["next_due"]), "да" if r["overdue"] else "нет")
                              for r in rows)]
-
-
-def safe_cell(value: str) -> str:
-    """A cell a spreadsheet will not run as a formula: text starting with = + - @ tab or CR gets a '."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
-def csv_text(table: list[tuple[str, ...]]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    for row in table:
-        writer.writerow([safe_cell(v) for v in row])
-    return out.getvalue()
-
-
-def xlsx_bytes(table: list[tuple[str, ...]], title: str) -> bytes:
-    from openpyxl import Workbook
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(title[:31])
-    for row in table:
-        sheet.append([safe_cell(v) for v in row])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
 
 
 # ================================================================================ the card
@@ -429,10 +336,11 @@ def _card_context(request: Request, session: Session, actor: Actor, collection: 
 
 
 def _render_card(request: Request, session: Session, actor: Actor, collection: str, proceeding_id: int,
-                 status: int = 200, **extra: Any) -> Response:
+                 status: int = 200, tab: str = "", **extra: Any) -> Response:
     item = stored.access_proceeding(session, collection, proceeding_id, actor=actor, today=_today(request),
                                     calendar=platform_of(request).calendar())
     context = _card_context(request, session, actor, collection, item)
+    context.update(history(request, session, actor, item["kind"], proceeding_id, tab))
     context.setdefault("posted", {})
     context.update(extra)
     return render(request, "proceedings/card.html", status, **context)
@@ -505,7 +413,7 @@ def _step_errors(kind: Kind, step_type: str, exc: InvalidInput) -> tuple[dict[st
             return f"{step_type}-{name.replace('.', '-')}"
         return f"{step_type}-{name}" if name in names or name == "date" else f"form-{step_type}"
 
-    return by_field, _summary(exc.as_dicts(), label, anchor)
+    return by_field, listing.summary(exc.as_dicts(), label, anchor)
 
 
 def _posted_version(form: FormData) -> Any:
@@ -515,9 +423,9 @@ def _posted_version(form: FormData) -> Any:
 
 def _card(collection: str) -> None:
     @page("GET", f"/{collection}/{{proceeding_id}}")
-    def card_page(request: Request, proceeding_id: int, actor: Actor = Depends(current_actor),
+    def card_page(request: Request, proceeding_id: int, tab: str = "", actor: Actor = Depends(current_actor),
                   session: Session = DB) -> Response:
-        return _render_card(request, session, actor, collection, proceeding_id)
+        return _render_card(request, session, actor, collection, proceeding_id, tab=tab)
 
     @page("POST", f"/{collection}/{{proceeding_id}}/steps")
     def record_step(request: Request, proceeding_id: int, form: FormData = FORM, actor: Actor = Depends(current_actor),
@@ -567,7 +475,7 @@ def _card(collection: str) -> None:
         except InvalidInput as exc:
             session.rollback()
             errors = {e["field"]: e["message"] for e in exc.as_dicts()}
-            summary = _summary(exc.as_dicts(), lambda f: NEW_LABELS.get(f, f), lambda f: f"withdraw-{f}")
+            summary = listing.summary(exc.as_dicts(), lambda f: NEW_LABELS.get(f, f), lambda f: f"withdraw-{f}")
             return _render_card(request, session, actor, collection, proceeding_id, 422, withdraw_errors=errors,
                                 withdraw_summary=summary, withdraw_reason=reason)
         except (stored.Refused, Conflict) as exc:
@@ -667,7 +575,7 @@ def _new_again(request: Request, session: Session, actor: Actor, collection: str
     for e in errors:
         by_field.setdefault(name_of(e["field"]), e["message"])
     context.update(posted=dict(form.multi_items()), posted_lists={k: form.getlist(k) for k in form},
-                   errors=by_field, summary=_summary(errors, label, lambda f: f"{kind.first}-{name_of(f)}"),
+                   errors=by_field, summary=listing.summary(errors, label, lambda f: f"{kind.first}-{name_of(f)}"),
                    refusal=refusal)
     if collection == "checks":
         context["verdict"], context["notes"] = admissibility_of(form, translator(request))
