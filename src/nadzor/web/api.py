@@ -6,15 +6,16 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import PlainTextResponse
 from sqlalchemy.orm import Session
 
 from nadzor import rules
 from nadzor.adapters import org_files
 from nadzor.domain.accounts import User
+from nadzor.rules.search import search
 from nadzor.services import accounts, audit, calendar_admin, org
 from nadzor.services.context import Actor, Permission
 from nadzor.services.errors import AuthenticationFailed, FieldError, InvalidInput
@@ -51,9 +52,14 @@ def health() -> dict[str, str]:
 
 
 @endpoint(router, "GET", "/rules", P.PUBLIC, summary="Каталог правил")
-def list_rules() -> list[dict[str, Any]]:
-    """Every rule with its id, Russian title, citations, validity and JSON Schemas."""
-    return rules.list_rules()
+def list_rules(q: Annotated[str, Query(max_length=200, description="Поиск: слова в любой форме («продление») и "
+                                       "пункты («п. 16», «16», «I.16», «R.16»)")] = "") -> list[dict[str, Any]]:
+    """Every rule with its id, Russian title, citations, validity and JSON Schemas; with `q`, the rules
+    matching every word (any word form) and every paragraph of it."""
+    if not q.strip():
+        return rules.list_rules()
+    found = {r.id for r in search(rules.REGISTRY.values(), q)}
+    return [r for r in rules.list_rules() if r["id"] in found]
 
 
 @endpoint(router, "GET", "/rules/{rule_id}", P.PUBLIC, summary="Описание правила")

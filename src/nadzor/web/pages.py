@@ -18,6 +18,7 @@ from nadzor.adapters import json_input, org_files
 from nadzor.adapters.db.tables import api_tokens
 from nadzor.adapters.regulation import paragraph
 from nadzor.domain.accounts import ApiToken, User
+from nadzor.rules.search import search
 from nadzor.services import accounts, audit, calendar_admin, org
 from nadzor.services.context import Actor, Permission
 from nadzor.services.errors import AuthenticationFailed, Conflict, InvalidInput, TooManyAttempts
@@ -214,8 +215,8 @@ def section(request: Request, section: str) -> Response:
 
 @page("GET", "/rules", P.PUBLIC)
 def rule_catalogue(request: Request, q: str = "") -> Response:
-    items = [r for r in rules.REGISTRY.values()
-             if not q or q.lower() in (r.id + " " + r.title + " " + " ".join(r.citations)).lower()]
+    """The catalogue, searched by word forms and paragraph numbers (`nadzor.rules.search`)."""
+    items = search(rules.REGISTRY.values(), q[:200])
     return render(request, "rules.html", items=items, q=q)
 
 
