@@ -15,10 +15,10 @@ from sqlalchemy.orm import Session
 from nadzor import rules
 from nadzor.adapters import org_files
 from nadzor.domain.accounts import User
-from nadzor.rules.search import search
 from nadzor.services import accounts, audit, calendar_admin, org
 from nadzor.services.context import Actor, Permission
 from nadzor.services.errors import AuthenticationFailed, FieldError, InvalidInput
+from nadzor.services.rule_search import search
 from nadzor.web.routing import JSON, RAW, endpoint
 from nadzor.web.security import DB, client_address, current_actor, platform
 

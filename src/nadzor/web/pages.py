@@ -18,10 +18,10 @@ from nadzor.adapters import json_input, org_files
 from nadzor.adapters.db.tables import api_tokens
 from nadzor.adapters.regulation import paragraph
 from nadzor.domain.accounts import ApiToken, User
-from nadzor.rules.search import search
 from nadzor.services import accounts, audit, calendar_admin, org
 from nadzor.services.context import Actor, Permission
 from nadzor.services.errors import AuthenticationFailed, Conflict, InvalidInput, TooManyAttempts
+from nadzor.services.rule_search import search
 from nadzor.web.forms import (
     AREA_OPTIONS,
     POSITION_OPTIONS,

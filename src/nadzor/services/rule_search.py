@@ -2,7 +2,8 @@
 «продлить» (Russian word forms, by the Snowball stemmer: a query word matches a word of the rule
 whose stem begins with the query word's stem, or the other way round); «п. 16», «пункт 16» and «16»
 find the rules citing paragraph 16 of any text (I.16, R.16), «I.16» or «R.16» only that text's
-paragraph. Every part of the query must match. Pure: the rules are passed in."""
+paragraph. Every part of the query must match. The rules are passed in; the stemmer keeps this
+out of the pure `nadzor.rules` package."""
 
 from __future__ import annotations
 
