@@ -66,7 +66,7 @@ def contains(session: Session, columns: Sequence[Any], text: str) -> Any | None:
 def page_of(session: Session, query: Select[Any], where: Sequence[Any | None], sorts: Mapping[str, Any],
             page: Page, tiebreak: Any) -> tuple[int, list[Any]]:
     """The count of rows matching `where` and the page of them in the order asked (`sorts`: the
-    sortable columns by key; rows equal in that column keep the order of `tiebreak`)."""
+    sortable column, or columns, by key; rows equal in them keep the order of `tiebreak`)."""
     if page.sort not in sorts:
         raise InvalidInput.one("sort", "недопустимое значение; допустимые: " + ", ".join(sorts))
     if page.limit is not None and not 1 <= page.limit <= MAX_LIMIT:
@@ -74,8 +74,8 @@ def page_of(session: Session, query: Select[Any], where: Sequence[Any | None], s
     conditions = [c for c in where if c is not None]
     query = query.where(*conditions)
     total = session.execute(select(func.count()).select_from(query.order_by(None).subquery())).scalar_one()
-    column = sorts[page.sort]
-    order = [(column.desc() if page.descending else column.asc()).nulls_last(),
+    columns = sorts[page.sort] if isinstance(sorts[page.sort], tuple) else (sorts[page.sort],)
+    order = [*((c.desc() if page.descending else c.asc()).nulls_last() for c in columns),
              tiebreak.desc() if page.descending else tiebreak.asc()]
     query = query.order_by(*order)
     if page.limit is not None:

@@ -82,7 +82,7 @@ def list_offices(session: Session, actor: Actor, flt: OfficeFilter, page: Page) 
     if flt.active_on is not None:
         where.append(and_(or_(o.valid_from.is_(None), o.valid_from <= flt.active_on),
                           or_(o.valid_to.is_(None), o.valid_to >= flt.active_on)))
-    sorts = {"name": o.name_ru, "code": o.code, "level": o.level, "kind": o.kind, "city": o.city}
+    sorts = {"id": o.id, "name": o.name_ru, "code": o.code, "level": o.level, "kind": o.kind, "city": o.city}
     total, rows = page_of(session, select(Office), where, sorts, page, o.id)
     return total, [r[0] for r in rows]
 
@@ -115,7 +115,7 @@ def list_people(session: Session, actor: Actor, flt: PeopleFilter, page: Page) -
         where.append(p.position == flt.position)
     if flt.active is not None:
         where.append(p.active.is_(flt.active))
-    sorts = {"full_name": p.full_name, "position": p.position, "active": p.active,
+    sorts = {"office_id": (p.office_id, p.full_name), "full_name": p.full_name, "position": p.position, "active": p.active,
              "office": _OFFICE_NAME.where(offices.c.id == p.office_id).scalar_subquery()}
     total, rows = page_of(session, select(Person), where, sorts, page, p.id)
     return total, [r[0] for r in rows]
@@ -189,7 +189,7 @@ def list_zones(session: Session, actor: Actor, flt: ZoneFilter, page: Page) -> t
     if _choice(flt.area, SUBJECT_AREAS, "area"):
         # `areas` is a JSON list of codes (letters and "_"): its text holds the code in quotes
         where.append(cast(z.areas, String).like(f'%"{flt.area}"%'))
-    sorts = {"person": person_name, "date_from": z.date_from, "date_to": z.date_to,
+    sorts = {"id": z.id, "person": person_name, "date_from": z.date_from, "date_to": z.date_to,
              "zone": _OFFICE_NAME.where(offices.c.id == z.zone_office_id).scalar_subquery()}
     total, rows = page_of(session, select(ZoneAssignment), where, sorts, page, z.id)
     return total, [r[0] for r in rows]

@@ -5,8 +5,9 @@ service calls."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal, TypeVar
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import PlainTextResponse
@@ -15,9 +16,11 @@ from sqlalchemy.orm import Session
 from nadzor import rules
 from nadzor.adapters import org_files
 from nadzor.domain.accounts import User
-from nadzor.services import accounts, audit, calendar_admin, org
+from nadzor.domain.org import POSITION_LABELS, SUBJECT_AREAS
+from nadzor.services import accounts, audit, calendar_admin, org, org_lists
 from nadzor.services.context import Actor, Permission
 from nadzor.services.errors import AuthenticationFailed, FieldError, InvalidInput
+from nadzor.services.listing import MAX_LIMIT, Page
 from nadzor.services.rule_search import search
 from nadzor.web.routing import JSON, RAW, endpoint
 from nadzor.web.security import DB, client_address, current_actor, platform
@@ -25,6 +28,7 @@ from nadzor.web.security import DB, client_address, current_actor, platform
 router = APIRouter(prefix="/api/v1")
 P = Permission
 _ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
+T = TypeVar("T")
 
 
 def query_date(value: str | None, field: str) -> date | None:
@@ -41,6 +45,22 @@ def query_date(value: str | None, field: str) -> date | None:
 def _on(request: Request, value: str | None, field: str = "on") -> date:
     """A date parameter; omitted, today in Almaty by the platform's clock."""
     return query_date(value, field) or platform(request).today()
+
+
+Dir = Annotated[Literal["asc", "desc"], Query(description="Порядок: asc — по возрастанию, desc — по убыванию")]
+Limit = Annotated[int | None, Query(ge=1, le=MAX_LIMIT, description="Строк на странице (без него — все)")]
+Offset = Annotated[int, Query(ge=0, le=2**62, description="Сколько строк пропустить")]
+Text = Annotated[str, Query(max_length=200, description="Поиск: каждое слово где-либо в строке, без учёта регистра")]
+PositionCode = Annotated[str | None, Query(pattern="^(" + "|".join(POSITION_LABELS) + ")$",
+                                           description="Код должности")]
+
+
+def _listed(response: Response, found: tuple[int, list[T]], describe: Callable[[T], dict[str, Any]]
+            ) -> list[dict[str, Any]]:
+    """A list's page; `X-Total-Count` says how many rows the filters match."""
+    total, items = found
+    response.headers["X-Total-Count"] = str(total)
+    return [describe(item) for item in items]
 
 
 # ------------------------------------------------------------------------ rules (public)
@@ -131,8 +151,16 @@ def revoke_token(token_id: int, actor: Actor = Depends(current_actor), session: 
 
 
 @endpoint(router, "GET", "/users", P.MANAGE_USERS, summary="Учётные записи")
-def list_users(actor: Actor = Depends(current_actor), session: Session = DB) -> list[dict[str, Any]]:
-    return [accounts.user_dict(u) for u in accounts.access_users(session, actor)]
+def list_users(response: Response, q: Text = "", role: Literal["admin", "user"] | None = None,
+               status: Literal["active", "disabled", "locked"] | None = None,
+               sort: Literal["login", "person", "role", "status"] = "login", dir: Dir = "asc", limit: Limit = None,
+               offset: Offset = 0, actor: Actor = Depends(current_actor), session: Session = DB
+               ) -> list[dict[str, Any]]:
+    """Search in the login and the person's name; filter by role and status (`locked`: backing off after
+    failed sign-ins now)."""
+    flt = accounts.UserFilter(q=q, role=role, status=status)
+    page = Page(sort=sort, descending=dir == "desc", limit=limit, offset=offset)
+    return _listed(response, accounts.list_users(session, actor, flt, page, now=audit.now_utc()), accounts.user_dict)
 
 
 @endpoint(router, "POST", "/users", P.MANAGE_USERS, summary="Создать учётную запись", status_code=201)
@@ -165,10 +193,26 @@ def unlock_user(user_id: int, request: Request, actor: Actor = Depends(current_a
 
 
 @endpoint(router, "GET", "/offices", P.SIGNED_IN, summary="Структура прокуратур")
-def list_offices(on: str | None = None, actor: Actor = Depends(current_actor),
+def list_offices(response: Response, on: str | None = None, q: Text = "",
+                 level: Literal["gpo", "regional", "district"] | None = None,
+                 kind: Literal["territorial", "military", "transport", "environmental", "specialized"] | None = None,
+                 sort: Literal["id", "name", "code", "level", "kind", "city"] = "id", dir: Dir = "asc",
+                 limit: Limit = None, offset: Offset = 0, actor: Actor = Depends(current_actor),
                  session: Session = DB) -> list[dict[str, Any]]:
-    """Every office; with `on` each carries its name and activity as on that date."""
-    return org.access_offices(session, actor, on=query_date(on, "on"))
+    """Every office (or those matching the search in the names, code and city, the level and the kind);
+    with `on` each carries its name and activity as on that date."""
+    day = query_date(on, "on")
+    page = Page(sort=sort, descending=dir == "desc", limit=limit, offset=offset)
+    found = org_lists.list_offices(session, actor, org_lists.OfficeFilter(q=q, level=level, kind=kind), page)
+    codes = {o.id: o.code for o in org.all_offices(session)}
+
+    def describe(o: Any) -> dict[str, Any]:
+        item = org.office_dict(o, codes.get(o.parent_id))
+        if day is not None:
+            item.update(name_on_date=o.name_on(day), active_on_date=o.active_on(day))
+        return item
+
+    return _listed(response, found, describe)
 
 
 @endpoint(router, "GET", "/offices/export", P.SIGNED_IN, summary="Выгрузить структуру (CSV или JSON)")
@@ -220,9 +264,16 @@ def update_office(office_id: int, data: Any = JSON, actor: Actor = Depends(curre
 
 
 @endpoint(router, "GET", "/people", P.SIGNED_IN, summary="Сотрудники (в пределах своей прокуратуры)")
-def list_people(office_id: int | None = None, actor: Actor = Depends(current_actor),
+def list_people(response: Response, office_id: int | None = None, subtree: bool = False, q: Text = "",
+                position: PositionCode = None, active: bool | None = None,
+                sort: Literal["office_id", "full_name", "position", "office", "active"] = "office_id",
+                dir: Dir = "asc", limit: Limit = None, offset: Offset = 0, actor: Actor = Depends(current_actor),
                 session: Session = DB) -> list[dict[str, Any]]:
-    return [org.person_dict(p) for p in org.access_people(session, actor, office_id=office_id)]
+    """Search in the name and e-mail; filter by office (`subtree`: with the offices below it), position
+    and whether working."""
+    flt = org_lists.PeopleFilter(q=q, office_id=office_id, subtree=subtree, position=position, active=active)
+    page = Page(sort=sort, descending=dir == "desc", limit=limit, offset=offset)
+    return _listed(response, org_lists.list_people(session, actor, flt, page), org.person_dict)
 
 
 @endpoint(router, "GET", "/people/{person_id}", P.SIGNED_IN, summary="Сотрудник")
@@ -273,9 +324,17 @@ def sign_check(person_id: int, request: Request, data: Any = JSON, actor: Actor 
 
 
 @endpoint(router, "GET", "/acting", P.SIGNED_IN, summary="Исполнение обязанностей (замещение)")
-def list_acting(person_id: int | None = None, actor: Actor = Depends(current_actor),
+def list_acting(response: Response, person_id: int | None = None, office_id: int | None = None,
+                subtree: bool = False, q: Text = "", acting_for: PositionCode = None, on: str | None = None,
+                sort: Literal["person", "acting_for", "office", "date_from", "date_to"] = "date_from",
+                dir: Dir = "desc", limit: Limit = None, offset: Offset = 0, actor: Actor = Depends(current_actor),
                 session: Session = DB) -> list[dict[str, Any]]:
-    return [org.acting_dict(a) for a in org.access_acting(session, actor, person_id=person_id)]
+    """Search in the person's name and the basis; filter by person, office, the position acted for and
+    `on` (in effect on that date)."""
+    flt = org_lists.ActingFilter(q=q, person_id=person_id, office_id=office_id, subtree=subtree,
+                                 acting_for=acting_for, on=query_date(on, "on"))
+    page = Page(sort=sort, descending=dir == "desc", limit=limit, offset=offset)
+    return _listed(response, org_lists.list_acting(session, actor, flt, page), org.acting_dict)
 
 
 @endpoint(router, "POST", "/acting", P.MANAGE_PEOPLE, summary="Возложить исполнение обязанностей", status_code=201)
@@ -302,8 +361,19 @@ def delete_acting(item_id: int, version: int | None = None, actor: Actor = Depen
 
 
 @endpoint(router, "GET", "/zones", P.SIGNED_IN, summary="Зонально-предметные закрепления (п. 68 Инструкции)")
-def list_zones(actor: Actor = Depends(current_actor), session: Session = DB) -> list[dict[str, Any]]:
-    return [org.zone_dict(z) for z in org.access_zones(session, actor)]
+def list_zones(response: Response, person_id: int | None = None, zone_office_id: int | None = None,
+               subtree: bool = False, q: Text = "",
+               area: Annotated[str | None, Query(pattern="^(" + "|".join(SUBJECT_AREAS) + ")$",
+                                                 description="Предметное направление")] = None,
+               on: str | None = None, sort: Literal["id", "person", "zone", "date_from", "date_to"] = "id",
+               dir: Dir = "asc", limit: Limit = None, offset: Offset = 0, actor: Actor = Depends(current_actor),
+               session: Session = DB) -> list[dict[str, Any]]:
+    """Search in the prosecutor's name; filter by person, zone (`subtree`: with the offices below it),
+    area and `on` (in effect on that date)."""
+    flt = org_lists.ZoneFilter(q=q, person_id=person_id, office_id=zone_office_id, subtree=subtree, area=area,
+                               on=query_date(on, "on"))
+    page = Page(sort=sort, descending=dir == "desc", limit=limit, offset=offset)
+    return _listed(response, org_lists.list_zones(session, actor, flt, page), org.zone_dict)
 
 
 @endpoint(router, "GET", "/zones/route", P.SIGNED_IN, summary="Кому направляется работа по зоне (п. 68)")
@@ -364,15 +434,17 @@ def remove_calendar_day(day: str, request: Request, version: int | None = None,
 @endpoint(router, "GET", "/audit", P.VIEW_AUDIT, summary="Журнал аудита")
 def list_audit(actor_login: str = "", office: str = "", object_type: str = "", object_id: str = "",
                action: str = "", date_from: str | None = None, date_to: str | None = None, limit: int = 100,
-               offset: int = 0, actor: Actor = Depends(current_actor),
+               offset: int = 0, dir: Dir = "desc", actor: Actor = Depends(current_actor),
                session: Session = DB) -> dict[str, Any]:
-    """Filter by person (login), office (code), object, action and dates (Almaty days)."""
+    """Filter by person (login), office (code), object, action and dates (Almaty days); newest first
+    (`dir=asc`: oldest first). A date that does not exist, or an end before the start, is refused
+    naming its field."""
     if not 1 <= limit <= 1000:
         raise InvalidInput.one("limit", "от 1 до 1000")
     flt = audit.AuditFilter(actor=actor_login, office=office, object_type=object_type, object_id=object_id,
                             action=action, date_from=query_date(date_from, "date_from"),
                             date_to=query_date(date_to, "date_to"), limit=limit,
-                            offset=max(offset, 0))
+                            offset=max(offset, 0), descending=dir == "desc")
     total, rows = audit.access_audit(session, actor, flt)
     return {"total": total, "rows": rows}
 
