@@ -115,8 +115,8 @@ def list_people(session: Session, actor: Actor, flt: PeopleFilter, page: Page) -
         where.append(p.position == flt.position)
     if flt.active is not None:
         where.append(p.active.is_(flt.active))
-    sorts = {"office_id": (p.office_id, p.full_name), "full_name": p.full_name, "position": p.position, "active": p.active,
-             "office": _OFFICE_NAME.where(offices.c.id == p.office_id).scalar_subquery()}
+    sorts = {"office_id": (p.office_id, p.full_name), "full_name": p.full_name, "position": p.position,
+             "active": p.active, "office": _OFFICE_NAME.where(offices.c.id == p.office_id).scalar_subquery()}
     total, rows = page_of(session, select(Person), where, sorts, page, p.id)
     return total, [r[0] for r in rows]
 
@@ -164,7 +164,8 @@ def list_acting(session: Session, actor: Actor, flt: ActingFilter, page: Page
 @dataclass(frozen=True)
 class ZoneFilter:
     """`q`: words in the prosecutor's name; a person; the zone (with the offices below it unless
-    `exact`); an area of I.68; `on`: only assignments in effect on that day."""
+    `exact`); an area of I.68 (assignments to all areas cover it); `on`: only assignments in effect
+    on that day."""
 
     q: str = ""
     person_id: int | None = None
@@ -187,8 +188,10 @@ def list_zones(session: Session, actor: Actor, flt: ZoneFilter, page: Page) -> t
     if flt.person_id is not None:
         where.append(z.person_id == flt.person_id)
     if _choice(flt.area, SUBJECT_AREAS, "area"):
-        # `areas` is a JSON list of codes (letters and "_"): its text holds the code in quotes
-        where.append(cast(z.areas, String).like(f'%"{flt.area}"%'))
+        # `areas` is a JSON list of codes (letters and "_"): its text holds the code in quotes; an
+        # assignment to every area («all») covers this one too (`ZoneAssignment.covers_area`)
+        text = cast(z.areas, String)
+        where.append(or_(text.like(f'%"{flt.area}"%'), text.like('%"all"%')))
     sorts = {"id": z.id, "person": person_name, "date_from": z.date_from, "date_to": z.date_to,
              "zone": _OFFICE_NAME.where(offices.c.id == z.zone_office_id).scalar_subquery()}
     total, rows = page_of(session, select(ZoneAssignment), where, sorts, page, z.id)

@@ -56,6 +56,7 @@ FIELD_LABELS: dict[str, str] = {
     "reason": N_("Причина"), "created": N_("Создано"), "updated": N_("Изменено"), "unchanged": N_("Без изменений"),
     "expires_at": N_("Действует до"), "source": N_("Откуда"), "offices": N_("Прокуратуры"),
     "people": N_("Сотрудники"), "users": N_("Учётные записи"), "moved": N_("Пересчитано производств"),
+    "imported": N_("Загружено из файла"), "steps": N_("Шаги"),
 }
 #: Keys that repeat another key in words (shown from the code) or are bookkeeping.
 _HIDDEN = frozenset({"id", "version", "position_label", "acting_for_label", "area_labels"})
@@ -148,16 +149,22 @@ def value_text(key: str, value: Any, object_type: str, names: Names, t: Translat
     if key == "status" and object_type in KINDS and isinstance(value, str):
         return t(KINDS[object_type].statuses.get(value, value))
     if key == "step" and isinstance(value, dict) and object_type in KINDS:
-        kind = KINDS[object_type]
-        label = t(step_label(kind, str(value.get("type", ""))))
-        day = _date_text(str(value.get("date", ""))) or ""
-        details = [f"{t(field_label(kind.name, k))}: {_plain(v)}" for k, v in value.items()
-                   if k not in ("type", "date")]
-        return " ".join(p for p in (label, day) if p) + (f" ({'; '.join(details)})" if details else "")
+        return _step_text(object_type, value, t)
+    if key == "steps" and isinstance(value, list) and object_type in KINDS:
+        return "; ".join(_step_text(object_type, v, t) for v in value if isinstance(v, dict))
     if key == "former_names" and isinstance(value, list):
         return "; ".join(f"{f.get('name', '')} ({_date_text(str(f.get('valid_from') or '')) or '…'} — "
                          f"{_date_text(str(f.get('valid_to') or '')) or '…'})" for f in value if isinstance(f, dict))
     return _plain(value)
+
+
+def _step_text(object_type: str, value: dict[str, Any], t: Translate) -> str:
+    """A step of a proceeding: its name, its date and its fields in words."""
+    kind = KINDS[object_type]
+    label = t(step_label(kind, str(value.get("type", ""))))
+    day = _date_text(str(value.get("date", ""))) or ""
+    details = [f"{t(field_label(kind.name, k))}: {_plain(v)}" for k, v in value.items() if k not in ("type", "date")]
+    return " ".join(p for p in (label, day) if p) + (f" ({'; '.join(details)})" if details else "")
 
 
 def _plain(value: Any) -> str:
@@ -192,7 +199,8 @@ def changes(row: Mapping[str, Any], names: Names, t: Translate) -> list[Change]:
             continue
         if not (old and new) and (old or new).get(key) in (None, "", []):
             continue  # a record created or removed: only what it held
-        label = t(FIELD_LABELS.get(key) or (field_label(object_type, key) if object_type in KINDS else _OTHER))
+        own = field_label(object_type, key) if object_type in KINDS else key
+        label = t(FIELD_LABELS.get(key) or (own if own != key else _OTHER))
         out.append(Change(label, value_text(key, old[key], object_type, names, t) if key in old else "",
                           value_text(key, new[key], object_type, names, t) if key in new else ""))
     return out
