@@ -7,7 +7,8 @@ acting assignment, a zonal assignment, an account), each with its «Истори
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
@@ -25,7 +26,7 @@ from nadzor.web.pages_proceedings import translator
 from nadzor.web.routing import endpoint
 from nadzor.web.security import DB, current_actor
 from nadzor.web.security import platform as platform_of
-from nadzor.web.templating import render
+from nadzor.web.templating import LANGUAGES, render
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 #: The record pages, included after `pages.py` (whose `/acting/new` is not a record's id).
@@ -69,6 +70,49 @@ def _today(request: Request) -> date:
     return platform_of(request).today()
 
 
+@dataclass(frozen=True)
+class ListPage:
+    """One list of this module: its spec, who may see it, how its rows are read (`export`: every row)
+    and how one row reads in the spreadsheet."""
+
+    spec: ListSpec
+    permission: Permission
+    fetch: Callable[[Session, Actor, Asked, bool], tuple[int, Sequence[Any]]]
+    header: tuple[str, ...]
+    cells: Callable[[dict[str, Any], Any], tuple[str, ...]]
+    options: Callable[[Session, Actor], dict[str, Sequence[tuple[str, str]]]] = lambda _s, _a: {}
+    choices: Callable[[Session], dict[str, Sequence[tuple[str, str]]]] = lambda _s: {}
+
+
+def _lookups(request: Request, session: Session, actor: Actor, rows: Sequence[Any]) -> dict[str, Any]:
+    """What rows refer to, by id: the offices, the names of the people the actor may see, today and now."""
+    ids = {r.person_id for r in rows if getattr(r, "person_id", None) is not None}
+    return {"offices": _offices(session), "names": org.people_names(session, actor, ids), "today": _today(request),
+            "now": audit.now_utc()}
+
+
+def list_routes(lp: ListPage, template: str = "") -> None:
+    """The list's page (unless the module writes its own: no `template`) and its export."""
+    if template:
+        @page("GET", lp.spec.path, lp.permission)
+        def list_page(request: Request, actor: Actor = Depends(current_actor), session: Session = DB) -> Response:
+            a = listing.asked(lp.spec, request.query_params, lp.choices(session))
+            total, rows = lp.fetch(session, actor, a, False)
+            return _list_page(request, template, a, total, options=lp.options(session, actor), items=rows,
+                              **_lookups(request, session, actor, rows))
+
+    @page("GET", f"{lp.spec.path}/export", lp.permission)
+    def list_export(request: Request, format: str = "csv", actor: Actor = Depends(current_actor),
+                    session: Session = DB) -> Response:
+        """Every row the filters match (not one page), as CSV or XLSX."""
+        a = listing.asked(lp.spec, request.query_params, lp.choices(session))
+        a.refuse()
+        _total, rows = lp.fetch(session, actor, a, True)
+        known = _lookups(request, session, actor, rows) | {"on": a.typed.get("on") or _today(request)}
+        return listing.exported([lp.header, *(lp.cells(known, r) for r in rows)], title=lp.spec.title,
+                                filename=lp.spec.path.strip("/"), format=format)
+
+
 # ============================================================================ offices
 
 OFFICES = ListSpec(
@@ -104,9 +148,22 @@ def _tree(items: list[Office], matched: set[int] | None) -> dict[int | None, lis
     return children
 
 
+list_routes(ListPage(
+    OFFICES, P.SIGNED_IN,
+    fetch=lambda session, actor, a, export: org_lists.list_offices(session, actor, _office_filter(a),
+                                                                   a.page(export=export)),
+    header=("Наименование", "Код", "Вышестоящая прокуратура", "Уровень", "Вид", "Место дислокации",
+            "Наименование (каз.)", "Действует с", "Действует по"),
+    cells=lambda k, o: (o.name_on(k["on"]), o.code, k["offices"][o.parent_id].name_ru if o.parent_id else "",
+                        LEVEL_LABELS[o.level], KIND_LABELS[o.kind], o.city, o.name_kk, ru_date(o.valid_from),
+                        ru_date(o.valid_to))))
+
+
 @page("GET", "/offices", P.SIGNED_IN)
 def offices_page(request: Request, view: str = "tree", actor: Actor = Depends(current_actor),
                  session: Session = DB) -> Response:
+    """The offices as a collapsible tree (a search keeps the offices above each match, opened) or as a
+    table with sortable columns and pages."""
     a = listing.asked(OFFICES, request.query_params)
     day = a.typed["on"] or _today(request)
     flt = _office_filter(a)
@@ -118,22 +175,6 @@ def offices_page(request: Request, view: str = "tree", actor: Actor = Depends(cu
     return _list_page(request, "offices.html", a, total, options={}, keep={"view": "table" if table else ""},
                       rows=rows if table else [], children=children, on=day, table=table, searching=searching,
                       count=len(everything))
-
-
-@page("GET", "/offices/export", P.SIGNED_IN)
-def offices_export(request: Request, format: str = "csv", actor: Actor = Depends(current_actor),
-                   session: Session = DB) -> Response:
-    a = listing.asked(OFFICES, request.query_params)
-    a.refuse()
-    _total, rows = org_lists.list_offices(session, actor, _office_filter(a), a.page(export=True))
-    offices = _offices(session)
-    day = a.typed["on"] or _today(request)
-    table = [("Наименование", "Код", "Вышестоящая прокуратура", "Уровень", "Вид", "Место дислокации",
-              "Наименование (каз.)", "Действует с", "Действует по")]
-    table += [(o.name_on(day), o.code, offices[o.parent_id].name_ru if o.parent_id in offices else "",
-               LEVEL_LABELS[o.level], KIND_LABELS[o.kind], o.city, o.name_kk, ru_date(o.valid_from),
-               ru_date(o.valid_to)) for o in rows]
-    return listing.exported(table, title="Прокуратуры", filename="offices", format=format)
 
 
 # ============================================================================= people
@@ -148,31 +189,18 @@ PEOPLE = ListSpec(
     sort="full_name")
 
 
-def _people_filter(a: Asked) -> org_lists.PeopleFilter:
-    active = a.typed["active"]
-    return org_lists.PeopleFilter(q=a.typed["q"] or "", office_id=a.typed["office_id"], subtree=not a.typed["exact"],
-                                  position=a.typed["position"], active=None if active is None else active == "yes")
+def _people(session: Session, actor: Actor, a: Asked, export: bool) -> tuple[int, list[Any]]:
+    active, v = a.typed["active"], a.typed
+    flt = org_lists.PeopleFilter(q=v["q"] or "", office_id=v["office_id"], subtree=not v["exact"],
+                                 position=v["position"], active=None if active is None else active == "yes")
+    return org_lists.list_people(session, actor, flt, a.page(export=export))
 
 
-@page("GET", "/people", P.SIGNED_IN)
-def people_page(request: Request, actor: Actor = Depends(current_actor), session: Session = DB) -> Response:
-    a = listing.asked(PEOPLE, request.query_params)
-    total, rows = org_lists.list_people(session, actor, _people_filter(a), a.page())
-    return _list_page(request, "people.html", a, total, options={"office_id": _office_options(session, actor)},
-                      people=rows, offices=_offices(session))
-
-
-@page("GET", "/people/export", P.SIGNED_IN)
-def people_export(request: Request, format: str = "csv", actor: Actor = Depends(current_actor),
-                  session: Session = DB) -> Response:
-    a = listing.asked(PEOPLE, request.query_params)
-    a.refuse()
-    _total, rows = org_lists.list_people(session, actor, _people_filter(a), a.page(export=True))
-    offices = _offices(session)
-    table = [("ФИО", "Должность", "Прокуратура", "Электронная почта", "Статус")]
-    table += [(p.full_name, POSITION_LABELS[p.position], offices[p.office_id].name_ru, p.email,
-               "работает" if p.active else "не работает") for p in rows]
-    return listing.exported(table, title="Сотрудники", filename="people", format=format)
+list_routes(ListPage(
+    PEOPLE, P.SIGNED_IN, fetch=_people, header=("ФИО", "Должность", "Прокуратура", "Электронная почта", "Статус"),
+    cells=lambda k, p: (p.full_name, POSITION_LABELS[p.position], k["offices"][p.office_id].name_ru, p.email,
+                        "работает" if p.active else "не работает"),
+    options=lambda session, actor: {"office_id": _office_options(session, actor)}), "people.html")
 
 
 # ============================================================================ acting
@@ -189,53 +217,60 @@ ACTING = ListSpec(
     sort="date_from", descending=True)
 
 
-def _acting_filter(a: Asked) -> org_lists.ActingFilter:
-    return org_lists.ActingFilter(q=a.typed["q"] or "", person_id=a.typed["person_id"],
-                                  office_id=a.typed["office_id"], subtree=not a.typed["exact"],
-                                  acting_for=a.typed["acting_for"], on=a.typed["on"])
+def _acting(session: Session, actor: Actor, a: Asked, export: bool) -> tuple[int, list[Any]]:
+    v = a.typed
+    flt = org_lists.ActingFilter(q=v["q"] or "", person_id=v["person_id"], office_id=v["office_id"],
+                                 subtree=not v["exact"], acting_for=v["acting_for"], on=v["on"])
+    return org_lists.list_acting(session, actor, flt, a.page(export=export))
 
 
-@page("GET", "/acting", P.SIGNED_IN)
-def acting_page(request: Request, actor: Actor = Depends(current_actor), session: Session = DB) -> Response:
-    a = listing.asked(ACTING, request.query_params)
-    total, rows = org_lists.list_acting(session, actor, _acting_filter(a), a.page())
-    names = org.people_names(session, actor, {r.person_id for r in rows})
-    return _list_page(request, "acting.html", a, total,
-                      options={"office_id": _office_options(session, actor),
-                               "person_id": _people_options(session, actor)},
-                      items=rows, names=names, offices=_offices(session), today=_today(request))
+def _with_people(session: Session, actor: Actor, **more: Sequence[tuple[str, str]]
+                 ) -> dict[str, Sequence[tuple[str, str]]]:
+    return {"person_id": _people_options(session, actor), **more}
 
 
-@page("GET", "/acting/export", P.SIGNED_IN)
-def acting_export(request: Request, format: str = "csv", actor: Actor = Depends(current_actor),
-                  session: Session = DB) -> Response:
-    a = listing.asked(ACTING, request.query_params)
-    a.refuse()
-    _total, rows = org_lists.list_acting(session, actor, _acting_filter(a), a.page(export=True))
-    names = org.people_names(session, actor, {r.person_id for r in rows})
-    offices = _offices(session)
-    table = [("Сотрудник", "Исполняет обязанности", "Прокуратура", "С", "По", "Основание")]
-    table += [(names.get(r.person_id, ""), POSITION_LABELS[r.acting_for], offices[r.office_id].name_ru,
-               ru_date(r.date_from), ru_date(r.date_to), r.basis) for r in rows]
-    return listing.exported(table, title="Исполнение обязанностей", filename="acting", format=format)
+list_routes(ListPage(
+    ACTING, P.SIGNED_IN, fetch=_acting, header=("Сотрудник", "Исполняет обязанности", "Прокуратура", "С", "По",
+                                                 "Основание"),
+    cells=lambda k, r: (k["names"].get(r.person_id, ""), POSITION_LABELS[r.acting_for],
+                        k["offices"][r.office_id].name_ru, ru_date(r.date_from), ru_date(r.date_to), r.basis),
+    options=lambda session, actor: _with_people(session, actor, office_id=_office_options(session, actor))),
+    "acting.html")
 
 
 @record("/acting/{item_id}", P.SIGNED_IN)
-def acting_record(request: Request, item_id: int, tab: str = "", actor: Actor = Depends(current_actor),
+def acting_record(request: Request, item_id: int, actor: Actor = Depends(current_actor),
                   session: Session = DB) -> Response:
     item = org.access_acting_item(session, actor, item_id)
     offices = _offices(session)
     names = org.people_names(session, actor, {item.person_id})
-    facts = [(N_("Сотрудник"), names.get(item.person_id, "—"),
-              f"/people/{item.person_id}" if item.person_id in names else ""),
+    facts = [_person_fact(names, item.person_id),
              (N_("Исполняет обязанности по должности"), POSITION_LABELS[item.acting_for], ""),
              (N_("В прокуратуре"), offices[item.office_id].name_ru, f"/offices/{item.office_id}"),
              (N_("Период"), f"{ru_date(item.date_from)} — {ru_date(item.date_to)}", ""),
              (N_("Основание (приказ)"), item.basis, "")]
-    return render(request, "record.html", title=N_("Исполнение обязанностей"),
-                  heading=f"{names.get(item.person_id, '')} — {POSITION_LABELS[item.acting_for]}", facts=facts,
-                  edit=f"/acting/{item.id}/edit", back=("/acting", N_("Исполнение обязанностей")),
-                  **history(request, session, actor, "acting", item.id, tab))
+    return _record(request, session, actor, ("acting", item.id), N_("Исполнение обязанностей"),
+                   f"{names.get(item.person_id, '')} — {POSITION_LABELS[item.acting_for]}", facts)
+
+
+def _person_fact(names: dict[int, str], person_id: int | None) -> tuple[str, str, str]:
+    if person_id is None:
+        return (N_("Сотрудник"), "—", "")
+    return (N_("Сотрудник"), names.get(person_id, "—"), f"/people/{person_id}" if person_id in names else "")
+
+
+_RECORD_LISTS = {"acting": ("/acting", N_("Исполнение обязанностей")), "zone": ("/zones", N_("Закрепления зон")),
+                 "user": ("/users", N_("Пользователи"))}
+
+
+def _record(request: Request, session: Session, actor: Actor, which: tuple[str, int | None], title: str,
+            heading: str, facts: list[tuple[str, str, str]]) -> Response:
+    """A record page: its facts, the way back to its list, «Изменить», and its «История» tab."""
+    kind, item_id = which
+    back = _RECORD_LISTS[kind]
+    return render(request, "record.html", title=title, heading=heading, facts=facts,
+                  edit=f"{back[0]}/{item_id}/edit", back=back,
+                  **history(request, session, actor, kind, item_id, str(request.query_params.get("tab", ""))))
 
 
 # ============================================================================= zones
@@ -252,70 +287,57 @@ ZONES = ListSpec(
     sort="person", other_labels=(("area", N_("Направление")), ("on", N_("Дата"))))
 
 
-def _zone_filter(a: Asked) -> org_lists.ZoneFilter:
-    return org_lists.ZoneFilter(q=a.typed["q"] or "", person_id=a.typed["person_id"],
-                                office_id=a.typed["zone_office_id"], subtree=not a.typed["exact"],
-                                area=a.typed["zone_area"], on=a.typed["active_on"])
+def _zones(session: Session, actor: Actor, a: Asked, export: bool) -> tuple[int, list[Any]]:
+    v = a.typed
+    flt = org_lists.ZoneFilter(q=v["q"] or "", person_id=v["person_id"], office_id=v["zone_office_id"],
+                               subtree=not v["exact"], area=v["zone_area"], on=v["active_on"])
+    return org_lists.list_zones(session, actor, flt, a.page(export=export))
+
+
+list_routes(ListPage(
+    ZONES, P.SIGNED_IN, fetch=_zones, header=("Сотрудник", "Зона", "Направления", "С", "По"),
+    cells=lambda k, z: (k["names"].get(z.person_id, ""), k["offices"][z.zone_office_id].name_ru,
+                        ", ".join(SUBJECT_AREAS[x] for x in z.areas), ru_date(z.date_from), ru_date(z.date_to))))
 
 
 @page("GET", "/zones", P.SIGNED_IN)
 def zones_page(request: Request, office_id: int | None = None, area: str = "all", on: str | None = None,
                actor: Actor = Depends(current_actor), session: Session = DB) -> Response:
+    """Who a zone's work goes to (I.68) on a date, and the list of zonal assignments."""
     a = listing.asked(ZONES, request.query_params)
     day = _today(request)
-    route_errors = []
     if on:
         try:
             day = date.fromisoformat(on)
         except ValueError:
-            route_errors.append({"field": "on", "message": "введите существующую дату (ДД.ММ.ГГГГ)"})
+            a.errors.append({"field": "on", "message": "ожидается дата ДД.ММ.ГГГГ, которая есть в календаре"})
     if area not in SUBJECT_AREAS:
-        route_errors.append({"field": "area", "message": "выберите значение из списка"})
+        a.errors.append({"field": "area", "message": "выберите значение из списка"})
     route = None
-    if office_id is not None and not route_errors:
+    if office_id is not None and not any(e["field"] in ("on", "area") for e in a.errors):
         route = org.access_zone_route(session, actor, office_id, area, day)
-    a.errors.extend(route_errors)
-    total, rows = org_lists.list_zones(session, actor, _zone_filter(a), a.page())
-    names = org.people_names(session, actor, {r.person_id for r in rows})
+    total, rows = _zones(session, actor, a, False)
     options = _office_options(session, actor)
     keep = {"office_id": str(office_id) if office_id is not None else "", "area": area if area != "all" else "",
             "on": on or ""}
-    return _list_page(request, "zones.html", a, total,
-                      options={"zone_office_id": options, "person_id": _people_options(session, actor)},
-                      keep=keep, items=rows, names=names, offices=_offices(session), route=route,
-                      office_options=options, office_id=office_id, area=area, on=day)
-
-
-@page("GET", "/zones/export", P.SIGNED_IN)
-def zones_export(request: Request, format: str = "csv", actor: Actor = Depends(current_actor),
-                 session: Session = DB) -> Response:
-    a = listing.asked(ZONES, request.query_params)
-    a.refuse()
-    _total, rows = org_lists.list_zones(session, actor, _zone_filter(a), a.page(export=True))
-    names = org.people_names(session, actor, {r.person_id for r in rows})
-    offices = _offices(session)
-    table = [("Сотрудник", "Зона", "Направления", "С", "По")]
-    table += [(names.get(z.person_id, ""), offices[z.zone_office_id].name_ru,
-               ", ".join(SUBJECT_AREAS[x] for x in z.areas), ru_date(z.date_from), ru_date(z.date_to)) for z in rows]
-    return listing.exported(table, title="Закрепления зон", filename="zones", format=format)
+    return _list_page(request, "zones.html", a, total, options=_with_people(session, actor, zone_office_id=options),
+                      keep=keep, items=rows, route=route, office_options=options, office_id=office_id, area=area,
+                      on=day, **_lookups(request, session, actor, rows))
 
 
 @record("/zones/{item_id}", P.SIGNED_IN)
-def zone_record(request: Request, item_id: int, tab: str = "", actor: Actor = Depends(current_actor),
+def zone_record(request: Request, item_id: int, actor: Actor = Depends(current_actor),
                 session: Session = DB) -> Response:
     item = org.access_zone(session, actor, item_id)
     offices = _offices(session)
     names = org.people_names(session, actor, {item.person_id})
-    facts = [(N_("Сотрудник"), names.get(item.person_id, "—"),
-              f"/people/{item.person_id}" if item.person_id in names else ""),
-             (N_("Зона (нижестоящая прокуратура)"), offices[item.zone_office_id].name_ru,
-              f"/offices/{item.zone_office_id}"),
+    zone = offices[item.zone_office_id].name_ru
+    facts = [_person_fact(names, item.person_id),
+             (N_("Зона (нижестоящая прокуратура)"), zone, f"/offices/{item.zone_office_id}"),
              (N_("Предметные направления"), ", ".join(SUBJECT_AREAS[x] for x in item.areas), ""),
              (N_("Период"), f"{ru_date(item.date_from)} — {ru_date(item.date_to) or '…'}", "")]
-    return render(request, "record.html", title=N_("Закрепление зоны"),
-                  heading=f"{names.get(item.person_id, '')} — {offices[item.zone_office_id].name_ru}", facts=facts,
-                  edit=f"/zones/{item.id}/edit", back=("/zones", N_("Закрепления зон")),
-                  **history(request, session, actor, "zone", item.id, tab))
+    return _record(request, session, actor, ("zone", item.id), N_("Закрепление зоны"),
+                   f"{names.get(item.person_id, '')} — {zone}", facts)
 
 
 # ============================================================================ accounts
@@ -331,49 +353,30 @@ USERS = ListSpec(
     sort="login")
 
 
-def _users(request: Request, session: Session, actor: Actor, a: Asked, *, export: bool) -> tuple[int, list[User]]:
+def _users(session: Session, actor: Actor, a: Asked, export: bool) -> tuple[int, list[User]]:
     flt = accounts.UserFilter(q=a.typed["q"] or "", role=a.typed["role"], status=a.typed["status"])
     return accounts.list_users(session, actor, flt, a.page(export=export), now=audit.now_utc())
 
 
-@page("GET", "/users", P.MANAGE_USERS)
-def users_page(request: Request, actor: Actor = Depends(current_actor), session: Session = DB) -> Response:
-    a = listing.asked(USERS, request.query_params)
-    total, rows = _users(request, session, actor, a, export=False)
-    names = org.people_names(session, actor, {u.person_id for u in rows if u.person_id is not None})
-    return _list_page(request, "users.html", a, total, options={}, users=rows, names=names, now=audit.now_utc())
+def _user_status(user: User, now: datetime) -> str:
+    return N_("отключена") if not user.active else N_("вход замедлен") if user.locked_at(now) else N_("действует")
 
 
-@page("GET", "/users/export", P.MANAGE_USERS)
-def users_export(request: Request, format: str = "csv", actor: Actor = Depends(current_actor),
-                 session: Session = DB) -> Response:
-    a = listing.asked(USERS, request.query_params)
-    a.refuse()
-    _total, rows = _users(request, session, actor, a, export=True)
-    names = org.people_names(session, actor, {u.person_id for u in rows if u.person_id is not None})
-    now = audit.now_utc()
-    table = [("Логин", "Сотрудник", "Роль", "Статус", "Язык интерфейса")]
-    table += [(u.login, names.get(u.person_id, "") if u.person_id else "",
-               "администратор" if u.is_admin else "пользователь",
-               "отключена" if not u.active else ("вход замедлен" if u.locked_at(now) else "действует"),
-               "Қазақша" if u.language == "kk" else "Русский") for u in rows]
-    return listing.exported(table, title="Пользователи", filename="users", format=format)
+list_routes(ListPage(
+    USERS, P.MANAGE_USERS, fetch=_users, header=("Логин", "Сотрудник", "Роль", "Статус", "Язык интерфейса"),
+    cells=lambda k, u: (u.login, k["names"].get(u.person_id, "") if u.person_id else "",
+                        "администратор" if u.is_admin else "пользователь", _user_status(u, k["now"]),
+                        LANGUAGES.get(u.language, u.language))), "users.html")
 
 
 @record("/users/{user_id}", P.MANAGE_USERS)
-def user_record(request: Request, user_id: int, tab: str = "", actor: Actor = Depends(current_actor),
+def user_record(request: Request, user_id: int, actor: Actor = Depends(current_actor),
                 session: Session = DB) -> Response:
     user = accounts.access_user(session, actor, user_id)
     names = org.people_names(session, actor, {user.person_id} if user.person_id else set())
-    now, t = audit.now_utc(), translator(request)
-    status = (N_("отключена") if not user.active else N_("вход замедлен") if user.locked_at(now) else N_("действует"))
-    facts = [(N_("Логин"), user.login, ""),
-             (N_("Сотрудник"), names.get(user.person_id, "—") if user.person_id else "—",
-              f"/people/{user.person_id}" if user.person_id in names else ""),
+    t = translator(request)
+    facts = [(N_("Логин"), user.login, ""), _person_fact(names, user.person_id),
              (N_("Роль"), t(N_("администратор") if user.is_admin else N_("пользователь")), ""),
-             (N_("Статус"), t(status), ""),
-             (N_("Язык интерфейса"), "Қазақша" if user.language == "kk" else "Русский", "")]
-    return render(request, "record.html", title=N_("Учётная запись"), heading=user.login, facts=facts,
-                  edit=f"/users/{user.id}/edit", back=("/users", N_("Пользователи")),
-                  **history(request, session, actor, "user", user.id, tab))
-
+             (N_("Статус"), t(_user_status(user, audit.now_utc())), ""),
+             (N_("Язык интерфейса"), LANGUAGES.get(user.language, user.language), "")]
+    return _record(request, session, actor, ("user", user.id), N_("Учётная запись"), user.login, facts)
