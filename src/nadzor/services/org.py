@@ -312,28 +312,25 @@ def people_names(session: Session, actor: Actor, ids: set[int]) -> dict[int, str
     return {r.id: r.full_name for r in session.execute(query) if actor.sees_office(r.office_id)}
 
 
-def access_acting_item(session: Session, actor: Actor, item_id: int) -> ActingAssignment:
+def _visible(session: Session, actor: Actor, cls: type[T], item_id: int, what: str, office: str) -> T:
+    """The record if it is in the actor's scope (its `office` attribute names its office), else NotFound."""
     actor.require(Permission.SIGNED_IN)
-    item = session.get(ActingAssignment, item_id)
-    if item is None or not actor.sees_office(item.office_id):
-        raise NotFound(f"исполнение обязанностей {item_id}")
+    item = session.get(cls, item_id)
+    if item is None or not actor.sees_office(getattr(item, office)):
+        raise NotFound(f"{what} {item_id}")
     return item
+
+
+def access_acting_item(session: Session, actor: Actor, item_id: int) -> ActingAssignment:
+    return _visible(session, actor, ActingAssignment, item_id, "исполнение обязанностей", "office_id")
 
 
 def access_zone(session: Session, actor: Actor, item_id: int) -> ZoneAssignment:
-    actor.require(Permission.SIGNED_IN)
-    item = session.get(ZoneAssignment, item_id)
-    if item is None or not actor.sees_office(item.zone_office_id):
-        raise NotFound(f"закрепление {item_id}")
-    return item
+    return _visible(session, actor, ZoneAssignment, item_id, "закрепление", "zone_office_id")
 
 
 def access_person(session: Session, actor: Actor, person_id: int) -> Person:
-    actor.require(Permission.SIGNED_IN)
-    person = session.get(Person, person_id)
-    if person is None or not actor.sees_office(person.office_id):
-        raise NotFound(f"сотрудник {person_id}")
-    return person
+    return _visible(session, actor, Person, person_id, "сотрудник", "office_id")
 
 
 def do_create_person(session: Session, data: Any, *, actor: Actor) -> Person:

@@ -41,6 +41,7 @@ from nadzor.rules.base import Input
 from nadzor.services import audit
 from nadzor.services.context import Actor, Permission
 from nadzor.services.errors import Conflict, FieldError, InvalidInput, NotFound
+from nadzor.services.listing import casefold
 from nadzor.services.org import authority_of, parse
 from nadzor.services.org import tree as org_tree
 
@@ -169,7 +170,7 @@ def access_proceedings(session: Session, collection: str, *, actor: Actor, today
         where.append(t.c.status.in_(statuses))
     if flt.subject.strip():
         needle = flt.subject.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        where.append(_casefold(session, t.c.subject).like(f"%{needle}%", escape="\\"))
+        where.append(casefold(session, t.c.subject).like(f"%{needle}%", escape="\\"))
     if flt.opened_from is not None and flt.opened_to is not None and flt.opened_to < flt.opened_from:
         raise InvalidInput.one("opened_to", "дата окончания периода раньше его начала")
     if flt.opened_from is not None:
@@ -200,18 +201,6 @@ def access_proceedings(session: Session, collection: str, *, actor: Actor, today
         query = query.limit(flt.limit).offset(max(flt.offset, 0))
     rows = session.execute(query).all()
     return {"total": total, "items": [summary_dict(r, today) for r in rows]}
-
-
-def _casefold(session: Session, column: Any) -> Any:
-    """`lower()` that folds Cyrillic too: PostgreSQL's does; SQLite's folds ASCII only, so there the
-    connection gets Python's `str.lower` as a function."""
-    connection = session.connection()
-    if connection.dialect.name != "sqlite":
-        return func.lower(column)
-    raw = connection.connection.dbapi_connection
-    assert raw is not None
-    raw.create_function("nadzor_lower", 1, lambda v: v.lower() if isinstance(v, str) else v, deterministic=True)
-    return func.nadzor_lower(column)
 
 
 def summary_dict(row: Row[Any], today: date) -> dict[str, Any]:

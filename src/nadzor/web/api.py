@@ -63,6 +63,22 @@ def _listed(response: Response, found: tuple[int, list[T]], describe: Callable[[
     return [describe(item) for item in items]
 
 
+def _writes(path: str, permission: Permission, *, create: Callable[..., T], update: Callable[..., T],
+            describe: Callable[[T], dict[str, Any]], created: str, updated: str) -> None:
+    """One way to declare a record's create (201) and update endpoints: the body goes to the service's
+    `do_*`, the answer is the record as `describe` shows it."""
+
+    @endpoint(router, "POST", path, permission, summary=created, status_code=201)
+    def create_one(data: Any = JSON, actor: Actor = Depends(current_actor), session: Session = DB
+                   ) -> dict[str, Any]:
+        return describe(create(session, data, actor=actor))
+
+    @endpoint(router, "PUT", f"{path}/{{item_id}}", permission, summary=updated)
+    def update_one(item_id: int, data: Any = JSON, actor: Actor = Depends(current_actor), session: Session = DB
+                   ) -> dict[str, Any]:
+        return describe(update(session, item_id, data, actor=actor))
+
+
 # ------------------------------------------------------------------------ rules (public)
 
 
@@ -281,16 +297,8 @@ def get_person(person_id: int, actor: Actor = Depends(current_actor), session: S
     return org.person_dict(org.access_person(session, actor, person_id))
 
 
-@endpoint(router, "POST", "/people", P.MANAGE_PEOPLE, summary="Добавить сотрудника", status_code=201)
-def create_person(data: Any = JSON, actor: Actor = Depends(current_actor),
-                  session: Session = DB) -> dict[str, Any]:
-    return org.person_dict(org.do_create_person(session, data, actor=actor))
-
-
-@endpoint(router, "PUT", "/people/{person_id}", P.MANAGE_PEOPLE, summary="Изменить сведения о сотруднике")
-def update_person(person_id: int, data: Any = JSON, actor: Actor = Depends(current_actor),
-                  session: Session = DB) -> dict[str, Any]:
-    return org.person_dict(org.do_update_person(session, person_id, data, actor=actor))
+_writes("/people", P.MANAGE_PEOPLE, create=org.do_create_person, update=org.do_update_person,
+        describe=org.person_dict, created="Добавить сотрудника", updated="Изменить сведения о сотруднике")
 
 
 @endpoint(router, "GET", "/people/{person_id}/authority", P.SIGNED_IN, summary="Полномочия сотрудника на дату")
@@ -337,16 +345,9 @@ def list_acting(response: Response, person_id: int | None = None, office_id: int
     return _listed(response, org_lists.list_acting(session, actor, flt, page), org.acting_dict)
 
 
-@endpoint(router, "POST", "/acting", P.MANAGE_PEOPLE, summary="Возложить исполнение обязанностей", status_code=201)
-def create_acting(data: Any = JSON, actor: Actor = Depends(current_actor),
-                  session: Session = DB) -> dict[str, Any]:
-    return org.acting_dict(org.do_create_acting(session, data, actor=actor))
-
-
-@endpoint(router, "PUT", "/acting/{item_id}", P.MANAGE_PEOPLE, summary="Изменить исполнение обязанностей")
-def update_acting(item_id: int, data: Any = JSON, actor: Actor = Depends(current_actor),
-                  session: Session = DB) -> dict[str, Any]:
-    return org.acting_dict(org.do_update_acting(session, item_id, data, actor=actor))
+_writes("/acting", P.MANAGE_PEOPLE, create=org.do_create_acting, update=org.do_update_acting,
+        describe=org.acting_dict, created="Возложить исполнение обязанностей",
+        updated="Изменить исполнение обязанностей")
 
 
 @endpoint(router, "DELETE", "/acting/{item_id}", P.MANAGE_PEOPLE, summary="Отменить исполнение обязанностей",
@@ -376,23 +377,15 @@ def list_zones(response: Response, person_id: int | None = None, zone_office_id:
     return _listed(response, org_lists.list_zones(session, actor, flt, page), org.zone_dict)
 
 
+_writes("/zones", P.MANAGE_PEOPLE, create=org.do_create_zone, update=org.do_update_zone,
+        describe=org.zone_dict, created="Закрепить зону", updated="Изменить закрепление зоны")
+
+
 @endpoint(router, "GET", "/zones/route", P.SIGNED_IN, summary="Кому направляется работа по зоне (п. 68)")
 def zone_route(office_id: int, request: Request, area: str = "all", on: str | None = None,
                actor: Actor = Depends(current_actor), session: Session = DB) -> dict[str, Any]:
     """The prosecutor who reviews the acts and controls the deadlines of `office_id` in `area`."""
     return org.access_zone_route(session, actor, office_id, area, _on(request, on))
-
-
-@endpoint(router, "POST", "/zones", P.MANAGE_PEOPLE, summary="Закрепить зону", status_code=201)
-def create_zone(data: Any = JSON, actor: Actor = Depends(current_actor),
-                session: Session = DB) -> dict[str, Any]:
-    return org.zone_dict(org.do_create_zone(session, data, actor=actor))
-
-
-@endpoint(router, "PUT", "/zones/{item_id}", P.MANAGE_PEOPLE, summary="Изменить закрепление зоны")
-def update_zone(item_id: int, data: Any = JSON, actor: Actor = Depends(current_actor),
-                session: Session = DB) -> dict[str, Any]:
-    return org.zone_dict(org.do_update_zone(session, item_id, data, actor=actor))
 
 
 # ------------------------------------------------------------------- calendar administration

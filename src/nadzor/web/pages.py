@@ -114,6 +114,18 @@ def _form(request: Request, *, title: str, fields: Sequence[FormField], values: 
                   version=version)
 
 
+def _edit_form(request: Request, item: Any, describe: Callable[[Any], dict[str, Any]],
+               fields: Sequence[FormField], *, title: str, cancel: str) -> Response:
+    """The form of a stored record (one way for every record): its values as the fields show them,
+    a choice of records by id as the id's text, and the version it was read at."""
+    values = values_of(describe(item), fields)
+    for f in fields:
+        if f.kind == "int_select":
+            chosen = getattr(item, f.name, None)
+            values[f.name] = "" if chosen is None else str(chosen)
+    return _form(request, title=title, fields=fields, values=values, cancel=cancel, version=item.version)
+
+
 # ============================================================================ sign-in
 
 
@@ -463,11 +475,8 @@ def person_page(request: Request, person_id: int, on: str | None = None, tab: st
 def person_edit(request: Request, person_id: int, actor: Actor = Depends(current_actor),
                 session: Session = DB) -> Response:
     person = org.access_person(session, actor, person_id)
-    fields = person_fields(session, actor)
-    values = values_of(org.person_dict(person), fields)
-    values["office_id"] = str(person.office_id)
-    return _form(request, title=f"Изменить: {person.full_name}", fields=fields, values=values,
-                 cancel=f"/people/{person_id}", version=person.version)
+    return _edit_form(request, person, org.person_dict, person_fields(session, actor),
+                      title=f"Изменить: {person.full_name}", cancel=f"/people/{person_id}")
 
 
 @page("POST", "/people/{person_id}/edit", P.MANAGE_PEOPLE)
@@ -518,14 +527,9 @@ def acting_create(request: Request, form: FormData = FORM, actor: Actor = Depend
 @page("GET", "/acting/{item_id}/edit", P.MANAGE_PEOPLE)
 def acting_edit(request: Request, item_id: int, actor: Actor = Depends(current_actor),
                 session: Session = DB) -> Response:
-    item = next((a for a in org.access_acting(session, actor) if a.id == item_id), None)
-    if item is None:
-        return render(request, "error.html", 404, title="Не найдено", message=f"Нет записи {item_id}")
-    fields = acting_fields(session, actor)
-    values = values_of(org.acting_dict(item), fields)
-    values.update(person_id=str(item.person_id), office_id=str(item.office_id))
-    return _form(request, title="Изменить исполнение обязанностей", fields=fields, values=values, cancel="/acting",
-                 version=item.version)
+    return _edit_form(request, org.access_acting_item(session, actor, item_id), org.acting_dict,
+                      acting_fields(session, actor), title="Изменить исполнение обязанностей",
+                      cancel=f"/acting/{item_id}")
 
 
 @page("POST", "/acting/{item_id}/edit", P.MANAGE_PEOPLE)
@@ -576,14 +580,8 @@ def zone_create(request: Request, form: FormData = FORM, actor: Actor = Depends(
 @page("GET", "/zones/{item_id}/edit", P.MANAGE_PEOPLE)
 def zone_edit(request: Request, item_id: int, actor: Actor = Depends(current_actor),
               session: Session = DB) -> Response:
-    item = next((z for z in org.access_zones(session, actor) if z.id == item_id), None)
-    if item is None:
-        return render(request, "error.html", 404, title="Не найдено", message=f"Нет закрепления {item_id}")
-    fields = zone_fields(session, actor)
-    values = values_of(org.zone_dict(item), fields)
-    values.update(person_id=str(item.person_id), zone_office_id=str(item.zone_office_id))
-    return _form(request, title="Изменить закрепление зоны", fields=fields, values=values, cancel="/zones",
-                 version=item.version)
+    return _edit_form(request, org.access_zone(session, actor, item_id), org.zone_dict, zone_fields(session, actor),
+                      title="Изменить закрепление зоны", cancel=f"/zones/{item_id}")
 
 
 @page("POST", "/zones/{item_id}/edit", P.MANAGE_PEOPLE)
@@ -630,14 +628,9 @@ def user_create(request: Request, form: FormData = FORM, actor: Actor = Depends(
 @page("GET", "/users/{user_id}/edit", P.MANAGE_USERS)
 def user_edit(request: Request, user_id: int, actor: Actor = Depends(current_actor),
               session: Session = DB) -> Response:
-    user = session.get(User, user_id)
-    if user is None:
-        return render(request, "error.html", 404, title="Не найдено", message=f"Нет пользователя {user_id}")
-    fields = user_fields(session, actor, new=False)
-    values = values_of(accounts.user_dict(user), fields)
-    values["person_id"] = str(user.person_id or "")
-    return _form(request, title=f"Учётная запись {user.login}", fields=fields, values=values, cancel="/users",
-                 version=user.version)
+    user = accounts.access_user(session, actor, user_id)
+    return _edit_form(request, user, accounts.user_dict, user_fields(session, actor, new=False),
+                      title=f"Учётная запись {user.login}", cancel=f"/users/{user_id}")
 
 
 @page("POST", "/users/{user_id}/edit", P.MANAGE_USERS)
