@@ -77,13 +77,17 @@ def test_finding_11_pages_answer_a_styled_russian_page_for_type_errors_and_unkno
         sqlite_demo: Platform) -> None:
     client = client_for(sqlite_demo)
     web_login(client, "admin")
-    bad = client.get("/people", params={"office_id": "abc"})
+    bad = client.get("/offices/abc")
     assert bad.status_code == 422
     assert bad.headers["content-type"].startswith("text/html")
     # The parameter is named in words, never by its key (issue 7 §6).
     assert "Некорректные входные данные" in bad.text and "Прокуратура: ожидается целое число" in bad.text
     assert "office_id" not in bad.text
     assert '<link rel="stylesheet"' in bad.text and '"detail"' not in bad.text
+    # a list's filter is answered by the list itself: its error summary links to the input (issue 7 §6)
+    listed = client.get("/people", params={"office_id": "abc"})
+    assert listed.status_code == 422 and listed.headers["content-type"].startswith("text/html")
+    assert 'href="#f-office_id"' in listed.text and "ожидается целое число" in listed.text
     missing = client.get("/no-such-page")
     assert missing.status_code == 404 and missing.headers["content-type"].startswith("text/html")
     assert "Не найдено" in missing.text and '<link rel="stylesheet"' in missing.text

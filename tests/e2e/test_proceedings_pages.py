@@ -17,7 +17,7 @@ from fastapi.testclient import TestClient
 from nadzor.bootstrap import Platform
 from nadzor.proceedings import KINDS
 from nadzor.web import security
-from nadzor.web.pages_proceedings import safe_cell
+from nadzor.web.listing import safe_cell
 from nadzor.web.proceeding_labels import COLLECTION_TITLES, step_label, unknown_widgets, widgets
 from tests.e2e.test_proceedings_api import DEPUTY, HEAD, MEDEU, opened_check, record
 from tests.support.checks import resolution
@@ -416,7 +416,8 @@ def test_the_kazakh_catalog_translates_every_message_of_the_interface() -> None:
     web = Path(nadzor.web.__file__).parent
     method_map = [("**.html", "jinja2"), ("**/proceeding_labels.py", "python"), ("**/pages_proceedings.py", "python"),
                   ("**/rule_labels.py", "python"), ("**/rule_forms.py", "python"), ("**/ui_labels.py", "python"),
-                  ("**/pages.py", "python")]
+                  ("**/pages.py", "python"), ("**/listing.py", "python"), ("**/audit_view.py", "python"),
+                  ("**/pages_org.py", "python"), ("**/pages_audit.py", "python")]
     options = {"**.html": {"extensions": "jinja2.ext.i18n", "trimmed": "true"}}
     found = {m[2] for m in extract_from_dir(str(web), method_map, options)}
     for kind in KINDS.values():  # the kernel's labels are shown through the catalog too

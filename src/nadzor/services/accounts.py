@@ -10,7 +10,8 @@ import re
 import secrets
 from collections.abc import Callable
 from contextlib import AbstractContextManager
-from datetime import date, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
 
 from argon2 import PasswordHasher
@@ -20,7 +21,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from nadzor.adapters.db.engine import after_commit
-from nadzor.adapters.db.tables import api_tokens, users, web_sessions, zone_assignments
+from nadzor.adapters.db.tables import api_tokens, people, users, web_sessions, zone_assignments
 from nadzor.domain.accounts import LOCKOUT_MINUTES, MAX_FAILED_LOGINS, ApiToken, User, WebSession
 from nadzor.domain.audit import AuditAction
 from nadzor.domain.clock import ALMATY
@@ -30,6 +31,7 @@ from nadzor.services import audit, policy
 from nadzor.services.audit import now_utc
 from nadzor.services.context import Actor, Permission
 from nadzor.services.errors import AuthenticationFailed, FieldError, InvalidInput, NotFound, TooManyAttempts
+from nadzor.services.listing import Page, contains, page_of
 from nadzor.services.org import authority_of, cached_tree, check_version, fetch, no_change, parse
 from nadzor.services.throttle import SignInThrottle
 
@@ -120,6 +122,50 @@ def user_by_login(session: Session, login: str) -> User | None:
 def access_users(session: Session, actor: Actor) -> list[User]:
     actor.require(Permission.MANAGE_USERS)
     return list(session.scalars(select(User).order_by(users.c.login)))
+
+
+def access_user(session: Session, actor: Actor, user_id: int) -> User:
+    actor.require(Permission.MANAGE_USERS)
+    return fetch(session, User, user_id, "пользователь")
+
+
+@dataclass(frozen=True)
+class UserFilter:
+    """The accounts list (issue 7 §6): `q`, words in the login or the person's name; `role`
+    (`admin` | `user`); `status` (`active`, `disabled`, `locked`: backing off after failed sign-ins
+    at `now`)."""
+
+    q: str = ""
+    role: str | None = None
+    status: str | None = None
+
+
+USER_ROLES = {"admin": "администратор", "user": "пользователь"}
+USER_STATUSES = {"active": "действует", "disabled": "отключена", "locked": "вход замедлен"}
+USER_SORTS = ("login", "person", "role", "status")
+
+
+def list_users(session: Session, actor: Actor, flt: UserFilter, page: Page, *, now: datetime
+               ) -> tuple[int, list[User]]:
+    actor.require(Permission.MANAGE_USERS)
+    u = users.c
+    person_name = select(people.c.full_name).where(people.c.id == u.person_id).scalar_subquery()
+    where = [contains(session, (u.login, person_name), flt.q)]
+    if flt.role and flt.role not in USER_ROLES:
+        raise InvalidInput.one("role", "выберите значение из списка")
+    if flt.role:
+        where.append(u.is_admin.is_(flt.role == "admin"))
+    if flt.status and flt.status not in USER_STATUSES:
+        raise InvalidInput.one("status", "выберите значение из списка")
+    if flt.status == "active":
+        where.append(u.active.is_(True))
+    elif flt.status == "disabled":
+        where.append(u.active.is_(False))
+    elif flt.status == "locked":
+        where.append(u.locked_until > now)
+    sorts = {"login": u.login, "person": person_name, "role": u.is_admin, "status": u.active}
+    total, rows = page_of(session, select(User), where, sorts, page, u.id)
+    return total, [r[0] for r in rows]
 
 
 def do_create_user(session: Session, data: Any, *, actor: Actor, passwords: Passwords) -> User:

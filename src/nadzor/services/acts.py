@@ -48,6 +48,7 @@ from nadzor.services import audit, org, policy
 from nadzor.services import proceedings as stored
 from nadzor.services.context import Actor, Permission, Role
 from nadzor.services.errors import Conflict, FieldError, InvalidInput, NotFound
+from nadzor.services.listing import casefold
 from nadzor.services.org import authority_of, parse
 from nadzor.services.proceedings import Refused
 
@@ -367,7 +368,7 @@ def register_conditions(session: Session, kind: str, flt: Any) -> list[Any]:
         origin = proceedings_table.alias("origin")
         needle = number.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         out.append(t.c.id.in_(select(act_origins.c.act_id).join(origin, origin.c.id == act_origins.c.origin_id)
-                              .where(stored.casefold(session, origin.c.number).like(f"%{needle}%", escape="\\"))))
+                              .where(casefold(session, origin.c.number).like(f"%{needle}%", escape="\\"))))
     return out
 
 

@@ -41,6 +41,7 @@ from nadzor.domain.audit import (
     verify_chain,
 )
 from nadzor.services.context import Actor, Permission
+from nadzor.services.errors import InvalidInput
 
 ALMATY = ZoneInfo("Asia/Almaty")
 T = TypeVar("T")
@@ -165,8 +166,9 @@ class AuditFilter:
     action: str = ""
     date_from: date | None = None
     date_to: date | None = None
-    limit: int = 200
+    limit: int | None = 200
     offset: int = 0
+    descending: bool = True
 
 
 def _local_midnight_utc(day: date) -> str:
@@ -176,7 +178,8 @@ def _local_midnight_utc(day: date) -> str:
 
 def access_audit(session: Session, actor: Actor, flt: AuditFilter) -> tuple[int, list[dict[str, Any]]]:
     """Audit rows for administrators, newest first (by time, then by number: the order of the
-    chain unless the clock went back), filtered by person, office, object, action and dates.
+    chain unless the clock went back) or oldest first (`descending=False`), filtered by person,
+    office, object, action and dates; `limit=None`: every row (an export).
     Each filter has an index ending in (at, seq) (migration 0002): the count reads the index
     alone and the page is read from the index's end."""
     actor.require(Permission.VIEW_AUDIT)
@@ -199,6 +202,26 @@ def access_audit(session: Session, actor: Actor, flt: AuditFilter) -> tuple[int,
         total = session.execute(select(func.count()).select_from(audit_log).where(*conditions)).scalar_one()
     else:  # the chain numbers its rows 1, 2, 3 … without gaps: the head's number is the count
         total = session.execute(select(func.coalesce(func.max(audit_head.c.seq), 0))).scalar_one()
-    query = (select(audit_log).where(*conditions).order_by(audit_log.c.at.desc(), audit_log.c.seq.desc())
-             .limit(flt.limit).offset(flt.offset))
+    if flt.date_from and flt.date_to and flt.date_to < flt.date_from:
+        raise InvalidInput.one("date_to", "конец периода раньше его начала")
+    order = ((audit_log.c.at.desc(), audit_log.c.seq.desc()) if flt.descending
+             else (audit_log.c.at.asc(), audit_log.c.seq.asc()))
+    query = select(audit_log).where(*conditions).order_by(*order)
+    if flt.limit is not None:
+        query = query.limit(flt.limit).offset(flt.offset)
     return total, [dict(r) for r in session.execute(query).mappings()]
+
+
+#: The kinds of record with a «История» tab of their own rows (issue 7 §6): the object types their
+#: audit rows carry.
+HISTORY_TYPES = frozenset({"office", "person", "acting", "zone", "user", "check", "act", "evaluation", "analysis"})
+
+
+def access_history(session: Session, actor: Actor, object_type: str, object_id: int | str | None,
+                   limit: int = 200) -> tuple[int, list[dict[str, Any]]]:
+    """One record's own audit rows, newest first: whoever may read the audit trail (VIEW_AUDIT)
+    may read them; the record itself was already read within the actor's scope by its page."""
+    if object_type not in HISTORY_TYPES:
+        raise InvalidInput.one("object_type", "у записей этого вида нет истории")
+    return access_audit(session, actor, AuditFilter(object_type=object_type, object_id=str(object_id),
+                                                    limit=limit))

@@ -360,12 +360,34 @@ def access_people(session: Session, actor: Actor, *, office_id: int | None = Non
     return list(session.scalars(query))
 
 
-def access_person(session: Session, actor: Actor, person_id: int) -> Person:
+def people_names(session: Session, actor: Actor, ids: set[int]) -> dict[int, str]:
+    """The names of the people `ids` that the actor may see (one query; for lists and the audit view)."""
     actor.require(Permission.SIGNED_IN)
-    person = session.get(Person, person_id)
-    if person is None or not actor.sees_office(person.office_id):
-        raise NotFound(f"сотрудник {person_id}")
-    return person
+    if not ids:
+        return {}
+    query = select(people.c.id, people.c.full_name, people.c.office_id).where(people.c.id.in_(sorted(ids)))
+    return {r.id: r.full_name for r in session.execute(query) if actor.sees_office(r.office_id)}
+
+
+def _visible(session: Session, actor: Actor, cls: type[T], item_id: int, what: str, office: str) -> T:
+    """The record if it is in the actor's scope (its `office` attribute names its office), else NotFound."""
+    actor.require(Permission.SIGNED_IN)
+    item = session.get(cls, item_id)
+    if item is None or not actor.sees_office(getattr(item, office)):
+        raise NotFound(f"{what} {item_id}")
+    return item
+
+
+def access_acting_item(session: Session, actor: Actor, item_id: int) -> ActingAssignment:
+    return _visible(session, actor, ActingAssignment, item_id, "исполнение обязанностей", "office_id")
+
+
+def access_zone(session: Session, actor: Actor, item_id: int) -> ZoneAssignment:
+    return _visible(session, actor, ZoneAssignment, item_id, "закрепление", "zone_office_id")
+
+
+def access_person(session: Session, actor: Actor, person_id: int) -> Person:
+    return _visible(session, actor, Person, person_id, "сотрудник", "office_id")
 
 
 def do_create_person(session: Session, data: Any, *, actor: Actor) -> Person:

@@ -44,6 +44,7 @@ from nadzor.rules.base import Input
 from nadzor.services import audit
 from nadzor.services.context import Actor, Permission
 from nadzor.services.errors import Conflict, FieldError, InvalidInput, NotFound
+from nadzor.services.listing import casefold
 from nadzor.services.org import authority_of, parse
 from nadzor.services.org import cached_tree as org_tree
 from nadzor.services.policy import scope_condition
@@ -274,18 +275,6 @@ def access_proceedings_by_id(session: Session, kind: str, proceeding_id: int, *,
     if row is None or not actor.sees_office(row.office_id):
         return None
     return {"id": row.id, "number": row.number, "status": row.status}
-
-
-def casefold(session: Session, column: Any) -> Any:
-    """`lower()` that folds Cyrillic too: PostgreSQL's does; SQLite's folds ASCII only, so there the
-    connection gets Python's `str.lower` as a function."""
-    connection = session.connection()
-    if connection.dialect.name != "sqlite":
-        return func.lower(column)
-    raw = connection.connection.dbapi_connection
-    assert raw is not None
-    raw.create_function("nadzor_lower", 1, lambda v: v.lower() if isinstance(v, str) else v, deterministic=True)
-    return func.nadzor_lower(column)
 
 
 def summary_dict(row: Row[Any], today: date) -> dict[str, Any]:

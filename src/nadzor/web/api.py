@@ -5,20 +5,25 @@ service calls; every request body and answer is documented by its model (`web/sc
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import Annotated, Any, Literal, TypeVar
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import PlainTextResponse
+from pydantic import BaseModel
 from pydantic_core import to_json
 from sqlalchemy.orm import Session
 
 from nadzor import rules
 from nadzor.adapters import org_files
 from nadzor.domain.accounts import User
-from nadzor.services import accounts, audit, calendar_admin, org
+from nadzor.domain.org import POSITION_LABELS, SUBJECT_AREAS
+from nadzor.services import accounts, audit, calendar_admin, org, org_lists
 from nadzor.services.context import Actor, Permission
 from nadzor.services.errors import FieldError, InvalidInput
+from nadzor.services.listing import MAX_LIMIT, Page
+from nadzor.services.rule_search import search
 from nadzor.web import rule_catalogue
 from nadzor.web.routing import JSON, RAW, endpoint
 from nadzor.web.schemas import (
@@ -61,6 +66,8 @@ router = APIRouter(prefix="/api/v1")
 P = Permission
 _ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
 BEARER = "bearer"  # the token's type (RFC 6750)
+T = TypeVar("T")
+M = TypeVar("M", bound=BaseModel)
 
 
 def query_date(value: str | None, field: str) -> date | None:
@@ -79,6 +86,41 @@ def _on(request: Request, value: str | None, field: str = "on") -> date:
     return query_date(value, field) or platform(request).today()
 
 
+Dir = Annotated[Literal["asc", "desc"], Query(description="Порядок: asc — по возрастанию, desc — по убыванию")]
+Limit = Annotated[int | None, Query(ge=1, le=MAX_LIMIT, description="Строк на странице (без него — все)")]
+Offset = Annotated[int, Query(ge=0, le=2**62, description="Сколько строк пропустить")]
+Text = Annotated[str, Query(max_length=200, description="Поиск: каждое слово где-либо в строке, без учёта регистра")]
+PositionCode = Annotated[str | None, Query(pattern="^(" + "|".join(POSITION_LABELS) + ")$",
+                                           description="Код должности")]
+
+
+def _listed(response: Response, found: tuple[int, list[T]], describe: Callable[[T], dict[str, Any]],
+            model: type[M]) -> list[M]:
+    """A list's page as its typed answer; `X-Total-Count` says how many rows the filters match."""
+    total, items = found
+    response.headers["X-Total-Count"] = str(total)
+    return [model.model_validate(describe(item)) for item in items]
+
+
+def _writes(path: str, permission: Permission, *, create: Callable[..., T], update: Callable[..., T],
+            describe: Callable[[T], dict[str, Any]], model: type[BaseModel], body_model: type[BaseModel],
+            created: str, updated: str) -> None:
+    """One way to declare a record's create (201) and update endpoints: the body (documented by the
+    service's input model, which validates it) goes to the service's `do_*`, the answer is the record
+    as `describe` shows it, typed by `model`."""
+
+    @endpoint(router, "POST", path, permission, summary=created, status_code=201, response_model=model,
+              openapi_extra=body(body_model))
+    def create_one(data: Any = JSON, actor: Actor = Depends(current_actor), session: Session = DB) -> Any:
+        return model.model_validate(describe(create(session, data, actor=actor)))
+
+    @endpoint(router, "PUT", f"{path}/{{item_id}}", permission, summary=updated, response_model=model,
+              openapi_extra=body(body_model))
+    def update_one(item_id: int, data: Any = JSON, actor: Actor = Depends(current_actor), session: Session = DB
+                   ) -> Any:
+        return model.model_validate(describe(update(session, item_id, data, actor=actor)))
+
+
 # ------------------------------------------------------------------------ rules (public)
 
 
@@ -92,10 +134,16 @@ def health() -> HealthOut:
 
 
 @endpoint(router, "GET", "/rules", P.PUBLIC, summary="Каталог правил", response_model=list[RuleOut])
-def list_rules() -> Response:
+def list_rules(q: Annotated[str, Query(max_length=200, description="Поиск: слова в любой форме («продление») и "
+                                       "пункты («п. 16», «16», «I.16», «R.16»)")] = "") -> Response:
     """Every rule with its id, Russian title, citations, validity and JSON Schemas (titled in
-    Russian); built once per calendar coverage and answered as ready bytes."""
-    return _json(rule_catalogue.catalogue_json())
+    Russian), built once per calendar coverage and answered as ready bytes; with `q`, the rules
+    matching every word (any word form) and every paragraph of it."""
+    if not q.strip():
+        return _json(rule_catalogue.catalogue_json())
+    found = {r.id for r in search(rules.REGISTRY.values(), q)}
+    return _json(b"[" + b",".join(rule_catalogue.rule_json(rule_id) for rule_id in
+                                 [r["id"] for r in rules.list_rules()] if rule_id in found) + b"]")
 
 
 @endpoint(router, "GET", "/rules/{rule_id}", P.PUBLIC, summary="Описание правила", response_model=RuleOut)
@@ -167,8 +215,17 @@ def revoke_token(token_id: int, actor: Actor = Depends(current_actor), session: 
 
 
 @endpoint(router, "GET", "/users", P.MANAGE_USERS, summary="Учётные записи")
-def list_users(actor: Actor = Depends(current_actor), session: Session = DB) -> list[UserOut]:
-    return [UserOut.model_validate(accounts.user_dict(u)) for u in accounts.access_users(session, actor)]
+def list_users(response: Response, q: Text = "", role: Literal["admin", "user"] | None = None,
+               status: Literal["active", "disabled", "locked"] | None = None,
+               sort: Literal["login", "person", "role", "status"] = "login", dir: Dir = "asc", limit: Limit = None,
+               offset: Offset = 0, actor: Actor = Depends(current_actor), session: Session = DB
+               ) -> list[UserOut]:
+    """Search in the login and the person's name; filter by role and status (`locked`: backing off after
+    failed sign-ins now)."""
+    flt = accounts.UserFilter(q=q, role=role, status=status)
+    page = Page(sort=sort, descending=dir == "desc", limit=limit, offset=offset)
+    return _listed(response, accounts.list_users(session, actor, flt, page, now=audit.now_utc()),
+                   accounts.user_dict, UserOut)
 
 
 @endpoint(router, "POST", "/users", P.MANAGE_USERS, summary="Создать учётную запись", status_code=201,
@@ -203,10 +260,26 @@ def unlock_user(user_id: int, request: Request, actor: Actor = Depends(current_a
 
 @endpoint(router, "GET", "/offices", P.SIGNED_IN, summary="Структура прокуратур",
           response_model_exclude_unset=True)
-def list_offices(on: str | None = None, actor: Actor = Depends(current_actor),
+def list_offices(response: Response, on: str | None = None, q: Text = "",
+                 level: Literal["gpo", "regional", "district"] | None = None,
+                 kind: Literal["territorial", "military", "transport", "environmental", "specialized"] | None = None,
+                 sort: Literal["id", "name", "code", "level", "kind", "city"] = "id", dir: Dir = "asc",
+                 limit: Limit = None, offset: Offset = 0, actor: Actor = Depends(current_actor),
                  session: Session = DB) -> list[OfficeOnDateOut]:
-    """Every office; with `on` each carries its name and activity as on that date."""
-    return [OfficeOnDateOut.model_validate(o) for o in org.access_offices(session, actor, on=query_date(on, "on"))]
+    """Every office (or those matching the search in the names, code and city, the level and the kind);
+    with `on` each carries its name and activity as on that date."""
+    day = query_date(on, "on")
+    page = Page(sort=sort, descending=dir == "desc", limit=limit, offset=offset)
+    found = org_lists.list_offices(session, actor, org_lists.OfficeFilter(q=q, level=level, kind=kind), page)
+    codes = {o.id: o.code for o in org.all_offices(session)}
+
+    def describe(o: Any) -> dict[str, Any]:
+        item = org.office_dict(o, codes.get(o.parent_id))
+        if day is not None:
+            item.update(name_on_date=o.name_on(day), active_on_date=o.active_on(day))
+        return item
+
+    return _listed(response, found, describe, OfficeOnDateOut)
 
 
 @endpoint(router, "GET", "/offices/export", P.SIGNED_IN, summary="Выгрузить структуру (CSV или JSON)",
@@ -269,10 +342,16 @@ def update_office(office_id: int, data: Any = JSON, actor: Actor = Depends(curre
 
 
 @endpoint(router, "GET", "/people", P.SIGNED_IN, summary="Сотрудники (в пределах своей прокуратуры)")
-def list_people(office_id: int | None = None, actor: Actor = Depends(current_actor),
+def list_people(response: Response, office_id: int | None = None, subtree: bool = False, q: Text = "",
+                position: PositionCode = None, active: bool | None = None,
+                sort: Literal["office_id", "full_name", "position", "office", "active"] = "office_id",
+                dir: Dir = "asc", limit: Limit = None, offset: Offset = 0, actor: Actor = Depends(current_actor),
                 session: Session = DB) -> list[PersonOut]:
-    return [PersonOut.model_validate(org.person_dict(p))
-            for p in org.access_people(session, actor, office_id=office_id)]
+    """Search in the name and e-mail; filter by office (`subtree`: with the offices below it), position
+    and whether working."""
+    flt = org_lists.PeopleFilter(q=q, office_id=office_id, subtree=subtree, position=position, active=active)
+    page = Page(sort=sort, descending=dir == "desc", limit=limit, offset=offset)
+    return _listed(response, org_lists.list_people(session, actor, flt, page), org.person_dict, PersonOut)
 
 
 @endpoint(router, "GET", "/people/{person_id}", P.SIGNED_IN, summary="Сотрудник")
@@ -280,18 +359,9 @@ def get_person(person_id: int, actor: Actor = Depends(current_actor), session: S
     return PersonOut.model_validate(org.person_dict(org.access_person(session, actor, person_id)))
 
 
-@endpoint(router, "POST", "/people", P.MANAGE_PEOPLE, summary="Добавить сотрудника", status_code=201,
-          openapi_extra=body(PersonIn))
-def create_person(data: Any = JSON, actor: Actor = Depends(current_actor),
-                  session: Session = DB) -> PersonOut:
-    return PersonOut.model_validate(org.person_dict(org.do_create_person(session, data, actor=actor)))
-
-
-@endpoint(router, "PUT", "/people/{person_id}", P.MANAGE_PEOPLE, summary="Изменить сведения о сотруднике",
-          openapi_extra=body(PersonIn))
-def update_person(person_id: int, data: Any = JSON, actor: Actor = Depends(current_actor),
-                  session: Session = DB) -> PersonOut:
-    return PersonOut.model_validate(org.person_dict(org.do_update_person(session, person_id, data, actor=actor)))
+_writes("/people", P.MANAGE_PEOPLE, create=org.do_create_person, update=org.do_update_person,
+        describe=org.person_dict, model=PersonOut, body_model=PersonIn,
+        created="Добавить сотрудника", updated="Изменить сведения о сотруднике")
 
 
 @endpoint(router, "GET", "/people/{person_id}/authority", P.SIGNED_IN, summary="Полномочия сотрудника на дату")
@@ -327,24 +397,23 @@ def sign_check(person_id: int, request: Request, data: Any = JSON, actor: Actor 
 
 
 @endpoint(router, "GET", "/acting", P.SIGNED_IN, summary="Исполнение обязанностей (замещение)")
-def list_acting(person_id: int | None = None, actor: Actor = Depends(current_actor),
+def list_acting(response: Response, person_id: int | None = None, office_id: int | None = None,
+                subtree: bool = False, q: Text = "", acting_for: PositionCode = None, on: str | None = None,
+                sort: Literal["person", "acting_for", "office", "date_from", "date_to"] = "date_from",
+                dir: Dir = "desc", limit: Limit = None, offset: Offset = 0, actor: Actor = Depends(current_actor),
                 session: Session = DB) -> list[ActingOut]:
-    return [ActingOut.model_validate(org.acting_dict(a))
-            for a in org.access_acting(session, actor, person_id=person_id)]
+    """Search in the person's name and the basis; filter by person, office, the position acted for and
+    `on` (in effect on that date)."""
+    flt = org_lists.ActingFilter(q=q, person_id=person_id, office_id=office_id, subtree=subtree,
+                                 acting_for=acting_for, on=query_date(on, "on"))
+    page = Page(sort=sort, descending=dir == "desc", limit=limit, offset=offset)
+    return _listed(response, org_lists.list_acting(session, actor, flt, page), org.acting_dict, ActingOut)
 
 
-@endpoint(router, "POST", "/acting", P.MANAGE_PEOPLE, summary="Возложить исполнение обязанностей", status_code=201,
-          openapi_extra=body(ActingIn))
-def create_acting(data: Any = JSON, actor: Actor = Depends(current_actor),
-                  session: Session = DB) -> ActingOut:
-    return ActingOut.model_validate(org.acting_dict(org.do_create_acting(session, data, actor=actor)))
-
-
-@endpoint(router, "PUT", "/acting/{item_id}", P.MANAGE_PEOPLE, summary="Изменить исполнение обязанностей",
-          openapi_extra=body(ActingIn))
-def update_acting(item_id: int, data: Any = JSON, actor: Actor = Depends(current_actor),
-                  session: Session = DB) -> ActingOut:
-    return ActingOut.model_validate(org.acting_dict(org.do_update_acting(session, item_id, data, actor=actor)))
+_writes("/acting", P.MANAGE_PEOPLE, create=org.do_create_acting, update=org.do_update_acting,
+        describe=org.acting_dict, model=ActingOut, body_model=ActingIn,
+        created="Возложить исполнение обязанностей",
+        updated="Изменить исполнение обязанностей")
 
 
 @endpoint(router, "DELETE", "/acting/{item_id}", P.MANAGE_PEOPLE, summary="Отменить исполнение обязанностей",
@@ -359,8 +428,24 @@ def delete_acting(item_id: int, version: int | None = None, actor: Actor = Depen
 
 
 @endpoint(router, "GET", "/zones", P.SIGNED_IN, summary="Зонально-предметные закрепления (п. 68 Инструкции)")
-def list_zones(actor: Actor = Depends(current_actor), session: Session = DB) -> list[ZoneOut]:
-    return [ZoneOut.model_validate(org.zone_dict(z)) for z in org.access_zones(session, actor)]
+def list_zones(response: Response, person_id: int | None = None, zone_office_id: int | None = None,
+               subtree: bool = False, q: Text = "",
+               area: Annotated[str | None, Query(pattern="^(" + "|".join(SUBJECT_AREAS) + ")$",
+                                                 description="Предметное направление")] = None,
+               on: str | None = None, sort: Literal["id", "person", "zone", "date_from", "date_to"] = "id",
+               dir: Dir = "asc", limit: Limit = None, offset: Offset = 0, actor: Actor = Depends(current_actor),
+               session: Session = DB) -> list[ZoneOut]:
+    """Search in the prosecutor's name; filter by person, zone (`subtree`: with the offices below it),
+    area and `on` (in effect on that date)."""
+    flt = org_lists.ZoneFilter(q=q, person_id=person_id, office_id=zone_office_id, subtree=subtree, area=area,
+                               on=query_date(on, "on"))
+    page = Page(sort=sort, descending=dir == "desc", limit=limit, offset=offset)
+    return _listed(response, org_lists.list_zones(session, actor, flt, page), org.zone_dict, ZoneOut)
+
+
+_writes("/zones", P.MANAGE_PEOPLE, create=org.do_create_zone, update=org.do_update_zone,
+        describe=org.zone_dict, model=ZoneOut, body_model=ZoneIn,
+        created="Закрепить зону", updated="Изменить закрепление зоны")
 
 
 @endpoint(router, "GET", "/zones/route", P.SIGNED_IN, summary="Кому направляется работа по зоне (п. 68)")
@@ -368,20 +453,6 @@ def zone_route(office_id: int, request: Request, area: str = "all", on: str | No
                actor: Actor = Depends(current_actor), session: Session = DB) -> ZoneRouteOut:
     """The prosecutor who reviews the acts and controls the deadlines of `office_id` in `area`."""
     return ZoneRouteOut.model_validate(org.access_zone_route(session, actor, office_id, area, _on(request, on)))
-
-
-@endpoint(router, "POST", "/zones", P.MANAGE_PEOPLE, summary="Закрепить зону", status_code=201,
-          openapi_extra=body(ZoneIn))
-def create_zone(data: Any = JSON, actor: Actor = Depends(current_actor),
-                session: Session = DB) -> ZoneOut:
-    return ZoneOut.model_validate(org.zone_dict(org.do_create_zone(session, data, actor=actor)))
-
-
-@endpoint(router, "PUT", "/zones/{item_id}", P.MANAGE_PEOPLE, summary="Изменить закрепление зоны",
-          openapi_extra=body(ZoneIn))
-def update_zone(item_id: int, data: Any = JSON, actor: Actor = Depends(current_actor),
-                session: Session = DB) -> ZoneOut:
-    return ZoneOut.model_validate(org.zone_dict(org.do_update_zone(session, item_id, data, actor=actor)))
 
 
 # ------------------------------------------------------------------- calendar administration
@@ -422,15 +493,17 @@ def remove_calendar_day(day: str, request: Request, version: int | None = None,
 @endpoint(router, "GET", "/audit", P.VIEW_AUDIT, summary="Журнал аудита")
 def list_audit(actor_login: str = "", office: str = "", object_type: str = "", object_id: str = "",
                action: str = "", date_from: str | None = None, date_to: str | None = None, limit: int = 100,
-               offset: int = 0, actor: Actor = Depends(current_actor),
+               offset: int = 0, dir: Dir = "desc", actor: Actor = Depends(current_actor),
                session: Session = DB) -> AuditPageOut:
-    """Filter by person (login), office (code), object, action and dates (Almaty days)."""
+    """Filter by person (login), office (code), object, action and dates (Almaty days); newest first
+    (`dir=asc`: oldest first). A date that does not exist, or an end before the start, is refused
+    naming its field."""
     if not 1 <= limit <= 1000:
         raise InvalidInput.one("limit", "от 1 до 1000")
     flt = audit.AuditFilter(actor=actor_login, office=office, object_type=object_type, object_id=object_id,
                             action=action, date_from=query_date(date_from, "date_from"),
                             date_to=query_date(date_to, "date_to"), limit=limit,
-                            offset=max(offset, 0))
+                            offset=max(offset, 0), descending=dir == "desc")
     total, rows = audit.access_audit(session, actor, flt)
     return AuditPageOut(total=total, rows=[AuditRowOut.model_validate(r) for r in rows])
 

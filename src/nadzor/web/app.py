@@ -34,6 +34,8 @@ from nadzor.web import (
     pages,
     pages_acts,
     pages_analyses,
+    pages_audit,
+    pages_org,
     pages_proceedings,
 )
 from nadzor.web.pages_proceedings import translator
@@ -133,7 +135,10 @@ def create_app(platform: Platform | None = None) -> FastAPI:
     app.include_router(api_documents.router)
     app.include_router(pages_acts.router)
     app.include_router(pages_analyses.router)  # before the generic cards: /analyses/plans
+    app.include_router(pages_org.router)  # before the record pages: /people/export is not a person's id
+    app.include_router(pages_audit.router)
     app.include_router(pages.router)
+    app.include_router(pages_org.records)
     app.include_router(pages_proceedings.router)
 
     @app.exception_handler(UnknownRule)

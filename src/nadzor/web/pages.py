@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from typing import Any
-from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -19,10 +18,10 @@ from nadzor.adapters import json_input, org_files
 from nadzor.adapters.db.tables import api_tokens
 from nadzor.adapters.regulation import paragraph
 from nadzor.domain.accounts import ApiToken, User
-from nadzor.domain.org import SUBJECT_AREAS, Office
 from nadzor.services import accounts, audit, calendar_admin, org
 from nadzor.services.context import Actor, Permission
 from nadzor.services.errors import AuthenticationFailed, Conflict, InvalidInput, NotFound, TooManyAttempts
+from nadzor.services.rule_search import search
 from nadzor.web.forms import (
     POSITION_OPTIONS,
     FormField,
@@ -32,6 +31,7 @@ from nadzor.web.forms import (
     typed_value,
     values_of,
 )
+from nadzor.web.pages_audit import history
 from nadzor.web.pages_proceedings import translator
 from nadzor.web.routing import FORM, ShowAgain, endpoint
 from nadzor.web.rule_forms import (
@@ -145,6 +145,18 @@ def _form(request: Request, *, title: str, fields: Sequence[FormField], values: 
                   version=version)
 
 
+def _edit_form(request: Request, item: Any, describe: Callable[[Any], dict[str, Any]],
+               fields: Sequence[FormField], *, title: str, cancel: str) -> Response:
+    """The form of a stored record (one way for every record): its values as the fields show them,
+    a choice of records by id as the id's text, and the version it was read at."""
+    values = values_of(describe(item), fields)
+    for f in fields:
+        if f.kind == "int_select":
+            chosen = getattr(item, f.name, None)
+            values[f.name] = "" if chosen is None else str(chosen)
+    return _form(request, title=title, fields=fields, values=values, cancel=cancel, version=item.version)
+
+
 # ============================================================================ sign-in
 
 
@@ -243,8 +255,8 @@ def section(request: Request, section: str) -> Response:
 
 @page("GET", "/rules", P.PUBLIC)
 def rule_catalogue(request: Request, q: str = "") -> Response:
-    items = [r for r in rules.REGISTRY.values()
-             if not q or q.lower() in (r.id + " " + r.title + " " + " ".join(r.citations)).lower()]
+    """The catalogue, searched by word forms and paragraph numbers (`nadzor.rules.search`)."""
+    items = search(rules.REGISTRY.values(), q[:200])
     return render(request, "rules.html", items=items, q=q)
 
 
@@ -427,17 +439,6 @@ def office_fields(session: Session) -> tuple[FormField, ...]:
     )
 
 
-@page("GET", "/offices", P.SIGNED_IN)
-def offices_page(request: Request, on: str | None = None, actor: Actor = Depends(current_actor),
-                 session: Session = DB) -> Response:
-    day = _date_param(request, on)
-    items = org.access_offices(session, actor, on=day)
-    children: dict[int | None, list[dict[str, Any]]] = {}
-    for item in items:
-        children.setdefault(item["parent_id"], []).append(item)
-    return render(request, "offices.html", children=children, on=day, total=len(items))
-
-
 @page("GET", "/offices/new", P.MANAGE_ORG)
 def office_new(request: Request, session: Session = DB) -> Response:
     return _form(request, title="Новая прокуратура", fields=office_fields(session),
@@ -492,14 +493,15 @@ def _import_summary(request: Request, errors: list[dict[str, str]]) -> list[dict
 
 
 @page("GET", "/offices/{office_id}", P.SIGNED_IN)
-def office_page(request: Request, office_id: int, on: str | None = None, actor: Actor = Depends(current_actor),
-                session: Session = DB) -> Response:
+def office_page(request: Request, office_id: int, on: str | None = None, tab: str = "",
+                actor: Actor = Depends(current_actor), session: Session = DB) -> Response:
     day = _date_param(request, on)
     office = org.get_office(session, office_id)
     chain = [org.get_office(session, i) for i in reversed(org.tree(session).chain(office_id))]
     subs = [o for o in org.all_offices(session) if o.parent_id == office_id]
     people = org.access_people(session, actor, office_id=office_id) if actor.sees_office(office_id) else []
-    return render(request, "office.html", office=office, chain=chain, subs=subs, people=people, on=day)
+    return render(request, "office.html", office=office, chain=chain, subs=subs, people=people, on=day,
+                  **history(request, session, actor, "office", office_id, tab))
 
 
 @page("GET", "/offices/{office_id}/edit", P.MANAGE_ORG)
@@ -547,14 +549,6 @@ def person_fields(session: Session, actor: Actor, request: Request) -> tuple[For
     )
 
 
-@page("GET", "/people", P.SIGNED_IN)
-def people_page(request: Request, office_id: int | None = None, actor: Actor = Depends(current_actor),
-                session: Session = DB) -> Response:
-    people = org.access_people(session, actor, office_id=office_id)
-    offices = {o.id: o for o in org.all_offices(session)}
-    return render(request, "people.html", people=people, offices=offices, office_id=office_id)
-
-
 @page("GET", "/people/new", P.MANAGE_PEOPLE)
 def person_new(request: Request, actor: Actor = Depends(current_actor), session: Session = DB) -> Response:
     return _form(request, title="Новый сотрудник", fields=person_fields(session, actor, request),
@@ -570,8 +564,8 @@ def person_create(request: Request, form: FormData = FORM, actor: Actor = Depend
 
 
 @page("GET", "/people/{person_id}", P.SIGNED_IN)
-def person_page(request: Request, person_id: int, on: str | None = None, actor: Actor = Depends(current_actor),
-                session: Session = DB) -> Response:
+def person_page(request: Request, person_id: int, on: str | None = None, tab: str = "",
+                actor: Actor = Depends(current_actor), session: Session = DB) -> Response:
     day = _date_param(request, on)
     authority = org.access_authority(session, actor, person_id, day)
     person = org.access_person(session, actor, person_id)
@@ -579,18 +573,15 @@ def person_page(request: Request, person_id: int, on: str | None = None, actor: 
     acting = org.access_acting(session, actor, person_id=person_id)
     zones = [z for z in org.access_zones(session, actor) if z.person_id == person_id]
     return render(request, "person.html", person=person, authority=authority, on=day, offices=offices,
-                  acting=acting, zones=zones)
+                  acting=acting, zones=zones, **history(request, session, actor, "person", person_id, tab))
 
 
 @page("GET", "/people/{person_id}/edit", P.MANAGE_PEOPLE)
 def person_edit(request: Request, person_id: int, actor: Actor = Depends(current_actor),
                 session: Session = DB) -> Response:
     person = org.access_person(session, actor, person_id)
-    fields = person_fields(session, actor, request)
-    values = values_of(org.person_dict(person), fields)
-    values["office_id"] = str(person.office_id)
-    return _form(request, title=f"Изменить: {person.full_name}", fields=fields, values=values,
-                 cancel=f"/people/{person_id}", version=person.version)
+    return _edit_form(request, person, org.person_dict, person_fields(session, actor, request),
+                      title=f"Изменить: {person.full_name}", cancel=f"/people/{person_id}")
 
 
 @page("POST", "/people/{person_id}/edit", P.MANAGE_PEOPLE)
@@ -631,14 +622,6 @@ def acting_fields(session: Session, actor: Actor, request: Request) -> tuple[For
     )
 
 
-@page("GET", "/acting", P.SIGNED_IN)
-def acting_page(request: Request, actor: Actor = Depends(current_actor), session: Session = DB) -> Response:
-    items = org.access_acting(session, actor)
-    people = {p.id: p for p in org.access_people(session, actor)}
-    offices = {o.id: o for o in org.all_offices(session)}
-    return render(request, "acting.html", items=items, people=people, offices=offices, today=_today(request))
-
-
 @page("GET", "/acting/new", P.MANAGE_PEOPLE)
 def acting_new(request: Request, actor: Actor = Depends(current_actor), session: Session = DB) -> Response:
     return _form(request, title="Возложить исполнение обязанностей", fields=acting_fields(session, actor, request),
@@ -657,14 +640,9 @@ def acting_create(request: Request, form: FormData = FORM, actor: Actor = Depend
 @page("GET", "/acting/{item_id}/edit", P.MANAGE_PEOPLE)
 def acting_edit(request: Request, item_id: int, actor: Actor = Depends(current_actor),
                 session: Session = DB) -> Response:
-    item = next((a for a in org.access_acting(session, actor) if a.id == item_id), None)
-    if item is None:
-        return render(request, "error.html", 404, title="Не найдено", message=f"Нет записи {item_id}")
-    fields = acting_fields(session, actor, request)
-    values = values_of(org.acting_dict(item), fields)
-    values.update(person_id=str(item.person_id), office_id=str(item.office_id))
-    return _form(request, title="Изменить исполнение обязанностей", fields=fields, values=values, cancel="/acting",
-                 version=item.version)
+    return _edit_form(request, org.access_acting_item(session, actor, item_id), org.acting_dict,
+                      acting_fields(session, actor, request), title="Изменить исполнение обязанностей",
+                      cancel=f"/acting/{item_id}")
 
 
 @page("POST", "/acting/{item_id}/edit", P.MANAGE_PEOPLE)
@@ -734,20 +712,6 @@ def zone_fields(session: Session, actor: Actor, request: Request) -> tuple[FormF
     )
 
 
-@page("GET", "/zones", P.SIGNED_IN)
-def zones_page(request: Request, office_id: int | None = None, area: str = "all", on: str | None = None,
-               actor: Actor = Depends(current_actor), session: Session = DB) -> Response:
-    items = org.access_zones(session, actor)
-    people = {p.id: p for p in org.access_people(session, actor)}
-    offices = {o.id: o for o in org.all_offices(session)}
-    route = None
-    if office_id is not None and area in SUBJECT_AREAS:
-        route = org.access_zone_route(session, actor, office_id, area, _date_param(request, on))
-    return render(request, "zones.html", items=items, people=people, offices=offices, route=route,
-                  office_options=_office_id_options(session, actor, request), office_id=office_id, area=area,
-                  on=_date_param(request, on))
-
-
 @page("GET", "/zones/new", P.MANAGE_PEOPLE)
 def zone_new(request: Request, actor: Actor = Depends(current_actor), session: Session = DB) -> Response:
     return _form(request, title="Закрепить зону (п. 68 Инструкции)", fields=zone_fields(session, actor, request),
@@ -765,14 +729,9 @@ def zone_create(request: Request, form: FormData = FORM, actor: Actor = Depends(
 @page("GET", "/zones/{item_id}/edit", P.MANAGE_PEOPLE)
 def zone_edit(request: Request, item_id: int, actor: Actor = Depends(current_actor),
               session: Session = DB) -> Response:
-    item = next((z for z in org.access_zones(session, actor) if z.id == item_id), None)
-    if item is None:
-        return render(request, "error.html", 404, title="Не найдено", message=f"Нет закрепления {item_id}")
-    fields = zone_fields(session, actor, request)
-    values = values_of(org.zone_dict(item), fields)
-    values.update(person_id=str(item.person_id), zone_office_id=str(item.zone_office_id))
-    return _form(request, title="Изменить закрепление зоны", fields=fields, values=values, cancel="/zones",
-                 version=item.version)
+    return _edit_form(request, org.access_zone(session, actor, item_id), org.zone_dict,
+                      zone_fields(session, actor, request),
+                      title="Изменить закрепление зоны", cancel=f"/zones/{item_id}")
 
 
 @page("POST", "/zones/{item_id}/edit", P.MANAGE_PEOPLE)
@@ -801,13 +760,6 @@ def user_fields(session: Session, actor: Actor, request: Request, *, new: bool) 
             FormField("password", "Новый пароль (оставьте пустым, чтобы не менять)", "password"))
 
 
-@page("GET", "/users", P.MANAGE_USERS)
-def users_page(request: Request, actor: Actor = Depends(current_actor), session: Session = DB) -> Response:
-    people = {p.id: p for p in org.access_people(session, actor)}
-    return render(request, "users.html", users=accounts.access_users(session, actor), people=people,
-                  now=audit.now_utc())
-
-
 @page("GET", "/users/new", P.MANAGE_USERS)
 def user_new(request: Request, actor: Actor = Depends(current_actor), session: Session = DB) -> Response:
     return _form(request, title="Новая учётная запись", fields=user_fields(session, actor, request, new=True),
@@ -827,14 +779,9 @@ def user_create(request: Request, form: FormData = FORM, actor: Actor = Depends(
 @page("GET", "/users/{user_id}/edit", P.MANAGE_USERS)
 def user_edit(request: Request, user_id: int, actor: Actor = Depends(current_actor),
               session: Session = DB) -> Response:
-    user = session.get(User, user_id)
-    if user is None:
-        return render(request, "error.html", 404, title="Не найдено", message=f"Нет пользователя {user_id}")
-    fields = user_fields(session, actor, request, new=False)
-    values = values_of(accounts.user_dict(user), fields)
-    values["person_id"] = str(user.person_id or "")
-    return _form(request, title=f"Учётная запись {user.login}", fields=fields, values=values, cancel="/users",
-                 version=user.version)
+    user = accounts.access_user(session, actor, user_id)
+    return _edit_form(request, user, accounts.user_dict, user_fields(session, actor, request, new=False),
+                      title=f"Учётная запись {user.login}", cancel=f"/users/{user_id}")
 
 
 @page("POST", "/users/{user_id}/edit", P.MANAGE_USERS)
@@ -929,36 +876,3 @@ def account_revoke(request: Request, token_id: int, form: FormData = FORM, actor
                         cancel="/account", version=None)
     accounts.do_revoke_token(session, token_id, actor=actor)
     return _see_other("/account")
-
-
-# ============================================================================ audit
-
-
-@page("GET", "/audit", P.VIEW_AUDIT)
-def audit_page(request: Request, actor_login: str = "", office: str = "", object_type: str = "",
-               object_id: str = "", action: str = "", date_from: str = "", date_to: str = "", page_no: int = 1,
-               actor: Actor = Depends(current_actor), session: Session = DB) -> Response:
-    def day(value: str) -> date | None:
-        try:
-            return date.fromisoformat(value) if value else None
-        except ValueError:
-            return None
-
-    size = 50
-    page_no = min(max(page_no, 1), MAX_PAGE)
-    flt = audit.AuditFilter(actor=actor_login, office=office, object_type=object_type, object_id=object_id,
-                            action=action, date_from=day(date_from), date_to=day(date_to), limit=size,
-                            offset=(page_no - 1) * size)
-    total, rows = audit.access_audit(session, actor, flt)
-    filters = {"actor_login": actor_login, "office": office, "object_type": object_type, "object_id": object_id,
-               "action": action, "date_from": date_from, "date_to": date_to}
-    query = "&".join(f"{k}={quote(v)}" for k, v in filters.items() if v)
-    template = "_audit_rows.html" if request.headers.get("hx-request") else "audit.html"
-    return render(request, template, rows=rows, total=total, filters=filters, page_no=page_no, size=size,
-                  query=query, office_codes=sorted(o.code for o in session.query(Office).all()))
-
-
-@page("GET", "/audit/verify", P.VIEW_AUDIT)
-def audit_verify(request: Request, session: Session = DB) -> Response:
-    problem = audit.verify(session)
-    return render(request, "_audit_verify.html", problem=problem)

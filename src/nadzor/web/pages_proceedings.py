@@ -6,9 +6,6 @@ user types). Every change goes through `nadzor.services.proceedings`; forms carr
 
 from __future__ import annotations
 
-import csv
-import io
-import math
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
@@ -34,7 +31,9 @@ from nadzor.services import proceedings as stored
 from nadzor.services.acts import ORIGIN_FILTERS
 from nadzor.services.context import Actor, Permission
 from nadzor.services.errors import Conflict, InvalidInput
-from nadzor.web import api_attachments, security
+from nadzor.web import api_attachments, listing, security
+from nadzor.web.listing import PAGE_SIZES, Asked, Column, Filter, ListSpec, Shown
+from nadzor.web.pages_audit import history
 from nadzor.web.proceeding_labels import (
     ADMISSIBILITY_REQUIRES,
     COLLECTION_TITLES,
@@ -55,15 +54,10 @@ from nadzor.web.templating import LOCALES, render
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 P = Permission
-PAGE_SIZES = (20, 50, 100)
 #: Register columns: (sort key, Russian header).
 COLUMNS = (("number", N_("Номер")), ("office", N_("Прокуратура")), ("subject", N_("Субъект")),
            ("status", N_("Статус")), ("opened_on", N_("Начато")), ("last_day", N_("Последний день")),
            ("next_due", N_("Ближайший срок")))
-_FILTER_KEYS = ("office_id", "exact", "status", "q", "basis", "assignee_id", "opened_from", "opened_to", "overdue",
-                "due_within", "act_type", "signer", "origin_kind", "origin_number")
-#: The acts register's own filters (issue 9): absent from the other registers.
-_ACT_FILTERS = ("act_type", "signer", "origin_kind", "origin_number")
 #: Step keys that are not fields of the step (shown by the timeline itself).
 _STEP_META = frozenset({"type", "date", "index", "seq", "withdrawn", "withdrawn_reason", "withdrawn_by",
                         "withdrawn_at", "details", "author", "recorded_at", "signer", "group_leader"})
@@ -238,100 +232,50 @@ def _people_options(session: Session, actor: Actor) -> list[tuple[str, str]]:
     return sorted(out, key=lambda x: x[1])
 
 
-def _parse_date(raw: str, field: str, errors: list[dict[str, str]]) -> date | None:
-    if not raw:
-        return None
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        errors.append({"field": field, "message": "ожидается дата"})
-        return None
-
-
-def _parse_int(raw: str, field: str, errors: list[dict[str, str]], low: int = 0) -> int | None:
-    if not raw:
-        return None
-    if not raw.isdigit() or int(raw) < low:
-        errors.append({"field": field, "message": "ожидается целое число" + (f" не меньше {low}" if low else "")})
-        return None
-    return int(raw)
-
-
-def _summary(errors: list[dict[str, str]], labels: Callable[[str], str], anchor: Callable[[str], str]
-             ) -> list[dict[str, str]]:
-    """The error summary (GOV.UK style): each error with the Russian name of its field and a link
-    to the input."""
-    return [{"label": labels(e["field"]), "message": e["message"], "href": "#" + anchor(e["field"])}
-            for e in errors]
-
-
 # ================================================================================ register
 
 
-def _register_filter(params: QueryParams, kind: Kind, *, export: bool = False
-                     ) -> tuple[stored.RegisterFilter, dict[str, str], list[dict[str, str]], int, int]:
-    """The register's filters from the query string: the filter, the values to show again, errors,
-    the page number and the page size."""
-    errors: list[dict[str, str]] = []
-    values = {k: str(params.get(k, "")).strip() for k in (*_FILTER_KEYS, "sort", "dir", "size")}
-    office_id = _parse_int(values["office_id"], "office_id", errors, 1)
-    status = values["status"] or None
-    if status is not None and status not in kind.statuses:
-        errors.append({"field": "status", "message": "выберите статус из списка"})
-        status = None
-    basis = values["basis"] or None
-    if basis is not None and basis not in stored.bases_of(kind):
-        errors.append({"field": "basis", "message": "выберите основание из списка"})
-        basis = None
-    assignee_id = _parse_int(values["assignee_id"], "assignee_id", errors, 1) if kind.name == "check" else None
-    due_within = _parse_int(values["due_within"], "due_within", errors)
-    if due_within is not None and due_within > 365:
-        errors.append({"field": "due_within", "message": "не больше 365 рабочих дней"})
-        due_within = None
-    opened_from = _parse_date(values["opened_from"], "opened_from", errors)
-    opened_to = _parse_date(values["opened_to"], "opened_to", errors)
-    if opened_from and opened_to and opened_to < opened_from:
-        errors.append({"field": "opened_to", "message": "конец периода раньше его начала"})
-        opened_to = None
-    sort = values["sort"] if values["sort"] in stored.SORT_COLUMNS else "opened_on"
-    values["sort"] = sort
-    descending = values["dir"] != "asc"
-    values["dir"] = "desc" if descending else "asc"
-    size = int(values["size"]) if values["size"].isdigit() and int(values["size"]) in PAGE_SIZES else PAGE_SIZES[0]
-    values["size"] = str(size)
-    raw_page = str(params.get("page", "1"))
-    page_no = int(raw_page) if raw_page.isdigit() and int(raw_page) >= 1 else 1
-    act_filters: dict[str, Any] = {}
-    if kind.name == "act":
-        act_filters = {"act_type": values["act_type"] or None,
-                       "signer_person_id": _parse_int(values["signer"], "signer", errors, 1),
-                       "origin_kind": values["origin_kind"] or None, "origin_number": values["origin_number"][:80]}
-        if act_filters["origin_kind"] is not None and act_filters["origin_kind"] not in ORIGIN_FILTERS:
-            errors.append({"field": "origin_kind", "message": "выберите основание из списка"})
-            act_filters["origin_kind"] = None
-    else:
-        for key in _ACT_FILTERS:
-            values[key] = ""
-    subtree = values["exact"] not in ("1", "on")
-    values["exact"] = "" if subtree else "1"
+@lru_cache(maxsize=8)
+def register_spec(collection: str) -> ListSpec:
+    """The register as a generic list (web/listing.py): its filters (a check's basis and assignee, an
+    act's type, signer and origin besides the common ones), sortable columns and order."""
+    kind = kind_of_collection(collection)
+    own: list[Filter] = []
+    if stored.bases_of(kind):
+        own.append(Filter("basis", FILTER_LABELS["basis"], "choice",
+                          tuple((b, code_label(kind.name, "basis", b)) for b in stored.bases_of(kind))))
+    if kind.name == "check":
+        own.append(Filter("assignee_id", FILTER_LABELS["assignee_id"], "id"))
+    if kind.name == "act":  # the types are administrator data: checked when asked (_act_filter_options)
+        own += [Filter("act_type", FILTER_LABELS["act_type"]), Filter("signer", FILTER_LABELS["signer"], "id"),
+                Filter("origin_kind", FILTER_LABELS["origin_kind"], "choice",
+                       tuple((code, ORIGIN_FILTER_LABELS[code]) for code in ORIGIN_FILTERS)),
+                Filter("origin_number", FILTER_LABELS["origin_number"])]
+    return ListSpec(
+        f"/{collection}", COLLECTION_TITLES[collection][1], columns=tuple(Column(k, label) for k, label in COLUMNS),
+        filters=(Filter("office_id", FILTER_LABELS["office_id"], "id"), Filter("exact", N_("без нижестоящих"), "flag"),
+                 Filter("status", FILTER_LABELS["status"], "choice", tuple(kind.statuses.items())),
+                 Filter("q", FILTER_LABELS["q"]), *own, Filter("opened_from", FILTER_LABELS["opened_from"], "date"),
+                 Filter("opened_to", FILTER_LABELS["opened_to"], "date"),
+                 Filter("overdue", N_("только просроченные"), "flag"),
+                 Filter("due_within", FILTER_LABELS["due_within"], "number", high=365)),
+        sort="opened_on", descending=True, ranges=(("opened_from", "opened_to"),))
+
+
+def _register_filter(params: QueryParams, collection: str, *, export: bool = False
+                     ) -> tuple[stored.RegisterFilter, Asked]:
+    """The register's filters from the query string (every value it cannot use answered on its field)."""
+    a = listing.asked(register_spec(collection), params)
+    page = a.page(export=export)
+    v = a.typed
     flt = stored.RegisterFilter(
-        office_id=office_id, subtree=subtree, status=status, subject=values["q"][:200], basis=basis,
-        assignee_id=assignee_id, opened_from=opened_from,
-        opened_to=opened_to, overdue=values["overdue"] in ("1", "on"), due_within=due_within, sort=sort,
-        descending=descending, limit=None if export else size, offset=(page_no - 1) * size, **act_filters)
-    return flt, values, errors, page_no, size
-
-
-def _pages(current: int, last: int) -> list[int | None]:
-    """Numbered pages around the current one, the first and the last; None for a gap."""
-    wanted = sorted({1, last, *range(max(1, current - 2), min(last, current + 2) + 1)})
-    out: list[int | None] = []
-    for n in wanted:
-        previous = out[-1] if out else None
-        if previous is not None and n - previous > 1:
-            out.append(None)
-        out.append(n)
-    return out
+        office_id=v["office_id"], subtree=not v["exact"], status=v["status"], subject=v["q"] or "",
+        basis=v.get("basis"), assignee_id=v.get("assignee_id"), act_type=v.get("act_type") or None,
+        signer_person_id=v.get("signer"), origin_kind=v.get("origin_kind"),
+        origin_number=(v.get("origin_number") or "")[:80],
+        opened_from=v["opened_from"], opened_to=v["opened_to"], overdue=bool(v["overdue"]), due_within=v["due_within"],
+        sort=a.sort, descending=a.descending, limit=page.limit, offset=page.offset)
+    return flt, a
 
 
 def _rows(session: Session, kind: Kind, items: list[dict[str, Any]], actor: Actor, t: Translate = _identity
@@ -363,53 +307,37 @@ def _register(collection: str) -> None:
     @page("GET", f"/{collection}")
     def register_page(request: Request, actor: Actor = Depends(current_actor), session: Session = DB) -> Response:
         kind = kind_of_collection(collection)
-        flt, values, errors, page_no, size = _register_filter(request.query_params, kind)
-        flt, act_options = _act_filter_options(request, session, actor, kind, flt, errors)
+        flt, a = _register_filter(request.query_params, collection)
+        flt, act_options = _act_filter_options(request, session, actor, kind, flt, a.errors)
         found = stored.access_proceedings(session, collection, actor=actor, today=_today(request), flt=flt,
                                           calendar=platform_of(request).calendar())
+        view = listing.shown(a, found["total"])
+        if not isinstance(view, Shown):  # past the end (rows removed, a stale link): the last page instead
+            return view
         t = translator(request)
-        last = max(1, math.ceil(found["total"] / size))
-        if page_no > last:  # past the end (rows removed, a stale link): the last page instead
-            return _see_other(f"/{collection}?" + urlencode({**dict(request.query_params), "page": last}))
-        filters = {k: values[k] for k in _FILTER_KEYS if values[k]}
-        base = urlencode(filters | {"sort": values["sort"], "dir": values["dir"], "size": values["size"]})
-        sort_links = {key: urlencode(filters | {"sort": key, "size": values["size"],
-                                                "dir": "asc" if values["sort"] == key and values["dir"] == "desc"
-                                                else ("desc" if values["sort"] == key else "asc")})
-                      for key, _ in COLUMNS}
-        return render(request, "proceedings/register.html", 422 if errors else 200, collection=collection,
+        return render(request, "proceedings/register.html", 422 if a.errors else 200, collection=collection,
                       title=title, new_title=new_title, kind=kind,
                       rows=_rows(session, kind, found["items"], actor, t),
-                      total=found["total"], values=values, columns=COLUMNS, sort_links=sort_links,
-                      page_no=page_no, last_page=last, pages=_pages(page_no, last), base=base,
-                      export=urlencode(filters | {"sort": values["sort"], "dir": values["dir"]}),
-                      office_options=_office_options(session, actor), page_sizes=PAGE_SIZES,
+                      total=found["total"], values=a.values, columns=COLUMNS, sort_links=view.sort_links,
+                      page_no=view.page_no, last_page=view.last_page, pages=view.pages, base=view.base,
+                      export=view.export, office_options=_office_options(session, actor), page_sizes=PAGE_SIZES,
                       basis_options=[(b, t(code_label(kind.name, "basis", b))) for b in stored.bases_of(kind)],
                       assignee_options=_people_options(session, actor) if kind.name == "check" else [],
-                      errors=errors, summary=_summary(errors, lambda f: FILTER_LABELS.get(f, f), lambda f: f"f-{f}"),
-                      kind_name=kind_name, **act_options)
+                      errors=a.errors, summary=view.summary, kind_name=kind_name, **act_options)
 
     @page("GET", f"/{collection}/export")
     def register_export(request: Request, format: str = "csv", actor: Actor = Depends(current_actor),
                         session: Session = DB) -> Response:
         kind = kind_of_collection(collection)
-        flt, _values, errors, _page, _size = _register_filter(request.query_params, kind, export=True)
-        flt, _options = _act_filter_options(request, session, actor, kind, flt, errors)
-        if errors:
-            raise InvalidInput.one(errors[0]["field"], errors[0]["message"])
+        flt, a = _register_filter(request.query_params, collection, export=True)
+        flt, _options = _act_filter_options(request, session, actor, kind, flt, a.errors)
+        a.refuse()
         found = stored.access_proceedings(session, collection, actor=actor, today=_today(request), flt=flt,
                                           calendar=platform_of(request).calendar())
-        table = export_table(_rows(session, kind, found["items"], actor))
-        if format == "xlsx":
-            return Response(xlsx_bytes(table, title), media_type=XLSX,
-                            headers={"content-disposition": f'attachment; filename="{collection}.xlsx"'})
-        if format != "csv":
-            raise InvalidInput.one("format", "ожидается csv или xlsx")
-        return Response(csv_text(table).encode("utf-8-sig"), media_type="text/csv; charset=utf-8",
-                        headers={"content-disposition": f'attachment; filename="{collection}.csv"'})
+        return listing.exported(export_table(_rows(session, kind, found["items"], actor)), title=title,
+                                filename=collection, format=format)
 
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXPORT_HEADER = ("Номер", "Прокуратура", "Субъект", "Статус", "Начато", "Последний день", "Ближайший срок",
                  "Просрочено")
 
@@ -422,31 +350,6 @@ def export_table(rows: list[dict[str, Any]]) -> list[tuple[str, ...]]:
     return [EXPORT_HEADER, *((r["number"], r["office_name"], r["subject"], r["status_label"], _ru(r["opened_on"]),
                               _ru(r["last_day"]), _ru(r["next_due"]), "да" if r["overdue"] else "нет")
                              for r in rows)]
-
-
-def safe_cell(value: str) -> str:
-    """A cell a spreadsheet will not run as a formula: text starting with = + - @ tab or CR gets a '."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
-def csv_text(table: list[tuple[str, ...]]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    for row in table:
-        writer.writerow([safe_cell(v) for v in row])
-    return out.getvalue()
-
-
-def xlsx_bytes(table: list[tuple[str, ...]], title: str) -> bytes:
-    from openpyxl import Workbook
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(title[:31])
-    for row in table:
-        sheet.append([safe_cell(v) for v in row])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
 
 
 # ================================================================================ the card
@@ -656,10 +559,11 @@ def _documents_offered(request: Request, session: Session, actor: Actor, collect
 
 
 def _render_card(request: Request, session: Session, actor: Actor, collection: str, proceeding_id: int,
-                 status: int = 200, **extra: Any) -> Response:
+                 status: int = 200, tab: str = "", **extra: Any) -> Response:
     item = stored.access_proceeding(session, collection, proceeding_id, actor=actor, today=_today(request),
                                     calendar=platform_of(request).calendar())
     context = _card_context(request, session, actor, collection, item)
+    context.update(history(request, session, actor, item["kind"], proceeding_id, tab))
     context.setdefault("posted", {})
     context.update(extra)
     return render(request, "proceedings/card.html", status, **context)
@@ -739,7 +643,7 @@ def _step_errors(kind: Kind, step_type: str, exc: InvalidInput) -> tuple[dict[st
             return f"{step_type}-{name.replace('.', '-')}"
         return f"{step_type}-{name}" if name in names or name == "date" else f"form-{step_type}"
 
-    return by_field, _summary(exc.as_dicts(), label, anchor)
+    return by_field, listing.summary(exc.as_dicts(), label, anchor)
 
 
 def _posted_version(form: FormData) -> Any:
@@ -749,9 +653,9 @@ def _posted_version(form: FormData) -> Any:
 
 def _card(collection: str) -> None:
     @page("GET", f"/{collection}/{{proceeding_id}}")
-    def card_page(request: Request, proceeding_id: int, actor: Actor = Depends(current_actor),
+    def card_page(request: Request, proceeding_id: int, tab: str = "", actor: Actor = Depends(current_actor),
                   session: Session = DB) -> Response:
-        return _render_card(request, session, actor, collection, proceeding_id)
+        return _render_card(request, session, actor, collection, proceeding_id, tab=tab)
 
     @page("POST", f"/{collection}/{{proceeding_id}}/steps")
     def record_step(request: Request, proceeding_id: int, form: FormData = FORM, actor: Actor = Depends(current_actor),
@@ -805,7 +709,7 @@ def _card(collection: str) -> None:
                                actor=actor, calendar=plat.calendar(), today=_today(request))
         except InvalidInput as exc:
             errors = {e["field"]: e["message"] for e in exc.as_dicts()}
-            summary = _summary(exc.as_dicts(), lambda f: NEW_LABELS.get(f, f), lambda f: f"withdraw-{f}")
+            summary = listing.summary(exc.as_dicts(), lambda f: NEW_LABELS.get(f, f), lambda f: f"withdraw-{f}")
             raise ShowAgain(lambda fresh: _render_card(
                 request, fresh, actor, collection, proceeding_id, 422, withdraw_errors=errors,
                 withdraw_summary=summary, withdraw_reason=reason)) from None
@@ -848,7 +752,7 @@ def _resolution_errors(code: str, exc: InvalidInput) -> tuple[dict[str, str], li
     def name(f: str) -> str:
         return f.removeprefix("fields.").split(".")[0]
 
-    return by_field, _summary(exc.as_dicts(), lambda f: labels.get(name(f), N_("Постановление")),
+    return by_field, listing.summary(exc.as_dicts(), lambda f: labels.get(name(f), N_("Постановление")),
                               lambda f: f"res-{code}-{name(f)}" if name(f) in labels else f"resolution-{code}")
 
 
@@ -892,7 +796,7 @@ def _attachments_page(collection: str) -> None:
         except (InvalidInput, attachments.TooLarge) as exc:
             problems = exc.as_dicts() if isinstance(exc, InvalidInput) else [{"field": "file", "message": str(exc)}]
             errors = {e["field"]: e["message"] for e in problems}
-            summary = _summary(problems, lambda f: ATTACH_LABELS.get(f, N_("Файл")), lambda f: f"attach-{f}")
+            summary = listing.summary(problems, lambda f: ATTACH_LABELS.get(f, N_("Файл")), lambda f: f"attach-{f}")
             raise ShowAgain(lambda fresh: _render_card(request, fresh, actor, collection, proceeding_id, 422,
                                                        attach_errors=errors, summary=summary,
                                                        attach_note=str(note or ""))) from None
@@ -1071,7 +975,7 @@ def _new_again(request: Request, session: Session, actor: Actor, collection: str
         context["origin"] = _posted_origin(session, actor, request, form)
     context["detail_errors"] = {f"details.{name}": message for name, message in by_field.items()}
     context.update(posted=dict(form.multi_items()), posted_lists={k: form.getlist(k) for k in form},
-                   errors=by_field, summary=_summary(errors, label, anchor),
+                   errors=by_field, summary=listing.summary(errors, label, lambda f: f"{kind.first}-{name_of(f)}"),
                    refusal=refusal)
     if collection == "checks":
         context["verdict"], context["notes"] = admissibility_of(form, translator(request))
