@@ -206,7 +206,8 @@ def test_an_incomplete_certificate_is_not_delivered_I_23(client: TestClient, alm
                       {"certificate": {"date": "2021-09-03", "place": "г. Алматы"}})
     assert response.status_code == 409
     assert response.json()["code"] == "certificate_incomplete"
-    assert "conclusions" in response.json()["message"]
+    assert "выводы и предложения" in response.json()["message"]  # the missing parts named in Russian
+    assert "conclusions" not in response.json()["message"]
 
 
 def test_a_proceeding_outside_the_callers_scope_is_not_found(client: TestClient, almaty: dict[str, str]) -> None:
