@@ -410,6 +410,51 @@ TEMPLATES: dict[str, list[Item]] = {
               "ограничений к разглашению государственных секретов и иной охраняемой законом тайны."),
         *SIGN,
     ],
+    "analysis_certificate": [
+        *HEADER,
+        ("title", "СПРАВКА\nо результатах анализа состояния законности"),
+        ("p", "Дата составления: {{ date }}. Предмет анализа: {{ topic }}. Период, охваченный анализом: "
+              "{{ period }}."),
+        ("bold", "1. Установленные в ходе анализа сведения и обстоятельства"),
+        ("each", "findings", ""),
+        ("bold", "Статистика"),
+        ("each", "statistics", ""),
+        ("bold", "2. Выводы о состоянии законности, причины и условия совершения правонарушений"),
+        ("each", "conclusions", ""),
+        ("each", "causes", ""),
+        ("bold", "3. Предложения о способах разрешения и устранения правонарушений, проблем, недостатков и "
+                 "пробелов в законодательстве"),
+        ("each", "proposals", ""),
+        ("bold", "Использованные источники сведений (пункт 12 Правил):"),
+        ("each", "sources", "– "),
+        ("p", "Анализ проводил: ______________"),
+    ],
+    "analysis_requirement": [
+        *HEADER,
+        ("to", "{{ authority_name }}"),
+        ("title", "ТРЕБОВАНИЕ\nо проведении проверки"),
+        ("p", "По результатам анализа состояния законности{% if analysis_topic %} ({{ analysis_topic }}){% endif %}, "
+              "руководствуясь пунктом 19 Правил {{ rules_title }}, требую провести проверку деятельности "
+              "{{ target_text }}: {{ subject_name }}{% if harm_text %} {{ harm_text }}{% endif %}."),
+        ("if", "justification", [("bold", "Обоснование целесообразности направления требования:"),
+                                 ("each", "justification", "")]),
+        *SIGN,
+    ],
+    "analysis_petition": [
+        *HEADER,
+        ("to", "Генеральному Прокурору\nРеспублики Казахстан"),
+        ("title", "ХОДАТАЙСТВО\nо назначении проверки субъекта предпринимательства"),
+        ("p", "По результатам анализа состояния законности{% if analysis_topic %} ({{ analysis_topic }}){% endif %}, "
+              "руководствуясь пунктами 19 и 23 Правил {{ rules_title }}, прошу назначить проверку деятельности "
+              "{{ subject_name }}."),
+        ("bold", "Мотивированное обоснование необходимости проведения проверки органами прокуратуры:"),
+        ("each", "justification", ""),
+        ("bold", "Признаки нарушений законности:"),
+        ("each", "violations", ""),
+        ("bold", "Меры, принятые уполномоченными государственными органами:"),
+        ("each", "measures", ""),
+        *SIGN,
+    ],
 }
 
 
@@ -517,11 +562,16 @@ def build(code: str, items: Sequence[Item]) -> Path:
     return path
 
 
-def main() -> None:
+def main(codes: Sequence[str] = ()) -> None:
+    """Every template, or only those named on the command line (the others are left as committed)."""
     OUT.mkdir(parents=True, exist_ok=True)
     for code, items in TEMPLATES.items():
+        if codes and code not in codes:
+            continue
         print(build(code, items).relative_to(OUT.parents[3]))
 
 
 if __name__ == "__main__":
-    main()
+    import sys
+
+    main(sys.argv[1:])
