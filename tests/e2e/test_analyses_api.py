@@ -24,6 +24,7 @@ from nadzor.services import analyses, audit
 from nadzor.services.context import cli_actor
 from nadzor.services.errors import Conflict, InvalidInput
 from nadzor.web import api_analyses
+from tests.support.analyses import CERTIFICATE
 from tests.support.web import bearer, client_for, office_id, person_id
 
 TODAY = date(2026, 11, 25)
@@ -86,10 +87,13 @@ def open_item(client: TestClient, headers: dict[str, str], plan: dict[str, Any],
                        json={"step": {"date": day, "basis": "monitoring"}})
 
 
-def record(client: TestClient, headers: dict[str, str], analysis_id: int, step: dict[str, Any]) -> dict[str, Any]:
+def record(client: TestClient, headers: dict[str, str], analysis_id: int, step: dict[str, Any],
+           details: dict[str, Any] | None = None) -> dict[str, Any]:
     current = client.get(f"/api/v1/analyses/{analysis_id}", headers=headers).json()
+    if step["type"] == "ended" and details is None:
+        details = CERTIFICATE
     response = client.post(f"/api/v1/analyses/{analysis_id}/steps", headers=headers,
-                           json={"version": current["version"], "step": step})
+                           json={"version": current["version"], "step": step, "details": details})
     assert response.status_code == 201, response.text
     return dict(response.json())
 

@@ -83,6 +83,24 @@ STEP_DETAILS: dict[tuple[str, str], tuple[tuple[str, str, str], ...]] = {
         ("subject_location", N_("Местонахождение субъекта"), "text"), ("subject_bin_iin", N_("БИН/ИИН"), "text"),
         ("subject_rights_duties", N_("Права и обязанности проверяемого субъекта"), "textarea")),
     ("check", "composition_changed"): (("assignees", N_("Кому поручена проверка"), "people"),),
+    # R.18: the certificate of the analysis's results, its four parts (its date: the step's)
+    ("analysis", "ended"): (
+        ("topic", N_("Справка, ч. 1: предмет анализа"), "text"),
+        ("period_from", N_("Справка, ч. 1: период, охваченный анализом, с"), "date"),
+        ("period_to", N_("Справка, ч. 1: период, охваченный анализом, по"), "date"),
+        ("findings", N_("Справка, ч. 2: установленные сведения и обстоятельства"), "textarea"),
+        ("statistics", N_("Справка, ч. 2: статистика"), "textarea"),
+        ("conclusions", N_("Справка, ч. 3: выводы о состоянии законности"), "textarea"),
+        ("causes", N_("Справка, ч. 3: причины и условия правонарушений"), "textarea"),
+        ("proposals", N_("Справка, ч. 4: предложения по устранению правонарушений и пробелов"), "textarea")),
+    # R.21–22: a requirement; R.23: a petition to the Prosecutor General (each only for its decision)
+    ("analysis", "decision"): (
+        ("authority_name", N_("Требование: уполномоченный орган, которому оно направляется"), "text-opt"),
+        ("subject_name", N_("Требование или ходатайство: проверяемый субъект"), "text-opt"),
+        ("subject_bin_iin", N_("Ходатайство: БИН/ИИН субъекта предпринимательства"), "text-opt"),
+        ("justification", N_("Обоснование (требования с уведомлением; ходатайства)"), "textarea-opt"),
+        ("violations", N_("Ходатайство: признаки нарушений законности"), "textarea-opt"),
+        ("measures", N_("Ходатайство: меры, принятые уполномоченными органами"), "textarea-opt")),
 }
 
 
@@ -417,7 +435,10 @@ def _card_context(request: Request, session: Session, actor: Actor, collection: 
         facts.insert(0, (N_("БИН/ИИН"), str(bin_iin)))
     if item.get("assignees"):
         facts.append((N_("Проверку проводят"), "; ".join(a["name"] for a in item["assignees"])))
+    documents = _documents().access_documents(session, collection, item["id"], actor=actor,
+                                              calendar=platform_of(request).calendar())["documents"]
     return {"collection": collection, "kind": kind, "item": item, "state": state,
+            "documents": documents, "sources_labels": _source_labels(),
             "title": COLLECTION_TITLES[collection][2], "register_title": COLLECTION_TITLES[collection][1],
             "office_name": office.name_ru if office else "",
             "status_label": t(kind.statuses.get(state["status"] or "", "—")),
@@ -428,6 +449,18 @@ def _card_context(request: Request, session: Session, actor: Actor, collection: 
             "today": _today(request)}
 
 
+def _documents() -> Any:
+    from nadzor.services import documents
+
+    return documents
+
+
+def _source_labels() -> dict[str, str]:
+    from nadzor.web.proceeding_labels import SOURCE_LABELS
+
+    return SOURCE_LABELS
+
+
 def _render_card(request: Request, session: Session, actor: Actor, collection: str, proceeding_id: int,
                  status: int = 200, **extra: Any) -> Response:
     item = stored.access_proceeding(session, collection, proceeding_id, actor=actor, today=_today(request),
@@ -436,6 +469,9 @@ def _render_card(request: Request, session: Session, actor: Actor, collection: s
     context.setdefault("posted", {})
     context.update(extra)
     return render(request, "proceedings/card.html", status, **context)
+
+
+render_card = _render_card  # the analyses' pages show the card again with their own form's errors
 
 
 def _widget_value(w: Widget, form: FormData, prefix: str) -> tuple[str, Any] | None:
@@ -613,7 +649,19 @@ def admissibility_of(form: FormData, t: Translate = _identity) -> tuple[str, lis
 def _new(collection: str) -> None:
     @page("GET", f"/{collection}/new")
     def new_form(request: Request, actor: Actor = Depends(current_actor), session: Session = DB) -> Response:
-        return render(request, "proceedings/new.html", **_new_context(request, session, actor, collection))
+        context = _new_context(request, session, actor, collection)
+        raw_id, raw_step = request.query_params.get("origin_analysis", ""), request.query_params.get("origin_step", "")
+        if collection == "checks" and raw_id.isdigit() and raw_step.isdigit():
+            # R.23: a check opened on an analysis's petition — its business path, filled from the petition
+            from nadzor.services.analysis_details import petition_prefill
+
+            found = petition_prefill(session, int(raw_id), int(raw_step), actor=actor)
+            context["origin"] = found
+            context["posted"] = {"office_id": str(found["office_id"]), "subject_name": found["subject_name"],
+                                 "bin_iin": found["bin_iin"], "date": found["date"],
+                                 "subject_kind": found["subject_kind"], "basis": found["basis"]}
+            context["verdict"], context["notes"] = admissibility_of(FormData(context["posted"]), translator(request))
+        return render(request, "proceedings/new.html", **context)
 
     @page("POST", f"/{collection}/new")
     def create(request: Request, form: FormData = FORM, actor: Actor = Depends(current_actor),
@@ -627,6 +675,9 @@ def _new(collection: str) -> None:
         raw_office = str(form.get("office_id", "")).strip()
         data: dict[str, Any] = {"office_id": int(raw_office) if raw_office.isdigit() else raw_office,
                                 "step": posted_step(kind, kind.first, form), "details": details}
+        origin_id, origin_step = str(form.get("origin_analysis", "")), str(form.get("origin_step", ""))
+        if collection == "checks" and origin_id.isdigit() and origin_step.isdigit():
+            details["origin_analysis"] = {"id": int(origin_id), "step": int(origin_step)}
         try:
             if bin_iin:
                 if not bin_iin_valid(bin_iin):
@@ -666,6 +717,9 @@ def _new_again(request: Request, session: Session, actor: Actor, collection: str
     by_field: dict[str, str] = {}
     for e in errors:
         by_field.setdefault(name_of(e["field"]), e["message"])
+    origin_id, origin_step = str(form.get("origin_analysis", "")), str(form.get("origin_step", ""))
+    if origin_id.isdigit() and origin_step.isdigit():
+        context["origin"] = {"analysis_id": int(origin_id), "step": int(origin_step), "analysis_number": ""}
     context.update(posted=dict(form.multi_items()), posted_lists={k: form.getlist(k) for k in form},
                    errors=by_field, summary=_summary(errors, label, lambda f: f"{kind.first}-{name_of(f)}"),
                    refusal=refusal)
