@@ -29,7 +29,7 @@ from tests.e2e.test_analyses_api import (
     open_item,
     record,
 )
-from tests.support.analyses import CERTIFICATE, PETITION, REQUIREMENT
+from tests.support.analyses import CERTIFICATE, PETITION, RAPPORT, REQUIREMENT
 from tests.support.web import bearer, office_id, person_id
 
 
@@ -66,6 +66,38 @@ def steps_of(platform: Platform, analysis_id: int) -> int:
 def audit_rows(platform: Platform) -> int:
     with platform.read_only() as session:
         return int(session.execute(select(func.count()).select_from(audit_log)).scalar_one())
+
+
+# ===================================================================================== R.11
+
+
+def test_r11_an_analysis_opened_on_a_rapport_states_what_the_rapport_states(
+        client: TestClient, almaty: dict[str, str], demo: Platform) -> None:  # noqa: F811
+    head = person_id(client, almaty, ALMATY_HEAD)
+    body = {"office_id": office_id(client, almaty, ALMATY),
+            "step": {"type": "opened", "date": "2026-09-01", "via": "rapport", "basis": "information",
+                     "signer_person_id": head}}
+    bare = client.post("/api/v1/analyses", headers=almaty, json=body)
+    assert bare.status_code == 422
+    assert [e["field"] for e in bare.json()["errors"]] == [
+        "details.rapport_date", "details.rapport_author", "details.topic", "details.grounds", "details.period_from",
+        "details.period_to", "details.term_days"]
+    assert "п. 11 Правил" in bare.json()["errors"][0]["message"]
+    for bad, field in (({"term_days": 31}, "term_days"), ({"rapport_date": "2026-09-02"}, "rapport_date"),
+                       ({"period_to": "2019-12-31"}, "period_to"), ({"grounds": 5}, "grounds")):
+        refused = client.post("/api/v1/analyses", headers=almaty,
+                              json=body | {"details": {"topic": "Закупки", **RAPPORT, **bad}})
+        assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == f"details.{field}", bad
+    group = body | {"step": body["step"] | {"group_leader_person_id": head}, "details": {"topic": "Закупки",
+                                                                                         **RAPPORT}}
+    refused = client.post("/api/v1/analyses", headers=almaty, json=group)
+    assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "details.bodies"
+    with demo.read_only() as session:
+        assert session.execute(select(func.count()).select_from(proceeding_steps)).scalar_one() == 0
+    made = client.post("/api/v1/analyses", headers=almaty, json=group | {"details": group["details"] | {
+        "bodies": "ДГД по г. Алматы, управление по надзору за закупками"}})
+    assert made.status_code == 201, made.text
+    assert made.json()["subject"] == "Закупки" and made.json()["steps"][0]["details"]["term_days"] == 30
 
 
 # ===================================================================================== R.12
@@ -255,7 +287,7 @@ def test_the_certificate_document_names_the_sources_missing_until_they_are_recor
 def analysis_with_requirements(client: TestClient, headers: dict[str, str], office: str,  # noqa: F811
                                signer: str) -> dict[str, Any]:
     response = client.post("/api/v1/analyses", headers=headers, json={
-        "office_id": office_id(client, headers, office), "details": {"topic": "Закупки"},
+        "office_id": office_id(client, headers, office), "details": {"topic": "Закупки", **RAPPORT},
         "step": {"type": "opened", "date": "2026-09-01", "via": "rapport", "basis": "information",
                  "signer_person_id": person_id(client, headers, signer)}})
     assert response.status_code == 201, response.text

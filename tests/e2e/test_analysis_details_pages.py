@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 from nadzor.bootstrap import Platform
 from nadzor.services.analysis_details import SOURCES
 from nadzor.web import api_analyses, pages_analyses, security
-from tests.support.analyses import CERTIFICATE, PETITION
+from tests.support.analyses import CERTIFICATE, PETITION, RAPPORT_FORM
 from tests.support.web import bearer, client_for, office_id, person_id, web_login
 
 TODAY = date(2026, 11, 25)
@@ -43,8 +43,16 @@ def test_the_analysis_card_records_sources_the_certificate_and_a_petition_that_o
     opened = client.post("/analyses/new", data={"csrf_token": csrf, "office_id": str(office),
                                                 "subject_name": "Закупки в сфере образования",
                                                 "date": "2026-10-01", "via": "rapport", "basis": "information",
-                                                "signer_person_id": str(head)})
+                                                "signer_person_id": str(head), **RAPPORT_FORM})
     assert opened.status_code == 303, opened.text
+    partial = {k: v for k, v in RAPPORT_FORM.items() if k != "details.grounds"}
+    unfinished = client.post("/analyses/new", data={"csrf_token": csrf, "office_id": str(office), "date": "2026-10-01",
+                                                    "via": "rapport", "basis": "information",
+                                                    "signer_person_id": str(head), **partial})
+    assert unfinished.status_code == 422  # R.11: the rapport's grounds and subject, named and linked
+    assert 'href="#opened-details-grounds">Рапорт: мотивированные основания: обязательная часть' in unfinished.text
+    assert 'href="#opened-subject_name">Тема анализа:' in unfinished.text
+    assert 'value="Сарсенбаев И. М., прокурор"' in unfinished.text
     card = opened.headers["location"]
     aid = int(card.rsplit("/", 1)[1])
     page = client.get(card)

@@ -5,6 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
+#: R.11: what the rapport of an analysis opened `via: rapport` states besides its subject (`topic`).
+RAPPORT: dict[str, Any] = {"rapport_date": "2021-07-30", "rapport_author": "Сарсенбаев И. М., прокурор",
+                           "grounds": "Обращения граждан о нарушениях при закупках.",
+                           "period_from": "2020-01-01", "period_to": "2020-12-31", "term_days": 30}
+#: The same as the new-analysis form posts it.
+RAPPORT_FORM: dict[str, str] = {f"details.{k}": str(v) for k, v in RAPPORT.items()}
 #: R.18: the certificate drawn up when an analysis ends (its date is the `ended` step's).
 CERTIFICATE: dict[str, Any] = {
     "topic": "Соблюдение законодательства о государственных закупках",

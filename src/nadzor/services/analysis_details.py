@@ -6,6 +6,13 @@ recorded (and when analyses are imported), so the UI, the API and the import ref
 * **Sources (R.12)**: the checklist of the twelve sources R.12 lists, each marked used or not with a
   note (the «other sources» of R.12 p. 12, when used, named in its note); one versioned record per
   analysis, entered on the card until the analysis is closed, each change audited.
+* **The rapport (R.11)** an analysis opened `via: rapport` rests on: `rapport_date` (not after the
+  opening), `rapport_author` (full name and position of who submits it), the subject — `topic` (or
+  `subject_name`, as the new-analysis form posts it) —, the motivated `grounds`, the period analysed
+  (`period_from`, `period_to`), the term `term_days` (1–30: R.16), and `bodies` (the bodies and units
+  involved) when a subject-crosscutting group conducts it (`group_leader`, R.3). A part missing or
+  malformed is 422 keyed by field. (An analysis opened from a plan item takes its subject from the
+  item, R.11 last part.)
 * **The certificate (R.18)** on the `ended` step: its four parts — (1) the analysis's subject and the
   period it covered (`topic`, `period_from`, `period_to`; the date is the step's), (2) the facts
   established with statistics (`findings`, `statistics`), (3) the conclusions on the state of legality
@@ -80,7 +87,7 @@ REQUIREMENT_PARTS = ("authority_name", "subject_name", "justification")
 PETITION_PARTS = ("subject_name", "subject_bin_iin", "justification", "violations", "measures")
 _DECISION_DETAILS = {"requirement": REQUIREMENT_PARTS, "gp_petition": PETITION_PARTS}
 _TEXT_LIMIT = 10_000
-_SHORT = {"topic": 1000, "authority_name": 500, "subject_name": 500}
+_SHORT = {"topic": 1000, "authority_name": 500, "subject_name": 500, "rapport_author": 500}
 _ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
 _MISSING = "обязательная часть не указана"
 NOTIFY_LABELS = {"regional_office": "прокуратура области", "main_military": "Главная военная прокуратура",
@@ -150,11 +157,14 @@ def entered(session: Session, office: Office, step: dict[str, Any], details: dic
     the certificate (`ended`, R.18), a requirement (R.21–22), a petition (R.23)."""
     step_type = step.get("type")
     decision = step.get("decision") if step_type == "decision" else None
-    if step_type != "ended" and decision is None:
+    rapport = step_type == "opened" and step.get("via") == "rapport"
+    if step_type != "ended" and decision is None and not rapport:
         return details
     out: dict[str, Any] = dict(details or {})
     errors: list[FieldError] = []
-    if step_type == "ended":
+    if rapport:
+        _rapport(step, out, errors)
+    elif step_type == "ended":
         for name in ("topic", "findings", "statistics", "conclusions", "causes", "proposals"):
             _text(out, name, errors)
         start, end = _day(out, "period_from", errors), _day(out, "period_to", errors)
@@ -181,6 +191,45 @@ def entered(session: Session, office: Office, step: dict[str, Any], details: dic
     if step_type == "ended":
         storage_check(step, out)
     return out
+
+
+RAPPORT_PARTS: dict[str, str] = {
+    "rapport_date": "дата рапорта", "rapport_author": "фамилия, имя, отчество и должность лица, подающего рапорт",
+    "topic": "предмет (тематика) анализа", "grounds": "мотивированные основания",
+    "period_from": "начало периода анализа", "period_to": "окончание периода анализа",
+    "term_days": "срок проведения анализа (календарных дней)",
+}
+
+
+def _rapport(step: dict[str, Any], out: dict[str, Any], errors: list[FieldError]) -> None:
+    """R.11: what the rapport states; R.3: the bodies involved when a subject-crosscutting group conducts it."""
+    if out.get("topic") in (None, "") and isinstance(out.get("subject_name"), str):
+        out["topic"] = out["subject_name"]
+    for name in ("rapport_author", "topic", "grounds", "bodies"):
+        _text(out, name, errors)
+    start, end = _day(out, "period_from", errors), _day(out, "period_to", errors)
+    written = _day(out, "rapport_date", errors)
+    if start and end and end < start:
+        errors.append(FieldError("details.period_to", "окончание периода анализа раньше его начала"))
+    day = _step_day(step)
+    if written and day and written > day:
+        errors.append(FieldError("details.rapport_date", "рапорт не может быть датирован позже его согласования "
+                                                         "(даты начала анализа)"))
+    term = out.get("term_days")
+    if isinstance(term, str) and term.strip().isdigit():
+        term = out["term_days"] = int(term.strip())
+    if term is not None and (not isinstance(term, int) or isinstance(term, bool) or not 1 <= term <= 30):
+        errors.append(FieldError("details.term_days", "срок проведения анализа — от 1 до 30 календарных дней "
+                                                      "(п. 16 Правил)"))
+    if errors:
+        return
+    for name, label in RAPPORT_PARTS.items():
+        if out.get(name) in (None, ""):
+            errors.append(FieldError(f"details.{name}", f"{_MISSING} в рапорте: {label} (п. 11 Правил)"))
+    if step.get("group_leader") is not None and not out.get("bodies"):
+        errors.append(FieldError("details.bodies", f"{_MISSING} в рапорте: органы, ведомства и учреждения органов "
+                                                   "прокуратуры, привлекаемые к анализу предметно-сквозной группы "
+                                                   "(пп. 3, 11 Правил)"))
 
 
 def _petition(out: dict[str, Any], errors: list[FieldError]) -> None:

@@ -401,6 +401,14 @@ _DECISION_DETAILS: dict[str, dict[str, str]] = {
 }
 
 
+def _rapport(day: str) -> dict[str, Any]:
+    """R.11: the rapport an analysis is opened on — its date, author, subject, grounds, period and term."""
+    year = int(day[:4]) - 1
+    return {"topic": _ANALYSIS_TOPIC, "rapport_date": day, "rapport_author": "Прокурор района",
+            "grounds": "Сведения о нарушениях сроков оплаты по договорам государственных закупок.",
+            "period_from": f"{year}-01-01", "period_to": f"{year}-12-31", "term_days": 30}
+
+
 def _analysis_step_details(steps: Steps) -> dict[int, dict[str, Any]]:
     """What the analysis's steps hold besides their contract fields: the certificate (R.18), the
     requirement's and the petition's details (R.21–23)."""
@@ -535,7 +543,7 @@ def load_demo_proceedings(session: Session, *, actor: Actor, staff: dict[str, Pe
                  for turn in ((0, 1) if number < 2 else (0,))]
         for life, when in [*lives, *(_EXTRA_ANALYSIS_LIVES if number == 0 else ())]:
             steps = _analysis_life(life, _dater(when, anchor, number))
-            item = record("analyses", office.id, steps, signers, {"topic": _ANALYSIS_TOPIC},
+            item = record("analyses", office.id, steps, signers, _rapport(steps[0]["date"]),
                           _analysis_step_details(steps))
             analyses_made.append((office.id, life, item, steps))
     _analysis_extras(session, actor=actor, staff=staff, made=analyses_made, today=today, calendar=calendar)

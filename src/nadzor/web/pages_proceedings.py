@@ -83,6 +83,16 @@ STEP_DETAILS: dict[tuple[str, str], tuple[tuple[str, str, str], ...]] = {
         ("subject_location", N_("Местонахождение субъекта"), "text"), ("subject_bin_iin", N_("БИН/ИИН"), "text"),
         ("subject_rights_duties", N_("Права и обязанности проверяемого субъекта"), "textarea")),
     ("check", "composition_changed"): (("assignees", N_("Кому поручена проверка"), "people"),),
+    # R.11: what the rapport an analysis rests on states (its subject: the form's «Тема анализа»)
+    ("analysis", "opened"): (
+        ("rapport_date", N_("Рапорт: дата"), "date"),
+        ("rapport_author", N_("Рапорт: фамилия, имя, отчество и должность подающего"), "text"),
+        ("grounds", N_("Рапорт: мотивированные основания"), "textarea"),
+        ("period_from", N_("Рапорт: период анализа, с"), "date"),
+        ("period_to", N_("Рапорт: период анализа, по"), "date"),
+        ("term_days", N_("Рапорт: срок проведения анализа, календарных дней (не более 30)"), "text"),
+        ("bodies", N_("Рапорт: привлекаемые органы и подразделения (для предметно-сквозной группы)"),
+         "textarea-opt")),
     # R.18: the certificate of the analysis's results, its four parts (its date: the step's)
     ("analysis", "ended"): (
         ("topic", N_("Справка, ч. 1: предмет анализа"), "text"),
@@ -625,6 +635,8 @@ def _new_context(request: Request, session: Session, actor: Actor, collection: s
             "widgets": _widgets(kind, spec, t), "first": kind.first, "first_label": t(step_label(kind, kind.first)),
             "office_options": _office_options(session, actor), "people": _people_options(session, actor),
             "step_options": [], "register_title": COLLECTION_TITLES[collection][1], "posted": {},
+            "details": [(n, t(label), how) for n, label, how in STEP_DETAILS.get((kind.name, kind.first), ())],
+            "detail_errors": {},
             "posted_lists": {}, "errors": {}, "summary": [], "default_office": str(actor.office_id or "")}
 
 
@@ -667,7 +679,7 @@ def _new(collection: str) -> None:
     def create(request: Request, form: FormData = FORM, actor: Actor = Depends(current_actor),
                session: Session = DB) -> Response:
         kind = kind_of_collection(collection)
-        details: dict[str, Any] = {}
+        details: dict[str, Any] = posted_details(kind, kind.first, form) or {}
         subject = str(form.get("subject_name", "")).strip()
         if subject:
             details["subject_name"] = subject
@@ -707,21 +719,38 @@ def _new_again(request: Request, session: Session, actor: Actor, collection: str
     kind: Kind = context["kind"]
     names = {w.name for w in context["widgets"]}
 
+    detail_labels = {f"details.{n}": label for n, label, _how in STEP_DETAILS.get((kind.name, kind.first), ())}
+
     def name_of(f: str) -> str:
+        if f == "details.topic" and kind.name == "analysis":
+            return "subject_name"  # the analysis's subject is the form's «Тема анализа»
         return f.split(".")[1] if f.startswith("details.") and "." in f else _field_of(f)
 
     def label(f: str) -> str:
+        if _field_of(f) in detail_labels and name_of(f) != "subject_name":
+            return detail_labels[_field_of(f)]
         name = name_of(f)
+        if name == "subject_name":
+            return COLLECTION_TITLES[collection][4]
         return field_label(kind.name, name) if name in names else NEW_LABELS.get(name, N_("Форма"))
 
+    def anchor(f: str) -> str:
+        if _field_of(f) in detail_labels and name_of(f) != "subject_name":
+            return f"{kind.first}-details-{_field_of(f).split('.', 1)[1]}"
+        return f"{kind.first}-{name_of(f)}"
+
     by_field: dict[str, str] = {}
+    detail_errors: dict[str, str] = {}
     for e in errors:
-        by_field.setdefault(name_of(e["field"]), e["message"])
+        if _field_of(e["field"]) in detail_labels and name_of(e["field"]) != "subject_name":
+            detail_errors.setdefault(_field_of(e["field"]), e["message"])
+        else:
+            by_field.setdefault(name_of(e["field"]), e["message"])
     origin_id, origin_step = str(form.get("origin_analysis", "")), str(form.get("origin_step", ""))
     if origin_id.isdigit() and origin_step.isdigit():
         context["origin"] = {"analysis_id": int(origin_id), "step": int(origin_step), "analysis_number": ""}
     context.update(posted=dict(form.multi_items()), posted_lists={k: form.getlist(k) for k in form},
-                   errors=by_field, summary=_summary(errors, label, lambda f: f"{kind.first}-{name_of(f)}"),
+                   errors=by_field, detail_errors=detail_errors, summary=_summary(errors, label, anchor),
                    refusal=refusal)
     if collection == "checks":
         context["verdict"], context["notes"] = admissibility_of(form, translator(request))
