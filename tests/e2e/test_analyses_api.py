@@ -24,6 +24,7 @@ from nadzor.services import analyses, audit
 from nadzor.services.context import cli_actor
 from nadzor.services.errors import Conflict, InvalidInput
 from nadzor.web import api_analyses
+from tests.support.analyses import CERTIFICATE, RAPPORT
 from tests.support.web import bearer, client_for, office_id, person_id
 
 TODAY = date(2026, 11, 25)
@@ -86,10 +87,13 @@ def open_item(client: TestClient, headers: dict[str, str], plan: dict[str, Any],
                        json={"step": {"date": day, "basis": "monitoring"}})
 
 
-def record(client: TestClient, headers: dict[str, str], analysis_id: int, step: dict[str, Any]) -> dict[str, Any]:
+def record(client: TestClient, headers: dict[str, str], analysis_id: int, step: dict[str, Any],
+           details: dict[str, Any] | None = None) -> dict[str, Any]:
     current = client.get(f"/api/v1/analyses/{analysis_id}", headers=headers).json()
+    if step["type"] == "ended" and details is None:
+        details = CERTIFICATE
     response = client.post(f"/api/v1/analyses/{analysis_id}/steps", headers=headers,
-                           json={"version": current["version"], "step": step})
+                           json={"version": current["version"], "step": step, "details": details})
     assert response.status_code == 201, response.text
     return dict(response.json())
 
@@ -297,7 +301,7 @@ def test_r13_an_info_request_names_an_organization_of_the_directory_of_its_addre
 
 def analysis_with_kui_decision(client: TestClient, headers: dict[str, str]) -> dict[str, Any]:
     response = client.post("/api/v1/analyses", headers=headers, json={
-        "office_id": office_id(client, headers, ALMATY), "details": {"topic": "Незаконные свалки"},
+        "office_id": office_id(client, headers, ALMATY), "details": {"topic": "Незаконные свалки", **RAPPORT},
         "step": {"type": "opened", "date": "2026-09-01", "via": "rapport", "basis": "information",
                  "signer_person_id": person_id(client, headers, ALMATY_HEAD)}})
     assert response.status_code == 201, response.text

@@ -81,7 +81,8 @@ def test_r13_a_bad_bin_is_refused_on_the_organizations_page_with_its_field_and_n
     refused = client.post("/analyses/organizations", data={"csrf_token": csrf, "name": "Акимат",
                                                            "bin": "123456789012", "kind": "state_body"})
     assert refused.status_code == 422
-    assert "<code>bin</code>" in refused.text
+    assert "<li>БИН: БИН — 12 цифр с верным контрольным разрядом</li>" in refused.text
+    assert "<code>" not in refused.text  # the field named in words, never by its key
     assert 'value="Акимат"' in refused.text
     page = client.get("/analyses/organizations", params={"q": "акимат"})
     assert "Ничего не найдено" in page.text
@@ -104,7 +105,7 @@ def test_r20_the_kui_page_filters_exports_and_shows_missing_reconciliations(clie
     bad = client.post("/analyses/kui", data={"csrf_token": csrf, "proceeding_id": "999999", "step": "0",
                                              "number": "1", "registered_on": "2026-11-01", "summary": "—"})
     assert bad.status_code == 422
-    assert "<code>proceeding_id</code>" in bad.text
+    assert "<li>Номер производства (id анализа или проверки): нет анализа или проверки 999999" in bad.text
 
 
 def test_r5_i70_the_reporting_calendar_flags_overdue_obligations_and_records_a_report(client: TestClient) -> None:
@@ -122,7 +123,7 @@ def test_r5_i70_the_reporting_calendar_flags_overdue_obligations_and_records_a_r
     future = client.post("/analyses/obligations/R5.entrepreneurs/2026-10-01/report",
                          data={"csrf_token": csrf, "office_id": str(office), "report_date": "2026-12-01"})
     assert future.status_code == 422
-    assert "<code>report_date</code>" in future.text
+    assert "<li>Дата представления: дата ещё не наступила</li>" in future.text
 
 
 def test_the_analyses_pages_speak_kazakh(client: TestClient) -> None:

@@ -18,6 +18,7 @@ from fastapi.testclient import TestClient
 
 from nadzor.bootstrap import Platform
 from tests.support.acts import checklist
+from tests.support.analyses import RAPPORT
 from tests.support.web import bearer, client_for, office_id, person_id
 
 MEDEU = "almaty_city.medeu_district"
@@ -397,7 +398,7 @@ def test_the_information_request_letter_of_an_analysis_R_13(client: TestClient, 
     head = person_id(client, almaty, HEAD)
     item = create(client, almaty, "analyses", {"type": "opened", "date": "2021-09-01", "via": "rapport",
                                                "signer_person_id": head, "basis": "monitoring"},
-                  {"topic": "законность тарифов на коммунальные услуги"})
+                  {"topic": "законность тарифов на коммунальные услуги", **RAPPORT})
     item = record(client, almaty, "analyses", item, {"type": "info_requested", "date": "2021-09-03",
                                                      "addressee": "state_body"},
                   {"addressee_name": "Управлению энергетики г. Алматы", "signer_person_id": head,

@@ -17,6 +17,7 @@ from nadzor import proceedings
 from nadzor.bootstrap import Platform
 from nadzor.rules import InvalidInput
 from nadzor.services.proceedings import check_stored_equals_replay
+from tests.support.analyses import RAPPORT
 from tests.support.checks import resolution
 from tests.support.web import bearer, client_for, office_id, person_id
 
@@ -234,7 +235,9 @@ def test_every_collection_takes_its_kinds_first_step(client: TestClient, almaty:
                      "basis": "monitoring"},
     }
     for collection, step in firsts.items():
-        response = client.post(f"/api/v1/{collection}", headers=almaty, json={"office_id": office, "step": step})
+        details = {"topic": "Закупки", **RAPPORT} if collection == "analyses" else None  # R.11
+        response = client.post(f"/api/v1/{collection}", headers=almaty,
+                               json={"office_id": office, "step": step, "details": details})
         assert response.status_code == 201, (collection, response.text)
         assert response.json()["state"]["refused"] is None
 

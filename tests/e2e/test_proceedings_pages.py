@@ -20,6 +20,7 @@ from nadzor.web import security
 from nadzor.web.listing import safe_cell
 from nadzor.web.proceeding_labels import COLLECTION_TITLES, step_label, unknown_widgets, widgets
 from tests.e2e.test_proceedings_api import DEPUTY, HEAD, MEDEU, opened_check, record
+from tests.support.analyses import RAPPORT_FORM
 from tests.support.checks import resolution
 from tests.support.web import bearer, client_for, office_id, person_id, web_login
 
@@ -349,7 +350,7 @@ FIRST_STEPS: dict[str, dict[str, Any]] = {
     "checks": {"subject_kind": "state_body", "basis": "president_instruction"},
     "acts": {"act_type": "protest", "content": ["legal_essence", "norms"]},
     "evaluations": {"context": "complaint", "act_kind": "normative", "details.adopting_body": "Маслихат"},
-    "analyses": {"via": "rapport", "basis": "monitoring", "signer_person_id": HEAD},
+    "analyses": {"via": "rapport", "basis": "monitoring", "signer_person_id": HEAD, **RAPPORT_FORM},
 }
 
 

@@ -72,6 +72,8 @@ class AuditAction(StrEnum):
     KUI_TRANSFERRED = "kui.transferred"
     KUI_RECONCILED = "kui.reconciled"
     PERIODIC_REPORT_RECORDED = "periodic_report.recorded"
+    ANALYSIS_SOURCES_RECORDED = "analysis.sources_recorded"
+    CHECK_ORIGIN_LINKED = "check.origin_linked"
 
 
 ACTION_LABELS: dict[str, str] = {

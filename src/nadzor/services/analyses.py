@@ -242,15 +242,20 @@ PLAN_HEADERS = ("План", "Прокуратура", "Утверждён", "К�
                 "Анализ", "Состояние")
 
 
-def plans_csv(session: Session, *, actor: Actor, today: date, office_id: int | None = None,
-              year: int | None = None) -> str:
-    """The plans in scope, one row per item, with its state as on the plan page."""
-    rows = []
+def plans_table(session: Session, *, actor: Actor, today: date, office_id: int | None = None,
+                year: int | None = None) -> list[tuple[str, ...]]:
+    """The plans in scope, one row per item, with its state as on the plan page (dates dd.mm.yyyy)."""
+    rows: list[tuple[str, ...]] = [PLAN_HEADERS]
     for plan in access_plans(session, actor=actor, today=today, office_id=office_id, year=year):
         for item in plan["items"]:
-            rows.append((plan["title"], plan["office_name"], plan["approved_on"], item["quarter"], item["topic"],
-                         item["responsible_name"], item["analysis_number"], item["status_label"]))
-    return to_csv(PLAN_HEADERS, rows)
+            rows.append((plan["title"], plan["office_name"], _ru(plan["approved_on"]), str(item["quarter"]),
+                         item["topic"], item["responsible_name"], item["analysis_number"] or "",
+                         item["status_label"]))
+    return rows
+
+
+def _ru(day: str | None) -> str:
+    return date.fromisoformat(day).strftime("%d.%m.%Y") if day else ""
 
 
 def do_create_plan(session: Session, data: Any, *, actor: Actor, today: date) -> dict[str, Any]:
@@ -664,14 +669,19 @@ def access_kui(session: Session, *, actor: Actor, office_id: int | None = None, 
     return {"total": total, "items": [kui_dict(r) for r in rows]}
 
 
-def kui_csv(session: Session, *, actor: Actor, office_id: int | None = None, year: int | None = None,
-            month: int | None = None, transferred: bool | None = None, q: str = "",
-            sort: str = "registered_on") -> str:
-    """The filtered register as CSV, every matching row."""
+def kui_table(session: Session, *, actor: Actor, office_id: int | None = None, year: int | None = None,
+              month: int | None = None, transferred: bool | None = None, q: str = "",
+              sort: str = "registered_on") -> list[tuple[str, ...]]:
+    """The filtered register, every matching row, as text (dates dd.mm.yyyy) for CSV and XLSX."""
     actor.require(Permission.SIGNED_IN)
     where = _kui_where(actor, office_id, year, month, transferred, q)
     rows = session.execute(_kui_select().where(*where).order_by(*_kui_order(sort))).all()
-    return to_csv(KUI_HEADERS, ([kui_dict(r)[c] for c in KUI_COLUMNS] for r in rows))
+    out: list[tuple[str, ...]] = [KUI_HEADERS]
+    for r in rows:
+        item = kui_dict(r)
+        out.append(tuple(_ru(item[c]) if c in ("registered_on", "transferred_on") else str(item[c] or "")
+                         for c in KUI_COLUMNS))
+    return out
 
 
 def to_csv(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:

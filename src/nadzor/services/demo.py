@@ -387,8 +387,58 @@ def _analysis_life(name: str, d: DayOf) -> Steps:
                                      "target": "business", "signer": "R", "concrete_harm_fact": True},
                             {"type": "databank_entered", "date": d(29), "step": 5},
                             {"type": "decision", "date": d(30), "decision": "act"}, {"type": "closed", "date": d(31)}],
+        # R.19 p. 4, R.23: a petition to the Prosecutor General (its check opened from it, below)
+        "petition": [*ended, {"type": "decision", "date": d(28), "decision": "gp_petition", "signer": "R"}],
+        # R.19 p. 5: materials registered in the КУИ (the register's rows, below)
+        "kui": [*ended, {"type": "decision", "date": d(28), "decision": "kui_registration"},
+                {"type": "closed", "date": d(29)}],
     }
     return lives[name]
+
+
+#: Lives recorded once, for the first demo office: a petition with its linked check, a КУИ registration.
+_EXTRA_ANALYSIS_LIVES: tuple[tuple[str, str], ...] = (("petition", "recent:40"), ("kui", "recent:45"))
+_ANALYSIS_TOPIC = "Соблюдение законодательства о государственных закупках"
+#: R.18: the certificate's four parts (its date: the `ended` step's).
+_ANALYSIS_CERTIFICATE = {
+    "topic": _ANALYSIS_TOPIC, "findings": "Установлены нарушения сроков оплаты по 12 договорам.",
+    "statistics": "Изучено 40 договоров на сумму 210 млн тенге; нарушения — в 12 (30 %).",
+    "conclusions": "Состояние законности в сфере закупок неудовлетворительное.",
+    "causes": "Слабый внутренний контроль заказчиков, отсутствие ответственности должностных лиц.",
+    "proposals": "Внести представление; предложить изменения в правила осуществления закупок.",
+}
+_DECISION_DETAILS: dict[str, dict[str, str]] = {
+    "requirement": {"authority_name": "Департамент внутреннего государственного аудита",
+                    "subject_name": "ГУ «Отдел государственных закупок»",
+                    "justification": "Нарушения носят системный характер и затрагивают бюджетные средства."},
+    "gp_petition": {"subject_name": "ТОО «Жилстройсервис»",
+                    "justification": "Угроза жизни и здоровью жильцов обслуживаемых домов.",
+                    "violations": "Нарушения требований безопасности при эксплуатации лифтов.",
+                    "measures": "Уполномоченный орган ограничился предупреждением."},
+}
+
+
+def _rapport(day: str) -> dict[str, Any]:
+    """R.11: the rapport an analysis is opened on — its date, author, subject, grounds, period and term."""
+    year = int(day[:4]) - 1
+    return {"topic": _ANALYSIS_TOPIC, "rapport_date": day, "rapport_author": "Прокурор района",
+            "grounds": "Сведения о нарушениях сроков оплаты по договорам государственных закупок.",
+            "period_from": f"{year}-01-01", "period_to": f"{year}-12-31", "term_days": 30}
+
+
+def _analysis_step_details(steps: Steps) -> dict[int, dict[str, Any]]:
+    """What the analysis's steps hold besides their contract fields: the certificate (R.18), the
+    requirement's and the petition's details (R.21–23)."""
+    out: dict[int, dict[str, Any]] = {}
+    for i, step in enumerate(steps):
+        if step["type"] == "ended":
+            year = int(step["date"][:4]) - 1
+            out[i] = _ANALYSIS_CERTIFICATE | {"period_from": f"{year}-01-01", "period_to": f"{year}-12-31"}
+        elif step["type"] == "decision" and step["decision"] in _DECISION_DETAILS:
+            out[i] = dict(_DECISION_DETAILS[step["decision"]])
+            if step["decision"] == "gp_petition":
+                out[i]["subject_bin_iin"] = demo_bin(900 + i)
+    return out
 
 
 def demo_bin(n: int) -> str:
@@ -439,6 +489,7 @@ def load_demo_proceedings(session: Session, *, actor: Actor, staff: dict[str, Pe
     counts = {"checks": 0, "acts": 0, "evaluations": 0, "analyses": 0}
     codes: dict[int, str] = {}
     closed_checks: dict[str, list[dict[str, Any]]] = {}
+    analyses_made: list[tuple[int, str, dict[str, Any], Steps]] = []
 
     def person(key: str) -> int:
         found = staff[key].id
@@ -519,8 +570,86 @@ def load_demo_proceedings(session: Session, *, actor: Actor, staff: dict[str, Pe
                        {"origin": {"kind": "evaluation", "id": evaluation["id"]}, "addressee_name": "Акимат района",
                         "addressee": protest["addressee"], "competent": protest["competent"],
                         "protested_act": f"Решение акимата района № {40 + number * 2 + turn}"})
-        for turn in (0, 1) if number < 2 else (0,):
-            life, when = _ANALYSIS_LIVES[(number * 2 + turn) % len(_ANALYSIS_LIVES)]
-            record("analyses", office.id, _analysis_life(life, _dater(when, anchor, number)), signers,
-                   {"topic": "Соблюдение законодательства о государственных закупках"})
+        lives = [_ANALYSIS_LIVES[(number * 2 + turn) % len(_ANALYSIS_LIVES)]
+                 for turn in ((0, 1) if number < 2 else (0,))]
+        for life, when in [*lives, *(_EXTRA_ANALYSIS_LIVES if number == 0 else ())]:
+            steps = _analysis_life(life, _dater(when, anchor, number))
+            item = record("analyses", office.id, steps, signers, _rapport(steps[0]["date"]),
+                          _analysis_step_details(steps))
+            analyses_made.append((office.id, life, item, steps))
+    _analysis_extras(session, actor=actor, staff=staff, made=analyses_made, today=today, calendar=calendar)
+    counts["checks"] += sum(1 for *_rest, life, _item, _steps in analyses_made if life == "petition")
     return counts
+
+
+def _analysis_extras(session: Session, *, actor: Actor, staff: dict[str, Person],
+                     made: list[tuple[int, str, dict[str, Any], Steps]], today: date,
+                     calendar: WorkingCalendar) -> None:
+    """Around the demo analyses (issue 10): the sources checklist of each (R.12), the check opened from
+    the petition (R.23), the КУИ rows with a transfer and the monthly reconciliations (R.19–20), the
+    directory of organizations (R.13–14), and a plan of the Almaty office with items done, in
+    progress and not yet started (R.11)."""
+    from nadzor.services import analyses, analysis_details
+    from nadzor.services import proceedings as stored
+
+    used = {"statistics", "budget", "state_body_information", "information_systems", "previous_checks"}
+    for _office, _life, item, _steps in made:
+        if item["status"] == "closed":
+            continue  # a closed analysis's record is final (its checklist is entered while it runs)
+        analysis_details.do_record_sources(session, item["id"], {"sources": [
+            {"code": code, "used": code in used, "note": "данные за отчётный год" if code in used else ""}
+            for code in analysis_details.SOURCES]}, actor=actor)
+    for office_id, life, item, steps in made:
+        decision = len(steps) - 1 if life == "petition" else next(
+            (i for i, s in enumerate(steps) if s.get("decision") == "kui_registration"), None)
+        if life == "petition":
+            prefill = analysis_details.petition_prefill(session, item["id"], len(steps) - 1, actor=actor)
+            stored.do_open(session, "checks", {"office_id": office_id, "details": {
+                "subject_name": prefill["subject_name"], "subject_bin_iin": prefill["bin_iin"],
+                "origin_analysis": {"id": item["id"], "step": prefill["step"]}}, "step": {
+                "type": "opened", "date": prefill["date"], "subject_kind": "business", "basis": "protect_rights",
+                "protected_interest": ["indefinite_circle"]}}, actor=actor, calendar=calendar)
+        elif life == "kui" and decision is not None:
+            day = steps[decision]["date"]
+            kui = analyses.do_register_kui(session, {
+                "proceeding_id": item["id"], "step": decision, "number": f"КУИ-{day[:4]}-{item['id']}",
+                "registered_on": day, "summary": "Сведения о хищении бюджетных средств при закупках"},
+                actor=actor, today=today)
+            analyses.do_transfer_kui(session, kui["id"], {
+                "version": kui["version"], "transferred_to": "Департамент экономических расследований",
+                "transferred_on": min(date.fromisoformat(day) + timedelta(days=3), today).isoformat()},
+                actor=actor, today=today)
+            for back in (2, 1):
+                month = (today.replace(day=1) - timedelta(days=1)) if back == 1 else \
+                    ((today.replace(day=1) - timedelta(days=1)).replace(day=1) - timedelta(days=1))
+                analyses.do_record_reconciliation(session, {
+                    "office_id": office_id, "year": month.year, "month": month.month,
+                    "reconciled_with": "Департамент экономических расследований",
+                    "reconciled_by": staff["medeu_prosecutor"].full_name,
+                    "reconciled_on": min(month + timedelta(days=5), today).isoformat(),
+                    "discrepancies": "" if back == 1 else "Не поступило заключение по материалу КУИ-1"},
+                    actor=actor, today=today)
+    for name, number, kind in (("Акимат города Алматы", 1, "state_body"),
+                               ("АО «Фонд национального благосостояния «Самрук-Казына»", 2, "quasi_state"),
+                               ("ТОО «Жилстройсервис»", 3, "private_business")):
+        analyses.do_create_organization(session, {"name": name, "bin": demo_bin(700 + number), "kind": kind,
+                                                  "address": "г. Алматы"}, actor=actor)
+    head = staff["alm_head"]
+    office = head.office_id
+    assert office is not None and head.id is not None
+    year = today.year
+    plan = analyses.do_create_plan(session, {"office_id": office, "year": year}, actor=actor, today=today)
+    topics = ("Соблюдение прав предпринимателей при проверках", "Законность расходования бюджетных средств",
+              "Защита прав детей-сирот", "Исполнение законодательства о недропользовании")
+    quarter_now = (today.month - 1) // 3 + 1
+    for n, topic in enumerate(topics):
+        plan = analyses.do_add_plan_item(session, plan["id"], {
+            "version": plan["version"], "topic": topic, "quarter": min(4, max(1, quarter_now - 1 + n)),
+            "responsible_person_id": staff["alm_pros"].id}, actor=actor, today=today)
+    approved_on = date(year, 1, 1) if today > date(year, 1, 15) else today
+    plan = analyses.do_approve_plan(session, plan["id"], {"version": plan["version"], "person_id": head.id,
+                                                          "date": approved_on.isoformat()}, actor=actor, today=today)
+    opened_on = max(approved_on, today - timedelta(days=10))
+    analyses.do_open_item_analysis(session, plan["id"], plan["items"][1]["id"], {
+        "step": {"date": opened_on.isoformat(), "basis": "monitoring"}}, actor=actor, calendar=calendar,
+        today=today)

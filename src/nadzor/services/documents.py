@@ -705,6 +705,66 @@ def info_request(src: Source) -> dict[str, Any]:
     }
 
 
+def analysis_certificate(src: Source) -> dict[str, Any]:
+    """R.18: the certificate of the analysis's results — its date, subject and period (part 1), the facts
+    with statistics (2), the conclusions with the causes and conditions (3), the proposals (4) — and the
+    sources of information used (R.12)."""
+    from nadzor.services.analysis_details import sources_of
+
+    period_from, period_to = src.raw("period_from", own=True), src.raw("period_to", own=True)
+    for name, value in (("period_from", period_from), ("period_to", period_to)):
+        if not isinstance(value, str):
+            src.lacks(f"details.{name}", "не указан период, охваченный анализом (п. 18 Правил)")
+    sources = sources_of(src.session, src.row.id)
+    used = [f"{i['label']}{' — ' + i['note'] if i['note'] else ''}" for i in sources["used"]]
+    if not used:
+        src.lacks("sources", "не отмечены источники сведений, использованные при анализе (п. 12 Правил)")
+    return _common(src, signed=False) | {
+        "topic": src.text("topic", "предмет анализа (п. 18 Правил)", own=True),
+        "period": f"{ru(period_from)} — {ru(period_to)}" if isinstance(period_from, str)
+        and isinstance(period_to, str) else "",
+        "findings": src.lines("findings", "установленные сведения (п. 18 Правил)", own=True),
+        "statistics": src.lines("statistics", "статистика (п. 18 Правил)", own=True),
+        "conclusions": src.lines("conclusions", "выводы о состоянии законности (п. 18 Правил)", own=True),
+        "causes": src.lines("causes", "причины и условия правонарушений (п. 18 Правил)", own=True),
+        "proposals": src.lines("proposals", "предложения (п. 18 Правил)", own=True),
+        "sources": used, "rules_title": RULES_TITLE,
+    }
+
+
+def analysis_petition(src: Source) -> dict[str, Any]:
+    """R.23: the petition to the Prosecutor General for a check of a business — the motivated
+    justification, the signs of violations and the measures taken by the authorized bodies."""
+    number = src.text("subject_bin_iin", "", required=False, own=True)
+    return _common(src) | {
+        "subject_name": src.text("subject_name", "субъект предпринимательства (п. 23 Правил)", own=True)
+        + (f", БИН/ИИН {number}" if number else ""),
+        "analysis_topic": src.text("topic", "", required=False),
+        "justification": src.lines("justification", "мотивированное обоснование (п. 23 Правил)", own=True),
+        "violations": src.lines("violations", "признаки нарушений законности (п. 23 Правил)", own=True),
+        "measures": src.lines("measures", "принятые уполномоченными органами меры (п. 23 Правил)", own=True),
+        "rules_title": RULES_TITLE,
+    }
+
+
+def analysis_requirement(src: Source) -> dict[str, Any]:
+    """R.21–22: the requirement to an authorized body to check a state body or a business."""
+    data = src.step.data
+    business = data.get("target") == "business"
+    return _common(src) | {
+        "authority_name": src.text("authority_name", "уполномоченный орган (пп. 21, 22 Правил)", own=True),
+        "subject_name": src.text("subject_name", "проверяемый субъект (пп. 21, 22 Правил)", own=True),
+        "target_text": "субъекта предпринимательства" if business else "государственного органа",
+        "harm_text": "по конкретному факту причинения либо угрозы причинения вреда" if business else "",
+        "justification": src.lines("justification", "", required=False, own=True),
+        "analysis_topic": src.text("topic", "", required=False), "rules_title": RULES_TITLE,
+    }
+
+
+def _decision_is(code: str) -> Callable[[Row[Any]], bool]:
+    return lambda row: bool(row.data.get("decision") == code)
+
+
 #: An act is drawn up on its draft (signed by `details.signer_person_id`: the GPO approves a draft,
 #: I.60) and on its issue (signed by the step's signer).
 _ACT_STEPS = ("drafted", "issued")
@@ -759,6 +819,12 @@ SPECS: tuple[Spec, ...] = (
     Spec("court_application", "evaluation", "Заявление в суд (проект)", ("R.31",), ("court_application",),
          court_application),
     Spec("info_request", "analysis", "Запрос информации", ("R.13", "R.14"), ("info_requested",), info_request),
+    Spec("analysis_certificate", "analysis", "Справка о результатах анализа", ("R.12", "R.18"), ("ended",),
+         analysis_certificate),
+    Spec("analysis_requirement", "analysis", "Требование о проведении проверки", ("R.21", "R.22"), ("decision",),
+         analysis_requirement, condition=_decision_is("requirement")),
+    Spec("analysis_petition", "analysis", "Ходатайство Генеральному Прокурору о назначении проверки", ("R.23",),
+         ("decision",), analysis_petition, condition=_decision_is("gp_petition")),
 )
 BY_CODE = {s.code: s for s in SPECS}
 

@@ -308,7 +308,9 @@ def proceeding_dict(stored: Stored, *, today: date, calendar: WorkingCalendar, s
             "updated_at": row.updated_at.isoformat()} | _acts_extras(session, actor, stored, today, calendar) \
         | (_check_details().card(stored.steps) if row.kind == "check" else {}) \
         | ({"resolutions": _check_resolutions().resolutions_of(session, row.id)}
-           if row.kind == "check" and session is not None else {})
+           if row.kind == "check" and session is not None else {}) \
+        | (_analysis_details().card(session, actor, row, stored.steps) if session is not None and actor is not None
+           and row.kind in ("check", "analysis") else {})
 
 
 def _acts_extras(session: Session | None, actor: Actor | None, stored: Stored, today: date,
@@ -359,6 +361,7 @@ def do_open(session: Session, collection: str, data: Any, *, actor: Actor,
     _storage_checks(kind, step, cmd.details, office, signers)
     _check_organization(session, kind.name, step, cmd.details)
     origin = _acts().check_origin(session, kind.name, step, cmd.details, actor)
+    petition = _analysis_details().check_origin(session, kind.name, step, cmd.details, actor)
     state, steps = _replay(kind, office.level, [], step, calendar)
     details = _entered_details(session, kind, office, step, cmd.details, [], signers)
     now = audit.now_utc()
@@ -374,6 +377,7 @@ def do_open(session: Session, collection: str, data: Any, *, actor: Actor,
     audit.record(session, actor=actor, action=AuditAction.PROCEEDING_OPENED, object_type=kind.name, object_id=pid,
                  after={"number": number, "office_id": office.id, "step": step, "status": state["status"]})
     _acts().link_origin(session, pid, origin, actor=actor)
+    _analysis_details().link_check(session, pid, petition, actor=actor)
     return proceeding_dict(_load(session, kind, pid, actor), today=steps[0].date, calendar=calendar,
                            session=session, actor=actor)
 
@@ -423,6 +427,7 @@ def do_withdraw(session: Session, collection: str, proceeding_id: int, data: Any
     if len(live) < 2:
         raise Refused("nothing_to_withdraw", [], "Отозвать можно только последний шаг, кроме первого: "
                                                  "других шагов нет")
+    _analysis_details().before_withdraw(session, kind.name, stored.row, live)
     last = live[-1]
     office_level = stored.row.office_level
     _, steps = validate(kind, {"office_level": office_level, "steps": [r.data for r in live[:-1]]}, calendar)
@@ -603,10 +608,19 @@ def _check_resolutions() -> Any:
     return check_resolutions
 
 
+def _analysis_details() -> Any:
+    """`services.analysis_details` (what an analysis holds, validated at entry; R.12, R.18, R.21–23):
+    builds on this module."""
+    from nadzor.services import analysis_details
+
+    return analysis_details
+
+
 def _entered_details(session: Session, kind: Kind, office: Office, step: dict[str, Any],
                      details: dict[str, Any] | None, prior: list[tuple[dict[str, Any], dict[str, Any] | None]],
                      signers: dict[str, Person], *, imported: bool = False) -> dict[str, Any] | None:
-    """A step's details as stored: for a check, validated and completed (`services.check_details`);
+    """A step's details as stored: for a check or an analysis, validated and completed
+    (`services.check_details`, `services.analysis_details`);
     for an evaluation, the R.26 study and the R.28 transfer (`services.evaluations`); for an act's
     issue, its signer's id (the register filters on it)."""
     if kind.name == "evaluation":
@@ -616,6 +630,9 @@ def _entered_details(session: Session, kind: Kind, office: Office, step: dict[st
     if kind.name == "act" and step.get("type") == "issued" and "signer" in signers:
         # who signed the act (I.58–I.59: the signer controls its execution): the register filters on it
         return {**(details or {}), "signer_person_id": signers["signer"].id}
+    if kind.name == "analysis":
+        found: dict[str, Any] | None = _analysis_details().entered(session, office, step, details)
+        return found
     if kind.name != "check":
         return details
     entered: dict[str, Any] | None = _check_details().entered(session, office, step, details, prior, signers)
@@ -701,7 +718,8 @@ CERTIFICATE_PARTS = {"date": "дата составления", "place": "мес
 def _storage_checks(kind: Kind, step: dict[str, Any], details: dict[str, Any] | None, office: Office,
                     signers: dict[str, Person]) -> None:
     """What storage refuses besides `replay`: a certificate failing `check.certificate_completeness`
-    is not delivered (I.23); an act is issued by a prosecutor of the issuing office (PROCEEDINGS.md)."""
+    is not delivered (I.23); an act is issued by a prosecutor of the issuing office (PROCEEDINGS.md).
+    (An analysis's certificate, R.18, is checked with its details: `services.analysis_details`.)"""
     if kind.name == "check" and step.get("type") == "certificate_delivered":
         certificate = (details or {}).get("certificate")
         if not isinstance(certificate, dict):

@@ -1,17 +1,20 @@
 """Analyses over HTTP (issue 10): plans of analyses (R.11), the directory of organizations (R.13–14),
 the КУИ register and its monthly reconciliations (R.19 p. 5, R.20), the periodic obligations and
-their reports (R.5–9, I.46, I.64, I.70). Handlers translate the request and call `services.analyses`."""
+their reports (R.5–9, I.46, I.64, I.70), an analysis's sources (R.12) and the register of requirements
+(R.21–22). Handlers translate the request and call `services.analyses` / `services.analysis_details`."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
-from nadzor.services import analyses
+from nadzor.services import analyses, analysis_details
 from nadzor.services.context import Actor, Permission
+from nadzor.services.errors import InvalidInput
 from nadzor.web.routing import JSON, endpoint
 from nadzor.web.security import DB, current_actor, platform, today
 
@@ -30,6 +33,30 @@ def _csv(text: str, filename: str) -> Response:
                     headers={"content-disposition": f'attachment; filename="{filename}"'})
 
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _export(table: list[tuple[str, ...]], fmt: str, name: str, title: str) -> Response:
+    """A register as CSV (UTF-8 with BOM, `;`) or XLSX."""
+    from nadzor.web.listing import xlsx_bytes
+
+    if fmt == "xlsx":
+        return Response(xlsx_bytes(table, title), media_type=XLSX,
+                        headers={"content-disposition": f'attachment; filename="{name}.xlsx"'})
+    if fmt != "csv":
+        raise InvalidInput.one("format", "ожидается json, csv или xlsx")
+    return _csv(analyses.to_csv(table[0], table[1:]), f"{name}.csv")
+
+
+def _day(raw: str | None, field: str) -> date | None:
+    if raw is None or raw == "":
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise InvalidInput.one(field, f"ожидается дата ГГГГ-ММ-ДД, получено {raw!r}") from None
+
+
 def _page(limit: int, offset: int) -> tuple[int, int]:
     return max(1, min(limit, 500)), max(0, offset)
 
@@ -41,10 +68,10 @@ def _page(limit: int, offset: int) -> tuple[int, int]:
 def list_plans(request: Request, office_id: int | None = None, year: int | None = None, format: str = "json",
                actor: Actor = Depends(current_actor), session: Session = DB) -> Any:
     """Plans in the actor's scope with their items and how many are done, in progress, overdue, planned;
-    `format=csv`: one row per item."""
-    if format == "csv":
-        return _csv(analyses.plans_csv(session, actor=actor, today=today(request), office_id=office_id, year=year),
-                    "analysis-plans.csv")
+    `format=csv` or `xlsx`: one row per item."""
+    if format != "json":
+        table = analyses.plans_table(session, actor=actor, today=today(request), office_id=office_id, year=year)
+        return _export(table, format, "analysis-plans", "Планы анализов")
     return analyses.access_plans(session, actor=actor, today=today(request), office_id=office_id, year=year)
 
 
@@ -132,10 +159,12 @@ def list_kui(request: Request, office_id: int | None = None, year: int | None = 
              offset: int = 0, format: str = "json", actor: Actor = Depends(current_actor),
              session: Session = DB) -> Any:
     """Filters: office, year (and month) of registration, transferred or not, number; `sort`: registered_on,
-    number or transferred_on, `-` first for descending; `format=csv` exports every row matching the filters."""
-    if format == "csv":
-        return _csv(analyses.kui_csv(session, actor=actor, office_id=office_id, year=year, month=month,
-                                     transferred=transferred, q=q, sort=sort), "kui.csv")
+    number or transferred_on, `-` first for descending; `format=csv` or `xlsx` exports every row matching
+    the filters."""
+    if format != "json":
+        table = analyses.kui_table(session, actor=actor, office_id=office_id, year=year, month=month,
+                                   transferred=transferred, q=q, sort=sort)
+        return _export(table, format, "kui", "КУИ")
     size, start = _page(limit, offset)
     return analyses.access_kui(session, actor=actor, office_id=office_id, year=year, month=month,
                                transferred=transferred, q=q, sort=sort, limit=size, offset=start)
@@ -200,3 +229,53 @@ def record_report(code: str, period_start: str, request: Request, data: Any = JS
     """`{office_id, report_date, analysis_id?, version?}`: `version` corrects a report already recorded."""
     return analyses.do_record_report(session, code, period_start, data, actor=actor,
                                    today=today(request))
+
+
+# ============================================================================ an analysis (R.12)
+
+
+@endpoint(router, "GET", "/analyses/{analysis_id}/sources", P, summary="Анализы: источники сведений")
+def read_sources(analysis_id: int, actor: Actor = Depends(current_actor), session: Session = DB) -> dict[str, Any]:
+    """R.12: each source of the paragraph, used or not, with its note; `recorded` false until entered."""
+    return analysis_details.access_sources(session, analysis_id, actor=actor)
+
+
+@endpoint(router, "PUT", "/analyses/{analysis_id}/sources", P, summary="Анализы: отметить источники сведений",
+          openapi_extra=_body(analysis_details.SourcesIn))
+def record_sources(analysis_id: int, data: Any = JSON, actor: Actor = Depends(current_actor),
+                   session: Session = DB) -> Any:
+    """`{version?, sources: [{code, used, note?}, …]}` — every source of R.12 once; `version` corrects the
+    checklist already recorded; 409 `analysis_closed` once the analysis is closed."""
+    return analysis_details.do_record_sources(session, analysis_id, data, actor=actor)
+
+
+@endpoint(router, "GET", "/analyses/{analysis_id}/petitions/{step}/check-draft", P,
+          summary="Анализы: проверка по ходатайству (заполнение)")
+def petition_draft(analysis_id: int, step: int, actor: Actor = Depends(current_actor),
+                   session: Session = DB) -> dict[str, Any]:
+    """What a check opened on the analysis's petition (the decision at `step`, R.23) is filled with; post it
+    to `POST /api/v1/checks` with `details.origin_analysis = {id, step}`."""
+    return analysis_details.petition_prefill(session, analysis_id, step, actor=actor)
+
+
+# ============================================================== the register of requirements
+
+
+@endpoint(router, "GET", "/analysis-requirements", P, summary="Требования о проведении проверок: реестр")
+def list_requirements(request: Request, office_id: int | None = None, target: str | None = None,
+                      date_from: str | None = None, date_to: str | None = None, q: str = "",
+                      databank: str | None = None, sort: str = "-date", limit: int = 50, offset: int = 0,
+                      format: str = "json", actor: Actor = Depends(current_actor), session: Session = DB) -> Any:
+    """R.19 p. 2, R.21–22: the requirements to check a state body or a business sent on the analyses in
+    scope — filters: office, `target` (state_body, business), period of sending, analysis number, `databank`
+    (open, entered: I.67); `sort`: date, number, office (`-` first: descending); `format=csv` or `xlsx`."""
+    common = {"office_id": office_id, "target": target or None, "date_from": _day(date_from, "date_from"),
+              "date_to": _day(date_to, "date_to"), "q": q, "databank": databank or None, "sort": sort}
+    if format != "json":
+        found = analysis_details.access_requirements(session, actor=actor, today=today(request), limit=None,
+                                                     **common)  # type: ignore[arg-type]
+        return _export(analysis_details.requirements_table(found["items"]), format, "requirements",
+                       "Требования")
+    size, start = _page(limit, offset)
+    return analysis_details.access_requirements(session, actor=actor, today=today(request), limit=size,
+                                                offset=start, **common)  # type: ignore[arg-type]

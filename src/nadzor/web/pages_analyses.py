@@ -14,11 +14,14 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
-from nadzor.services import analyses, org
+from nadzor.domain.org import POSITION_LABELS
+from nadzor.services import analyses, analysis_details, org
 from nadzor.services.context import Actor, Permission
 from nadzor.services.errors import Conflict, InvalidInput
 from nadzor.services.proceedings import Refused
 from nadzor.web.forms import FormField, form_data
+from nadzor.web.pages_proceedings import render_card
+from nadzor.web.proceeding_labels import TARGET_LABELS
 from nadzor.web.routing import FORM, ShowAgain, endpoint
 from nadzor.web.security import DB, current_actor, platform, today
 from nadzor.web.templating import render
@@ -55,7 +58,7 @@ def _post(request: Request, session: Session, form: FormData, fields: Sequence[F
     try:
         result = action(data)
     except InvalidInput as exc:
-        status, errors = 422, exc.as_dicts()
+        status, errors = 422, _labelled(exc.as_dicts(), fields)
     except Refused as exc:
         status, errors = 409, [{"field": "step", "message": exc.message}]
     except Conflict as exc:
@@ -63,6 +66,17 @@ def _post(request: Request, session: Session, form: FormData, fields: Sequence[F
     else:
         return _see_other(done(result))
     raise ShowAgain(lambda fresh: again(fresh, status, errors, data))
+
+
+def _labelled(errors: list[dict[str, str]], fields: Sequence[FormField]) -> list[dict[str, str]]:
+    """Each error with the label of the form's input it names (`step.date` → «Дата …»), never the key."""
+    labels = {f.name: f.label for f in fields}
+    out = []
+    for e in errors:
+        parts = e["field"].split(".")
+        name = parts[1] if parts[0] == "step" and len(parts) > 1 else parts[0]
+        out.append(e | {"label": labels.get(name, "")})
+    return out
 
 
 def _offices(session: Session, actor: Actor) -> list[tuple[str, str]]:
@@ -367,3 +381,84 @@ def _year_of(period_start: str) -> int | None:
         return date.fromisoformat(period_start).year
     except ValueError:
         return None
+
+
+# ============================================================== the register of requirements
+
+REQUIREMENT_SORT_LABELS = {"date": "Дата направления", "number": "Анализ", "office": "Прокуратура"}
+
+
+def _day_or_error(raw: str, field: str, errors: list[dict[str, str]]) -> date | None:
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        errors.append({"field": field, "message": "введите дату в формате ДД.ММ.ГГГГ"})
+        return None
+
+
+@page("GET", "/analyses/requirements")
+def requirements_page(request: Request, office_id: int | None = None, target: str = "", date_from: str = "",
+                      date_to: str = "", q: str = "", databank: str = "", sort: str = "-date", offset: int = 0,
+                      actor: Actor = Depends(current_actor), session: Session = DB) -> Response:
+    """R.19 p. 2, R.21–22, I.67: the requirements sent on the analyses in scope — search by the analysis's
+    number, filters, sortable columns, pages, CSV/XLSX export of every row matching the filters."""
+    errors: list[dict[str, str]] = []
+    start, end = _day_or_error(date_from, "date_from", errors), _day_or_error(date_to, "date_to", errors)
+    found: dict[str, Any] = {"total": 0, "items": []}
+    if not errors:
+        try:
+            found = analysis_details.access_requirements(
+                session, actor=actor, today=today(request), office_id=office_id, target=target or None,
+                date_from=start, date_to=end, q=q, databank=databank or None, sort=sort, limit=PAGE,
+                offset=max(0, offset))
+        except InvalidInput as exc:
+            errors = exc.as_dicts()
+    params = {k: v for k, v in {"office_id": office_id, "target": target, "date_from": date_from,
+                                "date_to": date_to, "q": q, "databank": databank, "sort": sort}.items()
+              if v not in (None, "")}
+    labels = {"date_from": "Направлено с", "date_to": "Направлено по", "target": "Проверка кого",
+              "databank": "Банк данных", "sort": "Сортировка"}
+    return render(request, "analyses/requirements.html", 422 if errors else 200, found=found,
+                  offices=_offices(session, actor), office_id=office_id, target=target, date_from=date_from,
+                  date_to=date_to, q=q, databank=databank, sort=sort, offset=max(0, offset), size=PAGE,
+                  errors=[e | {"label": labels.get(e["field"], e["field"])} for e in errors],
+                  targets=TARGET_LABELS, positions=POSITION_LABELS,
+                  export=urlencode(params), query=lambda **kw: urlencode({**params, **kw}))
+
+
+# ====================================================================== an analysis's sources
+
+
+@page("POST", "/analyses/{analysis_id}/sources")
+def sources_record(analysis_id: int, request: Request, form: FormData = FORM, actor: Actor = Depends(current_actor),
+                   session: Session = DB) -> Response:
+    """R.12: the checklist of the card — each source used or not, with its note; back to the card, or the
+    card again with the errors by source (nothing stored)."""
+    codes = list(analysis_details.SOURCES)
+    raw_version = str(form.get("version", "")).strip()
+    data = {"version": int(raw_version) if raw_version.isdigit() else None, "sources": [
+        {"code": code, "used": form.get(f"used.{code}") in ("on", "true", "1"),
+         "note": str(form.get(f"note.{code}", "")).strip()} for code in codes]}
+    posted = {k: str(v) for k, v in form.multi_items()}
+    try:
+        analysis_details.do_record_sources(session, analysis_id, data, actor=actor)
+    except InvalidInput as exc:
+        by_code: dict[str, str] = {}
+        summary = []
+        for e in exc.as_dicts():
+            parts = e["field"].split(".")
+            code = codes[int(parts[1])] if len(parts) > 1 and parts[1].isdigit() and int(parts[1]) < len(codes) else ""
+            if code:
+                by_code.setdefault(code, e["message"])
+            summary.append({"href": f"#source-{code}-note" if code else "#sources",
+                            "label": analysis_details.SOURCES.get(code, "Источники сведений"), "message": e["message"]})
+        raise ShowAgain(lambda fresh: render_card(request, fresh, actor, "analyses", analysis_id, 422,
+                                                  sources_errors=by_code, sources_summary=summary,
+                                                  sources_posted=posted)) from None
+    except (Refused, Conflict) as exc:
+        refusal = exc.message if isinstance(exc, Refused) else str(exc)
+        raise ShowAgain(lambda fresh: render_card(request, fresh, actor, "analyses", analysis_id, 409,
+                                                  sources_posted=posted, sources_refusal=refusal)) from None
+    return _see_other(f"/analyses/{analysis_id}#sources")

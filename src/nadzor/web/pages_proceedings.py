@@ -119,6 +119,34 @@ STEP_DETAILS: dict[tuple[str, str], tuple[tuple[str, str, str], ...]] = {
     ("evaluation", "transferred"): (
         ("target_office_id", N_("Прокуратура, в компетенцию которой входит опротестование (п. 28 Правил)"), "office"),
         ("signer_person_id", N_("Подписывает письмо"), "person")),
+    # R.11: what the rapport an analysis rests on states (its subject: the form's «Тема анализа»)
+    ("analysis", "opened"): (
+        ("rapport_date", N_("Рапорт: дата"), "date"),
+        ("rapport_author", N_("Рапорт: фамилия, имя, отчество и должность подающего"), "text"),
+        ("grounds", N_("Рапорт: мотивированные основания"), "textarea"),
+        ("period_from", N_("Рапорт: период анализа, с"), "date"),
+        ("period_to", N_("Рапорт: период анализа, по"), "date"),
+        ("term_days", N_("Рапорт: срок проведения анализа, календарных дней (не более 30)"), "text"),
+        ("bodies", N_("Рапорт: привлекаемые органы и подразделения (для предметно-сквозной группы)"),
+         "textarea-opt")),
+    # R.18: the certificate of the analysis's results, its four parts (its date: the step's)
+    ("analysis", "ended"): (
+        ("topic", N_("Справка, ч. 1: предмет анализа"), "text"),
+        ("period_from", N_("Справка, ч. 1: период, охваченный анализом, с"), "date"),
+        ("period_to", N_("Справка, ч. 1: период, охваченный анализом, по"), "date"),
+        ("findings", N_("Справка, ч. 2: установленные сведения и обстоятельства"), "textarea"),
+        ("statistics", N_("Справка, ч. 2: статистика"), "textarea"),
+        ("conclusions", N_("Справка, ч. 3: выводы о состоянии законности"), "textarea"),
+        ("causes", N_("Справка, ч. 3: причины и условия правонарушений"), "textarea"),
+        ("proposals", N_("Справка, ч. 4: предложения по устранению правонарушений и пробелов"), "textarea")),
+    # R.21–22: a requirement; R.23: a petition to the Prosecutor General (each only for its decision)
+    ("analysis", "decision"): (
+        ("authority_name", N_("Требование: уполномоченный орган, которому оно направляется"), "text-opt"),
+        ("subject_name", N_("Требование или ходатайство: проверяемый субъект"), "text-opt"),
+        ("subject_bin_iin", N_("Ходатайство: БИН/ИИН субъекта предпринимательства"), "text-opt"),
+        ("justification", N_("Обоснование (требования с уведомлением; ходатайства)"), "textarea-opt"),
+        ("violations", N_("Ходатайство: признаки нарушений законности"), "textarea-opt"),
+        ("measures", N_("Ходатайство: меры, принятые уполномоченными органами"), "textarea-opt")),
 }
 #: Detail inputs that may stay empty (the others are marked required on the form).
 OPTIONAL_DETAILS = frozenset({"act_received.act_number", "act_received.act_date", "act_suspended.reasons",
@@ -496,6 +524,7 @@ def _card_context(request: Request, session: Session, actor: Actor, collection: 
             if item.get("origin") else None, "linked_acts": item.get("linked_acts", []),
             "can_open_act": can_open_act and kind.name != "act",
             "act_type": item.get("act_type"),
+            "sources_labels": _source_labels(),
             "title": COLLECTION_TITLES[collection][2], "register_title": COLLECTION_TITLES[collection][1],
             "office_name": office.name_ru if office else "",
             "status_label": t(kind.statuses.get(state["status"] or "", "—")),
@@ -558,6 +587,18 @@ def _documents_offered(request: Request, session: Session, actor: Actor, collect
     return out
 
 
+def _documents() -> Any:
+    from nadzor.services import documents
+
+    return documents
+
+
+def _source_labels() -> dict[str, str]:
+    from nadzor.web.proceeding_labels import SOURCE_LABELS
+
+    return SOURCE_LABELS
+
+
 def _render_card(request: Request, session: Session, actor: Actor, collection: str, proceeding_id: int,
                  status: int = 200, tab: str = "", **extra: Any) -> Response:
     item = stored.access_proceeding(session, collection, proceeding_id, actor=actor, today=_today(request),
@@ -567,6 +608,9 @@ def _render_card(request: Request, session: Session, actor: Actor, collection: s
     context.setdefault("posted", {})
     context.update(extra)
     return render(request, "proceedings/card.html", status, **context)
+
+
+render_card = _render_card  # the analyses' pages show the card again with their own form's errors
 
 
 def _widget_value(w: Widget, form: FormData, prefix: str) -> tuple[str, Any] | None:
@@ -819,6 +863,7 @@ def _new_context(request: Request, session: Session, actor: Actor, collection: s
             "office_options": _office_options(session, actor), "people": _people_options(session, actor),
             "step_options": [], "register_title": COLLECTION_TITLES[collection][1], "posted": {},
             "posted_lists": {}, "errors": {}, "summary": [], "default_office": str(actor.office_id or ""),
+            "details": [(n, t(label), how) for n, label, how in STEP_DETAILS.get((kind.name, kind.first), ())],
             "act_content": ACT_CONTENT if kind.name == "act" else (),
             "new_details": NEW_DETAILS.get(collection, ()), "detail_errors": {},
             "own_act_types": [(t["code"], t["name_kk"] if security.language(request) == "kk" else t["name_ru"])
@@ -883,13 +928,24 @@ def _new(collection: str) -> None:
         context = _new_context(request, session, actor, collection)
         if (context.get("origin") or {}).get("kind") == "evaluation":  # its act is a protest (R.27–R.29)
             context["posted"] = {"act_type": "protest"}
+        raw_id, raw_step = request.query_params.get("origin_analysis", ""), request.query_params.get("origin_step", "")
+        if collection == "checks" and raw_id.isdigit() and raw_step.isdigit():
+            # R.23: a check opened on an analysis's petition — its business path, filled from the petition
+            from nadzor.services.analysis_details import petition_prefill
+
+            found = petition_prefill(session, int(raw_id), int(raw_step), actor=actor)
+            context["origin"] = found
+            context["posted"] = {"office_id": str(found["office_id"]), "subject_name": found["subject_name"],
+                                 "bin_iin": found["bin_iin"], "date": found["date"],
+                                 "subject_kind": found["subject_kind"], "basis": found["basis"]}
+            context["verdict"], context["notes"] = admissibility_of(FormData(context["posted"]), translator(request))
         return render(request, "proceedings/new.html", **context)
 
     @page("POST", f"/{collection}/new")
     def create(request: Request, form: FormData = FORM, actor: Actor = Depends(current_actor),
                session: Session = DB) -> Response:
         kind = kind_of_collection(collection)
-        details: dict[str, Any] = {}
+        details: dict[str, Any] = posted_details(kind, kind.first, form) or {}
         subject = str(form.get("subject_name", "")).strip()
         if subject:
             details["subject_name"] = subject
@@ -920,6 +976,9 @@ def _new(collection: str) -> None:
         raw_office = str(form.get("office_id", "")).strip()
         data: dict[str, Any] = {"office_id": int(raw_office) if raw_office.isdigit() else raw_office,
                                 "step": posted_step(kind, kind.first, form), "details": details}
+        origin_id, origin_step = str(form.get("origin_analysis", "")), str(form.get("origin_step", ""))
+        if collection == "checks" and origin_id.isdigit() and origin_step.isdigit():
+            details["origin_analysis"] = {"id": int(origin_id), "step": int(origin_step)}
         try:
             if kind.name == "evaluation" and not details.get("adopting_body"):
                 raise InvalidInput.one("details.adopting_body", "укажите орган (организацию), принявший оцениваемый "
@@ -953,29 +1012,46 @@ def _new_again(request: Request, session: Session, actor: Actor, collection: str
     kind: Kind = context["kind"]
     names = {w.name for w in context["widgets"]}
 
+    detail_labels = {f"details.{n}": label for n, label, _how in STEP_DETAILS.get((kind.name, kind.first), ())}
+
     def name_of(f: str) -> str:
+        if f == "details.topic" and kind.name == "analysis":
+            return "subject_name"  # the analysis's subject is the form's «Тема анализа»
         return f.split(".")[1] if f.startswith("details.") and "." in f else _field_of(f)
 
     extra = {name: label for name, label, _how in NEW_DETAILS.get(collection, ())}
 
     def label(f: str) -> str:
+        if _field_of(f) in detail_labels and name_of(f) != "subject_name":
+            return detail_labels[_field_of(f)]
         name = name_of(f)
         if f.startswith("details.") and name in extra:
             return extra[name]
+        if name == "subject_name":
+            return COLLECTION_TITLES[collection][4]
         return field_label(kind.name, name) if name in names else NEW_LABELS.get(name, N_("Форма"))
 
     def anchor(f: str) -> str:
         name = name_of(f)
+        if _field_of(f) in detail_labels and name != "subject_name":
+            return f"{kind.first}-details-{_field_of(f).split('.', 1)[1]}"
         return f"{kind.first}-details-{name}" if f.startswith("details.") and name in extra else f"{kind.first}-{name}"
 
     by_field: dict[str, str] = {}
+    detail_errors: dict[str, str] = {}
     for e in errors:
-        by_field.setdefault(name_of(e["field"]), e["message"])
+        if _field_of(e["field"]) in detail_labels and name_of(e["field"]) != "subject_name":
+            detail_errors.setdefault(_field_of(e["field"]), e["message"])
+        else:
+            by_field.setdefault(name_of(e["field"]), e["message"])
     if kind.name == "act":
         context["origin"] = _posted_origin(session, actor, request, form)
-    context["detail_errors"] = {f"details.{name}": message for name, message in by_field.items()}
+    origin_id, origin_step = str(form.get("origin_analysis", "")), str(form.get("origin_step", ""))
+    if collection == "checks" and origin_id.isdigit() and origin_step.isdigit():
+        context["origin"] = {"analysis_id": int(origin_id), "step": int(origin_step), "analysis_number": ""}
     context.update(posted=dict(form.multi_items()), posted_lists={k: form.getlist(k) for k in form},
-                   errors=by_field, summary=listing.summary(errors, label, lambda f: f"{kind.first}-{name_of(f)}"),
+                   errors=by_field, summary=listing.summary(errors, label, anchor),
+                   detail_errors={f"details.{name}": message for name, message in by_field.items()} | detail_errors,
                    refusal=refusal)
     if collection == "checks":
         context["verdict"], context["notes"] = admissibility_of(form, translator(request))

@@ -30,6 +30,28 @@ COLLECTION_TITLES: dict[str, tuple[str, str, str, str, str]] = {
     "analyses": ("analysis", N_("Анализы"), N_("Анализ"), N_("Новый анализ"), N_("Тема анализа")),
 }
 
+#: R.12: the sources an analysis uses, as the card shows them (the same words as
+#: `services.analysis_details.SOURCES`, marked here for the catalog).
+SOURCE_LABELS: dict[str, str] = {
+    "statistics": N_("статистические данные"),
+    "budget": N_("информация о выделенных средствах из государственного бюджета"),
+    "public_meetings": N_("итоги встреч с населением"),
+    "state_body_failures": N_("факты неэффективной работы государственных органов"),
+    "complaint_results": N_("результаты рассмотрения обращений уполномоченными государственными органами"),
+    "media": N_("публикации в средствах массовой информации (в том числе в интернет-ресурсах)"),
+    "state_body_information": N_("информация государственных органов, их баз данных"),
+    "information_systems": N_("информационные системы и ресурсы, в том числе интегрированные с системой "
+                              "информационного обмена"),
+    "court_acts": N_("судебные акты по уголовным, гражданским, административным делам и делам об "
+                     "административных правонарушениях"),
+    "previous_checks": N_("результаты предыдущих проверок прокуратуры и государственных органов"),
+    "operational_results": N_("результаты оперативно-розыскных, специальных мероприятий и негласных следственных "
+                              "действий"),
+    "other": N_("другие источники информации"),
+}
+#: The register of requirements (R.21–22): whom a requirement is to check.
+TARGET_LABELS = {"state_body": N_("государственный орган"), "business": N_("субъект предпринимательства")}
+
 _PROTECTED = {"vulnerable_persons": N_("защита прав социально уязвимых категорий лиц"),
               "indefinite_circle": N_("защита прав неопределённого круга лиц"),
               "irreversible_consequences": N_("предотвращение необратимых последствий")}

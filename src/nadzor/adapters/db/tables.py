@@ -422,6 +422,29 @@ periodic_reports = Table(
     UniqueConstraint("office_id", "code", "period_start", name="uq_periodic_reports_obligation"),
 )
 
+# What an analysis holds besides its steps (R.12): the checklist of the sources used, one row per
+# analysis, versioned. A check opened on an analysis's petition to the Prosecutor General (R.19 p. 4,
+# R.23): the link, read from both cards.
+
+analysis_sources = Table(
+    "analysis_sources", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("proceeding_id", Integer, ForeignKey("proceedings.id"), nullable=False, unique=True),
+    Column("sources", JSON, nullable=False),
+    Column("updated_by", String(120), nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Column("version", Integer, nullable=False),
+)
+
+check_origins = Table(
+    "check_origins", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("check_id", Integer, ForeignKey("proceedings.id"), nullable=False, unique=True),
+    Column("analysis_id", Integer, ForeignKey("proceedings.id"), nullable=False, index=True),
+    Column("decision_step", Integer, nullable=False),
+    UniqueConstraint("analysis_id", "decision_step", name="uq_check_origins_decision"),
+)
+
 mapper_registry = registry(metadata=metadata)
 _mapped = False
 
