@@ -286,7 +286,7 @@ def test_a_response_file_is_attached_to_its_step_on_the_acts_card_I_63(
     assert "ответ.txt" in card.text and "шаг № 2" in card.text
     empty = client.post(f"/acts/{act['id']}/attachments", data={"csrf_token": csrf},
                         files={"file": ("", b"", "application/octet-stream")})
-    assert empty.status_code == 422 and 'id="attach-error"' in empty.text
+    assert empty.status_code == 422 and 'id="attach-file-error"' in empty.text
     forged = client.post(f"/acts/{act['id']}/attachments", data={"csrf_token": "x"},
                          files={"file": ("a.txt", b"abc", "text/plain")})
     assert forged.status_code == 403

@@ -77,12 +77,12 @@ def test_finding_11_pages_answer_a_styled_russian_page_for_type_errors_and_unkno
         sqlite_demo: Platform) -> None:
     client = client_for(sqlite_demo)
     web_login(client, "admin")
-    bad = client.get("/offices/abc")
+    bad = client.get("/calendar", params={"year": "abc"})
     assert bad.status_code == 422
     assert bad.headers["content-type"].startswith("text/html")
     # The parameter is named in words, never by its key (issue 7 §6).
-    assert "Некорректные входные данные" in bad.text and "Прокуратура: ожидается целое число" in bad.text
-    assert "office_id" not in bad.text
+    assert "Некорректные входные данные" in bad.text and "Год: ожидается целое число" in bad.text
+    assert "year" not in bad.text.split("<main", 1)[1]
     assert '<link rel="stylesheet"' in bad.text and '"detail"' not in bad.text
     # a list's filter is answered by the list itself: its error summary links to the input (issue 7 §6)
     listed = client.get("/people", params={"office_id": "abc"})

@@ -294,6 +294,7 @@ def test_a_number_too_long_for_json_is_a_422_not_a_crash(demo: Platform) -> None
 AUDITOR_MAY_POST = {
     "/api/v1/tokens", "/api/v1/tokens/{token_id}", "/logout", "/account/tokens", "/account/tokens/{token_id}/revoke",
     "/api/v1/people/{person_id}/sign-check", "/api/v1/proceedings/{kind}/replay",
+    "/account/password",  # one's own password (issue 7 §6): an auditor keeps their own account
 }
 
 

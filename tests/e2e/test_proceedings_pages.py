@@ -128,7 +128,7 @@ def test_the_register_filters_by_basis_and_by_assignee_in_the_page_the_api_and_t
     assert 'id="f-basis"' in page.text and 'id="f-assignee_id"' in page.text
     bad = client.get("/checks", params={"basis": "nonsense", "assignee_id": "x"})
     assert bad.status_code == 422
-    assert 'href="#f-basis">Основание: выберите основание из списка' in bad.text and 'href="#f-assignee_id"' in bad.text
+    assert 'href="#f-basis">Основание: выберите значение из списка' in bad.text and 'href="#f-assignee_id"' in bad.text
     exported = client.get("/checks/export", params={"format": "csv", "assignee_id": str(deputy)})
     rows = list(csv.reader(io.StringIO(exported.content.decode("utf-8-sig")), delimiter=";"))
     assert [r[0] for r in rows[1:]] == [b["number"]]

@@ -69,7 +69,8 @@ def test_the_users_page_shows_and_sets_the_auditor_role(client: TestClient) -> N
         "csrf_token": csrf, "version": str(almaty["version"]), "is_auditor": "on", "active": "on", "language": "ru",
         "person_id": str(almaty["person_id"])})
     assert saved.status_code == 303, saved.text
-    row = next(line for line in client.get("/users").text.split("<tr>") if "<td>almaty</td>" in line)
+    link = f'<a href="/users/{almaty["id"]}">almaty</a>'
+    row = next(line for line in client.get("/users").text.split("<tr>") if link in line)
     assert "аудитор" in row
     assert _user(client, admin, "almaty")["roles"] == ["auditor"]
 

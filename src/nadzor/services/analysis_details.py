@@ -324,7 +324,7 @@ def do_record_sources(session: Session, analysis_id: int, data: Any, *, actor: A
     """R.12: the checklist of the sources used — every source of the paragraph marked used or not, with a
     note; «other sources», when used, named in the note. Recorded until the analysis is closed; a
     correction names the version it corrects."""
-    actor.require(Permission.SIGNED_IN)
+    actor.require(Permission.RECORD)
     cmd: SourcesIn = parse(SourcesIn, data)
     row = _analysis_row(session, analysis_id, actor, lock=True)
     errors: list[FieldError] = []

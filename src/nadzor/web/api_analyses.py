@@ -240,7 +240,7 @@ def read_sources(analysis_id: int, actor: Actor = Depends(current_actor), sessio
     return analysis_details.access_sources(session, analysis_id, actor=actor)
 
 
-@endpoint(router, "PUT", "/analyses/{analysis_id}/sources", P, summary="Анализы: отметить источники сведений",
+@endpoint(router, "PUT", "/analyses/{analysis_id}/sources", W, summary="Анализы: отметить источники сведений",
           openapi_extra=_body(analysis_details.SourcesIn))
 def record_sources(analysis_id: int, data: Any = JSON, actor: Actor = Depends(current_actor),
                    session: Session = DB) -> Any:
