@@ -31,7 +31,6 @@ recorded (and when analyses are imported), so the UI, the API and the import ref
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from datetime import date
 from typing import Any
@@ -48,6 +47,7 @@ from nadzor.rules.analysis.analysis import requirement_authority
 from nadzor.rules.base import Input
 from nadzor.rules.instruction.checks import bin_iin_valid
 from nadzor.services import audit
+from nadzor.services.check_details import detail_day
 from nadzor.services.context import Actor, Permission
 from nadzor.services.errors import Conflict, FieldError, InvalidInput, NotFound
 from nadzor.services.org import parse
@@ -88,7 +88,6 @@ PETITION_PARTS = ("subject_name", "subject_bin_iin", "justification", "violation
 _DECISION_DETAILS = {"requirement": REQUIREMENT_PARTS, "gp_petition": PETITION_PARTS}
 _TEXT_LIMIT = 10_000
 _SHORT = {"topic": 1000, "authority_name": 500, "subject_name": 500, "rapport_author": 500}
-_ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
 _MISSING = "обязательная часть не указана"
 NOTIFY_LABELS = {"regional_office": "прокуратура области", "main_military": "Главная военная прокуратура",
                  "main_transport": "Главная транспортная прокуратура", "gpo": "Генеральная прокуратура"}
@@ -107,20 +106,6 @@ def _text(out: dict[str, Any], name: str, errors: list[FieldError]) -> None:
         out.pop(name)
     else:
         out[name] = value.strip()
-
-
-def _day(out: dict[str, Any], name: str, errors: list[FieldError]) -> date | None:
-    value = out.get(name)
-    if value is None:
-        return None
-    if not isinstance(value, str) or not _ISO.fullmatch(value):
-        errors.append(FieldError(f"details.{name}", "ожидается дата в формате ГГГГ-ММ-ДД"))
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        errors.append(FieldError(f"details.{name}", f"такой даты не существует: {value}"))
-        return None
 
 
 def _step_day(step: dict[str, Any]) -> date | None:
@@ -167,7 +152,7 @@ def entered(session: Session, office: Office, step: dict[str, Any], details: dic
     elif step_type == "ended":
         for name in ("topic", "findings", "statistics", "conclusions", "causes", "proposals"):
             _text(out, name, errors)
-        start, end = _day(out, "period_from", errors), _day(out, "period_to", errors)
+        start, end = detail_day(out, "period_from", errors), detail_day(out, "period_to", errors)
         day = _step_day(step)
         if start and end and end < start:
             errors.append(FieldError("details.period_to", "окончание периода раньше его начала"))
@@ -207,8 +192,8 @@ def _rapport(step: dict[str, Any], out: dict[str, Any], errors: list[FieldError]
         out["topic"] = out["subject_name"]
     for name in ("rapport_author", "topic", "grounds", "bodies"):
         _text(out, name, errors)
-    start, end = _day(out, "period_from", errors), _day(out, "period_to", errors)
-    written = _day(out, "rapport_date", errors)
+    start, end = detail_day(out, "period_from", errors), detail_day(out, "period_to", errors)
+    written = detail_day(out, "rapport_date", errors)
     if start and end and end < start:
         errors.append(FieldError("details.period_to", "окончание периода анализа раньше его начала"))
     day = _step_day(step)

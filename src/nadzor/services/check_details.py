@@ -90,7 +90,9 @@ def _subject(details: dict[str, Any], errors: list[FieldError]) -> None:
     details["subject_bin_iin"] = value.strip()
 
 
-def _day(details: dict[str, Any], name: str, errors: list[FieldError]) -> date | None:
+def detail_day(details: dict[str, Any], name: str, errors: list[FieldError]) -> date | None:
+    """`details[name]` as a date (None when absent); a malformed or impossible one is an error on
+    `details.<name>`."""
     value = details.get(name)
     if value is None:
         return None
@@ -200,7 +202,7 @@ def _resolution(session: Session, office: Office, step: dict[str, Any], out: dic
         _text(out, name, errors)
     if isinstance(out.get("number"), int) and not isinstance(out.get("number"), bool):
         out["number"] = str(out["number"])
-    period_from, period_to = _day(out, "period_from", errors), _day(out, "period_to", errors)
+    period_from, period_to = detail_day(out, "period_from", errors), detail_day(out, "period_to", errors)
     if period_from and period_to and period_to < period_from:
         errors.append(FieldError("details.period_to", "конец проверяемого периода раньше его начала"))
     for name in _FLAGS:
