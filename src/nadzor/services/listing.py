@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from nadzor.services.context import Actor
 from nadzor.services.errors import InvalidInput
+from nadzor.services.policy import scope_condition
 
 #: The largest page a list serves (the API's `limit`); an export has no page.
 MAX_LIMIT = 1000
@@ -30,10 +31,9 @@ class Page:
 
 
 def in_scope(column: Any, actor: Actor) -> Any | None:
-    """The actor's visible offices as a condition on `column` (None: every office)."""
-    if actor.visible is None:
-        return None
-    return column.in_(sorted(actor.visible) or [-1])
+    """The actor's visible offices as a condition on `column` (None: every office), the one condition
+    of `services.policy.scope_condition` (one array parameter on PostgreSQL)."""
+    return None if actor.visible is None else scope_condition(actor, column)
 
 
 def casefold(session: Session, column: Any) -> Any:
