@@ -85,15 +85,30 @@ def _type_values(current: dict[str, Any]) -> dict[str, str]:
             "term_source": term.get("source") or ""}
 
 
-def _type_form(request: Request, current: dict[str, Any], values: dict[str, str], status: int = 200,
-               errors: list[dict[str, str]] | None = None, refusal: str = "") -> Response:
-    labels = {name: label for name, label, _how in TYPE_FIELDS} | {"confirm": "Подтверждение"}
+def _type_errors(errors: list[dict[str, str]] | None, fields: tuple[tuple[str, str, str], ...], **more: str
+                 ) -> tuple[dict[str, str], list[dict[str, str]]]:
+    """An act-type form's errors by input and as the summary linking to each input by its label."""
+    labels = {name: label for name, label, _how in fields} | more
     by_input: dict[str, str] = {}
     summary = []
     for e in errors or []:
         name = _ERROR_INPUT.get(e["field"], e["field"])
         by_input.setdefault(name, e["message"])
         summary.append({"label": labels.get(name, name), "message": e["message"], "href": f"#type-{name}"})
+    return by_input, summary
+
+
+def _posted_term(values: dict[str, str]) -> dict[str, Any] | None:
+    """The default response term as posted (None when neither its days nor its source is given)."""
+    if not (values["term_days"] or values["term_source"]):
+        return None
+    days = values["term_days"]
+    return {"days": int(days) if days.isdigit() else days, "unit": values["term_unit"], "source": values["term_source"]}
+
+
+def _type_form(request: Request, current: dict[str, Any], values: dict[str, str], status: int = 200,
+               errors: list[dict[str, str]] | None = None, refusal: str = "") -> Response:
+    by_input, summary = _type_errors(errors, TYPE_FIELDS, confirm="Подтверждение")
     return render(request, "acts/type_edit.html", status, current=current, values=values, fields=TYPE_FIELDS,
                   errors=by_input, summary=summary, refusal=refusal)
 
@@ -113,14 +128,11 @@ def act_type_update(request: Request, code: str, form: FormData = FORM, actor: A
     raw_version = str(form.get("version", "")).strip()
     data: dict[str, Any] = {"version": int(raw_version) if raw_version.isdigit() else raw_version,
                             "name_ru": values["name_ru"], "name_kk": values["name_kk"],
-                            "legal_source": values["legal_source"], "response_term": None}
+                            "legal_source": values["legal_source"], "response_term": _posted_term(values)}
     errors: list[dict[str, str]] = []
-    if values["term_days"] or values["term_source"]:
-        days = values["term_days"]
-        if not days.isdigit():
+    if data["response_term"] is not None:
+        if not values["term_days"].isdigit():
             errors.append({"field": "term_days", "message": "укажите число дней от 1 до 366"})
-        data["response_term"] = {"days": int(days) if days.isdigit() else days, "unit": values["term_unit"],
-                                 "source": values["term_source"]}
     elif current["response_term"] is not None and form.get("confirm") not in ("1", "on"):
         errors.append({"field": "confirm", "message": "срок ответа по умолчанию будет удалён: подтвердите"})
     if errors:
@@ -143,13 +155,7 @@ def act_type_new(request: Request) -> Response:
 
 def _new_type_form(request: Request, values: dict[str, str], status: int = 200,
                    errors: list[dict[str, str]] | None = None) -> Response:
-    labels = {name: label for name, label, _how in NEW_TYPE_FIELDS}
-    by_input: dict[str, str] = {}
-    summary = []
-    for e in errors or []:
-        name = _ERROR_INPUT.get(e["field"], e["field"])
-        by_input.setdefault(name, e["message"])
-        summary.append({"label": labels.get(name, name), "message": e["message"], "href": f"#type-{name}"})
+    by_input, summary = _type_errors(errors, NEW_TYPE_FIELDS)
     return render(request, "acts/type_new.html", status, values=values, fields=NEW_TYPE_FIELDS, errors=by_input,
                   summary=summary)
 
@@ -162,11 +168,7 @@ def act_type_create(request: Request, form: FormData = FORM, actor: Actor = Depe
                     session: Session = DB) -> Response:
     values = {name: str(form.get(name, "")).strip() for name, _label, _how in NEW_TYPE_FIELDS}
     data: dict[str, Any] = {"code": values["code"], "name_ru": values["name_ru"], "name_kk": values["name_kk"],
-                            "legal_source": values["legal_source"], "response_term": None}
-    if values["term_days"] or values["term_source"]:
-        days = values["term_days"]
-        data["response_term"] = {"days": int(days) if days.isdigit() else days, "unit": values["term_unit"],
-                                 "source": values["term_source"]}
+                            "legal_source": values["legal_source"], "response_term": _posted_term(values)}
     try:
         acts.do_create_act_type(session, data, actor=actor)
     except InvalidInput as exc:
