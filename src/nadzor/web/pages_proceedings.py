@@ -39,6 +39,7 @@ from nadzor.web.proceeding_labels import (
     COLLECTION_TITLES,
     DEADLINE_LABELS,
     N_,
+    SOURCE_LABELS,
     Widget,
     code_label,
     field_label,
@@ -524,7 +525,7 @@ def _card_context(request: Request, session: Session, actor: Actor, collection: 
             if item.get("origin") else None, "linked_acts": item.get("linked_acts", []),
             "can_open_act": can_open_act and kind.name != "act",
             "act_type": item.get("act_type"),
-            "sources_labels": _source_labels(),
+            "sources_labels": SOURCE_LABELS,
             "title": COLLECTION_TITLES[collection][2], "register_title": COLLECTION_TITLES[collection][1],
             "office_name": office.name_ru if office else "",
             "status_label": t(kind.statuses.get(state["status"] or "", "—")),
@@ -585,18 +586,6 @@ def _documents_offered(request: Request, session: Session, actor: Actor, collect
         out.append(d | {"title": t(d["title"]), "links": [(fmt.upper(), f"{base}?{urlencode(where | {'format': fmt})}")
                                                         for fmt in d["formats"]]})
     return out
-
-
-def _documents() -> Any:
-    from nadzor.services import documents
-
-    return documents
-
-
-def _source_labels() -> dict[str, str]:
-    from nadzor.web.proceeding_labels import SOURCE_LABELS
-
-    return SOURCE_LABELS
 
 
 def _render_card(request: Request, session: Session, actor: Actor, collection: str, proceeding_id: int,
