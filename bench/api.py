@@ -182,7 +182,7 @@ def load(port: int, raw: bytes, seconds: float, connections: int) -> float:
 
 def _database(backend: str, folder: Path) -> tuple[str, str]:
     """A migrated demo database: (its URL, the PostgreSQL database's name or "")."""
-    from nadzor.adapters.db.migrate import upgrade
+    from nadzor.infra.db.migrate import upgrade
 
     if backend == "sqlite":
         url, name = f"sqlite:///{folder / 'nadzor.sqlite3'}", ""
@@ -197,8 +197,8 @@ def _database(backend: str, folder: Path) -> tuple[str, str]:
                f"{params.get('port', '5432')}/{name}")
     upgrade(url)
     from nadzor.bootstrap import Platform
-    from nadzor.services.context import cli_actor
-    from nadzor.services.demo import load_demo
+    from nadzor.demo import load_demo
+    from nadzor.infra.context import cli_actor
 
     platform = Platform(_settings(url, folder), _engine(url))
     with platform.transaction() as session:
@@ -209,7 +209,7 @@ def _database(backend: str, folder: Path) -> tuple[str, str]:
 
 
 def _engine(url: str) -> Any:
-    from nadzor.adapters.db.engine import make_engine
+    from nadzor.infra.db.engine import make_engine
 
     return make_engine(url)
 

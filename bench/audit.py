@@ -33,11 +33,11 @@ from pathlib import Path
 import psycopg
 from sqlalchemy import text
 
-from nadzor.adapters.db.migrate import upgrade
+from nadzor.audit import service as audit
 from nadzor.bootstrap import Platform
 from nadzor.domain.audit import ACTION_LABELS, GENESIS, SCHEME_HMAC, ChainFields, canonical, row_hash
-from nadzor.services import audit
-from nadzor.services.context import cli_actor
+from nadzor.infra.context import cli_actor
+from nadzor.infra.db.migrate import upgrade
 from nadzor.settings import Settings
 
 PG_ADMIN = os.environ.get("NADZOR_TEST_PG", "host=127.0.0.1 port=5432 user=postgres dbname=test")
@@ -109,7 +109,7 @@ def fill(platform: Platform, count: int) -> None:
 _VERIFY_CHILD = """
 import resource, sys, time
 from nadzor.bootstrap import create_platform
-from nadzor.services import audit
+from nadzor.audit import service as audit
 platform = create_platform(migrate=False)
 t = time.perf_counter()
 with platform.read_only() as session:
@@ -159,7 +159,7 @@ def filter_p95(platform: Platform, repeat: int) -> tuple[float, dict[str, float]
 
 
 def run(backend: str, rows: int, repeat: int) -> tuple[float, float]:
-    from nadzor.adapters.db.engine import make_engine
+    from nadzor.infra.db.engine import make_engine
 
     tmp = Path(tempfile.mkdtemp(prefix="nadzor-bench-audit-"))
     pg_name = ""

@@ -36,8 +36,8 @@ from pathlib import Path
 import holidays
 import numpy as np
 
-from nadzor.adapters.calendar_sources import holidays_layer
 from nadzor.bootstrap import build_calendar
+from nadzor.calendar.sources import holidays_layer
 from nadzor.domain.calendar import DayEntry, WorkingCalendar
 
 FIRST, LAST = date(2018, 1, 1), date(2026, 12, 31)

@@ -39,18 +39,19 @@ from typing import Any
 from sqlalchemy import insert, select
 
 from nadzor import proceedings as kernel
-from nadzor.adapters.db.engine import make_engine, session_factory, transaction
-from nadzor.adapters.db.migrate import upgrade
-from nadzor.adapters.db.tables import offices, proceeding_deadlines, proceeding_steps, proceedings
+from nadzor.audit import service as audit
 from nadzor.bootstrap import build_calendar
+from nadzor.casework.service import _span_end, access_proceedings, restate_for_day
+from nadzor.casework.tables import proceeding_deadlines, proceeding_steps, proceedings
+from nadzor.demo import _CHECK_LIVES, _check_life, load_offices
 from nadzor.domain.calendar import DayEntry, WorkingCalendar
+from nadzor.infra.context import Actor, cli_actor
+from nadzor.infra.db.engine import make_engine, session_factory, transaction
+from nadzor.infra.db.migrate import upgrade
+from nadzor.org.service import tree
+from nadzor.org.tables import offices
 from nadzor.proceedings import KINDS
 from nadzor.proceedings.kernel import validate
-from nadzor.services import audit
-from nadzor.services.context import Actor, cli_actor
-from nadzor.services.demo import _CHECK_LIVES, _check_life, load_offices
-from nadzor.services.org import tree
-from nadzor.services.proceedings import _span_end, access_proceedings, restate_for_day
 
 #: «Today» of the register (overdue is counted from it) and the day the calendar change touches.
 TODAY = date(2026, 11, 25)

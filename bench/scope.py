@@ -37,12 +37,13 @@ import psycopg
 from fastapi.testclient import TestClient
 from sqlalchemy import func, insert, select
 
-from nadzor.adapters.db.migrate import upgrade
-from nadzor.adapters.db.tables import offices
+from nadzor.accounts import service as accounts
 from nadzor.bootstrap import Platform, create_platform
-from nadzor.services import accounts, org
-from nadzor.services.context import cli_actor
-from nadzor.services.demo import DEMO_USERS, load_demo
+from nadzor.demo import DEMO_USERS, load_demo
+from nadzor.infra.context import cli_actor
+from nadzor.infra.db.migrate import upgrade
+from nadzor.org import service as org
+from nadzor.org.tables import offices
 from nadzor.settings import Settings
 from nadzor.web.app import create_app
 

@@ -2,7 +2,7 @@
 are committed and a clerk may edit them in Word or LibreOffice afterwards, keeping the `{{ … }}` and
 `{%p … %}` tags). Each template is an official layout in Russian: the office header, the date, number
 and place, the title, the body and the signature block with the signer's position (acting where so)
-and name. The tags are filled by `nadzor.services.documents` through docxtpl (autoescaped).
+and name. The tags are filled by `nadzor.casework.documents` through docxtpl (autoescaped).
 
     .venv/bin/python scripts/make_templates.py [CODE …]
 """

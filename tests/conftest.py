@@ -26,11 +26,11 @@ import psycopg
 import pytest
 
 from nadzor import bootstrap
-from nadzor.adapters.db.migrate import upgrade
 from nadzor.bootstrap import Platform, create_platform
+from nadzor.demo import load_demo
 from nadzor.domain.clock import FixedClock
-from nadzor.services.context import cli_actor
-from nadzor.services.demo import load_demo
+from nadzor.infra.context import cli_actor
+from nadzor.infra.db.migrate import upgrade
 from nadzor.settings import Settings
 
 TEST_SECRET = os.environ["NADZOR_SECRET_KEY"]
@@ -156,7 +156,7 @@ class Templates:
 
 
 def _engine(url: str):
-    from nadzor.adapters.db.engine import make_engine
+    from nadzor.infra.db.engine import make_engine
 
     return make_engine(url)
 

@@ -24,16 +24,17 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
+import nadzor.schema  # noqa: F401  (every context's tables on the metadata, before the first query)
 from nadzor import rules
-from nadzor.adapters.calendar_sources import file_layer, holidays_layer
-from nadzor.adapters.db import engine as db
-from nadzor.adapters.db.tables import audit_log
+from nadzor.audit.tables import audit_log
+from nadzor.calendar.sources import file_layer, holidays_layer
 from nadzor.domain.calendar import DayEntry, WorkingCalendar
 from nadzor.domain.clock import Clock, SystemClock
+from nadzor.infra.db import engine as db
 from nadzor.settings import Settings
 
 if TYPE_CHECKING:
-    from nadzor.services.calendar_file import FileApplied
+    from nadzor.calendar.file import FileApplied
 
 log = logging.getLogger(__name__)
 
@@ -133,9 +134,9 @@ class Platform:
     CALENDAR_RECHECK = 2.0
 
     def __init__(self, settings: Settings, engine: Engine, *, clock: Clock | None = None) -> None:
-        from nadzor.services import audit
-        from nadzor.services.accounts import Keys, Passwords
-        from nadzor.services.throttle import SignInThrottle
+        from nadzor.accounts.service import Keys, Passwords
+        from nadzor.accounts.throttle import SignInThrottle
+        from nadzor.audit import service as audit
 
         self.settings = settings
         self.clock = clock or _clock
@@ -157,7 +158,7 @@ class Platform:
         record (its version moved on under us, or the database chose it as a deadlock's victim)
         is a Conflict, a wait that ran out is `Busy`, and nothing of the transaction is kept —
         nor is its after-commit work run."""
-        from nadzor.services.errors import Conflict
+        from nadzor.infra.errors import Conflict
 
         try:
             with _bounded_waits(), db.transaction(self.sessions) as session:
@@ -189,7 +190,7 @@ class Platform:
     def calendar(self) -> WorkingCalendar:
         """The calendar with every layer; rebuilt when the database layer changed or the year
         (by the platform's clock) turned."""
-        from nadzor.services.calendar_admin import database_layer
+        from nadzor.calendar.service import database_layer
 
         with self._lock, _bounded_waits():
             now = time.monotonic()
@@ -208,7 +209,7 @@ class Platform:
     def calendar_in(self, session: Session) -> WorkingCalendar:
         """The calendar as `session`'s transaction sees the database layer (a change not yet
         committed included): what a calendar change restates the stored proceedings with."""
-        from nadzor.services.calendar_admin import database_layer
+        from nadzor.calendar.service import database_layer
 
         return build_calendar(self.settings.calendar_file, [database_layer(session)], year=self.today().year)
 
@@ -218,8 +219,8 @@ class Platform:
         second finds the first's row."""
         from sqlalchemy.exc import IntegrityError
 
-        from nadzor.adapters.calendar_sources import CalendarFileError
-        from nadzor.services.calendar_file import do_apply_calendar_file, effective_overrides
+        from nadzor.calendar.file import do_apply_calendar_file, effective_overrides
+        from nadzor.calendar.sources import CalendarFileError
 
         path = self.settings.calendar_file
         try:
@@ -261,7 +262,7 @@ def create_platform(settings: Settings | None = None, *, migrate: bool | None = 
     """The platform on the configured database. `migrate=None`: migrate to head (under the
     migration lock) except in production, where the schema must already be at head (issue 7 §3:
     an operator runs `nadzor db upgrade`; a server never changes the schema on start)."""
-    from nadzor.adapters.db.migrate import current_revision, head_revision, upgrade
+    from nadzor.infra.db.migrate import current_revision, head_revision, upgrade
 
     settings = settings or Settings.from_env()
     if settings.database_url.startswith("sqlite:///"):

@@ -26,7 +26,7 @@ CONTENT = ["legal_essence", "norms", "consequences", "causes", "demand_eliminati
 def frozen_today(monkeypatch: pytest.MonkeyPatch) -> date:
     """Tests never read the real date: today in Almaty is TODAY."""
     monkeypatch.setattr("nadzor.web.security.today", lambda request: TODAY)
-    monkeypatch.setattr("nadzor.web.api_proceedings.today", lambda request: TODAY)
+    monkeypatch.setattr("nadzor.casework.api.today", lambda request: TODAY)
     return TODAY
 
 

@@ -15,8 +15,8 @@ from typing import Annotated, Any, NoReturn, TextIO
 
 import typer
 
-from nadzor.entrypoints.cli_proceedings import proceedings_app
-from nadzor.entrypoints.cli_registers import register_apps
+from nadzor.casework.cli import register_apps
+from nadzor.casework.cli_replay import proceedings_app
 
 app = typer.Typer(help="Nadzor — надзор прокуратуры РК: правила, сроки, календарь.", no_args_is_help=True)
 rules_app = typer.Typer(help="Правила приказа № 60 (ред. № 102): каталог и вычисление.", no_args_is_help=True)
@@ -78,13 +78,13 @@ def _platform(migrate: bool | None = None, settings: Any = None) -> Any:
 
 
 def _service_errors() -> tuple[type[Exception], ...]:
-    from nadzor.services.errors import Conflict, InvalidInput, NotFound
+    from nadzor.infra.errors import Conflict, InvalidInput, NotFound
 
     return InvalidInput, Conflict, NotFound
 
 
 def _report(exc: Exception) -> NoReturn:
-    from nadzor.services.errors import InvalidInput
+    from nadzor.infra.errors import InvalidInput
 
     if isinstance(exc, InvalidInput):
         first = exc.errors[0]
@@ -98,7 +98,7 @@ def rules_list(
 ) -> None:
     """Каталог правил: идентификатор, название, пункты."""
     rules = _load_rules()
-    from nadzor.web.rule_catalogue import catalogue_json  # the API's catalogue: Russian schemas, the same bytes
+    from nadzor.rulebook.catalogue import catalogue_json  # the API's catalogue: Russian schemas, the same bytes
 
     catalogue = json.loads(catalogue_json())
     if as_json:
@@ -254,8 +254,8 @@ def calendar_add(
     version: Annotated[int | None, typer.Option(help="Версия изменяемой поправки.")] = None,
 ) -> None:
     """Добавить или изменить день рабочего календаря (поправка в базе данных, с аудитом)."""
-    from nadzor.services import calendar_admin
-    from nadzor.services.context import cli_actor
+    from nadzor.calendar import service as calendar_admin
+    from nadzor.infra.context import cli_actor
 
     platform = _platform()
     data: dict[str, Any] = {"day": day, "working": working, "name": name, "resolution_number": resolution_number,
@@ -280,8 +280,8 @@ def calendar_remove(
     version: Annotated[int, typer.Option(help="Версия удаляемой поправки.")],
 ) -> None:
     """Удалить поправку рабочего календаря из базы данных (с аудитом)."""
-    from nadzor.services import calendar_admin
-    from nadzor.services.context import cli_actor
+    from nadzor.calendar import service as calendar_admin
+    from nadzor.infra.context import cli_actor
 
     try:
         parsed = date.fromisoformat(day)
@@ -343,7 +343,7 @@ def serve(
     if load:
         _load_demo(platform, quiet=True)
     if settings.production:
-        from nadzor.services.demo import working_demo_logins
+        from nadzor.demo import working_demo_logins
 
         with platform.transaction() as session:
             demo_logins = working_demo_logins(session, platform.passwords)
@@ -355,8 +355,8 @@ def serve(
 
 
 def _load_demo(platform: Any, *, quiet: bool) -> None:
-    from nadzor.services.context import cli_actor
-    from nadzor.services.demo import load_demo
+    from nadzor.demo import load_demo
+    from nadzor.infra.context import cli_actor
 
     with platform.transaction() as session:
         summary = load_demo(session, actor=cli_actor(), passwords=platform.passwords, today=platform.today())
@@ -390,8 +390,8 @@ def users_create(
     password: Annotated[str | None, typer.Option(help="Пароль (иначе будет запрошен).")] = None,
 ) -> None:
     """Создать учётную запись."""
-    from nadzor.services.accounts import do_create_user
-    from nadzor.services.context import cli_actor
+    from nadzor.accounts.service import do_create_user
+    from nadzor.infra.context import cli_actor
 
     if password is None:
         password = typer.prompt("Пароль", hide_input=True, confirmation_prompt=True)
@@ -412,8 +412,8 @@ _ACCOUNT_ROLES = {"administrator": "is_admin", "auditor": "is_auditor"}
 
 
 def _set_role(login: str, role: str, value: bool) -> None:
-    from nadzor.services.accounts import do_update_user, user_by_login
-    from nadzor.services.context import cli_actor
+    from nadzor.accounts.service import do_update_user, user_by_login
+    from nadzor.infra.context import cli_actor
 
     field = _ACCOUNT_ROLES.get(role)
     if field is None:
@@ -452,8 +452,8 @@ def users_revoke(
 @users_app.command("unlock")
 def users_unlock(login: Annotated[str, typer.Argument(help="Логин.")]) -> None:
     """Снять замедление входа после неудачных попыток (с записью в журнал аудита)."""
-    from nadzor.services.accounts import do_unlock_user, user_by_login
-    from nadzor.services.context import cli_actor
+    from nadzor.accounts.service import do_unlock_user, user_by_login
+    from nadzor.infra.context import cli_actor
 
     platform = _platform()
     try:
@@ -470,9 +470,9 @@ def users_unlock(login: Annotated[str, typer.Argument(help="Логин.")]) -> N
 @org_app.command("import")
 def org_import(path: Annotated[Path, typer.Argument(help="Файл .csv или .json.")]) -> None:
     """Загрузить структуру прокуратур (по кодам: новые создаются, изменённые обновляются; всё или ничего)."""
-    from nadzor.adapters import org_files
-    from nadzor.services.context import cli_actor
-    from nadzor.services.org import do_import_offices
+    from nadzor.infra.context import cli_actor
+    from nadzor.org import files as org_files
+    from nadzor.org.service import do_import_offices
 
     try:
         text = path.read_text(encoding="utf-8")
@@ -494,9 +494,9 @@ def org_export(
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Файл (иначе stdout).")] = None,
 ) -> None:
     """Выгрузить структуру прокуратур."""
-    from nadzor.adapters import org_files
-    from nadzor.services.context import cli_actor
-    from nadzor.services.org import export_offices
+    from nadzor.infra.context import cli_actor
+    from nadzor.org import files as org_files
+    from nadzor.org.service import export_offices
 
     if fmt not in ("csv", "json"):
         _fail("format", "допустимые форматы: csv, json")
@@ -517,7 +517,7 @@ def audit_verify(
         dir_okay=False)] = None,
 ) -> None:
     """Проверить цепочку журнала аудита: код 0 — цела, 1 — нарушена (с номером первой плохой записи)."""
-    from nadzor.services import audit
+    from nadzor.audit import service as audit
 
     checkpoint = _read_checkpoint(checkpoint_file) if checkpoint_file is not None else None
     platform = _platform(migrate=False)
@@ -551,7 +551,7 @@ def audit_checkpoint(
 ) -> None:
     """Записать подписанную контрольную точку (номер и хеш последней записи) — хранить вне базы данных.
     Сначала проверяет цепочку: код 1, если она нарушена."""
-    from nadzor.services import audit
+    from nadzor.audit import service as audit
 
     platform = _platform(migrate=False)
     with platform.read_only() as session:

@@ -16,15 +16,19 @@ from pydantic_core import to_json
 from sqlalchemy.orm import Session
 
 from nadzor import rules
-from nadzor.adapters import org_files
+from nadzor.accounts import service as accounts
+from nadzor.audit import service as audit
+from nadzor.calendar import service as calendar_admin
 from nadzor.domain.accounts import User
 from nadzor.domain.org import POSITION_LABELS, SUBJECT_AREAS
-from nadzor.services import accounts, audit, calendar_admin, org, org_lists
-from nadzor.services.context import Actor, Permission
-from nadzor.services.errors import FieldError, InvalidInput
-from nadzor.services.listing import MAX_LIMIT, Page
-from nadzor.services.rule_search import search
-from nadzor.web import rule_catalogue
+from nadzor.infra.context import Actor, Permission
+from nadzor.infra.errors import FieldError, InvalidInput
+from nadzor.infra.listing import MAX_LIMIT, Page
+from nadzor.org import files as org_files
+from nadzor.org import lists as org_lists
+from nadzor.org import service as org
+from nadzor.rulebook import catalogue as rule_catalogue
+from nadzor.rulebook.search import search
 from nadzor.web.routing import JSON, RAW, endpoint
 from nadzor.web.schemas import (
     ActingIn,

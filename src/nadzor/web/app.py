@@ -15,30 +15,25 @@ from fastapi.staticfiles import StaticFiles
 from fastapi_offline import FastAPIOffline
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from nadzor.adapters.db.engine import Busy
+from nadzor.acts import api as api_acts
+from nadzor.acts import pages as pages_acts
+from nadzor.analyses import api as api_analyses
+from nadzor.analyses import pages as pages_analyses
+from nadzor.audit import pages as pages_audit
 from nadzor.bootstrap import Platform, create_platform
+from nadzor.casework import api as api_proceedings
+from nadzor.casework import api_attachments, api_documents
+from nadzor.casework import pages as pages_proceedings
+from nadzor.casework.attachments import TooLarge
+from nadzor.casework.documents import DocumentsUnavailable
+from nadzor.casework.pages import translator
+from nadzor.casework.service import Refused
+from nadzor.infra.db.engine import Busy
+from nadzor.infra.errors import AuthenticationFailed, Conflict, Forbidden, NotFound, TooManyAttempts
+from nadzor.org import pages as pages_org
 from nadzor.proceedings.kernel import UnknownKind
 from nadzor.rules.base import InvalidInput, UnknownRule
-from nadzor.services.attachments import TooLarge
-from nadzor.services.documents import DocumentsUnavailable
-from nadzor.services.errors import AuthenticationFailed, Conflict, Forbidden, NotFound, TooManyAttempts
-from nadzor.services.proceedings import Refused
-from nadzor.web import (
-    api,
-    api_acts,
-    api_analyses,
-    api_attachments,
-    api_documents,
-    api_proceedings,
-    middleware,
-    pages,
-    pages_acts,
-    pages_analyses,
-    pages_audit,
-    pages_org,
-    pages_proceedings,
-)
-from nadzor.web.pages_proceedings import translator
+from nadzor.web import api, middleware, pages
 from nadzor.web.problems import HTTP_MESSAGES, install_problem_openapi, request_errors
 from nadzor.web.security import CsrfFailed, NotSignedIn
 from nadzor.web.templating import render

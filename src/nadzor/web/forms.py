@@ -10,9 +10,9 @@ from typing import Any
 
 from starlette.datastructures import FormData
 
-from nadzor.adapters import json_input
 from nadzor.domain.org import POSITION_LABELS, SUBJECT_AREAS
-from nadzor.services.errors import InvalidInput
+from nadzor.infra import json_input
+from nadzor.infra.errors import InvalidInput
 
 
 @dataclass(frozen=True)

@@ -21,8 +21,8 @@ from urllib.parse import urlencode
 from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import QueryParams
 
-from nadzor.services.errors import FieldError, InvalidInput
-from nadzor.services.listing import Page
+from nadzor.infra.errors import FieldError, InvalidInput
+from nadzor.infra.listing import Page
 
 
 def N_(message: str) -> str:

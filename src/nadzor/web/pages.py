@@ -14,14 +14,29 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from nadzor import rules
-from nadzor.adapters import json_input, org_files
-from nadzor.adapters.db.tables import api_tokens
-from nadzor.adapters.regulation import paragraph
+from nadzor.accounts import service as accounts
+from nadzor.accounts.tables import api_tokens
+from nadzor.audit import service as audit
+from nadzor.audit.pages import history
+from nadzor.calendar import service as calendar_admin
+from nadzor.casework.pages import translator
 from nadzor.domain.accounts import ApiToken, User
-from nadzor.services import accounts, audit, calendar_admin, org
-from nadzor.services.context import Actor, Permission
-from nadzor.services.errors import AuthenticationFailed, Conflict, InvalidInput, NotFound, TooManyAttempts
-from nadzor.services.rule_search import search
+from nadzor.infra import json_input
+from nadzor.infra.context import Actor, Permission
+from nadzor.infra.errors import AuthenticationFailed, Conflict, InvalidInput, NotFound, TooManyAttempts
+from nadzor.org import files as org_files
+from nadzor.org import service as org
+from nadzor.rulebook.forms import (
+    PERIOD_ROWS,
+    SECTIONS,
+    error_label,
+    result_rows,
+    rule_fields,
+    rule_input,
+    section_rules,
+)
+from nadzor.rulebook.regulation import paragraph
+from nadzor.rulebook.search import search
 from nadzor.web.forms import (
     POSITION_OPTIONS,
     FormField,
@@ -31,18 +46,7 @@ from nadzor.web.forms import (
     typed_value,
     values_of,
 )
-from nadzor.web.pages_audit import history
-from nadzor.web.pages_proceedings import translator
 from nadzor.web.routing import FORM, ShowAgain, endpoint
-from nadzor.web.rule_forms import (
-    PERIOD_ROWS,
-    SECTIONS,
-    error_label,
-    result_rows,
-    rule_fields,
-    rule_input,
-    section_rules,
-)
 from nadzor.web.security import (
     DB,
     LANG_COOKIE,

@@ -24,9 +24,9 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
-from nadzor.adapters import json_input
-from nadzor.services.context import PERMISSION_LABELS, Permission
-from nadzor.services.errors import InvalidInput
+from nadzor.infra import json_input
+from nadzor.infra.context import PERMISSION_LABELS, Permission
+from nadzor.infra.errors import InvalidInput
 from nadzor.web.security import DB, guard, platform
 
 _REQUEST = "nadzor_request"

@@ -9,9 +9,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from nadzor.services.accounts import TokenIn, UserIn, UserUpdate
-from nadzor.services.calendar_admin import CalendarDayIn
-from nadzor.services.org import ActingIn, OfficeIn, PersonIn, ZoneIn
+from nadzor.accounts.service import TokenIn, UserIn, UserUpdate
+from nadzor.calendar.service import CalendarDayIn
+from nadzor.org.service import ActingIn, OfficeIn, PersonIn, ZoneIn
 
 
 def body(model: type[BaseModel], description: str = "") -> dict[str, Any]:

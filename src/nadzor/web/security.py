@@ -14,9 +14,9 @@ from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
+from nadzor.accounts.service import actor_for, session_user, token_user
 from nadzor.bootstrap import Platform
-from nadzor.services.accounts import actor_for, session_user, token_user
-from nadzor.services.context import Actor, Permission
+from nadzor.infra.context import Actor, Permission
 
 SESSION_COOKIE = "nadzor_session"
 LOGIN_CSRF_COOKIE = "nadzor_login_csrf"

@@ -23,6 +23,10 @@ from nadzor.web.ui_labels import AREA_TITLES, POSITION_TITLES, holiday_name
 
 HERE = Path(__file__).resolve().parent
 LOCALES = HERE / "locale"
+#: The shared layouts (`web/templates`: base, error, confirm, the generic list and history), then each
+#: context's own pages (`<context>/templates`); a template's name is unique across them.
+CONTEXTS = ("org", "accounts", "calendar", "audit", "rulebook", "casework", "acts", "analyses")
+TEMPLATE_DIRS = [HERE / "templates", *(HERE.parent / context / "templates" for context in CONTEXTS)]
 LANGUAGES = {"ru": "Русский", "kk": "Қазақша"}
 ALMATY = ZoneInfo("Asia/Almaty")
 
@@ -72,7 +76,7 @@ def office_label(office: Any, lang: str, on: date | None = None) -> str:
 @lru_cache(maxsize=2)
 def environment(lang: str) -> Environment:
     env = Environment(
-        loader=FileSystemLoader(HERE / "templates"),
+        loader=FileSystemLoader(TEMPLATE_DIRS),
         autoescape=select_autoescape(["html"]),
         extensions=["jinja2.ext.i18n"],
         trim_blocks=True,

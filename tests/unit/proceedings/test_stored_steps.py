@@ -8,10 +8,7 @@ from typing import Any
 
 import pytest
 
-from nadzor.proceedings import KINDS
-from nadzor.proceedings.kernel import stored_steps, validate
-from nadzor.rules import current_calendar
-from nadzor.services.demo import (
+from nadzor.demo import (
     _ACT_LIVES,
     _ANALYSIS_LIVES,
     _CHECK_LIVES,
@@ -21,6 +18,9 @@ from nadzor.services.demo import (
     _check_life,
     _evaluation_life,
 )
+from nadzor.proceedings import KINDS
+from nadzor.proceedings.kernel import stored_steps, validate
+from nadzor.rules import current_calendar
 
 SIGNERS = {"H": {"position": "district_prosecutor"},
            "R": {"position": "regional_prosecutor", "acting_for": "prosecutor_general"},

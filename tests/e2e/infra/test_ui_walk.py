@@ -1,0 +1,302 @@
+"""Issue 7 §6, what a walk through the UI found: confirmations of destructive actions naming the
+record, no preselected consequential choices and a warning on an unusual acting assignment, GOV.UK
+error summaries without field keys, styled error pages, Kazakh mode, the shell (skip link, menu,
+breadcrumbs, print stylesheet), the calendar's covered years and today, changing one's own password."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import func, select
+
+from nadzor.accounts.tables import web_sessions
+from nadzor.audit.tables import audit_log
+from nadzor.bootstrap import Platform
+from nadzor.domain.org import unusual_acting
+from nadzor.org.tables import acting_assignments
+from tests.support.web import PASSWORDS, bearer, client_for, web_login
+
+FIELD_KEYS = ("person_id", "acting_for", "office_id", "date_from", "zone_office_id", "resolution_number")
+
+
+def _count(platform: Platform, table) -> int:  # type: ignore[no-untyped-def]
+    with platform.read_only() as session:
+        return int(session.execute(select(func.count()).select_from(table)).scalar_one())
+
+
+def _visible_text(html: str) -> str:
+    """The page's text as a user reads it (no tags, no attribute values)."""
+    return re.sub(r"<[^>]+>", " ", re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", html, flags=re.S))
+
+
+# ================================================================================ destructive actions
+
+
+def test_cancelling_an_acting_assignment_asks_first_naming_it(demo: Platform) -> None:
+    client = client_for(demo)
+    csrf = web_login(client, "admin")
+    before = _count(demo, acting_assignments)
+    listing = client.get("/acting")
+    item = re.search(r'action="/acting/(\d+)/delete".*?name="version" value="(\d+)"', listing.text, re.S)
+    assert item is not None
+    item_id, version = item.group(1), item.group(2)
+    asked = client.post(f"/acting/{item_id}/delete", data={"csrf_token": csrf, "version": version})
+    assert asked.status_code == 200
+    assert "Отменить исполнение обязанностей?" in asked.text
+    admin = bearer(client, "admin")
+    acting = next(a for a in client.get("/api/v1/acting", headers=admin).json() if a["id"] == int(item_id))
+    person = client.get(f"/api/v1/people/{acting['person_id']}", headers=admin).json()
+    assert person["full_name"] in asked.text and 'name="confirm" value="yes"' in asked.text
+    assert _count(demo, acting_assignments) == before  # nothing removed yet
+    same = client.get(f"/acting/{item_id}/delete")  # the confirmation page by its own address too
+    assert same.status_code == 200 and person["full_name"] in same.text
+    done = client.post(f"/acting/{item_id}/delete", data={"csrf_token": csrf, "version": version, "confirm": "yes"})
+    assert done.status_code == 303 and _count(demo, acting_assignments) == before - 1
+
+
+def test_removing_a_calendar_override_and_revoking_a_token_ask_first(demo: Platform) -> None:
+    client = client_for(demo)
+    csrf = web_login(client, "admin")
+    saved = client.post("/calendar/days", data={"csrf_token": csrf, "day": "2026-12-19", "working": "on",
+                                                "name": "Рабочая суббота", "resolution_number": "777",
+                                                "resolution_date": "2026-11-01"})
+    assert saved.status_code == 303
+    asked = client.post("/calendar/days/2026-12-19/delete", data={"csrf_token": csrf, "version": "1"})
+    assert asked.status_code == 200 and "19.12.2026" in asked.text and "Рабочая суббота" in asked.text
+    assert "№ 777" in asked.text and "Рабочая суббота" in client.get("/calendar?year=2026").text
+    done = client.post("/calendar/days/2026-12-19/delete", data={"csrf_token": csrf, "version": "1", "confirm": "yes"})
+    assert done.status_code == 303
+    assert "Рабочая суббота" not in client.get("/calendar?year=2026").text
+
+    issued = client.post("/account/tokens", data={"csrf_token": csrf, "name": "отчёты", "days": "30"})
+    token_id = re.search(r'/account/tokens/(\d+)/revoke', issued.text)
+    assert token_id is not None
+    asked = client.post(f"/account/tokens/{token_id.group(1)}/revoke", data={"csrf_token": csrf})
+    assert asked.status_code == 200 and "Отозвать токен API?" in asked.text and "отчёты" in asked.text
+    assert "недействителен" not in client.get("/account").text
+    done = client.post(f"/account/tokens/{token_id.group(1)}/revoke", data={"csrf_token": csrf, "confirm": "yes"})
+    assert done.status_code == 303 and "недействителен" in client.get("/account").text
+
+
+# ================================================================================ acting and zones forms
+
+
+def test_the_acting_form_preselects_nobody_and_no_position(demo: Platform) -> None:
+    client = client_for(demo)
+    web_login(client, "admin")
+    page = client.get("/acting/new").text
+    for name in ("person_id", "acting_for", "office_id"):
+        select_html = re.search(rf'<select[^>]*name="{name}".*?</select>', page, re.S)
+        assert select_html is not None, name
+        assert re.search(r'<option value="" selected>— выберите —</option>', select_html.group(0)), name
+        assert select_html.group(0).count(" selected") == 1, name
+    zones = client.get("/zones/new").text
+    for name in ("person_id", "zone_office_id"):
+        select_html = re.search(rf'<select[^>]*name="{name}".*?</select>', zones, re.S)
+        assert select_html is not None and select_html.group(0).count(" selected") == 1, name
+        assert '<option value="" selected>' in select_html.group(0)
+    assert 'value="all" checked' not in zones
+
+
+def test_saving_the_acting_form_with_dates_alone_is_refused_by_field_label(demo: Platform) -> None:
+    client = client_for(demo)
+    csrf = web_login(client, "admin")
+    before = _count(demo, acting_assignments)
+    answer = client.post("/acting/new", data={"csrf_token": csrf, "person_id": "", "acting_for": "", "office_id": "",
+                                              "date_from": "2026-12-01", "date_to": "2026-12-10", "basis": "Приказ 1"})
+    assert answer.status_code == 422 and _count(demo, acting_assignments) == before
+    summary = re.search(r'<div class="error-summary".*?</div>', answer.text, re.S)
+    assert summary is not None
+    for href, label in (("#f-person-id", "Сотрудник"), ("#f-acting-for", "Исполняет обязанности по должности"),
+                        ("#f-office-id", "В прокуратуре")):
+        assert f'href="{href}"' in summary.group(0) and label in summary.group(0)
+    assert 'id="f-person-id" name="person_id" required aria-invalid="true" aria-describedby="f-person-id-error"' \
+        in answer.text
+    assert 'id="f-person-id-error"' in answer.text
+    text = _visible_text(answer.text)
+    assert not any(key in text for key in FIELD_KEYS)
+
+
+def test_an_unusual_acting_assignment_is_saved_only_once_confirmed(demo: Platform) -> None:
+    client = client_for(demo)
+    csrf = web_login(client, "admin")
+    admin = bearer(client, "admin")
+    offices = {o["code"]: o["id"] for o in client.get("/api/v1/offices", headers=admin).json()}
+    people = client.get("/api/v1/people", headers=admin).json()
+    ordinary = next(p for p in people if p["position"] == "prosecutor" and p["office_id"] != offices["gpo"])
+    form = {"csrf_token": csrf, "person_id": str(ordinary["id"]), "acting_for": "prosecutor_general",
+            "office_id": str(offices["gpo"]), "date_from": "2026-12-01", "date_to": "2026-12-10",
+            "basis": "Приказ № 5"}
+    before = _count(demo, acting_assignments)
+    warned = client.post("/acting/new", data=form)
+    assert warned.status_code == 200 and _count(demo, acting_assignments) == before
+    assert "Проверьте, всё ли верно" in warned.text and "в другой прокуратуре" in warned.text
+    assert "более высокого уровня" in warned.text and 'name="confirm"' in warned.text
+    saved = client.post("/acting/new", data=form | {"confirm": "yes"})
+    assert saved.status_code == 303 and _count(demo, acting_assignments) == before + 1
+
+
+def test_what_is_unusual_about_an_acting_assignment() -> None:
+    usual = unusual_acting(own_position="deputy_district_prosecutor", own_level="district", own_office_id=7,
+                           acting_for="district_prosecutor", acting_level="district", acting_office_id=7)
+    assert usual == []
+    skipping = unusual_acting(own_position="prosecutor", own_level="district", own_office_id=7,
+                              acting_for="district_prosecutor", acting_level="district", acting_office_id=7)
+    assert len(skipping) == 1 and "более чем на одну ступень" in skipping[0]
+    elsewhere = unusual_acting(own_position="prosecutor", own_level="district", own_office_id=7,
+                               acting_for="prosecutor_general", acting_level="gpo", acting_office_id=1)
+    assert len(elsewhere) == 2
+
+
+# ================================================================================ error pages
+
+
+def test_error_pages_are_styled_pages_without_field_keys(demo: Platform) -> None:
+    client = client_for(demo)
+    web_login(client, "admin")
+    for path, status in (("/no/such/page", 404), ("/people/abc", 404), ("/calendar?year=abc", 422),
+                         ("/calendar?year=1990", 404), ("/people/999999", 404)):
+        page = client.get(path)
+        assert page.status_code == status, path
+        assert page.headers["content-type"].startswith("text/html"), path
+        assert '<link rel="stylesheet" href="/static/app.css">' in page.text and "<h1" in page.text, path
+        text = _visible_text(page.text)
+        assert not re.search(r"\b(year|person_id|path|id)\b\s*:", text), (path, text)
+    not_allowed = client.put("/acting")
+    assert not_allowed.status_code == 405 and not_allowed.headers["content-type"].startswith("text/html")
+    assert "Метод не поддерживается" in not_allowed.text
+    api = client.get("/api/v1/people/abc", headers=bearer(client, "admin"))
+    assert api.headers["content-type"].startswith("application/problem+json")
+    forbidden_client = client_for(demo)
+    web_login(forbidden_client, "temirtau")
+    forbidden = forbidden_client.get("/users")
+    assert forbidden.status_code == 403 and forbidden.headers["content-type"].startswith("text/html")
+    assert "Доступ запрещён" in forbidden.text and "permission" not in _visible_text(forbidden.text)
+
+
+def test_an_office_form_refusal_names_no_pattern(demo: Platform) -> None:
+    client = client_for(demo)
+    csrf = web_login(client, "admin")
+    answer = client.post("/offices/new", data={"csrf_token": csrf, "code": "Плохой код!", "level": "district",
+                                               "kind": "territorial", "name_ru": "X", "city": "Y"})
+    assert answer.status_code == 422
+    text = _visible_text(answer.text)
+    assert "^[" not in text and "шаблон" not in text and "code:" not in text
+    assert 'href="#f-code"' in answer.text
+
+
+# ================================================================================ Kazakh mode
+
+
+def test_kazakh_mode_shows_positions_offices_holidays_and_messages_in_kazakh(demo: Platform) -> None:
+    client = client_for(demo)
+    csrf = web_login(client, "admin")
+    client.get("/lang/kk")
+    people = client.get("/people").text
+    assert "прокурор района и приравненный к нему прокурор" not in people
+    assert "аудан прокуроры" in people
+    offices = client.get("/offices").text
+    assert "Бас прокуратурасы" in offices
+    calendar = client.get("/calendar?year=2026").text
+    assert "Тәуелсіздік күні" in calendar and "День Независимости" not in calendar
+    refused = client.post("/acting/new", data={"csrf_token": csrf, "person_id": "", "acting_for": "",
+                                               "office_id": "", "date_from": "", "date_to": "", "basis": ""})
+    assert refused.status_code == 422
+    assert "міндетті өріс толтырылмаған" in refused.text and "обязательное поле не заполнено" not in refused.text
+
+
+# ================================================================================ the shell
+
+
+def test_every_page_has_a_skip_link_breadcrumbs_a_current_menu_item_and_a_print_stylesheet(demo: Platform) -> None:
+    client = client_for(demo)
+    web_login(client, "admin")
+    for path, current in (("/people", "/people"), ("/acting/new", "/acting"), ("/analyses/plans", "/analyses/plans"),
+                          ("/checks", "/checks"), ("/calendar", "/calendar")):
+        page = client.get(path).text
+        assert '<a class="skip-link" href="#main">' in page and '<main id="main"' in page, path
+        assert 'href="/static/print.css" media="print"' in page, path
+        assert '<details class="menu" open>' in page, path
+        assert re.findall(r'href="([^"]+)" aria-current="page"', page) == [current], path
+        crumbs = re.search(r'<nav class="breadcrumbs".*?</nav>', page, re.S)
+        assert crumbs is not None and 'href="/"' in crumbs.group(0) and 'aria-current="page"' in crumbs.group(0)
+
+
+# ================================================================================ the calendar
+
+
+def test_the_calendar_links_only_covered_years_and_highlights_today(demo: Platform) -> None:
+    client = client_for(demo)
+    csrf = web_login(client, "admin")
+    page = client.get("/calendar").text
+    years = [int(y) for y in re.findall(r'href="/calendar\?year=(\d{4})"', page)]
+    assert min(years) == 2018 and max(years) == 2027  # the frozen clock's year is 2026
+    assert re.search(r'<td class="[^"]*today[^"]*"[^>]*aria-current="date"><strong>29</strong>', page)
+    outside = client.get("/calendar?year=2028")
+    assert outside.status_code == 404 and "2018–2027" in outside.text
+    refused = client.post("/calendar/days", data={"csrf_token": csrf, "day": "2030-01-06", "working": "on",
+                                                  "name": "Суббота", "resolution_number": "1",
+                                                  "resolution_date": "2029-12-01"})
+    assert refused.status_code == 422 and "вне периода рабочего календаря" in refused.text
+    assert 'href="#f-day"' in refused.text
+
+
+# ================================================================================ /account
+
+
+def test_changing_ones_own_password_ends_the_other_sessions(demo: Platform) -> None:
+    other = client_for(demo)
+    web_login(other, "medeu")
+    client = client_for(demo)
+    csrf = web_login(client, "medeu")
+    sessions = _count(demo, web_sessions)
+    audit_rows = _count(demo, audit_log)
+    wrong = client.post("/account/password", data={"csrf_token": csrf, "current": "not-the-password",
+                                                   "new": "a-new-password-1", "repeat": "a-new-password-1"})
+    assert wrong.status_code == 422 and "неверный текущий пароль" in wrong.text and 'href="#f-current"' in wrong.text
+    mismatch = client.post("/account/password", data={"csrf_token": csrf, "current": PASSWORDS["medeu"],
+                                                      "new": "a-new-password-1", "repeat": "a-new-password-2"})
+    assert mismatch.status_code == 422 and "не совпадают" in mismatch.text
+    short = client.post("/account/password", data={"csrf_token": csrf, "current": PASSWORDS["medeu"],
+                                                   "new": "short", "repeat": "short"})
+    assert short.status_code == 422 and "не короче 10 символов" in short.text
+    assert _count(demo, audit_log) == audit_rows
+    done = client.post("/account/password", data={"csrf_token": csrf, "current": PASSWORDS["medeu"],
+                                                  "new": "a-new-password-1", "repeat": "a-new-password-1"})
+    assert done.status_code == 303 and done.headers["location"] == "/account?password=changed"
+    assert _count(demo, web_sessions) == sessions - 1  # the other session ended, this one stays
+    assert client.get("/account").status_code == 200
+    assert other.get("/account").status_code == 303  # sent to sign in
+    assert _count(demo, audit_log) == audit_rows + 1
+    fresh = client_for(demo)
+    web_login(fresh, "medeu", "a-new-password-1")
+
+
+def test_the_marked_tables_repeat_the_domain_exactly_and_are_translated() -> None:
+    """ui_labels repeats the domain's Russian texts for the catalog: the same keys and texts, each
+    with a Kazakh translation (and every fixed validation message of rules.base too)."""
+    from babel.messages.pofile import read_po
+
+    import nadzor.web
+    from nadzor import rules
+    from nadzor.domain.org import POSITION_LABELS, SUBJECT_AREAS
+    from nadzor.rules.base import _TYPE_MESSAGES
+    from nadzor.web import ui_labels
+
+    assert ui_labels.POSITION_TITLES == POSITION_LABELS
+    assert ui_labels.AREA_TITLES == SUBJECT_AREAS
+    assert {r.id: r.title for r in rules.REGISTRY.values()} == ui_labels.RULE_TITLES
+    path = __import__("pathlib").Path(nadzor.web.__file__).parent / "locale" / "kk" / "LC_MESSAGES" / "messages.po"
+    with path.open("rb") as file:
+        catalog = read_po(file, locale="kk")
+    needed = {*ui_labels.POSITION_TITLES.values(), *ui_labels.AREA_TITLES.values(), *ui_labels.RULE_TITLES.values(),
+              *_TYPE_MESSAGES.values(), *ui_labels.HOLIDAY_NAMES}
+    assert sorted(m for m in needed if not (catalog.get(m) and catalog.get(m).string)) == []
+
+
+def test_kazakh_mode_shows_rule_titles_in_kazakh(sqlite_demo: Platform) -> None:
+    client = client_for(sqlite_demo)
+    client.get("/lang/kk")
+    catalogue = client.get("/rules").text
+    assert "Тексерудің соңғы күні" in catalogue and "Последний день проверки" not in catalogue
+    assert "<h1>Тексерудің соңғы күні</h1>" in client.get("/rules/check.last_day").text
