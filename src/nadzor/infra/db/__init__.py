@@ -1,0 +1,1 @@
+"""The database: engine and unit of work (`engine`), migrations (`migrate`), the one metadata."""
