@@ -418,7 +418,8 @@ def test_the_kazakh_catalog_translates_every_message_of_the_interface() -> None:
     method_map = [("**.html", "jinja2"), ("**/proceeding_labels.py", "python"), ("**/pages_proceedings.py", "python"),
                   ("**/rule_labels.py", "python"), ("**/rule_forms.py", "python"), ("**/ui_labels.py", "python"),
                   ("**/pages.py", "python"), ("**/listing.py", "python"), ("**/audit_view.py", "python"),
-                  ("**/pages_org.py", "python"), ("**/pages_audit.py", "python")]
+                  ("**/pages_org.py", "python"), ("**/pages_audit.py", "python"),
+                  ("**/pages_analyses.py", "python"), ("**/pages_acts.py", "python")]
     options = {"**.html": {"extensions": "jinja2.ext.i18n", "trimmed": "true"}}
     found = {m[2] for m in extract_from_dir(str(web), method_map, options)}
     for kind in KINDS.values():  # the kernel's labels are shown through the catalog too
