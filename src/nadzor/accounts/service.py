@@ -321,7 +321,8 @@ def actor_for(session: Session, user: User, office_tree: OfficeTree | None = Non
         login=user.login, user_id=user.id, is_admin=user.is_admin, is_auditor=user.is_auditor,
         person_id=person.id if person else None, full_name=person.full_name if person else user.login,
         office_id=office.id if office else None, office_code=office.code if office else "",
-        office_name=office.name_ru if office else "", office_level=office.level if office else "",
+        office_name=office.name_ru if office else "", office_name_kk=office.name_kk if office else "",
+        office_level=office.level if office else "",
         position=position, visible=visible, heads=frozenset(policy.headed_offices(auth)) if auth else frozenset(),
         zone_offices=frozenset(zones), language=user.language,
     )

@@ -21,6 +21,7 @@ from nadzor.web import security
 from nadzor.web.routing import FORM, ShowAgain, endpoint
 from nadzor.web.security import DB, current_actor
 from nadzor.web.templating import render
+from nadzor.web.ui_labels import N_, office_name
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 
@@ -40,7 +41,8 @@ def register_i64_page(request: Request, office_id: str | None = None, year: str 
                       session: Session = DB) -> Response:
     """Учёт актов, отменённых, отозванных, изменённых, приостановленных вышестоящим прокурором или
     признанных незаконными судом (п. 64 Инструкции), и таблица квартала для анализа причин."""
-    offices = [(str(o.id), o.name_ru) for o in org.all_offices(session)
+    lang = security.language(request)
+    offices = [(str(o.id), office_name(o, lang)) for o in org.all_offices(session)
                if actor.sees_office(o.id) and o.kind == "territorial" and o.level != "district"]
     form: dict[str, Any] = {"office_id": office_id or "", "year": year or "", "quarter": quarter or ""}
     try:
@@ -133,9 +135,9 @@ def act_type_update(request: Request, code: str, form: FormData = FORM, actor: A
     errors: list[dict[str, str]] = []
     if data["response_term"] is not None:
         if not values["term_days"].isdigit():
-            errors.append({"field": "term_days", "message": "укажите число дней от 1 до 366"})
+            errors.append({"field": "term_days", "message": N_("укажите число дней от 1 до 366")})
     elif current["response_term"] is not None and form.get("confirm") not in ("1", "on"):
-        errors.append({"field": "confirm", "message": "срок ответа по умолчанию будет удалён: подтвердите"})
+        errors.append({"field": "confirm", "message": N_("срок ответа по умолчанию будет удалён: подтвердите")})
     if errors:
         return _type_form(request, current, values, 422, errors)
     try:
@@ -202,8 +204,8 @@ def act_type_delete(request: Request, code: str, form: FormData = FORM, actor: A
 # =============================================================================== control views
 
 
-def _offices_in_scope(session: Session, actor: Actor) -> list[tuple[str, str]]:
-    return sorted(((str(o.id), o.name_ru) for o in org.all_offices(session) if o.id is not None
+def _offices_in_scope(session: Session, actor: Actor, lang: str = "ru") -> list[tuple[str, str]]:
+    return sorted(((str(o.id), office_name(o, lang)) for o in org.all_offices(session) if o.id is not None
                    and actor.sees_office(o.id)), key=lambda x: x[1])
 
 
@@ -212,7 +214,7 @@ def totals_page(request: Request, office_id: str | None = None, start: str | Non
                 actor: Actor = Depends(current_actor), session: Session = DB) -> Response:
     """Контроль исполнения актов надзора (п. 59 Инструкции): по прокуратуре с нижестоящими за период."""
     form = {"office_id": office_id or "", "start": start or "", "end": end or ""}
-    offices = _offices_in_scope(session, actor)
+    offices = _offices_in_scope(session, actor, security.language(request))
     try:
         data = acts.access_totals(session, actor=actor, today=security.today(request),
                                   office_id=_number(office_id, "office_id"), start=start, end=end)
@@ -228,7 +230,7 @@ def totals_page(request: Request, office_id: str | None = None, start: str | Non
 def databank_page(request: Request, office_id: str | None = None, actor: Actor = Depends(current_actor),
                   session: Session = DB) -> Response:
     """Очередь пополнения Банка данных (п. 67 Инструкции): открытые сроки внесения сведений."""
-    offices = _offices_in_scope(session, actor)
+    offices = _offices_in_scope(session, actor, security.language(request))
     try:
         data = acts.access_databank_queue(session, actor=actor, today=security.today(request),
                                           office_id=_number(office_id, "office_id"))

@@ -376,18 +376,6 @@ def register_conditions(session: Session, kind: str, flt: Any) -> list[Any]:
     return out
 
 
-def signer_options(session: Session, actor: Actor) -> list[tuple[str, str]]:
-    """The prosecutors who may have signed an act, for the register's signer filter: the people of the
-    offices in scope, «name — position, office»."""
-    offices = {o.id: o for o in org.all_offices(session)}
-    out = []
-    for person in org.access_people(session, actor):
-        office = offices.get(person.office_id)
-        out.append((str(person.id), f"{person.full_name} — {POSITION_LABELS.get(person.position, person.position)}, "
-                                    f"{office.name_ru if office else ''}"))
-    return sorted(out, key=lambda x: x[1])
-
-
 # ============================================================================ recording
 
 

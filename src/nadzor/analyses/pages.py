@@ -17,7 +17,7 @@ from starlette.datastructures import FormData
 from nadzor.analyses import details as analysis_details
 from nadzor.analyses import service as analyses
 from nadzor.casework.labels import TARGET_LABELS
-from nadzor.casework.pages import render_card
+from nadzor.casework.pages import render_card, translator
 from nadzor.casework.service import Refused
 from nadzor.domain.org import POSITION_LABELS
 from nadzor.infra.context import Actor, Permission
@@ -25,17 +25,19 @@ from nadzor.infra.errors import Conflict, InvalidInput
 from nadzor.org import service as org
 from nadzor.web.forms import FormField, form_data
 from nadzor.web.routing import FORM, ShowAgain, endpoint
-from nadzor.web.security import DB, current_actor, platform, today
+from nadzor.web.security import DB, current_actor, language, platform, today
 from nadzor.web.templating import render
+from nadzor.web.ui_labels import N_, office_name
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 P = Permission.SIGNED_IN
 PAGE = 50
-BASIS_LABELS = {"monitoring": "мониторинг", "information": "сведения о нарушениях", "complaint": "обращение",
-                "president_instruction": "поручение Президента", "gp_instruction": "поручение Генерального Прокурора",
-                "superior_instruction": "поручение вышестоящей прокуратуры"}
-MONTHS = ("январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август", "сентябрь", "октябрь", "ноябрь",
-          "декабрь")
+BASIS_LABELS = {"monitoring": N_("мониторинг"), "information": N_("сведения о нарушениях"),
+                "complaint": N_("обращение"), "president_instruction": N_("поручение Президента"),
+                "gp_instruction": N_("поручение Генерального Прокурора"),
+                "superior_instruction": N_("поручение вышестоящей прокуратуры")}
+MONTHS = (N_("январь"), N_("февраль"), N_("март"), N_("апрель"), N_("май"), N_("июнь"), N_("июль"), N_("август"),
+          N_("сентябрь"), N_("октябрь"), N_("ноябрь"), N_("декабрь"))
 
 
 def page(method: str, path: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -81,8 +83,9 @@ def _labelled(errors: list[dict[str, str]], fields: Sequence[FormField]) -> list
     return out
 
 
-def _offices(session: Session, actor: Actor) -> list[tuple[str, str]]:
-    return [(str(o.id), o.name_ru) for o in org.all_offices(session) if actor.sees_office(o.id)]
+def _offices(request: Request, session: Session, actor: Actor) -> list[tuple[str, str]]:
+    lang = language(request)
+    return [(str(o.id), office_name(o, lang)) for o in org.all_offices(session) if actor.sees_office(o.id)]
 
 
 def _default_office(actor: Actor, office_id: int | None) -> int | None:
@@ -92,23 +95,23 @@ def _default_office(actor: Actor, office_id: int | None) -> int | None:
 # ===================================================================================== plans
 
 PLAN_FIELDS = (
-    FormField("office_id", "Прокуратура", "int_select", required=True),
-    FormField("year", "Год", "number", required=True),
-    FormField("quarter", "Квартал (пусто — годовой план)", "number"),
-    FormField("title", "Наименование"),
+    FormField("office_id", N_("Прокуратура"), "int_select", required=True),
+    FormField("year", N_("Год"), "number", required=True),
+    FormField("quarter", N_("Квартал (пусто — годовой план)"), "number"),
+    FormField("title", N_("Наименование")),
 )
 ITEM_FIELDS = (
-    FormField("topic", "Тема (предмет) анализа", required=True),
-    FormField("responsible_person_id", "Ответственный", "int_select", required=True),
-    FormField("quarter", "Квартал", "number", required=True),
+    FormField("topic", N_("Тема (предмет) анализа"), required=True),
+    FormField("responsible_person_id", N_("Ответственный"), "int_select", required=True),
+    FormField("quarter", N_("Квартал"), "number", required=True),
 )
 APPROVAL_FIELDS = (
-    FormField("person_id", "Утверждает", "int_select", required=True),
-    FormField("date", "Дата утверждения", "date", required=True),
+    FormField("person_id", N_("Утверждает"), "int_select", required=True),
+    FormField("date", N_("Дата утверждения"), "date", required=True),
 )
 OPEN_FIELDS = (
-    FormField("date", "Дата начала анализа", "date", required=True),
-    FormField("basis", "Основание (п. 10 Правил)", "select", options=tuple(BASIS_LABELS.items()), required=True),
+    FormField("date", N_("Дата начала анализа"), "date", required=True),
+    FormField("basis", N_("Основание (п. 10 Правил)"), "select", options=tuple(BASIS_LABELS.items()), required=True),
 )
 
 
@@ -117,7 +120,7 @@ def _plans_view(request: Request, session: Session, actor: Actor, *, office_id: 
                 values: dict[str, Any] | None = None) -> Response:
     plans = analyses.access_plans(session, actor=actor, today=today(request), office_id=office_id, year=year)
     export = urlencode({k: v for k, v in {"office_id": office_id, "year": year, "format": "csv"}.items() if v})
-    return render(request, "analyses/plans.html", status, plans=plans, offices=_offices(session, actor),
+    return render(request, "analyses/plans.html", status, plans=plans, offices=_offices(request, session, actor),
                   office_id=office_id, year=year, errors=errors or [], export=export,
                   values=values or {"office_id": actor.office_id, "year": today(request).year})
 
@@ -143,7 +146,8 @@ def _plan_view(request: Request, session: Session, actor: Actor, plan_id: int, *
                errors: list[dict[str, str]] | None = None, values: dict[str, Any] | None = None) -> Response:
     plan = analyses.access_plan(session, plan_id, actor=actor, today=today(request))
     staff = [(str(p.id), p.full_name) for p in org.access_people(session, actor, office_id=plan["office_id"])]
-    approvers = [(str(p["id"]), f"{p['full_name']} — {p['position_label']}")
+    t = translator(request)
+    approvers = [(str(p["id"]), f"{p['full_name']} — {t(p['position_label'])}")
                  for p in analyses.plan_approver_candidates(session, plan["office_id"])]
     return render(request, "analyses/plan.html", status, plan=plan, staff=staff, approvers=approvers,
                   bases=BASIS_LABELS, errors=errors or [], values=values or {}, today=today(request),
@@ -157,7 +161,7 @@ def plan_page(plan_id: int, request: Request, actor: Actor = Depends(current_act
 
 
 def _with_version(fields: Sequence[FormField]) -> tuple[FormField, ...]:
-    return (*fields, FormField("version", "Версия", "number", required=True))
+    return (*fields, FormField("version", N_("Версия"), "number", required=True))
 
 
 def _post_to_plan(request: Request, session: Session, form: FormData, actor: Actor, plan_id: int,
@@ -205,10 +209,10 @@ def plan_item_open(plan_id: int, item_id: int, request: Request, form: FormData 
 # ============================================================================= organizations
 
 ORGANIZATION_FIELDS = (
-    FormField("name", "Наименование", required=True),
-    FormField("bin", "БИН", required=True),
-    FormField("kind", "Вид", "select", options=tuple(analyses.ORGANIZATION_KINDS.items()), required=True),
-    FormField("address", "Адрес"),
+    FormField("name", N_("Наименование"), required=True),
+    FormField("bin", N_("БИН"), required=True),
+    FormField("kind", N_("Вид"), "select", options=tuple(analyses.ORGANIZATION_KINDS.items()), required=True),
+    FormField("address", N_("Адрес")),
 )
 
 
@@ -242,25 +246,25 @@ def organization_create(request: Request, form: FormData = FORM, actor: Actor = 
 # ============================================================================== КУИ register
 
 KUI_FIELDS = (
-    FormField("proceeding_id", "Номер производства (id анализа или проверки)", "number", required=True),
-    FormField("step", "Номер шага решения о регистрации в КУИ", "number", required=True),
-    FormField("number", "№ КУИ", required=True),
-    FormField("registered_on", "Дата регистрации", "date", required=True),
-    FormField("summary", "Краткое содержание", required=True),
+    FormField("proceeding_id", N_("Номер производства (id анализа или проверки)"), "number", required=True),
+    FormField("step", N_("Номер шага решения о регистрации в КУИ"), "number", required=True),
+    FormField("number", N_("№ КУИ"), required=True),
+    FormField("registered_on", N_("Дата регистрации"), "date", required=True),
+    FormField("summary", N_("Краткое содержание"), required=True),
 )
 TRANSFER_FIELDS = (
-    FormField("transferred_to", "Кому передано", required=True),
-    FormField("transferred_on", "Дата передачи", "date", required=True),
-    FormField("version", "Версия", "number", required=True),
+    FormField("transferred_to", N_("Кому передано"), required=True),
+    FormField("transferred_on", N_("Дата передачи"), "date", required=True),
+    FormField("version", N_("Версия"), "number", required=True),
 )
 RECONCILIATION_FIELDS = (
-    FormField("office_id", "Прокуратура", "int_select", required=True),
-    FormField("year", "Год", "number", required=True),
-    FormField("month", "Месяц", "number", required=True),
-    FormField("reconciled_with", "Уполномоченный орган", required=True),
-    FormField("reconciled_by", "Кто проводил сверку", required=True),
-    FormField("reconciled_on", "Дата сверки", "date", required=True),
-    FormField("discrepancies", "Расхождения"),
+    FormField("office_id", N_("Прокуратура"), "int_select", required=True),
+    FormField("year", N_("Год"), "number", required=True),
+    FormField("month", N_("Месяц"), "number", required=True),
+    FormField("reconciled_with", N_("Уполномоченный орган"), required=True),
+    FormField("reconciled_by", N_("Кто проводил сверку"), required=True),
+    FormField("reconciled_on", N_("Дата сверки"), "date", required=True),
+    FormField("discrepancies", N_("Расхождения")),
 )
 
 
@@ -284,7 +288,7 @@ def _kui_view(request: Request, session: Session, actor: Actor, *, office_id: in
     months = (analyses.access_reconciliations(session, actor=actor, office_id=reconciling,
                                               year=year or today(request).year, today=today(request))
               if reconciling is not None else [])
-    return render(request, "analyses/kui.html", status, found=found, offices=_offices(session, actor),
+    return render(request, "analyses/kui.html", status, found=found, offices=_offices(request, session, actor),
                   office_id=office_id, year=year, month=month, transferred=transferred, q=q, sort=sort,
                   offset=max(0, offset),
                   size=PAGE, errors=errors or [], values=values or {}, export=urlencode(export),
@@ -338,10 +342,10 @@ def kui_reconcile(request: Request, form: FormData = FORM,
 # ===================================================================== periodic obligations
 
 REPORT_FIELDS = (
-    FormField("office_id", "Прокуратура", "number", required=True),
-    FormField("report_date", "Дата представления", "date", required=True),
-    FormField("analysis_id", "Анализ (id)", "number"),
-    FormField("version", "Версия", "number"),
+    FormField("office_id", N_("Прокуратура"), "number", required=True),
+    FormField("report_date", N_("Дата представления"), "date", required=True),
+    FormField("analysis_id", N_("Анализ (id)"), "number"),
+    FormField("version", N_("Версия"), "number"),
 )
 
 
@@ -351,7 +355,8 @@ def _obligations_view(request: Request, session: Session, actor: Actor, office_i
     the_year = year or today(request).year
     calendar = (analyses.access_obligations(session, actor=actor, office_id=chosen, year=the_year,
                                             today=today(request)) if chosen is not None else None)
-    return render(request, "analyses/obligations.html", status, calendar=calendar, offices=_offices(session, actor),
+    return render(request, "analyses/obligations.html", status, calendar=calendar,
+                  offices=_offices(request, session, actor),
                   office_id=chosen, year=the_year, errors=errors or [], today=today(request))
 
 
@@ -387,7 +392,7 @@ def _year_of(period_start: str) -> int | None:
 
 # ============================================================== the register of requirements
 
-REQUIREMENT_SORT_LABELS = {"date": "Дата направления", "number": "Анализ", "office": "Прокуратура"}
+REQUIREMENT_SORT_LABELS = {"date": N_("Дата направления"), "number": N_("Анализ"), "office": N_("Прокуратура")}
 
 
 def _day_or_error(raw: str, field: str, errors: list[dict[str, str]]) -> date | None:
@@ -396,7 +401,7 @@ def _day_or_error(raw: str, field: str, errors: list[dict[str, str]]) -> date | 
     try:
         return date.fromisoformat(raw)
     except ValueError:
-        errors.append({"field": field, "message": "введите дату в формате ДД.ММ.ГГГГ"})
+        errors.append({"field": field, "message": N_("введите дату в формате ДД.ММ.ГГГГ")})
         return None
 
 
@@ -420,10 +425,10 @@ def requirements_page(request: Request, office_id: int | None = None, target: st
     params = {k: v for k, v in {"office_id": office_id, "target": target, "date_from": date_from,
                                 "date_to": date_to, "q": q, "databank": databank, "sort": sort}.items()
               if v not in (None, "")}
-    labels = {"date_from": "Направлено с", "date_to": "Направлено по", "target": "Проверка кого",
-              "databank": "Банк данных", "sort": "Сортировка"}
+    labels = {"date_from": N_("Направлено с"), "date_to": N_("Направлено по"), "target": N_("Проверка кого"),
+              "databank": N_("Банк данных"), "sort": N_("Сортировка")}
     return render(request, "analyses/requirements.html", 422 if errors else 200, found=found,
-                  offices=_offices(session, actor), office_id=office_id, target=target, date_from=date_from,
+                  offices=_offices(request, session, actor), office_id=office_id, target=target, date_from=date_from,
                   date_to=date_to, q=q, databank=databank, sort=sort, offset=max(0, offset), size=PAGE,
                   errors=[e | {"label": labels.get(e["field"], e["field"])} for e in errors],
                   targets=TARGET_LABELS, positions=POSITION_LABELS,
@@ -455,7 +460,8 @@ def sources_record(analysis_id: int, request: Request, form: FormData = FORM, ac
             if code:
                 by_code.setdefault(code, e["message"])
             summary.append({"href": f"#source-{code}-note" if code else "#sources",
-                            "label": analysis_details.SOURCES.get(code, "Источники сведений"), "message": e["message"]})
+                            "label": analysis_details.SOURCES.get(code, N_("Источники сведений")),
+                            "message": e["message"]})
         raise ShowAgain(lambda fresh: render_card(request, fresh, actor, "analyses", analysis_id, 422,
                                                   sources_errors=by_code, sources_summary=summary,
                                                   sources_posted=posted)) from None

@@ -56,6 +56,7 @@ from nadzor.web.routing import FORM, ShowAgain, endpoint
 from nadzor.web.security import DB, current_actor
 from nadzor.web.security import platform as platform_of
 from nadzor.web.templating import LOCALES, render
+from nadzor.web.ui_labels import office_name
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 P = Permission
@@ -251,17 +252,20 @@ def _offices(session: Session, actor: Actor) -> dict[int, Office]:
     return {o.id: o for o in org.all_offices(session) if o.id is not None and actor.sees_office(o.id)}
 
 
-def _office_options(session: Session, actor: Actor) -> list[tuple[str, str]]:
-    return [(str(i), o.name_ru) for i, o in sorted(_offices(session, actor).items(), key=lambda x: x[1].name_ru)]
+def _office_options(session: Session, actor: Actor, lang: str = "ru") -> list[tuple[str, str]]:
+    named = ((str(i), office_name(o, lang)) for i, o in _offices(session, actor).items())
+    return sorted(named, key=lambda x: x[1])
 
 
-def _people_options(session: Session, actor: Actor) -> list[tuple[str, str]]:
+def _people_options(session: Session, actor: Actor, lang: str = "ru") -> list[tuple[str, str]]:
+    """Each person as «name — position, office» in the interface's language."""
     offices = {o.id: o for o in org.all_offices(session)}
+    t = _catalog(lang).gettext
     out = []
     for person in org.access_people(session, actor):
         office = offices.get(person.office_id)
-        title = POSITION_LABELS.get(person.position, person.position)
-        out.append((str(person.id), f"{person.full_name} — {title}, {office.name_ru if office else ''}"))
+        title = t(POSITION_LABELS.get(person.position, person.position))
+        out.append((str(person.id), f"{person.full_name} — {title}, {office_name(office, lang) if office else ''}"))
     return sorted(out, key=lambda x: x[1])
 
 
@@ -311,10 +315,11 @@ def _register_filter(params: QueryParams, collection: str, *, export: bool = Fal
     return flt, a
 
 
-def _rows(session: Session, kind: Kind, items: list[dict[str, Any]], actor: Actor, t: Translate = _identity
-          ) -> list[dict[str, Any]]:
+def _rows(session: Session, kind: Kind, items: list[dict[str, Any]], actor: Actor, t: Translate = _identity,
+          lang: str = "ru") -> list[dict[str, Any]]:
     offices = _offices(session, actor)
-    return [item | {"office_name": offices[item["office_id"]].name_ru if item["office_id"] in offices else "",
+    return [item | {"office_name": office_name(offices[item["office_id"]], lang) if item["office_id"] in offices
+                    else "",
                     "status_label": t(kind.statuses.get(item["status"] or "", "—"))} for item in items]
 
 
@@ -327,11 +332,11 @@ def _act_filter_options(request: Request, session: Session, actor: Actor, kind: 
     kazakh = security.language(request) == "kk"
     types = [(t["code"], t["name_kk"] if kazakh else t["name_ru"]) for t in acts.access_act_types(session, actor=actor)]
     if flt.act_type is not None and flt.act_type not in {code for code, _ in types}:
-        errors.append({"field": "act_type", "message": "выберите вид акта из списка"})
+        errors.append({"field": "act_type", "message": N_("выберите вид акта из списка")})
         flt = replace(flt, act_type=None)
     origins = [(code, ORIGIN_FILTER_LABELS[code]) for code in ORIGIN_FILTERS]
-    return flt, {"act_type_options": types, "signer_options": acts.signer_options(session, actor),
-                 "origin_options": origins}
+    signers = _people_options(session, actor, security.language(request))
+    return flt, {"act_type_options": types, "signer_options": signers, "origin_options": origins}
 
 
 def _register(collection: str) -> None:
@@ -347,15 +352,15 @@ def _register(collection: str) -> None:
         view = listing.shown(a, found["total"])
         if not isinstance(view, Shown):  # past the end (rows removed, a stale link): the last page instead
             return view
-        t = translator(request)
+        t, lang = translator(request), security.language(request)
         return render(request, "proceedings/register.html", 422 if a.errors else 200, collection=collection,
                       title=title, new_title=new_title, kind=kind,
-                      rows=_rows(session, kind, found["items"], actor, t),
+                      rows=_rows(session, kind, found["items"], actor, t, lang),
                       total=found["total"], values=a.values, columns=COLUMNS, sort_links=view.sort_links,
                       page_no=view.page_no, last_page=view.last_page, pages=view.pages, base=view.base,
-                      export=view.export, office_options=_office_options(session, actor), page_sizes=PAGE_SIZES,
+                      export=view.export, office_options=_office_options(session, actor, lang), page_sizes=PAGE_SIZES,
                       basis_options=[(b, t(code_label(kind.name, "basis", b))) for b in stored.bases_of(kind)],
-                      assignee_options=_people_options(session, actor) if kind.name == "check" else [],
+                      assignee_options=_people_options(session, actor, lang) if kind.name == "check" else [],
                       errors=a.errors, summary=view.summary, kind_name=kind_name, **act_options)
 
     @page("GET", f"/{collection}/export")
@@ -431,7 +436,7 @@ def _detail_facts(kind: Kind, step: dict[str, Any], t: Translate) -> list[tuple[
     return out
 
 
-def _office_tree(session: Session) -> list[tuple[str, str]]:
+def _office_tree(session: Session, lang: str = "ru") -> list[tuple[str, str]]:
     """Every office of the tree in its order (a child under its parent, indented), for choosing the
     competent prosecutor's office (R.28)."""
     offices = [o for o in org.all_offices(session) if o.id is not None]
@@ -441,8 +446,8 @@ def _office_tree(session: Session) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
 
     def walk(parent: int | None, depth: int) -> None:
-        for office in sorted(children.get(parent, []), key=lambda o: o.name_ru):
-            out.append((str(office.id), "\u00a0\u00a0" * depth + office.name_ru))
+        for office in sorted(children.get(parent, []), key=lambda o: office_name(o, lang)):
+            out.append((str(office.id), "\u00a0\u00a0" * depth + office_name(office, lang)))
             walk(office.id, depth + 1)
 
     walk(None, 0)
@@ -522,7 +527,7 @@ def _card_context(request: Request, session: Session, actor: Actor, collection: 
     return {"collection": collection, "kind": kind, "item": item, "state": state,
             "resolutions": resolutions, "resolution_forms": resolution_forms,
             "documents": _documents_offered(request, session, actor, collection, item, t),
-            "office_tree": _office_tree(session) if kind.name == "evaluation" else [],
+            "office_tree": _office_tree(session, security.language(request)) if kind.name == "evaluation" else [],
             "checklist_items": list(CHECKLIST_LABELS.items()), "findings": list(FINDING_LABELS.items()),
             "optional_details": OPTIONAL_DETAILS,
             "origin": item["origin"] | {"label": ORIGIN_FILTER_LABELS[item["origin"]["kind"]]}
@@ -531,11 +536,12 @@ def _card_context(request: Request, session: Session, actor: Actor, collection: 
             "act_type": item.get("act_type"),
             "sources_labels": SOURCE_LABELS,
             "title": COLLECTION_TITLES[collection][2], "register_title": COLLECTION_TITLES[collection][1],
-            "office_name": office.name_ru if office else "",
+            "office_name": office_name(office, security.language(request)) if office else "",
             "status_label": t(kind.statuses.get(state["status"] or "", "—")),
             "timeline": _timeline(kind, item["steps"], t, _authors(session, item["steps"])),
             "deadlines": deadlines, "late": late, "forms": forms,
-            "step_options": step_options, "people": _people_options(session, actor), "facts": facts,
+            "step_options": step_options, "people": _people_options(session, actor, security.language(request)),
+            "facts": facts,
             "can_withdraw": len(live) > 1, "last_live": t(step_label(kind, live[max(live)]["type"])) if live else "",
             "today": _today(request)}
 
@@ -853,7 +859,8 @@ def _new_context(request: Request, session: Session, actor: Actor, collection: s
     _k, _title, _one, new_title, subject_label = COLLECTION_TITLES[collection]
     return {"collection": collection, "kind": kind, "title": new_title, "subject_label": subject_label,
             "widgets": _widgets(kind, spec, t), "first": kind.first, "first_label": t(step_label(kind, kind.first)),
-            "office_options": _office_options(session, actor), "people": _people_options(session, actor),
+            "office_options": _office_options(session, actor, security.language(request)),
+            "people": _people_options(session, actor, security.language(request)),
             "step_options": [], "register_title": COLLECTION_TITLES[collection][1], "posted": {},
             "posted_lists": {}, "errors": {}, "summary": [], "default_office": str(actor.office_id or ""),
             "details": [(n, t(label), how) for n, label, how in STEP_DETAILS.get((kind.name, kind.first), ())],

@@ -52,24 +52,41 @@ LEVEL_POSITIONS: dict[str, tuple[str, ...]] = {
 LEVEL_ORDER = ("gpo", "regional", "district")
 
 
-def unusual_acting(*, own_position: str, own_level: str, own_office_id: int, acting_for: str, acting_level: str,
-                   acting_office_id: int) -> list[str]:
+#: What `unusual_acting_notes` finds, as message templates with named parts (the interface
+#: translates the template and each part: a level's or a position's title).
+UNUSUAL_OTHER_OFFICE = "исполнение обязанностей в другой прокуратуре, не в той, где сотрудник работает"
+UNUSUAL_HIGHER_LEVEL = ("исполнение обязанностей в прокуратуре более высокого уровня, чем своя: %(acting)s вместо "
+                        "«%(own)s»")
+UNUSUAL_SKIPPED_STEP = ("должность «%(acting)s» выше собственной должности сотрудника «%(own)s» более чем на одну "
+                        "ступень")
+
+
+def unusual_acting_notes(*, own_position: str, own_level: str, own_office_id: int, acting_for: str,
+                         acting_level: str, acting_office_id: int) -> list[tuple[str, dict[str, str]]]:
     """What is unusual about an acting assignment (issue 7 §6: the form warns, the user confirms):
     acting in another office, acting at a higher level of office than one's own, or acting for a
     position more than one step above one's own in the same office's order of positions
-    (`LEVEL_POSITIONS`, highest first). An empty list: nothing unusual."""
-    out = []
+    (`LEVEL_POSITIONS`, highest first). Each as (message template, its parts in Russian); an empty
+    list: nothing unusual."""
+    out: list[tuple[str, dict[str, str]]] = []
     if acting_office_id != own_office_id:
-        out.append("исполнение обязанностей в другой прокуратуре, не в той, где сотрудник работает")
+        out.append((UNUSUAL_OTHER_OFFICE, {}))
     if LEVEL_ORDER.index(acting_level) < LEVEL_ORDER.index(own_level):
-        out.append("исполнение обязанностей в прокуратуре более высокого уровня, чем своя: "
-                   f"{LEVEL_LABELS[acting_level]} вместо «{LEVEL_LABELS[own_level]}»")
+        out.append((UNUSUAL_HIGHER_LEVEL, {"acting": LEVEL_LABELS[acting_level], "own": LEVEL_LABELS[own_level]}))
     elif acting_level == own_level and own_position in LEVEL_POSITIONS[own_level] \
             and acting_for in LEVEL_POSITIONS[acting_level] \
             and LEVEL_POSITIONS[own_level].index(own_position) - LEVEL_POSITIONS[acting_level].index(acting_for) > 1:
-        out.append(f"должность «{POSITION_LABELS[acting_for]}» выше собственной должности сотрудника "
-                   f"«{POSITION_LABELS[own_position]}» более чем на одну ступень")
+        out.append((UNUSUAL_SKIPPED_STEP, {"acting": POSITION_LABELS[acting_for],
+                                           "own": POSITION_LABELS[own_position]}))
     return out
+
+
+def unusual_acting(*, own_position: str, own_level: str, own_office_id: int, acting_for: str, acting_level: str,
+                   acting_office_id: int) -> list[str]:
+    """`unusual_acting_notes` in Russian words."""
+    return [template % parts for template, parts in unusual_acting_notes(
+        own_position=own_position, own_level=own_level, own_office_id=own_office_id, acting_for=acting_for,
+        acting_level=acting_level, acting_office_id=acting_office_id)]
 
 
 #: Subject areas of I.68 (предметные направления) a prosecutor may be assigned to.

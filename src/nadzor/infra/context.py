@@ -35,6 +35,7 @@ class Actor:
     office_id: int | None = None
     office_code: str = ""
     office_name: str = ""
+    office_name_kk: str = ""  # the office's Kazakh name where stored (the header in Kazakh mode)
     office_level: str = ""
     position: str = ""
     visible: frozenset[int] | None = frozenset()

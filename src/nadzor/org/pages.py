@@ -27,9 +27,10 @@ from nadzor.org import service as org
 from nadzor.web import listing
 from nadzor.web.listing import N_, Asked, Column, Filter, ListSpec, Shown, ru_date
 from nadzor.web.routing import endpoint
-from nadzor.web.security import DB, current_actor
+from nadzor.web.security import DB, current_actor, language
 from nadzor.web.security import platform as platform_of
 from nadzor.web.templating import LANGUAGES, render
+from nadzor.web.ui_labels import AREA_TITLES, office_name
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 #: The record pages, included after `pages.py` (whose `/acting/new` is not a record's id).
@@ -51,8 +52,8 @@ def _offices(session: Session) -> dict[int, Office]:
     return {o.id: o for o in org.all_offices(session) if o.id is not None}
 
 
-def _office_options(session: Session, actor: Actor) -> list[tuple[str, str]]:
-    return sorted(((str(i), o.name_ru) for i, o in _offices(session).items() if actor.sees_office(i)),
+def _office_options(session: Session, actor: Actor, lang: str = "ru") -> list[tuple[str, str]]:
+    return sorted(((str(i), office_name(o, lang)) for i, o in _offices(session).items() if actor.sees_office(i)),
                   key=lambda x: x[1])
 
 
@@ -83,7 +84,8 @@ class ListPage:
     fetch: Callable[[Session, Actor, Asked, bool], tuple[int, Sequence[Any]]]
     header: tuple[str, ...]
     cells: Callable[[dict[str, Any], Any], tuple[str, ...]]
-    options: Callable[[Session, Actor], dict[str, Sequence[tuple[str, str]]]] = lambda _s, _a: {}
+    #: the filters' choices, given the interface's language (offices by their Kazakh names in Kazakh mode)
+    options: Callable[[Session, Actor, str], dict[str, Sequence[tuple[str, str]]]] = lambda _s, _a, _l: {}
     choices: Callable[[Session], dict[str, Sequence[tuple[str, str]]]] = lambda _s: {}
 
 
@@ -101,7 +103,8 @@ def list_routes(lp: ListPage, template: str = "") -> None:
         def list_page(request: Request, actor: Actor = Depends(current_actor), session: Session = DB) -> Response:
             a = listing.asked(lp.spec, request.query_params, lp.choices(session))
             total, rows = lp.fetch(session, actor, a, False)
-            return _list_page(request, template, a, total, options=lp.options(session, actor), items=rows,
+            return _list_page(request, template, a, total, options=lp.options(session, actor, language(request)),
+                              items=rows,
                               **_lookups(request, session, actor, rows))
 
     @page("GET", f"{lp.spec.path}/export", lp.permission)
@@ -203,7 +206,7 @@ list_routes(ListPage(
     PEOPLE, P.SIGNED_IN, fetch=_people, header=("ФИО", "Должность", "Прокуратура", "Электронная почта", "Статус"),
     cells=lambda k, p: (p.full_name, POSITION_LABELS[p.position], k["offices"][p.office_id].name_ru, p.email,
                         "работает" if p.active else "не работает"),
-    options=lambda session, actor: {"office_id": _office_options(session, actor)}), "people.html")
+    options=lambda session, actor, lang: {"office_id": _office_options(session, actor, lang)}), "people.html")
 
 
 # ============================================================================ acting
@@ -237,7 +240,8 @@ list_routes(ListPage(
                                                  "Основание"),
     cells=lambda k, r: (k["names"].get(r.person_id, ""), POSITION_LABELS[r.acting_for],
                         k["offices"][r.office_id].name_ru, ru_date(r.date_from), ru_date(r.date_to), r.basis),
-    options=lambda session, actor: _with_people(session, actor, office_id=_office_options(session, actor))),
+    options=lambda session, actor, lang: _with_people(session, actor,
+                                                      office_id=_office_options(session, actor, lang))),
     "acting.html")
 
 
@@ -247,13 +251,15 @@ def acting_record(request: Request, item_id: int, actor: Actor = Depends(current
     item = org.access_acting_item(session, actor, item_id)
     offices = _offices(session)
     names = org.people_names(session, actor, {item.person_id})
+    t, lang = translator(request), language(request)
+    position = t(POSITION_LABELS[item.acting_for])
     facts = [_person_fact(names, item.person_id),
-             (N_("Исполняет обязанности по должности"), POSITION_LABELS[item.acting_for], ""),
-             (N_("В прокуратуре"), offices[item.office_id].name_ru, f"/offices/{item.office_id}"),
+             (N_("Исполняет обязанности по должности"), position, ""),
+             (N_("В прокуратуре"), office_name(offices[item.office_id], lang), f"/offices/{item.office_id}"),
              (N_("Период"), f"{ru_date(item.date_from)} — {ru_date(item.date_to)}", ""),
              (N_("Основание (приказ)"), item.basis, "")]
     return _record(request, session, actor, ("acting", item.id), N_("Исполнение обязанностей"),
-                   f"{names.get(item.person_id, '')} — {POSITION_LABELS[item.acting_for]}", facts)
+                   f"{names.get(item.person_id, '')} — {position}", facts)
 
 
 def _person_fact(names: dict[int, str], person_id: int | None) -> tuple[str, str, str]:
@@ -313,14 +319,14 @@ def zones_page(request: Request, office_id: int | None = None, area: str = "all"
         try:
             day = date.fromisoformat(on)
         except ValueError:
-            a.errors.append({"field": "on", "message": "ожидается дата ДД.ММ.ГГГГ, которая есть в календаре"})
+            a.errors.append({"field": "on", "message": N_("ожидается дата ДД.ММ.ГГГГ, которая есть в календаре")})
     if area not in SUBJECT_AREAS:
-        a.errors.append({"field": "area", "message": "выберите значение из списка"})
+        a.errors.append({"field": "area", "message": N_("выберите значение из списка")})
     route = None
     if office_id is not None and not any(e["field"] in ("on", "area") for e in a.errors):
         route = org.access_zone_route(session, actor, office_id, area, day)
     total, rows = _zones(session, actor, a, False)
-    options = _office_options(session, actor)
+    options = _office_options(session, actor, language(request))
     keep = {"office_id": str(office_id) if office_id is not None else "", "area": area if area != "all" else "",
             "on": on or ""}
     return _list_page(request, "zones.html", a, total, options=_with_people(session, actor, zone_office_id=options),
@@ -334,10 +340,11 @@ def zone_record(request: Request, item_id: int, actor: Actor = Depends(current_a
     item = org.access_zone(session, actor, item_id)
     offices = _offices(session)
     names = org.people_names(session, actor, {item.person_id})
-    zone = offices[item.zone_office_id].name_ru
+    t = translator(request)
+    zone = office_name(offices[item.zone_office_id], language(request))
     facts = [_person_fact(names, item.person_id),
              (N_("Зона (нижестоящая прокуратура)"), zone, f"/offices/{item.zone_office_id}"),
-             (N_("Предметные направления"), ", ".join(SUBJECT_AREAS[x] for x in item.areas), ""),
+             (N_("Предметные направления"), ", ".join(t(AREA_TITLES[x]) for x in item.areas), ""),
              (N_("Период"), f"{ru_date(item.date_from)} — {ru_date(item.date_to) or '…'}", "")]
     return _record(request, session, actor, ("zone", item.id), N_("Закрепление зоны"),
                    f"{names.get(item.person_id, '')} — {zone}", facts)

@@ -29,8 +29,8 @@ from nadzor.domain.org import (
     ZoneAssignment,
     authority_on,
     route_to_zone,
+    unusual_acting_notes,
 )
-from nadzor.domain.org import unusual_acting as domain_unusual_acting
 from nadzor.infra.context import Actor, Permission
 from nadzor.infra.errors import Conflict, FieldError, InvalidInput, NotFound
 from nadzor.infra.policy import scope_condition
@@ -469,17 +469,17 @@ def _validate_acting(session: Session, cmd: ActingIn, own_id: int | None) -> Non
         raise InvalidInput.one("date_from", "в этот период сотрудник уже исполняет обязанности по другой должности")
 
 
-def unusual_acting(session: Session, data: Any) -> list[str]:
-    """What is unusual about an acting assignment that validates (`domain.org.unusual_acting`):
-    the page asks to confirm it. Reads only."""
+def unusual_acting(session: Session, data: Any) -> list[tuple[str, dict[str, str]]]:
+    """What is unusual about an acting assignment that validates (`domain.org.unusual_acting_notes`:
+    message templates with their parts): the page asks to confirm it. Reads only."""
     cmd: ActingIn = parse(ActingIn, data)
     person = session.get(Person, cmd.person_id)
     own = session.get(Office, person.office_id) if person is not None else None
     acting = session.get(Office, cmd.office_id)
     if person is None or own is None or acting is None or own.id is None or acting.id is None:
         return []
-    return domain_unusual_acting(own_position=person.position, own_level=own.level, own_office_id=own.id,
-                                 acting_for=cmd.acting_for, acting_level=acting.level, acting_office_id=acting.id)
+    return unusual_acting_notes(own_position=person.position, own_level=own.level, own_office_id=own.id,
+                                acting_for=cmd.acting_for, acting_level=acting.level, acting_office_id=acting.id)
 
 
 def do_create_acting(session: Session, data: Any, *, actor: Actor) -> ActingAssignment:

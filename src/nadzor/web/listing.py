@@ -120,11 +120,11 @@ def _typed(flt: Filter, raw: str, errors: list[dict[str, str]], choices: Sequenc
         try:
             return date.fromisoformat(raw)
         except ValueError:
-            errors.append({"field": flt.name, "message": "ожидается дата ДД.ММ.ГГГГ, которая есть в календаре"})
+            errors.append({"field": flt.name, "message": N_("ожидается дата ДД.ММ.ГГГГ, которая есть в календаре")})
             return None
     if flt.kind == "id":
         if not raw.isdigit() or not 1 <= int(raw) <= MAX_ID:
-            errors.append({"field": flt.name, "message": "ожидается целое число: выберите значение из списка"})
+            errors.append({"field": flt.name, "message": N_("ожидается целое число: выберите значение из списка")})
             return None
         return int(raw)
     if flt.kind == "number":
@@ -134,7 +134,7 @@ def _typed(flt: Filter, raw: str, errors: list[dict[str, str]], choices: Sequenc
         return int(raw)
     if flt.kind == "choice":
         if raw not in dict(choices if choices is not None else flt.choices):
-            errors.append({"field": flt.name, "message": "выберите значение из списка"})
+            errors.append({"field": flt.name, "message": N_("выберите значение из списка")})
             return None
         return raw
     if flt.kind == "flag":
@@ -151,22 +151,22 @@ def asked(spec: ListSpec, params: QueryParams | Mapping[str, str],
     typed = {f.name: _typed(f, values[f.name], errors, (choices or {}).get(f.name)) for f in spec.filters}
     for start, end in spec.ranges:
         if typed.get(start) and typed.get(end) and typed[end] < typed[start]:
-            errors.append({"field": end, "message": "конец периода раньше его начала"})
+            errors.append({"field": end, "message": N_("конец периода раньше его начала")})
             typed[end] = None
     raw_sort = str(params.get("sort", "") or "")
     if raw_sort and raw_sort not in spec.sorts:
-        errors.append({"field": "sort", "message": "такой сортировки нет: выберите столбец таблицы"})
+        errors.append({"field": "sort", "message": N_("такой сортировки нет: выберите столбец таблицы")})
     sort = raw_sort if raw_sort in spec.sorts else spec.sort
     raw_dir = str(params.get("dir", "") or "")
     descending = spec.descending if raw_dir not in ("asc", "desc") else raw_dir == "desc"
     raw_size = str(params.get("size", "") or "")
     size = int(raw_size) if raw_size.isdigit() and int(raw_size) in spec.page_sizes else spec.page_sizes[0]
     if raw_size and str(size) != raw_size:
-        errors.append({"field": "size", "message": "выберите число строк из списка"})
+        errors.append({"field": "size", "message": N_("выберите число строк из списка")})
     raw_page = str(params.get("page", "") or "1")
     page_no = int(raw_page) if raw_page.isdigit() and 1 <= int(raw_page) <= 10**9 else 1
     if str(page_no) != raw_page:
-        errors.append({"field": "page", "message": "ожидается номер страницы (целое число от 1)"})
+        errors.append({"field": "page", "message": N_("ожидается номер страницы (целое число от 1)")})
     values.update(sort=sort, dir="desc" if descending else "asc", size=str(size))
     return Asked(spec, values, typed, errors, sort, descending, page_no, size)
 

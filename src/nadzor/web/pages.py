@@ -38,7 +38,6 @@ from nadzor.rulebook.forms import (
 from nadzor.rulebook.regulation import paragraph
 from nadzor.rulebook.search import search
 from nadzor.web.forms import (
-    POSITION_OPTIONS,
     FormField,
     error_summary,
     errors_by_field,
@@ -268,7 +267,8 @@ def rule_catalogue(request: Request, q: str = "") -> Response:
 def rule_page(request: Request, rule_id: str) -> Response:
     rule = rules.get_rule(rule_id)
     texts = [(c, paragraph(c)) for c in rule.citations]
-    return render(request, "rule.html", rule=rule, texts=texts, fields=rule_fields(rule), positions=POSITION_OPTIONS,
+    return render(request, "rule.html", rule=rule, texts=texts, fields=rule_fields(rule),
+                  positions=position_options(translator(request)),
                   described=rules.describe(rule), period_rows=PERIOD_ROWS)
 
 
@@ -539,7 +539,8 @@ def _office_id_options(session: Session, actor: Actor, request: Request,
 
 def _unusual(request: Request, session: Session, data: dict[str, Any]) -> list[str]:
     t = translator(request)
-    return [t(w) for w in org.unusual_acting(session, data)]
+    return [t(template) % {name: t(part) for name, part in parts.items()}
+            for template, parts in org.unusual_acting(session, data)]
 
 
 def person_fields(session: Session, actor: Actor, request: Request) -> tuple[FormField, ...]:

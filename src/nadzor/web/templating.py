@@ -19,7 +19,7 @@ from nadzor.domain.audit import ACTION_LABELS
 from nadzor.domain.org import KIND_LABELS, LEVEL_LABELS, POSITION_LABELS, SUBJECT_AREAS
 from nadzor.rules.limits import ORDER_102, Edition
 from nadzor.web.security import language
-from nadzor.web.ui_labels import AREA_TITLES, POSITION_TITLES, holiday_name
+from nadzor.web.ui_labels import AREA_TITLES, KIND_TITLES, LEVEL_TITLES, POSITION_TITLES, holiday_name
 
 HERE = Path(__file__).resolve().parent
 LOCALES = HERE / "locale"
@@ -89,13 +89,15 @@ def environment(lang: str) -> Environment:
     t = translations.gettext
     positions = {code: t(POSITION_TITLES.get(code, label)) for code, label in POSITION_LABELS.items()}
     areas = {code: t(AREA_TITLES.get(code, label)) for code, label in SUBJECT_AREAS.items()}
+    levels = {code: t(LEVEL_TITLES.get(code, label)) for code, label in LEVEL_LABELS.items()}
+    kinds = {code: t(KIND_TITLES.get(code, label)) for code, label in KIND_LABELS.items()}
     env.filters["position"] = lambda code: position_label(code, positions, t("и.о."), t("администратор"))
     env.filters["tr"] = t  # a text from the code (a rule title) through the catalog, still escaped
     env.filters["holiday"] = lambda name: holiday_name(name, t) if name else ""
     env.filters["office_name"] = lambda office, on=None: office_label(office, lang, on)
     env.filters["pretty_json"] = lambda value: json.dumps(value, ensure_ascii=False, indent=2)
     env.globals.update(
-        LANGUAGES=LANGUAGES, POSITION_LABELS=positions, LEVEL_LABELS=LEVEL_LABELS, KIND_LABELS=KIND_LABELS,
+        LANGUAGES=LANGUAGES, POSITION_LABELS=positions, LEVEL_LABELS=levels, KIND_LABELS=kinds,
         SUBJECT_AREAS=areas, ACTION_LABELS=ACTION_LABELS, EDITION=edition_window(),
     )
     return env

@@ -300,3 +300,127 @@ def test_kazakh_mode_shows_rule_titles_in_kazakh(sqlite_demo: Platform) -> None:
     catalogue = client.get("/rules").text
     assert "Тексерудің соңғы күні" in catalogue and "Последний день проверки" not in catalogue
     assert "<h1>Тексерудің соңғы күні</h1>" in client.get("/rules/check.last_day").text
+
+
+# ================================================================================ Kazakh mode: the gaps
+
+
+def _service_literal_messages() -> set[str]:
+    """The fixed messages the services refuse with (InvalidInput.one, FieldError, Refused, NotFound given
+    a literal), read from their source: the catalog must know each one."""
+    import ast
+    from pathlib import Path
+
+    import nadzor.services
+
+    found: set[str] = set()
+    for path in sorted(Path(nadzor.services.__file__).parent.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            func = node.func
+            name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+            owner = func.value.id if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) else ""
+            position = {("InvalidInput", "one"): 1, ("", "FieldError"): 1, ("", "Refused"): 2,
+                        ("", "NotFound"): 0}.get((owner if name == "one" else "", name))
+            if position is not None and len(node.args) > position:
+                arg = node.args[position]
+                if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+                    found.add(arg.value)
+    return found
+
+
+def test_the_kazakh_tables_repeat_their_sources_and_are_translated() -> None:
+    """Levels and kinds of office, the documents' titles, the analyses' labels, the acting warnings and
+    the services' fixed messages: each table equal to its source, each text translated."""
+    from babel.messages.pofile import read_po
+
+    import nadzor.web
+    from nadzor.analyses import service as analyses
+    from nadzor.casework.documents import SPECS
+    from nadzor.domain import org as domain_org
+    from nadzor.web import ui_labels
+
+    assert ui_labels.LEVEL_TITLES == domain_org.LEVEL_LABELS
+    assert ui_labels.KIND_TITLES == domain_org.KIND_LABELS
+    assert {s.code: s.title for s in SPECS} == ui_labels.DOCUMENT_TITLES
+    assert ui_labels.ORGANIZATION_KINDS == analyses.ORGANIZATION_KINDS
+    assert ui_labels.PLAN_ITEM_STATUSES == analyses.ITEM_STATUSES
+    assert ui_labels.ACTING_WARNINGS == (domain_org.UNUSUAL_OTHER_OFFICE, domain_org.UNUSUAL_HIGHER_LEVEL,
+                                         domain_org.UNUSUAL_SKIPPED_STEP)
+    service = _service_literal_messages()
+    assert len(service) > 50  # the scan finds the services' refusals
+    assert sorted(service - set(ui_labels.SERVICE_MESSAGES) - set(ui_labels.VALIDATION_MESSAGES)) == []
+    path = __import__("pathlib").Path(nadzor.web.__file__).parent / "locale" / "kk" / "LC_MESSAGES" / "messages.po"
+    with path.open("rb") as file:
+        catalog = read_po(file, locale="kk")
+    needed = {*ui_labels.LEVEL_TITLES.values(), *ui_labels.KIND_TITLES.values(), *ui_labels.DOCUMENT_TITLES.values(),
+              *ui_labels.ORGANIZATION_KINDS.values(), *ui_labels.PLAN_ITEM_STATUSES.values(),
+              *ui_labels.ACTING_WARNINGS, *service}
+    assert sorted(m for m in needed if not (catalog.get(m) and catalog.get(m).string)) == []
+
+
+def test_kazakh_mode_walk_shows_no_russian_where_the_data_has_kazakh(sqlite_demo_full: Platform) -> None:
+    """Issue 7 §6 in Kazakh mode: the header's office (name_kk), the unusual acting warnings, the analyses'
+    form labels and refusals, a card's documents, the registers' office names."""
+    client = client_for(sqlite_demo_full)
+    csrf = web_login(client, "karaganda")
+    client.get("/lang/kk")
+
+    home = client.get("/")
+    header = re.search(r'<span class="office"[^>]*>([^<]*)</span>', home.text)
+    assert header is not None and header.group(1) == "Қарағанды облысының прокуратурасы"
+
+    # the register's office filter and rows: Kazakh names
+    checks = client.get("/checks").text
+    assert "Теміртау қаласының прокуратурасы" in checks and "Прокуратура города Темиртау" not in checks
+
+    # a card's documents: their titles in Kazakh
+    documents = ""
+    for card_id in dict.fromkeys(re.findall(r'href="/checks/(\d+)"', checks)):
+        card = client.get(f"/checks/{card_id}").text
+        documents = card[card.index('id="h-documents"'):card.index('id="attach"')]
+        if 'class="documents"' in documents:
+            break
+    assert "Тексеру жүргізу туралы қаулы" in documents and "Постановление о производстве проверки" not in documents
+
+    # the acting form's warnings, all three in Kazakh
+    admin = bearer(client, "admin")
+    offices = {o["code"]: o["id"] for o in client.get("/api/v1/offices", headers=admin).json()}
+    people = client.get("/api/v1/people", headers=admin).json()
+    ordinary = next(p for p in people if p["position"] == "prosecutor" and p["office_id"] == offices[
+        "karaganda_region.temirtau_city"])
+    admin_client = client_for(sqlite_demo_full)
+    admin_csrf = web_login(admin_client, "admin")
+    admin_client.get("/lang/kk")
+    form = {"csrf_token": admin_csrf, "person_id": str(ordinary["id"]), "acting_for": "prosecutor_general",
+            "office_id": str(offices["gpo"]), "date_from": "2026-12-01", "date_to": "2026-12-10", "basis": "№ 5"}
+    warned = _visible_text(admin_client.post("/acting/new", data=form).text)
+    assert "өз прокуратурасынан жоғары деңгейдегі прокуратурада міндеттерді атқару: «аудандық деңгей» орнына " \
+           "Бас прокуратура" in warned
+    assert "сотрудник работает" not in warned and "более высокого уровня" not in warned
+    skipping = form | {"acting_for": "district_prosecutor", "office_id": str(offices["karaganda_region.temirtau_city"])}
+    warned = _visible_text(admin_client.post("/acting/new", data=skipping).text)
+    assert "лауазымы қызметкердің өз лауазымынан" in warned and "более чем на одну ступень" not in warned
+
+    # the older analyses forms: labels of the refused form and the services' messages in Kazakh
+    plans = client.get("/analyses/plans").text
+    assert "Тоқсан (бос — жылдық жоспар)" in plans and "Қарағанды облысының прокуратурасы" in plans
+    refused = client.post("/analyses/kui", data={"csrf_token": csrf, "proceeding_id": "", "step": "",
+                                                 "number": "", "registered_on": "", "summary": ""})
+    assert refused.status_code == 422
+    errors = _visible_text(refused.text[refused.text.index('class="error" role="alert"'):])
+    assert "Іс жүргізу нөмірі (талдаудың немесе тексерудің id)" in errors
+    assert "Номер производства" not in errors and "обязательное поле не заполнено" not in errors
+    created = client.post("/analyses/plans", data={"csrf_token": csrf, "office_id": str(offices["karaganda_region"]),
+                                                   "year": "2026", "quarter": "", "title": "Жоспар"})
+    assert created.status_code == 303
+    plan = client.get(created.headers["location"]).text
+    version = re.search(r'name="version" value="(\d+)"', plan)
+    assert version is not None
+    approver = re.search(r'name="person_id">\s*<option value="(\d+)"[^>]*>([^<]*)<', plan)
+    assert approver is not None and "прокурор области" not in approver.group(2)  # the position in Kazakh
+    empty = client.post(f"{created.headers['location']}/approval", data={
+        "csrf_token": csrf, "version": version.group(1), "person_id": approver.group(1), "date": "2026-01-10"})
+    assert empty.status_code == 422
+    assert "жоспарда бірде-бір тармақ жоқ" in empty.text and "в плане нет ни одного пункта" not in empty.text
