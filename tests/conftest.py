@@ -234,10 +234,3 @@ def clock() -> Iterator[FixedClock]:
         yield own
     finally:
         bootstrap.set_clock(FROZEN)
-
-
-@pytest.fixture(autouse=True)
-def _default_calendar_after_each_test() -> Iterator[None]:
-    """An app built on a test platform installs its calendar; put the default one back."""
-    yield
-    bootstrap.install()

@@ -3,7 +3,7 @@ calendar of Kazakhstan, and the platform around them.
 
 The pure rules receive their working calendar; for a bare `from nadzor.rules import evaluate`
 the package root registers a lazy default provider here, which imports the composition root
-(`nadzor.bootstrap`) only when a calendar is first needed. The platform installs its own.
+(`nadzor.bootstrap`) only when a calendar is first needed. The platform's callers pass its calendar.
 """
 
 from __future__ import annotations

@@ -1,6 +1,8 @@
 """The composition root: builds the working calendar from its layered sources (the `holidays`
 package, the administrator's file, then the database) and the platform (storage, accounts),
-and installs the calendar as the one the pure rules use by default.
+whose `calendar()` every service, handler and command passes to the pure rules (nothing here
+installs a process-wide calendar: `nadzor.rules.evaluate` without one falls back to
+`default_calendar`, the calendar without storage, through the package root's lazy provider).
 
 The calendar covers 2018 through 31 December of the year after the current one (RULES.md; today
 by the one clock, in Asia/Almaty), and is rebuilt when the year changes, so that a server running
@@ -25,7 +27,6 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 import nadzor.schema  # noqa: F401  (every context's tables on the metadata, before the first query)
-from nadzor import rules
 from nadzor.audit.tables import audit_log
 from nadzor.calendar.sources import file_layer, holidays_layer
 from nadzor.domain.calendar import DayEntry, WorkingCalendar
@@ -92,14 +93,16 @@ def _default_calendar(year: int, calendar_file: Path) -> WorkingCalendar:
     return build_calendar(calendar_file, year=year)
 
 
-def default_calendar() -> WorkingCalendar:
-    """The calendar without storage, rebuilt when the year (by the process's clock) changes."""
-    return _default_calendar(_clock.today().year, Settings.from_env().calendar_file)
+@lru_cache(maxsize=1)
+def _configured_calendar_file() -> Path:
+    """The administrator's calendar file the environment names, read once per process."""
+    return Settings.from_env().calendar_file
 
 
-def install() -> None:
-    """Make the layered calendar (without storage) the one `nadzor.rules.evaluate` uses."""
-    rules.set_calendar_provider(default_calendar)
+def default_calendar(calendar_file: Path | None = None) -> WorkingCalendar:
+    """The calendar without storage (with `calendar_file`, default: the configured one), built once per
+    process and rebuilt only when the year (by the process's clock) changes."""
+    return _default_calendar(_clock.today().year, calendar_file or _configured_calendar_file())
 
 
 #: PostgreSQL: lock_timeout, statement_timeout, idle-in-transaction timeout; SQLite answers "database
@@ -245,9 +248,6 @@ class Platform:
         """This process changed the database layer: rebuild on the next question."""
         with self._lock:
             self._checked, self._fingerprint = 0.0, None
-
-    def install(self) -> None:
-        rules.set_calendar_provider(self.calendar)
 
     def dispose(self) -> None:
         self.engine.dispose()

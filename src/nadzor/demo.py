@@ -86,8 +86,7 @@ def demo_loaded(session: Session) -> bool:
 def load_demo(session: Session, *, actor: Actor, passwords: Passwords, today: date,
               calendar: WorkingCalendar | None = None, proceedings: bool = True) -> dict[str, Any]:
     """Fill an empty database with the demo organization and (unless `proceedings` is false) its
-    proceedings, replayed on `calendar` (by default the one the rules use). Refuses a database that
-    has staff."""
+    proceedings, replayed on `calendar` (required with them). Refuses a database that has staff."""
     if demo_loaded(session):
         return {"loaded": False, "reason": "в базе уже есть сотрудники: демонстрационные данные не загружаются"}
     offices = load_offices(session, actor=actor)
@@ -150,9 +149,7 @@ def load_demo(session: Session, *, actor: Actor, passwords: Passwords, today: da
     counts: dict[str, int] = {}
     if proceedings:
         if calendar is None:
-            from nadzor import rules
-
-            calendar = rules.current_calendar()
+            raise TypeError("load_demo: the demo proceedings need the calendar they are replayed on")
         counts = load_demo_proceedings(session, actor=actor, staff=staff, today=today, calendar=calendar)
     summary = {"loaded": True, "offices": offices, "people": len(staff), "users": len(DEMO_USERS),
                "proceedings": counts}

@@ -87,7 +87,8 @@ def register_i64(request: Request, office_id: int | None = None, year: int | Non
     and the quarter's table per territorial office (`format=csv` for a spreadsheet)."""
     if format not in ("json", "csv"):
         raise InvalidInput.one("format", "допустимые значения: json, csv")
-    data = acts.access_register_i64(session, actor=actor, today=security.today(request), office_id=office_id,
+    data = acts.access_register_i64(session, actor=actor, today=security.today(request),
+                                    calendar=security.platform(request).calendar(), office_id=office_id,
                                     year=year, quarter=quarter)
     if format == "csv":
         name = f"register-i64-{data['year']}-q{data['quarter']}.csv"

@@ -47,6 +47,7 @@ def register_i64_page(request: Request, office_id: str | None = None, year: str 
     form: dict[str, Any] = {"office_id": office_id or "", "year": year or "", "quarter": quarter or ""}
     try:
         data = acts.access_register_i64(session, actor=actor, today=security.today(request),
+                                        calendar=security.platform(request).calendar(),
                                         office_id=_number(office_id, "office_id"), year=_number(year, "year"),
                                         quarter=_number(quarter, "quarter"))
     except InvalidInput as exc:

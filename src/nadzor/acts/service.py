@@ -716,12 +716,13 @@ def _live_step_types(session: Session, ids: set[int]) -> dict[int, list[str]]:
     return out
 
 
-def quarter_obligation(year: int, quarter: int) -> dict[str, Any]:
+def quarter_obligation(year: int, quarter: int, *, calendar: WorkingCalendar) -> dict[str, Any]:
     """The quarter's report of I.64 as `analysis.periodic_obligations` states it (one implementation)."""
     if not 1 <= quarter <= 4:
         raise InvalidInput.one("quarter", "квартал: 1, 2, 3 или 4")
     try:
-        answer = rules.evaluate("analysis.periodic_obligations", {"office_kind": "territorial", "year": year})
+        answer = rules.evaluate("analysis.periodic_obligations", {"office_kind": "territorial", "year": year},
+                                calendar=calendar)
     except InvalidInput as exc:
         raise InvalidInput([FieldError(e.field.removeprefix("input."), e.message) for e in exc.errors]) from None
     found = [o for o in answer["result"]["obligations"] if o["code"] == I64_CODE]
@@ -730,8 +731,9 @@ def quarter_obligation(year: int, quarter: int) -> dict[str, Any]:
     return chosen
 
 
-def access_register_i64(session: Session, *, actor: Actor, today: date, office_id: int | None = None,
-                        year: int | None = None, quarter: int | None = None) -> dict[str, Any]:
+def access_register_i64(session: Session, *, actor: Actor, today: date, calendar: WorkingCalendar,
+                        office_id: int | None = None, year: int | None = None,
+                        quarter: int | None = None) -> dict[str, Any]:
     """I.64: the acts of territorial offices (an office and its subtree) revoked, amended or suspended
     by the superior or invalidated by a court in a quarter — one row per such decision — and the
     quarter's table per office for the analysis of causes (`I64.invalidated_acts`, due the 5th of the
@@ -739,7 +741,7 @@ def access_register_i64(session: Session, *, actor: Actor, today: date, office_i
     office, ids = _offices_in_scope(session, actor, office_id)
     year = today.year if year is None else year
     quarter = (today.month - 1) // 3 + 1 if quarter is None else quarter
-    obligation = quarter_obligation(year, quarter)
+    obligation = quarter_obligation(year, quarter, calendar=calendar)
     first, last = date.fromisoformat(obligation["period_start"]), date.fromisoformat(obligation["period_end"])
     all_offices = {o.id: o for o in org.all_offices(session)}
     territorial = sorted(i for i in ids if i in all_offices and all_offices[i].kind == "territorial")

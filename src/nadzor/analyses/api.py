@@ -219,7 +219,8 @@ def list_obligations(request: Request, office_id: int, year: int, actor: Actor =
                      session: Session = DB) -> dict[str, Any]:
     """The office's obligations of the year by its kind, each with its period, report due date, the
     analysis and report that fulfil it, and `overdue` (due before today in Asia/Almaty, no report)."""
-    return analyses.access_obligations(session, actor=actor, office_id=office_id, year=year, today=today(request))
+    return analyses.access_obligations(session, actor=actor, office_id=office_id, year=year, today=today(request),
+                                       calendar=platform(request).calendar())
 
 
 @endpoint(router, "POST", "/periodic-obligations/{code}/{period_start}/report", W,
@@ -229,7 +230,7 @@ def record_report(code: str, period_start: str, request: Request, data: Any = JS
                   session: Session = DB) -> Any:
     """`{office_id, report_date, analysis_id?, version?}`: `version` corrects a report already recorded."""
     return analyses.do_record_report(session, code, period_start, data, actor=actor,
-                                   today=today(request))
+                                     today=today(request), calendar=platform(request).calendar())
 
 
 # ============================================================================ an analysis (R.12)

@@ -354,7 +354,8 @@ def _obligations_view(request: Request, session: Session, actor: Actor, office_i
     chosen = _default_office(actor, office_id)
     the_year = year or today(request).year
     calendar = (analyses.access_obligations(session, actor=actor, office_id=chosen, year=the_year,
-                                            today=today(request)) if chosen is not None else None)
+                                            today=today(request), calendar=platform(request).calendar())
+                if chosen is not None else None)
     return render(request, "analyses/obligations.html", status, calendar=calendar,
                   offices=_offices(request, session, actor),
                   office_id=chosen, year=the_year, errors=errors or [], today=today(request))
@@ -377,7 +378,8 @@ def obligation_report(code: str, period_start: str, request: Request, form: Form
 
     return _post(request, session, form, REPORT_FIELDS,
                        lambda data: analyses.do_record_report(session, code, period_start, data, actor=actor,
-                                                              today=today(request)),
+                                                              today=today(request),
+                                                              calendar=platform(request).calendar()),
                        lambda item: "/analyses/obligations?" + urlencode(
                            {"office_id": item["office_id"], "year": item["period_start"][:4]}),
                        again)

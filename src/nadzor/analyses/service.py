@@ -37,6 +37,7 @@ from nadzor.casework.service import Refused
 from nadzor.casework.tables import proceeding_steps
 from nadzor.casework.tables import proceedings as proceedings_table
 from nadzor.domain.audit import AuditAction
+from nadzor.domain.calendar import WorkingCalendar
 from nadzor.domain.org import POSITION_LABELS, Office, Person
 from nadzor.infra.context import Actor, Permission
 from nadzor.infra.errors import Conflict, InvalidInput, NotFound
@@ -757,22 +758,22 @@ class ReportIn(Input):
     version: int | None = OptID
 
 
-def _obligations(office: Office, year: int) -> list[dict[str, Any]]:
+def _obligations(office: Office, year: int, calendar: WorkingCalendar) -> list[dict[str, Any]]:
     plan = OBLIGATION_PLANS.get(office.kind)
     if office.level == "gpo" or plan is None:
         return []
-    answer = rules.evaluate("analysis.periodic_obligations", {"office_kind": plan, "year": year})
+    answer = rules.evaluate("analysis.periodic_obligations", {"office_kind": plan, "year": year}, calendar=calendar)
     found: list[dict[str, Any]] = answer["result"]["obligations"]
     return [o for o in found if o["code"] != REGION_PASSPORT or office.level == "regional"]
 
 
 def access_obligations(session: Session, *, actor: Actor, office_id: int, year: int,
-                       today: date) -> dict[str, Any]:
+                       today: date, calendar: WorkingCalendar) -> dict[str, Any]:
     """R.5–9, I.46, I.64, I.70 (the rule `analysis.periodic_obligations`) for the office's kind and the
     year, each with the analysis and report that fulfil it; overdue: due before today, no report."""
     actor.require(Permission.SIGNED_IN)
     office = _office(session, actor, office_id)
-    obligations = _obligations(office, year)
+    obligations = _obligations(office, year, calendar)
     r, p = periodic_reports, proceedings_table
     rows = session.execute(
         select(r, p.c.number.label("analysis_number"))
@@ -797,7 +798,7 @@ def access_obligations(session: Session, *, actor: Actor, office_id: int, year: 
 
 
 def do_record_report(session: Session, code: str, period_start: str, data: Any, *, actor: Actor,
-                     today: date) -> dict[str, Any]:
+                     today: date, calendar: WorkingCalendar) -> dict[str, Any]:
     """The report that fulfils an obligation: its date and the analysis it rests on (the office's own
     or one of an office below it); recorded again with `version` to correct it."""
     actor.require(Permission.RECORD)
@@ -807,7 +808,7 @@ def do_record_report(session: Session, code: str, period_start: str, data: Any, 
         start = date.fromisoformat(period_start)
     except ValueError:
         raise InvalidInput.one("period_start", f"ожидается дата ГГГГ-ММ-ДД, получено {period_start!r}") from None
-    obligation = next((o for o in _obligations(office, start.year)
+    obligation = next((o for o in _obligations(office, start.year, calendar)
                        if o["code"] == code and o["period_start"] == start.isoformat()), None)
     if obligation is None:
         raise NotFound(f"обязательство {code} за период с {start.isoformat()} для прокуратуры {office.code}")
@@ -841,5 +842,6 @@ def do_record_report(session: Session, code: str, period_start: str, data: Any, 
     audit.record(session, actor=actor, action=AuditAction.PERIODIC_REPORT_RECORDED, object_type="periodic_report",
                  object_id=f"{office.id}:{code}:{start.isoformat()}", before=before,
                  after={"report_date": cmd.report_date.isoformat(), "analysis_id": analysis_id})
-    listed = access_obligations(session, actor=actor, office_id=cmd.office_id, year=start.year, today=today)
+    listed = access_obligations(session, actor=actor, office_id=cmd.office_id, year=start.year, today=today,
+                                calendar=calendar)
     return next(o for o in listed["obligations"] if o["code"] == code and o["period_start"] == start.isoformat())

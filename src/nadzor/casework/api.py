@@ -157,9 +157,10 @@ for _collection in stored.COLLECTIONS:
 @endpoint(router, "POST", "/checks/{proceeding_id}/resolutions", Permission.RECORD,
           summary="Проверка: постановление о проведении ОРМ (п. 19) или о назначении экспертизы (п. 20)",
           openapi_extra=_body(check_resolutions.NewResolution), status_code=201, response_model=ResolutionOut)
-def record_resolution(proceeding_id: int, data: Any = JSON, actor: Actor = Depends(current_actor),
+def record_resolution(proceeding_id: int, request: Request, data: Any = JSON, actor: Actor = Depends(current_actor),
                       session: Session = DB) -> dict[str, Any]:
     """`{type: orm|expertise, date, signer_person_id, number?, supervising_deputy?, fields}`: 409
     `signer_not_allowed` when the signer may not sign it on that date (I.19, I.20), 409
     `check_not_in_progress` outside the check's conduct, 422 keyed by field."""
-    return check_resolutions.do_record_resolution(session, proceeding_id, data, actor=actor)
+    return check_resolutions.do_record_resolution(session, proceeding_id, data, actor=actor,
+                                                  calendar=platform(request).calendar())

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, TextIO
+from typing import TYPE_CHECKING, Annotated, Any, TextIO
 
 import typer
+
+if TYPE_CHECKING:
+    from nadzor.domain.calendar import WorkingCalendar
 
 proceedings_app = typer.Typer(help="Производства как датированные шаги: вычисление состояния (replay).",
                               no_args_is_help=True)
@@ -23,21 +26,21 @@ def proceedings_replay(
     """Состояние производства по его шагам (или пакет производств из файла JSON-строк)."""
     from nadzor.entrypoints.cli import _dump, _fail, _load_rules, _read_input, run_file
 
-    _load_rules()
+    _, cal = _load_rules()
     from nadzor import proceedings
     from nadzor.rules import InvalidInput
 
     if batch is not None:
         if kind is not None or input_ is not None:
             _fail("batch", "--batch не сочетается с видом производства и --input")
-        raise typer.Exit(2 if run_file(batch, run_batch) else 0)
+        raise typer.Exit(2 if run_file(batch, lambda stream, out: run_batch(cal, stream, out)) else 0)
     if kind is None:
         _fail("kind", "укажите вид производства или --batch")
     if input_ is None:
         _fail("input", "укажите вход: --input '<json>' или --input @файл.json")
     data = _read_input(input_)
     try:
-        state = proceedings.replay(kind, data)
+        state = proceedings.replay(kind, data, calendar=cal)
     except InvalidInput as exc:
         first = exc.errors[0]
         _fail(first.field, first.message)
@@ -46,14 +49,14 @@ def proceedings_replay(
     typer.echo(_dump(state))
 
 
-def run_batch(stream: TextIO, out: TextIO) -> int:
+def run_batch(cal: WorkingCalendar, stream: TextIO, out: TextIO) -> int:
     """One line per input line `{"kind", "input"}`, in order: the state, or `{"error": {field,
-    message}}` (the batch goes on). Returns the number of failed lines."""
-    from nadzor import proceedings, rules
+    message}}` (the batch goes on), every one with the command's calendar `cal`. Returns the number of
+    failed lines."""
+    from nadzor import proceedings
     from nadzor.entrypoints.cli import run_lines
 
     replay = proceedings.replay
-    cal = rules.current_calendar()
 
     def one(item: dict[str, Any]) -> Any:
         return replay(item["kind"], item["input"], calendar=cal)

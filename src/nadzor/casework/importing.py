@@ -137,10 +137,10 @@ def _import_one(session: Session, kind: Kind, raw: Any, *, actor: Actor,
     for i, posted in enumerate(line.steps):
         try:
             step, signers = _resolve(session, posted, actor)
-            storage_checks(kind, step, details_of[i], office, signers)
+            storage_checks(kind, step, details_of[i], office, signers, calendar)
             details_of[i] = entered_details(session, kind, office, step, details_of[i],
                                             list(zip(contract, details_of[:i], strict=True)), signers,
-                                            imported=True)
+                                            calendar=calendar, imported=True)
         except InvalidInput as exc:
             raise InvalidInput([_renamed(e, i) for e in exc.errors]) from None
         except Refused as exc:

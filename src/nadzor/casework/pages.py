@@ -42,6 +42,7 @@ from nadzor.casework.labels import (
     widgets,
 )
 from nadzor.checks import resolutions as check_resolutions
+from nadzor.domain.calendar import WorkingCalendar
 from nadzor.domain.org import POSITION_LABELS, Office
 from nadzor.infra.context import Actor, Permission
 from nadzor.infra.errors import Conflict, InvalidInput
@@ -808,7 +809,8 @@ def _resolutions(collection: str) -> None:
         code = body["type"]
         again = {"open_resolution": code, "res_posted": dict(form.multi_items())}
         try:
-            check_resolutions.do_record_resolution(session, proceeding_id, body, actor=actor)
+            check_resolutions.do_record_resolution(session, proceeding_id, body, actor=actor,
+                                                   calendar=platform_of(request).calendar())
         except InvalidInput as exc:
             errors, summary = _resolution_errors(code, exc)
             raise ShowAgain(lambda fresh: _render_card(request, fresh, actor, collection, proceeding_id, 422,
@@ -904,7 +906,7 @@ def _posted_origin(session: Session, actor: Actor, request: Request, form: FormD
             "label": ORIGIN_FILTER_LABELS[kind]}
 
 
-def admissibility_of(form: FormData, t: Translate = _identity) -> tuple[str, list[str]]:
+def admissibility_of(form: FormData, calendar: WorkingCalendar, t: Translate = _identity) -> tuple[str, list[str]]:
     """`check.admissibility` of the new check's form: ("", []) while the subject or basis is not
     chosen; else ("admissible" | "not_admissible", Russian notes of what is required)."""
     data: dict[str, Any] = {k: str(form.get(k, "")) for k in ("subject_kind", "basis") if form.get(k)}
@@ -914,7 +916,7 @@ def admissibility_of(form: FormData, t: Translate = _identity) -> tuple[str, lis
     data["exceptions"] = [str(v) for v in form.getlist("exceptions")]
     data["control_body_failed"] = form.get("control_body_failed") in ("on", "true", "1")
     try:
-        result = rules.evaluate("check.admissibility", data)["result"]
+        result = rules.evaluate("check.admissibility", data, calendar=calendar)["result"]
     except InvalidInput:
         return "", []
     if result["admissible"]:
@@ -938,7 +940,8 @@ def _new(collection: str) -> None:
             context["posted"] = {"office_id": str(found["office_id"]), "subject_name": found["subject_name"],
                                  "bin_iin": found["bin_iin"], "date": found["date"],
                                  "subject_kind": found["subject_kind"], "basis": found["basis"]}
-            context["verdict"], context["notes"] = admissibility_of(FormData(context["posted"]), translator(request))
+            context["verdict"], context["notes"] = admissibility_of(
+                FormData(context["posted"]), platform_of(request).calendar(), translator(request))
         return render(request, "proceedings/new.html", **context)
 
     @page("POST", f"/{collection}/new")
@@ -1002,7 +1005,7 @@ def _new(collection: str) -> None:
     if collection == "checks":
         @page("POST", f"/{collection}/new/admissibility")
         def admissibility(request: Request, form: FormData = FORM) -> Response:
-            verdict, notes = admissibility_of(form, translator(request))
+            verdict, notes = admissibility_of(form, platform_of(request).calendar(), translator(request))
             return render(request, "proceedings/_admissibility.html", verdict=verdict, notes=notes)
 
 
@@ -1054,7 +1057,8 @@ def _new_again(request: Request, session: Session, actor: Actor, collection: str
                    detail_errors={f"details.{name}": message for name, message in by_field.items()} | detail_errors,
                    refusal=refusal)
     if collection == "checks":
-        context["verdict"], context["notes"] = admissibility_of(form, translator(request))
+        context["verdict"], context["notes"] = admissibility_of(form, platform_of(request).calendar(),
+                                                                translator(request))
     return render(request, "proceedings/new.html", status, **context)
 
 

@@ -359,12 +359,12 @@ def do_open(session: Session, collection: str, data: Any, *, actor: Actor,
     if office is None or not actor.sees_office(office.id):
         raise InvalidInput.one("office_id", f"нет прокуратуры {cmd.office_id} в пределах ваших полномочий")
     step, signers = _resolve_signers(session, cmd.step, actor)
-    _storage_checks(kind, step, cmd.details, office, signers)
+    _storage_checks(kind, step, cmd.details, office, signers, calendar)
     _check_organization(session, kind.name, step, cmd.details)
     origin = _acts().check_origin(session, kind.name, step, cmd.details, actor)
     petition = _analysis_details().check_origin(session, kind.name, step, cmd.details, actor)
     state, steps = _replay(kind, office.level, [], step, calendar)
-    details = _entered_details(session, kind, office, step, cmd.details, [], signers)
+    details = _entered_details(session, kind, office, step, cmd.details, [], signers, calendar=calendar)
     now = audit.now_utc()
     assert office.id is not None
     pid = session.execute(insert(proceedings_table).values(
@@ -397,10 +397,10 @@ def do_record_step(session: Session, collection: str, proceeding_id: int, data: 
     prior = [(r.data, r.details) for r in stored.steps if not r.withdrawn]
     if kind.name == "check":
         _check_details().require_conduct_right(session, actor, office, step, prior)
-    _storage_checks(kind, step, cmd.details, office, signers)
+    _storage_checks(kind, step, cmd.details, office, signers, calendar)
     _check_organization(session, kind.name, step, cmd.details)
     state, steps = _replay(kind, stored.row.office_level, live, step, calendar)
-    details = _entered_details(session, kind, office, step, cmd.details, prior, signers)
+    details = _entered_details(session, kind, office, step, cmd.details, prior, signers, calendar=calendar)
     _acts().before_store(session, kind.name, stored.row, step, cmd.details, state, actor=actor, calendar=calendar,
                          today=today)
     now = audit.now_utc()
@@ -619,7 +619,8 @@ def _analysis_details() -> Any:
 
 def _entered_details(session: Session, kind: Kind, office: Office, step: dict[str, Any],
                      details: dict[str, Any] | None, prior: list[tuple[dict[str, Any], dict[str, Any] | None]],
-                     signers: dict[str, Person], *, imported: bool = False) -> dict[str, Any] | None:
+                     signers: dict[str, Person], *, calendar: WorkingCalendar,
+                     imported: bool = False) -> dict[str, Any] | None:
     """A step's details as stored: for a check or an analysis, validated and completed
     (`services.check_details`, `services.analysis_details`);
     for an evaluation, the R.26 study and the R.28 transfer (`services.evaluations`); for an act's
@@ -636,7 +637,8 @@ def _entered_details(session: Session, kind: Kind, office: Office, step: dict[st
         return found
     if kind.name != "check":
         return details
-    entered: dict[str, Any] | None = _check_details().entered(session, office, step, details, prior, signers)
+    entered: dict[str, Any] | None = _check_details().entered(session, office, step, details, prior, signers,
+                                                                  calendar=calendar)
     return entered
 
 
@@ -717,7 +719,7 @@ CERTIFICATE_PARTS = {"date": "дата составления", "place": "мес
 
 
 def _storage_checks(kind: Kind, step: dict[str, Any], details: dict[str, Any] | None, office: Office,
-                    signers: dict[str, Person]) -> None:
+                    signers: dict[str, Person], calendar: WorkingCalendar) -> None:
     """What storage refuses besides `replay`: a certificate failing `check.certificate_completeness`
     is not delivered (I.23); an act is issued by a prosecutor of the issuing office (PROCEEDINGS.md).
     (An analysis's certificate, R.18, is checked with its details: `services.analysis_details`.)"""
@@ -727,7 +729,8 @@ def _storage_checks(kind: Kind, step: dict[str, Any], details: dict[str, Any] | 
             raise Refused("certificate_incomplete", ["I.23"], "Справка не приложена: укажите её части "
                                                             "(details.certificate) до вручения (п. 23 Инструкции).")
         try:
-            answer = rules.evaluate("check.certificate_completeness", {"certificate": certificate})
+            answer = rules.evaluate("check.certificate_completeness", {"certificate": certificate},
+                                    calendar=calendar)
             missing = answer["result"]["missing"]
         except InvalidInput as exc:
             raise InvalidInput([FieldError(f"details.{e.field}", e.message) for e in exc.errors]) from None

@@ -35,6 +35,7 @@ from sqlalchemy.orm import Session
 
 from nadzor import rules
 from nadzor.casework.service import Refused
+from nadzor.domain.calendar import WorkingCalendar
 from nadzor.domain.org import Office, Person
 from nadzor.infra import policy
 from nadzor.infra.context import Actor, Permission, Role
@@ -156,7 +157,7 @@ def _latest(prior: Sequence[tuple[dict[str, Any], dict[str, Any] | None]], step_
 
 def entered(session: Session, office: Office, step: dict[str, Any], details: dict[str, Any] | None,
             prior: Sequence[tuple[dict[str, Any], dict[str, Any] | None]],
-            signers: dict[str, Person]) -> dict[str, Any] | None:
+            signers: dict[str, Person], *, calendar: WorkingCalendar) -> dict[str, Any] | None:
     """The details of a check's step as stored, or `InvalidInput` naming every bad or missing part.
     `prior`: the live earlier steps as `(contract object, details)`; `step` is the contract object
     (signers resolved); `signers` the people who sign it, where given as people."""
@@ -180,7 +181,7 @@ def entered(session: Session, office: Office, step: dict[str, Any], details: dic
             if found is not None:
                 out["assignees"] = found
     else:
-        _resolution(session, office, step, out, prior, signers, errors)
+        _resolution(session, office, step, out, prior, signers, errors, calendar)
     if errors:
         raise InvalidInput(errors)
     return out
@@ -196,7 +197,7 @@ def _step_day(step: dict[str, Any]) -> date | None:
 
 def _resolution(session: Session, office: Office, step: dict[str, Any], out: dict[str, Any],
                 prior: Sequence[tuple[dict[str, Any], dict[str, Any] | None]], signers: dict[str, Person],
-                errors: list[FieldError]) -> None:
+                errors: list[FieldError], calendar: WorkingCalendar) -> None:
     _subject(out, errors)
     for name in ("number", "topic", "subject_rights_duties", "prosecutor_name"):
         _text(out, name, errors)
@@ -245,7 +246,7 @@ def _resolution(session: Session, office: Office, step: dict[str, Any], out: dic
         "subject_rights_duties": out.get("subject_rights_duties"), "signer": signer or None,
         "subject_matter": out["subject_matter"], "regime": "enforcement",  # registration: a later step (I.14)
     }
-    answer = rules.evaluate("check.resolution_completeness", {"resolution": resolution})
+    answer = rules.evaluate("check.resolution_completeness", {"resolution": resolution}, calendar=calendar)
     for part in answer["result"]["missing"]:
         if part == "end_date.too_late":
             continue  # the term is the kernel's refusal `term_too_long` (I.16)

@@ -37,6 +37,7 @@ from nadzor.casework.service import Refused
 from nadzor.casework.tables import proceedings as proceedings_table
 from nadzor.checks.tables import check_resolutions
 from nadzor.domain.audit import AuditAction
+from nadzor.domain.calendar import WorkingCalendar
 from nadzor.domain.org import Office, Person
 from nadzor.infra.context import Actor, Permission
 from nadzor.infra.errors import InvalidInput, NotFound
@@ -132,7 +133,8 @@ def _chain_ids(session: Session, office: Office) -> set[int]:
     return out
 
 
-def do_record_resolution(session: Session, proceeding_id: int, data: Any, *, actor: Actor) -> dict[str, Any]:
+def do_record_resolution(session: Session, proceeding_id: int, data: Any, *, actor: Actor,
+                         calendar: WorkingCalendar) -> dict[str, Any]:
     """Record a resolution on operative-search measures or on expertise (see the module's text)."""
     actor.require(Permission.RECORD)
     cmd: NewResolution = parse(NewResolution, data)
@@ -166,7 +168,7 @@ def do_record_resolution(session: Session, proceeding_id: int, data: Any, *, act
     rule_input: dict[str, Any] = {"signer": signer}
     if cmd.type == "orm":
         rule_input["supervising_deputy"] = cmd.supervising_deputy
-    answer = rules.evaluate(rule_id, rule_input)
+    answer = rules.evaluate(rule_id, rule_input, calendar=calendar)
     if not answer["result"]["allowed"]:
         raise Refused("signer_not_allowed", citations, answer["explanation"])
     stored_fields = fields.model_dump(mode="json", exclude_none=True)

@@ -11,12 +11,15 @@ import sys
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, NoReturn, TextIO
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TextIO
 
 import typer
 
 from nadzor.casework.cli import register_apps
 from nadzor.casework.cli_replay import proceedings_app
+
+if TYPE_CHECKING:
+    from nadzor.domain.calendar import WorkingCalendar
 
 app = typer.Typer(help="Nadzor — надзор прокуратуры РК: правила, сроки, календарь.", no_args_is_help=True)
 rules_app = typer.Typer(help="Правила приказа № 60 (ред. № 102): каталог и вычисление.", no_args_is_help=True)
@@ -42,16 +45,19 @@ def _dump(obj: Any, indent: int | None = 2) -> str:
     return json.dumps(obj, ensure_ascii=False, indent=indent)
 
 
-def _load_rules() -> Any:
-    """The rules with the full calendar: the database layer too when the database exists."""
+def _load_rules() -> tuple[Any, WorkingCalendar]:
+    """The rules and the full calendar they receive — the database layer too when the database
+    exists —, built once for the command (a batch evaluates every line with it)."""
     from nadzor import bootstrap, rules
 
-    platform = bootstrap.platform_if_present(_settings())
-    if platform is not None:
-        platform.install()
-    else:
-        bootstrap.install()
-    return rules
+    settings = _settings()
+    platform = bootstrap.platform_if_present(settings)
+    try:
+        calendar = platform.calendar() if platform is not None else bootstrap.default_calendar(settings.calendar_file)
+    finally:
+        if platform is not None:
+            platform.dispose()
+    return rules, calendar
 
 
 def _settings() -> Any:
@@ -97,16 +103,16 @@ def rules_list(
     as_json: Annotated[bool, typer.Option("--json", help="Печатать JSON со схемами входа и выхода.")] = False,
 ) -> None:
     """Каталог правил: идентификатор, название, пункты."""
-    rules = _load_rules()
+    rules, cal = _load_rules()
     from nadzor.rulebook.catalogue import catalogue_json  # the API's catalogue: Russian schemas, the same bytes
 
-    catalogue = json.loads(catalogue_json())
+    catalogue = json.loads(catalogue_json(cal))
     if as_json:
         typer.echo(_dump(catalogue))
         return
     for item in catalogue:
         typer.echo(f"{item['id']:<42} {', '.join(item['citations']):<28} {item['title']}")
-    covered = rules.calendar_coverage()
+    covered = rules.calendar_coverage(cal)
     typer.echo(f"Даты входа — в пределах рабочего календаря: {covered['from']} — {covered['to']}")
 
 
@@ -139,18 +145,18 @@ def rules_eval(
     ] = None,
 ) -> None:
     """Вычислить правило (или пакет правил из файла JSON-строк)."""
-    rules = _load_rules()
+    rules, cal = _load_rules()
     if batch is not None:
         if rule_id is not None or input_ is not None:
             _fail("batch", "--batch не сочетается с идентификатором правила и --input")
-        raise typer.Exit(2 if run_file(batch, lambda stream, out: run_batch(rules, stream, out)) else 0)
+        raise typer.Exit(2 if run_file(batch, lambda stream, out: run_batch(rules, cal, stream, out)) else 0)
     if rule_id is None:
         _fail("rule", "укажите идентификатор правила или --batch")
     if input_ is None:
         _fail("input", "укажите вход: --input '<json>' или --input @файл.json")
     data = _read_input(input_)
     try:
-        output = rules.evaluate(rule_id, data)
+        output = rules.evaluate(rule_id, data, calendar=cal)
     except rules.InvalidInput as exc:
         first = exc.errors[0]
         _fail(first.field, first.message)
@@ -170,10 +176,11 @@ def run_file(path: str, runner: Callable[[TextIO, TextIO], int]) -> int:
         _fail("batch", f"не удалось прочитать файл {path}: {exc.strerror}")
 
 
-def run_batch(rules: Any, stream: TextIO, out: TextIO) -> int:
-    """`rules eval --batch`: lines `{"rule", "input"}` (RULES.md)."""
+def run_batch(rules: Any, calendar: WorkingCalendar, stream: TextIO, out: TextIO) -> int:
+    """`rules eval --batch`: lines `{"rule", "input"}` (RULES.md), every one with the command's calendar."""
     evaluate = rules.evaluate
-    return run_lines(stream, out, ("rule", "input"), lambda item: evaluate(item["rule"], item["input"]))
+    return run_lines(stream, out, ("rule", "input"),
+                     lambda item: evaluate(item["rule"], item["input"], calendar=calendar))
 
 
 def run_lines(stream: TextIO, out: TextIO, keys: tuple[str, ...], handle: Callable[[dict[str, Any]], Any]) -> int:
@@ -232,12 +239,12 @@ GC_THRESHOLD = 50_000
 @calendar_app.command("day")
 def calendar_day(day: Annotated[str, typer.Argument(help="Дата ГГГГ-ММ-ДД.")]) -> None:
     """Рабочий ли день, и какой источник это решил."""
-    rules = _load_rules()
+    rules, cal = _load_rules()
     try:
-        output = rules.evaluate("calendar.working_day", {"date": day})
+        output = rules.evaluate("calendar.working_day", {"date": day}, calendar=cal)
     except rules.InvalidInput as exc:
         _fail("date", exc.errors[0].message)
-    entry = rules.current_calendar().entry(date.fromisoformat(day))
+    entry = cal.entry(date.fromisoformat(day))
     result = output["result"]
     state = "рабочий день" if result["working"] else f"нерабочий день — {result['name']}"
     source = entry.source if entry else "пятидневная рабочая неделя"
@@ -304,8 +311,7 @@ def calendar_list(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Праздники, переносы и рабочие выходные дни года с их источниками (все слои)."""
-    rules = _load_rules()
-    cal = rules.current_calendar()
+    _, cal = _load_rules()
     if not cal.horizon_start.year <= year <= cal.horizon_end.year:
         _fail("year", f"календарь построен на {cal.horizon_start.year}–{cal.horizon_end.year} годы")
     entries = [e for e in cal.entries() if e.day.year == year]
@@ -358,8 +364,10 @@ def _load_demo(platform: Any, *, quiet: bool) -> None:
     from nadzor.demo import load_demo
     from nadzor.infra.context import cli_actor
 
+    calendar = platform.calendar()
     with platform.transaction() as session:
-        summary = load_demo(session, actor=cli_actor(), passwords=platform.passwords, today=platform.today())
+        summary = load_demo(session, actor=cli_actor(), passwords=platform.passwords, today=platform.today(),
+                            calendar=calendar)
     if summary["loaded"]:
         typer.echo(f"Загружены демо-данные: {summary['offices']['created']} прокуратур, {summary['people']} "
                    f"сотрудников, {summary['users']} учётных записей (пароли — в README, только для демонстрации).")

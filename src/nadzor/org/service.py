@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from nadzor import rules
 from nadzor.audit import service as audit
 from nadzor.domain.audit import AuditAction
+from nadzor.domain.calendar import WorkingCalendar
 from nadzor.domain.org import (
     LEVEL_POSITIONS,
     POSITION_LABELS,
@@ -527,7 +528,8 @@ def do_delete_acting(session: Session, item_id: int, version: int | None, *, act
 # ========================================================================== authority
 
 
-def access_authority(session: Session, actor: Actor, person_id: int, on: date) -> dict[str, Any]:
+def access_authority(session: Session, actor: Actor, person_id: int, on: date, *,
+                     calendar: WorkingCalendar) -> dict[str, Any]:
     """What authority the person has on `on`: own position, acting positions, and every signer
     rule of RULES.md evaluated for them (allowed if any of their signers is allowed)."""
     person = access_person(session, actor, person_id)
@@ -535,7 +537,7 @@ def access_authority(session: Session, actor: Actor, person_id: int, on: date) -
     signer_rules = {}
     for rule in rules.REGISTRY.values():
         if "positions" in rule.extra:
-            outcome = sign_as(auth, rule.id, {})
+            outcome = sign_as(auth, rule.id, {}, calendar=calendar)
             signer_rules[rule.id] = {"title": rule.title, "allowed": outcome["result"]["allowed"],
                                      "signer": outcome["signer"], "citations": list(rule.citations)}
     return {
@@ -557,7 +559,7 @@ def authority_of(session: Session, person: Person, on: date) -> Authority:
     return authority_on(person, assignments, on)
 
 
-def sign_as(auth: Authority, rule_id: str, data: dict[str, Any]) -> dict[str, Any]:
+def sign_as(auth: Authority, rule_id: str, data: dict[str, Any], *, calendar: WorkingCalendar) -> dict[str, Any]:
     """Apply a signer rule through the person's authority: try their own position, then each
     position they act for; the first allowed answer wins, else the answer for their own."""
     found = rules.get_rule(rule_id)
@@ -567,7 +569,7 @@ def sign_as(auth: Authority, rule_id: str, data: dict[str, Any]) -> dict[str, An
         raise InvalidInput.one("input.signer", "подписант определяется полномочиями сотрудника на дату")
     first: dict[str, Any] | None = None
     for signer in auth.signers():
-        outcome = rules.evaluate(rule_id, {**data, "signer": signer})
+        outcome = rules.evaluate(rule_id, {**data, "signer": signer}, calendar=calendar)
         outcome["signer"] = signer
         if outcome["result"].get("allowed"):
             return outcome
@@ -577,9 +579,9 @@ def sign_as(auth: Authority, rule_id: str, data: dict[str, Any]) -> dict[str, An
 
 
 def check_signature(session: Session, actor: Actor, person_id: int, rule_id: str, on: date,
-                    data: dict[str, Any]) -> dict[str, Any]:
+                    data: dict[str, Any], *, calendar: WorkingCalendar) -> dict[str, Any]:
     person = access_person(session, actor, person_id)
-    return sign_as(authority_of(session, person, on), rule_id, data)
+    return sign_as(authority_of(session, person, on), rule_id, data, calendar=calendar)
 
 
 # ===================================================================== zonal assignments

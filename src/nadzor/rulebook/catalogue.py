@@ -12,6 +12,7 @@ from functools import lru_cache
 from typing import Any
 
 from nadzor import rules
+from nadzor.domain.calendar import WorkingCalendar
 from nadzor.rulebook.labels import RESULT_LABELS, field_label
 from nadzor.rules.base import Rule
 
@@ -119,17 +120,17 @@ def _built(coverage_from: str, coverage_to: str) -> tuple[bytes, dict[str, bytes
     return _dumps(entries), {item["id"]: _dumps(item) for item in entries}
 
 
-def _current() -> tuple[bytes, dict[str, bytes]]:
-    coverage = rules.calendar_coverage()
+def _current(calendar: WorkingCalendar) -> tuple[bytes, dict[str, bytes]]:
+    coverage = rules.calendar_coverage(calendar)
     return _built(coverage["from"], coverage["to"])
 
 
-def catalogue_json() -> bytes:
-    """Every rule's entry, serialized once per calendar coverage."""
-    return _current()[0]
+def catalogue_json(calendar: WorkingCalendar) -> bytes:
+    """Every rule's entry, serialized once per coverage of the calendar the rules receive."""
+    return _current(calendar)[0]
 
 
-def rule_json(rule_id: str) -> bytes:
+def rule_json(rule_id: str, calendar: WorkingCalendar) -> bytes:
     """One rule's entry (`UnknownRule` for an id the catalogue does not hold)."""
-    found = _current()[1].get(rule_id) if isinstance(rule_id, str) else None
-    return found if found is not None else _dumps(entry(rules.get_rule(rule_id), rules.calendar_coverage()))
+    found = _current(calendar)[1].get(rule_id) if isinstance(rule_id, str) else None
+    return found if found is not None else _dumps(entry(rules.get_rule(rule_id), rules.calendar_coverage(calendar)))

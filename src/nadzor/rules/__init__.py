@@ -3,8 +3,8 @@
 The package mirrors the regulation: `instruction/` holds the Instruction's chapters, `analysis/`
 the Rules of analysis and evaluation; `calendar_rules` the working calendar. Rules are pure: the
 working calendar is passed in, or given by the provider installed with `set_calendar_provider`
-(the package root `nadzor` installs a lazy one that asks the composition root; the platform
-installs its own). This package imports nothing to find it.
+(the package root `nadzor` installs a lazy one that asks the composition root for the calendar
+without storage; the platform's calendar is passed in by its callers). This package imports nothing to find it.
 """
 
 from __future__ import annotations

@@ -138,21 +138,23 @@ def health() -> HealthOut:
 
 
 @endpoint(router, "GET", "/rules", P.PUBLIC, summary="Каталог правил", response_model=list[RuleOut])
-def list_rules(q: Annotated[str, Query(max_length=200, description="Поиск: слова в любой форме («продление») и "
-                                       "пункты («п. 16», «16», «I.16», «R.16»)")] = "") -> Response:
+def list_rules(request: Request, q: Annotated[str, Query(max_length=200, description="Поиск: слова в любой форме "
+                                                        "(«продление») и пункты («п. 16», «16», «I.16», «R.16»)")] = ""
+               ) -> Response:
     """Every rule with its id, Russian title, citations, validity and JSON Schemas (titled in
     Russian), built once per calendar coverage and answered as ready bytes; with `q`, the rules
     matching every word (any word form) and every paragraph of it."""
+    cal = platform(request).calendar()
     if not q.strip():
-        return _json(rule_catalogue.catalogue_json())
+        return _json(rule_catalogue.catalogue_json(cal))
     found = {r.id for r in search(rules.REGISTRY.values(), q)}
-    return _json(b"[" + b",".join(rule_catalogue.rule_json(rule_id) for rule_id in
+    return _json(b"[" + b",".join(rule_catalogue.rule_json(rule_id, cal) for rule_id in
                                  [r["id"] for r in rules.list_rules()] if rule_id in found) + b"]")
 
 
 @endpoint(router, "GET", "/rules/{rule_id}", P.PUBLIC, summary="Описание правила", response_model=RuleOut)
-def get_rule(rule_id: str) -> Response:
-    return _json(rule_catalogue.rule_json(rule_id))
+def get_rule(rule_id: str, request: Request) -> Response:
+    return _json(rule_catalogue.rule_json(rule_id, platform(request).calendar()))
 
 
 @endpoint(router, "POST", "/rules/{rule_id}/evaluate", P.PUBLIC, summary="Вычислить правило",
@@ -160,19 +162,20 @@ def get_rule(rule_id: str) -> Response:
               "application/json": {"schema": {"type": "object", "title": "Входные данные правила",
                                               "description": "по схеме input_schema правила (GET /api/v1/rules/"
                                                              "{rule_id})"}}}}})
-def evaluate(rule_id: str, data: Any = JSON) -> Response:
+def evaluate(rule_id: str, request: Request, data: Any = JSON) -> Response:
     """The input is the rule's JSON object; the answer is `{rule, result, citations, explanation, edition}`
     (`edition`: `{name, valid_from, valid_to, in_force}`, the edition applied and whether it was in force
     on every date of the input)."""
     rules.get_rule(rule_id)
-    return _json(to_json(rules.evaluate(rule_id, data)))
+    return _json(to_json(rules.evaluate(rule_id, data, calendar=platform(request).calendar())))
 
 
 @endpoint(router, "GET", "/calendar/{day}", P.PUBLIC, summary="День рабочего календаря")
-def calendar_day(day: str) -> CalendarDayOut:
+def calendar_day(day: str, request: Request) -> CalendarDayOut:
     """Whether a day is working, with the source that decided it."""
-    answer = rules.evaluate("calendar.working_day", {"date": day})
-    entry = rules.current_calendar().entry(date.fromisoformat(day))
+    cal = platform(request).calendar()
+    answer = rules.evaluate("calendar.working_day", {"date": day}, calendar=cal)
+    entry = cal.entry(date.fromisoformat(day))
     return CalendarDayOut.model_validate(
         {"date": day, **answer["result"], "source": entry.source if entry else "пятидневная рабочая неделя"})
 
@@ -372,7 +375,8 @@ _writes("/people", P.MANAGE_PEOPLE, create=org.do_create_person, update=org.do_u
 def person_authority(person_id: int, request: Request, on: str | None = None, actor: Actor = Depends(current_actor),
                      session: Session = DB) -> AuthorityOut:
     """Own position, the positions acted for on `on` (default today), and every signer rule."""
-    return AuthorityOut.model_validate(org.access_authority(session, actor, person_id, _on(request, on)))
+    return AuthorityOut.model_validate(org.access_authority(session, actor, person_id, _on(request, on),
+                                                        calendar=platform(request).calendar()))
 
 
 @endpoint(router, "POST", "/people/{person_id}/sign-check", P.SIGNED_IN,
@@ -394,7 +398,8 @@ def sign_check(person_id: int, request: Request, data: Any = JSON, actor: Actor 
     if not isinstance(extra, dict):
         raise InvalidInput.one("input", "ожидается объект")
     return SignCheckOut.model_validate(
-        org.check_signature(session, actor, person_id, data["rule"], _on(request, data.get("on")), extra))
+        org.check_signature(session, actor, person_id, data["rule"], _on(request, data.get("on")), extra,
+                            calendar=platform(request).calendar()))
 
 
 # ---------------------------------------------------------------- acting assignments

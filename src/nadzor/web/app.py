@@ -110,7 +110,6 @@ def _single_field(status: int, field: str) -> Callable[[Request, Exception], Awa
 
 def create_app(platform: Platform | None = None) -> FastAPI:
     plat = platform or create_platform()
-    plat.install()
     app = FastAPIOffline(
         title="Nadzor API",
         version="1",

@@ -235,9 +235,9 @@ def home(request: Request, actor: Actor = Depends(current_actor), session: Sessi
     today = _today(request)
     authority = None
     office = org.get_office(session, actor.office_id) if actor.office_id else None
+    cal = platform_of(request).calendar()
     if actor.person_id is not None:
-        authority = org.access_authority(session, actor, actor.person_id, today)
-    cal = rules.current_calendar()
+        authority = org.access_authority(session, actor, actor.person_id, today, calendar=cal)
     upcoming = [d for d in cal.non_working_in(today, today + timedelta(days=60)) if d.weekday() < 5][:8]
     return render(request, "home.html", today=today, authority=authority, office=office,
                   upcoming=[(d, cal.day_name(d)) for d in upcoming], sections=SECTIONS,
@@ -269,7 +269,8 @@ def rule_page(request: Request, rule_id: str) -> Response:
     texts = [(c, paragraph(c)) for c in rule.citations]
     return render(request, "rule.html", rule=rule, texts=texts, fields=rule_fields(rule),
                   positions=position_options(translator(request)),
-                  described=rules.describe(rule), period_rows=PERIOD_ROWS)
+                  described=rules.describe(rule, rules.calendar_coverage(platform_of(request).calendar())),
+                  period_rows=PERIOD_ROWS)
 
 
 @page("POST", "/rules/{rule_id}/evaluate", P.PUBLIC)
@@ -278,7 +279,7 @@ def rule_evaluate(request: Request, rule_id: str, form: FormData = FORM) -> Resp
     data = rule_input(rule, form)
     t = translator(request)
     try:
-        output = rules.evaluate(rule_id, data)
+        output = rules.evaluate(rule_id, data, calendar=platform_of(request).calendar())
     except InvalidInput as exc:
         errors = [{**e, "label": error_label(e["field"], rule_id, t)} for e in exc.as_dicts()]
         return render(request, "_rule_result.html", 422, output=None, errors=errors, data=data)
@@ -303,7 +304,7 @@ def calendar_page(request: Request, year: int | None = None, actor: Actor = Depe
                   session: Session = DB) -> Response:
     """The working calendar of a covered year (2018 .. the clock's year + 1): links only to covered
     years, another year answered with a page that says which are covered; today highlighted."""
-    cal = rules.current_calendar()
+    cal = platform_of(request).calendar()
     today = _today(request)
     covered = (cal.coverage_start.year, cal.coverage_end.year)
     year = today.year if year is None else year
@@ -572,7 +573,7 @@ def person_create(request: Request, form: FormData = FORM, actor: Actor = Depend
 def person_page(request: Request, person_id: int, on: str | None = None, tab: str = "",
                 actor: Actor = Depends(current_actor), session: Session = DB) -> Response:
     day = _date_param(request, on)
-    authority = org.access_authority(session, actor, person_id, day)
+    authority = org.access_authority(session, actor, person_id, day, calendar=platform_of(request).calendar())
     person = org.access_person(session, actor, person_id)
     offices = {o.id: o for o in org.all_offices(session)}
     acting = org.access_acting(session, actor, person_id=person_id)

@@ -120,13 +120,14 @@ def test_show_prints_the_card_as_the_service_reads_it(sqlite_demo_full: Platform
     item = _listed(sqlite_demo_full, "checks", "--status", "suspended")["items"][0]
     from nadzor.checks.resolutions import do_record_resolution
 
+    cal = sqlite_demo_full.calendar()
     with sqlite_demo_full.transaction() as session:  # an expertise appointed by the district prosecutor (I.20)
         head = session.execute(select(people.c.id).where(people.c.office_id == item["office_id"],
                                                          people.c.position == "district_prosecutor")).scalar_one()
         do_record_resolution(session, item["id"], {
             "type": "expertise", "date": TODAY, "signer_person_id": head, "number": "7-э",
             "fields": {"kind": "строительно-техническая", "grounds": "нужны специальные знания",
-                       "objects": "проектная документация", "expert": "ЦСЭ МЮ РК"}}, actor=cli_actor())
+                       "objects": "проектная документация", "expert": "ЦСЭ МЮ РК"}}, actor=cli_actor(), calendar=cal)
     done = nadzor(sqlite_demo_full, "checks", "show", str(item["id"]), "--json", "--today", TODAY)
     assert done.returncode == 0, done.stderr
     with sqlite_demo_full.read_only() as session:

@@ -10,7 +10,9 @@ from typing import Any
 import pytest
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
+from sqlalchemy import create_engine
 
+from nadzor import rules
 from nadzor.bootstrap import Platform
 from nadzor.infra.context import ADMIN_ONLY, Permission
 from tests.support.web import bearer, client_for, office_id, our_routes, person_id, web_login
@@ -132,6 +134,12 @@ def test_a_calendar_day_set_by_an_administrator_changes_deadlines_at_once(demo: 
     assert created.status_code == 200, created.text
     after = client.post("/api/v1/rules/check.certificate_delivery_due/evaluate", json=data).json()
     assert after["result"] == {"due": "2021-08-05"}
+    # The app passes its platform's calendar to the rules; it installs nothing process-wide: the rules
+    # without storage and an app on another installation built after it keep their own calendar.
+    assert rules.evaluate("check.certificate_delivery_due", data)["result"] == {"due": "2021-08-04"}
+    other = client_for(Platform(demo.settings, create_engine("sqlite://")))
+    assert other.get("/api/v1/health").status_code == 200
+    assert client.post("/api/v1/rules/check.certificate_delivery_due/evaluate", json=data).json() == after
     lookup = client.get("/api/v1/calendar/2021-08-02").json()
     assert lookup["working"] is False and lookup["source"] == "постановление Правительства РК от 20.07.2021 № 501"
     rows = client.get("/api/v1/audit", params={"object_type": "calendar_day"}, headers=admin).json()

@@ -112,10 +112,13 @@ def test_office_levels_must_nest(demo: Platform) -> None:
 def test_a_deputy_acting_for_the_head_signs_as_the_head_only_during_the_acting_period(demo: Platform) -> None:
     deputy = _person(demo, "Есимова Алия Нурлановна")  # deputy prosecutor of Medeu district, acting 2–20 Aug 2021
     assert deputy.id is not None
+    cal = demo.calendar()
     with demo.read_only() as session:
-        during = org.check_signature(session, ACTOR, deputy.id, "check.resolution_signer", date(2021, 8, 10), {})
-        after = org.check_signature(session, ACTOR, deputy.id, "check.resolution_signer", date(2021, 8, 21), {})
-        authority = org.access_authority(session, ACTOR, deputy.id, date(2021, 8, 10))
+        during = org.check_signature(session, ACTOR, deputy.id, "check.resolution_signer", date(2021, 8, 10), {},
+                                     calendar=cal)
+        after = org.check_signature(session, ACTOR, deputy.id, "check.resolution_signer", date(2021, 8, 21), {},
+                                    calendar=cal)
+        authority = org.access_authority(session, ACTOR, deputy.id, date(2021, 8, 10), calendar=cal)
     assert during["result"] == {"allowed": True}
     assert during["signer"] == {"position": "deputy_district_prosecutor", "acting_for": "district_prosecutor"}
     assert after["result"] == {"allowed": False}
@@ -127,13 +130,14 @@ def test_a_deputy_acting_for_the_head_signs_as_the_head_only_during_the_acting_p
 def test_signer_rules_with_more_input_go_through_the_authority_too(demo: Platform) -> None:
     head = _person(demo, "Бекмуханов Ерлан Сагинтаевич")  # regional prosecutor of Karaganda
     assert head.id is not None
+    cal = demo.calendar()
     with demo.read_only() as session:
         to_gp = org.check_signature(session, ACTOR, head.id, "check.extension_petition_signer", date(2021, 8, 2),
-                                    {"addressee": "prosecutor_general"})
+                                    {"addressee": "prosecutor_general"}, calendar=cal)
         to_region = org.check_signature(session, ACTOR, head.id, "check.extension_petition_signer",
-                                        date(2021, 8, 2), {"addressee": "regional_prosecutor"})
+                                        date(2021, 8, 2), {"addressee": "regional_prosecutor"}, calendar=cal)
         with pytest.raises(InvalidInput) as refused:
-            org.check_signature(session, ACTOR, head.id, "calendar.working_day", date(2021, 8, 2), {})
+            org.check_signature(session, ACTOR, head.id, "calendar.working_day", date(2021, 8, 2), {}, calendar=cal)
     assert (to_gp["result"]["allowed"], to_region["result"]["allowed"]) == (True, False)
     assert refused.value.errors[0].field == "rule"
 
