@@ -17,6 +17,8 @@ from zoneinfo import ZoneInfo
 
 import typer
 
+from nadzor.entrypoints import common
+
 ALMATY = ZoneInfo("Asia/Almaty")
 
 #: (collection, help) of every register.
@@ -29,14 +31,13 @@ REGISTERS: tuple[tuple[str, str], ...] = (
 
 
 def _today(value: str | None) -> date:
-    from nadzor.entrypoints.cli import _fail
 
     if value is None:
         return datetime.now(ALMATY).date()
     try:
         return date.fromisoformat(value)
     except ValueError:
-        _fail("today", f"ожидается дата ГГГГ-ММ-ДД, получено {value!r}")
+        common.fail("today", f"ожидается дата ГГГГ-ММ-ДД, получено {value!r}")
 
 
 def _ru(day: str | None) -> str:
@@ -79,20 +80,19 @@ def register_app(collection: str, help_text: str) -> typer.Typer:
     ) -> None:
         """Реестр: номер, прокуратура, статус, ближайший срок, просрочка (новые сверху)."""
         from nadzor.casework.service import COLLECTIONS, RegisterFilter, access_proceedings
-        from nadzor.entrypoints.cli import _dump, _fail, _platform, _report, _service_errors
         from nadzor.infra.context import cli_actor
         from nadzor.org.service import all_offices, office_by_code, tree
         from nadzor.proceedings.kernel import KINDS
 
         day = _today(today)
-        platform = _platform()
+        platform = common.open_platform()
         actor = cli_actor()
         try:
             with platform.read_only() as session:
                 if office is not None:
                     found = office_by_code(session, office)
                     if found is None or found.id is None or not actor.sees_office(found.id):
-                        _fail("office", f"нет прокуратуры с кодом {office!r}")
+                        common.fail("office", f"нет прокуратуры с кодом {office!r}")
                     scope = frozenset(tree(session).subtree(found.id))
                     if actor.visible is not None:
                         scope &= actor.visible
@@ -102,20 +102,20 @@ def register_app(collection: str, help_text: str) -> typer.Typer:
                 if collection != "acts":
                     for name, value in given.items():
                         if value is not None:
-                            _fail(name, "этот отбор есть только в реестре актов надзора (nadzor acts list)")
+                            common.fail(name, "этот отбор есть только в реестре актов надзора (nadzor acts list)")
                 flt = RegisterFilter(status=status, overdue=overdue, limit=limit, subject=(addressee or "")[:200],
                                      act_type=act_type, signer_person_id=signer, origin_kind=origin,
                                      origin_number=(origin_number or "")[:80], basis=basis, assignee_id=assignee)
                 page = access_proceedings(session, collection, actor=actor, today=day, flt=flt)
                 names = {o.id: o.name_ru for o in all_offices(session)}
-        except _service_errors() as exc:
-            _report(exc)
+        except common.service_errors() as exc:
+            common.report(exc)
         statuses = KINDS[COLLECTIONS[collection]].statuses
         for item in page["items"]:
             item["office_name"] = names.get(item["office_id"], "")
             item["status_label"] = statuses.get(item["status"] or "", "")
         if as_json:
-            typer.echo(_dump(page))
+            typer.echo(common.dump(page))
             return
         if not page["items"]:
             typer.echo("Ничего не найдено.")
@@ -134,12 +134,11 @@ def register_app(collection: str, help_text: str) -> typer.Typer:
     ) -> None:
         """Карточка: состояние, шаги (отозванные отмечены), открытые сроки."""
         from nadzor.casework.service import access_proceeding
-        from nadzor.entrypoints.cli import _dump, _fail, _platform
         from nadzor.infra.context import cli_actor
         from nadzor.infra.errors import NotFound
 
         day = _today(today)
-        platform = _platform()
+        platform = common.open_platform()
         calendar = platform.calendar()
         try:
             with platform.read_only() as session:
@@ -149,9 +148,9 @@ def register_app(collection: str, help_text: str) -> typer.Typer:
 
                 office = session.get(Office, item["office_id"])
         except NotFound as exc:
-            _fail("id", str(exc))
+            common.fail("id", str(exc))
         if as_json:
-            typer.echo(_dump(item))
+            typer.echo(common.dump(item))
             return
         typer.echo(_card(item, office.name_ru if office is not None else ""))
 
@@ -161,7 +160,6 @@ def register_app(collection: str, help_text: str) -> typer.Typer:
     ) -> None:
         """Загрузить производства с их шагами: всё или ничего (ошибка — код 2, поле lines.<строка>.…)."""
         from nadzor.casework.importing import do_import, parse_lines
-        from nadzor.entrypoints.cli import _fail, _platform, _report, _service_errors
         from nadzor.infra.context import cli_actor
 
         try:
@@ -171,17 +169,17 @@ def register_app(collection: str, help_text: str) -> typer.Typer:
                 with open(path, encoding="utf-8") as stream:
                     text = stream.read()
         except OSError as exc:
-            _fail("path", f"не удалось прочитать файл {path}: {exc.strerror}")
+            common.fail("path", f"не удалось прочитать файл {path}: {exc.strerror}")
         except UnicodeDecodeError:
-            _fail("path", f"файл {path} не в кодировке UTF-8")
-        platform = _platform()
+            common.fail("path", f"файл {path} не в кодировке UTF-8")
+        platform = common.open_platform()
         calendar = platform.calendar()
         try:
             items = parse_lines(text.splitlines())
             with platform.transaction() as session:
                 summary = do_import(session, collection, items, actor=cli_actor(), calendar=calendar)
-        except _service_errors() as exc:
-            _report(exc)
+        except common.service_errors() as exc:
+            common.report(exc)
         typer.echo(f"Импортировано: {summary['imported']}")
         for number in summary["numbers"]:
             typer.echo(number)

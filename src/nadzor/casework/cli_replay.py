@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING, Annotated, Any, TextIO
 
 import typer
 
+from nadzor.entrypoints import common
+
 if TYPE_CHECKING:
     from nadzor.domain.calendar import WorkingCalendar
 
@@ -24,29 +26,28 @@ def proceedings_replay(
     ] = None,
 ) -> None:
     """Состояние производства по его шагам (или пакет производств из файла JSON-строк)."""
-    from nadzor.entrypoints.cli import _dump, _fail, _load_rules, _read_input, run_file
 
-    _, cal = _load_rules()
+    _, cal = common.load_rules()
     from nadzor import proceedings
     from nadzor.rules import InvalidInput
 
     if batch is not None:
         if kind is not None or input_ is not None:
-            _fail("batch", "--batch не сочетается с видом производства и --input")
-        raise typer.Exit(2 if run_file(batch, lambda stream, out: run_batch(cal, stream, out)) else 0)
+            common.fail("batch", "--batch не сочетается с видом производства и --input")
+        raise typer.Exit(2 if common.run_file(batch, lambda stream, out: run_batch(cal, stream, out)) else 0)
     if kind is None:
-        _fail("kind", "укажите вид производства или --batch")
+        common.fail("kind", "укажите вид производства или --batch")
     if input_ is None:
-        _fail("input", "укажите вход: --input '<json>' или --input @файл.json")
-    data = _read_input(input_)
+        common.fail("input", "укажите вход: --input '<json>' или --input @файл.json")
+    data = common.read_input(input_)
     try:
         state = proceedings.replay(kind, data, calendar=cal)
     except InvalidInput as exc:
         first = exc.errors[0]
-        _fail(first.field, first.message)
+        common.fail(first.field, first.message)
     except RecursionError:
-        _fail("input", "слишком глубокая вложенность JSON")
-    typer.echo(_dump(state))
+        common.fail("input", "слишком глубокая вложенность JSON")
+    typer.echo(common.dump(state))
 
 
 def run_batch(cal: WorkingCalendar, stream: TextIO, out: TextIO) -> int:
@@ -54,11 +55,10 @@ def run_batch(cal: WorkingCalendar, stream: TextIO, out: TextIO) -> int:
     message}}` (the batch goes on), every one with the command's calendar `cal`. Returns the number of
     failed lines."""
     from nadzor import proceedings
-    from nadzor.entrypoints.cli import run_lines
 
     replay = proceedings.replay
 
     def one(item: dict[str, Any]) -> Any:
         return replay(item["kind"], item["input"], calendar=cal)
 
-    return run_lines(stream, out, ("kind", "input"), one)
+    return common.run_lines(stream, out, ("kind", "input"), one)

@@ -15,23 +15,32 @@ from fastapi.staticfiles import StaticFiles
 from fastapi_offline import FastAPIOffline
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from nadzor.acts import api as api_acts
-from nadzor.acts import pages as pages_acts
-from nadzor.analyses import api as api_analyses
-from nadzor.analyses import pages as pages_analyses
-from nadzor.audit import pages as pages_audit
+from nadzor.accounts import api as accounts_api
+from nadzor.accounts import pages as accounts_pages
+from nadzor.acts import api as acts_api
+from nadzor.acts import pages as acts_pages
+from nadzor.analyses import api as analyses_api
+from nadzor.analyses import pages as analyses_pages
+from nadzor.audit import api as audit_api
+from nadzor.audit import pages as audit_pages
 from nadzor.bootstrap import Platform, create_platform
-from nadzor.casework import api as api_proceedings
+from nadzor.calendar import api as calendar_api
+from nadzor.calendar import pages as calendar_pages
+from nadzor.casework import api as casework_api
 from nadzor.casework import api_attachments, api_documents
-from nadzor.casework import pages as pages_proceedings
+from nadzor.casework import pages as casework_pages
 from nadzor.casework.attachments import TooLarge
 from nadzor.casework.documents import DocumentsUnavailable
 from nadzor.casework.pages import translator
 from nadzor.casework.service import Refused
 from nadzor.infra.db.engine import Busy
 from nadzor.infra.errors import AuthenticationFailed, Conflict, Forbidden, NotFound, TooManyAttempts
-from nadzor.org import pages as pages_org
+from nadzor.org import api as org_api
+from nadzor.org import pages as org_pages
+from nadzor.org import pages_forms as org_pages_forms
 from nadzor.proceedings.kernel import UnknownKind
+from nadzor.rulebook import api as rulebook_api
+from nadzor.rulebook import pages as rulebook_pages
 from nadzor.rules.base import InvalidInput, UnknownRule
 from nadzor.web import api, middleware, pages
 from nadzor.web.problems import HTTP_MESSAGES, install_problem_openapi, request_errors
@@ -121,19 +130,19 @@ def create_app(platform: Platform | None = None) -> FastAPI:
     middleware.install(app, problem, production=plat.settings.production,
                        upload_limit=plat.settings.upload_body_max_bytes)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    app.include_router(api.router)
-    app.include_router(api_acts.router)  # before the generic collections: /api/v1/acts/totals
-    app.include_router(api_proceedings.router)
-    app.include_router(api_analyses.router)
-    app.include_router(api_attachments.router)
-    app.include_router(api_documents.router)
-    app.include_router(pages_acts.router)
-    app.include_router(pages_analyses.router)  # before the generic cards: /analyses/plans
-    app.include_router(pages_org.router)  # before the record pages: /people/export is not a person's id
-    app.include_router(pages_audit.router)
-    app.include_router(pages.router)
-    app.include_router(pages_org.records)
-    app.include_router(pages_proceedings.router)
+    # Each context's routers; a fixed path comes before a path parameter that would take it.
+    for router in (api.router, rulebook_api.router, calendar_api.router, accounts_api.router, org_api.router,
+                   audit_api.router,
+                   acts_api.router,  # before the generic collections: /api/v1/acts/totals
+                   casework_api.router, analyses_api.router, api_attachments.router, api_documents.router,
+                   acts_pages.router,
+                   analyses_pages.router,  # before the generic cards: /analyses/plans
+                   org_pages.router,  # before the record pages: /people/export is not a person's id
+                   audit_pages.router, pages.router, rulebook_pages.router, calendar_pages.router,
+                   accounts_pages.router, org_pages_forms.router,
+                   org_pages.records,  # after the forms: /acting/new is not a record's id
+                   casework_pages.router):
+        app.include_router(router)
 
     @app.exception_handler(UnknownRule)
     @app.exception_handler(UnknownKind)

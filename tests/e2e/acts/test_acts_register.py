@@ -103,7 +103,7 @@ def test_the_cli_lists_acts_by_type_origin_and_addressee(demo: Platform, client:
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     from nadzor.entrypoints.cli import app
 
-    monkeypatch.setattr("nadzor.entrypoints.cli._platform", lambda: demo)
+    monkeypatch.setattr("nadzor.entrypoints.common.open_platform", lambda: demo)
     runner = CliRunner()
     result = runner.invoke(app, ["acts", "list", "--origin", "direct", "--json", "--today", "2026-11-25"])
     assert result.exit_code == 0, result.output

@@ -1,0 +1,160 @@
+"""What every command-line sub-app shares: errors naming their field (exit 2), JSON output, the
+platform and the rules with the full calendar, and batches of JSON lines."""
+
+from __future__ import annotations
+
+import gc
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
+
+import typer
+
+if TYPE_CHECKING:
+    from nadzor.domain.calendar import WorkingCalendar
+
+
+def fail(field: str, message: str) -> NoReturn:
+    typer.echo(f"ошибка: {field}: {message}", err=True)
+    raise typer.Exit(2)
+
+
+def dump(obj: Any, indent: int | None = 2) -> str:
+    return json.dumps(obj, ensure_ascii=False, indent=indent)
+
+
+def load_rules() -> tuple[Any, WorkingCalendar]:
+    """The rules and the full calendar they receive — the database layer too when the database
+    exists —, built once for the command (a batch evaluates every line with it)."""
+    from nadzor import bootstrap, rules
+
+    settings = read_settings()
+    platform = bootstrap.platform_if_present(settings)
+    try:
+        calendar = platform.calendar() if platform is not None else bootstrap.default_calendar(settings.calendar_file)
+    finally:
+        if platform is not None:
+            platform.dispose()
+    return rules, calendar
+
+
+def read_settings() -> Any:
+    """The settings, or exit 2 naming the environment variable that is refused."""
+    from nadzor.settings import InsecureConfiguration, Settings
+
+    try:
+        return Settings.from_env()
+    except InsecureConfiguration as exc:
+        fail(exc.setting, str(exc))
+
+
+def open_platform(migrate: bool | None = None, settings: Any = None) -> Any:
+    """The platform; the schema is migrated to head except in production (`nadzor db upgrade`)."""
+    from nadzor.bootstrap import SchemaOutdated, create_platform
+
+    settings = settings or read_settings()
+    try:
+        return create_platform(settings, migrate=migrate)
+    except SchemaOutdated as exc:
+        fail("database", str(exc))
+    except Exception as exc:
+        fail("database", f"база данных недоступна: {exc}")
+
+
+def service_errors() -> tuple[type[Exception], ...]:
+    from nadzor.infra.errors import Conflict, InvalidInput, NotFound
+
+    return InvalidInput, Conflict, NotFound
+
+
+def report(exc: Exception) -> NoReturn:
+    from nadzor.infra.errors import InvalidInput
+
+    if isinstance(exc, InvalidInput):
+        first = exc.errors[0]
+        fail(first.field, first.message)
+    fail("input", str(exc))
+
+
+TOO_DEEP = "некорректный JSON: слишком глубокая вложенность"
+
+
+def read_input(text: str) -> Any:
+    if text.startswith("@"):
+        path = Path(text[1:])
+        try:
+            text = sys.stdin.read() if text == "@-" else path.read_text(encoding="utf-8")
+        except OSError as exc:
+            fail("input", f"не удалось прочитать файл {path}: {exc.strerror}")
+    try:
+        return json.loads(text)
+    except ValueError as exc:  # JSONDecodeError, and numbers too long to convert
+        fail("input", f"некорректный JSON: {exc}")
+    except RecursionError:
+        fail("input", TOO_DEEP)
+
+
+def run_file(path: str, runner: Callable[[TextIO, TextIO], int]) -> int:
+    """Run a batch over a file of JSON lines (`-`: standard input); the number of failed lines."""
+    if path == "-":
+        return runner(sys.stdin, sys.stdout)
+    try:
+        with open(path, encoding="utf-8") as stream:
+            return runner(stream, sys.stdout)
+    except OSError as exc:
+        fail("batch", f"не удалось прочитать файл {path}: {exc.strerror}")
+
+
+def run_lines(stream: TextIO, out: TextIO, keys: tuple[str, ...], handle: Callable[[dict[str, Any]], Any]) -> int:
+    """One output line per input line, in order: `handle(item)` for an object with exactly `keys`, or
+    `{"error": {field, message}}` for a bad line — and the batch goes on. Returns the failed lines."""
+    from nadzor.rules.base import InvalidInput
+
+    dumps = json.JSONEncoder(ensure_ascii=False).encode  # = json.dumps(…, ensure_ascii=False), made once
+    loads = json.loads
+    failed = 0
+    lines: list[str] = []
+    shape = "ожидается объект {" + ", ".join(f'"{k}": ...' for k in keys) + "}"
+    # A line's objects are freed when it is answered: the cyclic collector, run every 700 allocations by
+    # default, would only walk them again and again.
+    thresholds = gc.get_threshold()
+    gc.set_threshold(GC_THRESHOLD, *thresholds[1:])
+    try:
+        for line in stream:
+            try:
+                try:
+                    item = loads(line)
+                except ValueError as exc:  # JSONDecodeError, and numbers too long to convert
+                    raise InvalidInput.one("line", f"некорректный JSON: {getattr(exc, 'msg', exc)}") from None
+                except RecursionError:
+                    raise InvalidInput.one("line", TOO_DEEP) from None
+                if not isinstance(item, dict):
+                    raise InvalidInput.one("line", shape)
+                extra = [k for k in item if k not in keys]
+                if extra:
+                    raise InvalidInput.one(str(extra[0])[:80], "неизвестное поле строки пакета")
+                for key in keys:
+                    if key not in item:
+                        raise InvalidInput.one(key, "обязательное поле не заполнено")
+                try:
+                    lines.append(dumps(handle(item)))
+                except RecursionError:
+                    raise InvalidInput.one("input", TOO_DEEP) from None
+            except InvalidInput as exc:
+                failed += 1
+                lines.append(dumps({"error": exc.errors[0].as_dict()}))
+            if len(lines) >= 4096:
+                out.write("\n".join(lines) + "\n")
+                lines.clear()
+    finally:
+        gc.set_threshold(*thresholds)
+    if lines:
+        out.write("\n".join(lines) + "\n")
+    out.flush()
+    return failed
+
+
+#: The cyclic collector's first threshold while a batch runs.
+GC_THRESHOLD = 50_000
