@@ -1,4 +1,4 @@
-"""The typed HTTP contract of `web/api.py` (issue 7 §2): the response models every operation
+"""The typed HTTP contract of `web/api*.py` (issue 7 §2): the response models every operation
 documents in /openapi.json, and the request bodies documented from the services' own input models
 (which validate them, errors keyed by field). Titles and descriptions are Russian."""
 
