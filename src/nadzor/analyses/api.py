@@ -17,6 +17,22 @@ from nadzor.analyses import service as analyses
 from nadzor.infra.context import Actor, Permission
 from nadzor.infra.errors import InvalidInput
 from nadzor.web.routing import JSON, endpoint
+from nadzor.web.schemas import (
+    KuiOut,
+    KuiPageOut,
+    ObligationsOut,
+    OfficeObligationOut,
+    OrganizationOut,
+    OrganizationsOut,
+    PetitionDraftOut,
+    PlanOut,
+    ProceedingOut,
+    ReconciliationMonthOut,
+    ReconciliationOut,
+    RequirementsOut,
+    SourcesOut,
+    body,
+)
 from nadzor.web.security import DB, current_actor, platform, today
 
 router = APIRouter(prefix="/api/v1")
@@ -25,16 +41,16 @@ P = Permission.SIGNED_IN
 W = Permission.RECORD
 
 
-def _body(model: Any) -> dict[str, Any]:
-    return {"requestBody": {"required": True, "content": {"application/json": {"schema": model.model_json_schema()}}}}
-
-
 def _csv(text: str, filename: str) -> Response:
     return Response(text, media_type="text/csv; charset=utf-8",
                     headers={"content-disposition": f'attachment; filename="{filename}"'})
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+#: The other answers of a register with `format=csv` or `xlsx`.
+_EXPORTS: dict[int | str, dict[str, Any]] = {200: {"content": {"text/csv": {"schema": {"type": "string"}},
+                                                               XLSX: {"schema": {"type": "string",
+                                                                                 "format": "binary"}}}}}
 
 
 def _export(table: list[tuple[str, ...]], fmt: str, name: str, title: str) -> Response:
@@ -65,7 +81,8 @@ def _page(limit: int, offset: int) -> tuple[int, int]:
 # ===================================================================================== plans
 
 
-@endpoint(router, "GET", "/analysis-plans", P, summary="Планы анализов: список")
+@endpoint(router, "GET", "/analysis-plans", P, summary="Планы анализов: список", response_model=list[PlanOut],
+          responses=_EXPORTS)
 def list_plans(request: Request, office_id: int | None = None, year: int | None = None, format: str = "json",
                actor: Actor = Depends(current_actor), session: Session = DB) -> Any:
     """Plans in the actor's scope with their items and how many are done, in progress, overdue, planned;
@@ -77,21 +94,21 @@ def list_plans(request: Request, office_id: int | None = None, year: int | None 
 
 
 @endpoint(router, "POST", "/analysis-plans", W, summary="Планы анализов: составить", status_code=201,
-          openapi_extra=_body(analyses.PlanIn))
+          response_model=PlanOut, openapi_extra=body(analyses.PlanIn))
 def create_plan(request: Request, data: Any = JSON,
                 actor: Actor = Depends(current_actor), session: Session = DB) -> Any:
     """`{office_id, year, quarter?, title?}`: an annual plan, or a quarterly one with `quarter`."""
     return analyses.do_create_plan(session, data, actor=actor, today=today(request))
 
 
-@endpoint(router, "GET", "/analysis-plans/{plan_id}", P, summary="Планы анализов: план")
+@endpoint(router, "GET", "/analysis-plans/{plan_id}", P, summary="Планы анализов: план", response_model=PlanOut)
 def read_plan(plan_id: int, request: Request, actor: Actor = Depends(current_actor),
-              session: Session = DB) -> dict[str, Any]:
+              session: Session = DB) -> Any:
     return analyses.access_plan(session, plan_id, actor=actor, today=today(request))
 
 
 @endpoint(router, "POST", "/analysis-plans/{plan_id}/items", W, summary="Планы анализов: внести пункт",
-          status_code=201, openapi_extra=_body(analyses.PlanItemIn))
+          status_code=201, response_model=PlanOut, openapi_extra=body(analyses.PlanItemIn))
 def add_item(plan_id: int, request: Request, data: Any = JSON, actor: Actor = Depends(current_actor),
              session: Session = DB) -> Any:
     """`{version, topic, responsible_person_id, quarter}`: before approval only (409 `plan_approved`)."""
@@ -100,7 +117,7 @@ def add_item(plan_id: int, request: Request, data: Any = JSON, actor: Actor = De
 
 
 @endpoint(router, "POST", "/analysis-plans/{plan_id}/approval", W, summary="Планы анализов: утвердить",
-          openapi_extra=_body(analyses.PlanApprovalIn))
+          response_model=PlanOut, openapi_extra=body(analyses.PlanApprovalIn))
 def approve_plan(plan_id: int, request: Request, data: Any = JSON, actor: Actor = Depends(current_actor),
                  session: Session = DB) -> Any:
     """`{version, person_id, date}`: R.11 — 409 `signer_not_allowed` unless the person may approve on that date."""
@@ -109,7 +126,8 @@ def approve_plan(plan_id: int, request: Request, data: Any = JSON, actor: Actor 
 
 
 @endpoint(router, "POST", "/analysis-plans/{plan_id}/items/{item_id}/analysis", W, status_code=201,
-          summary="Планы анализов: начать анализ по пункту", openapi_extra=_body(analyses.OpenItemIn))
+          summary="Планы анализов: начать анализ по пункту", response_model=ProceedingOut,
+          openapi_extra=body(analyses.OpenItemIn))
 def open_item(plan_id: int, item_id: int, request: Request, data: Any = JSON, actor: Actor = Depends(current_actor),
               session: Session = DB) -> Any:
     """`{step: {date, basis, group_leader_person_id?}, details?}`: the stored analysis (as
@@ -122,30 +140,31 @@ def open_item(plan_id: int, item_id: int, request: Request, data: Any = JSON, ac
 # ============================================================================= organizations
 
 
-@endpoint(router, "GET", "/organizations", P, summary="Организации: справочник")
+@endpoint(router, "GET", "/organizations", P, summary="Организации: справочник", response_model=OrganizationsOut)
 def list_organizations(q: str = "", kind: str | None = None, limit: int = 50, offset: int = 0,
-                       actor: Actor = Depends(current_actor), session: Session = DB) -> dict[str, Any]:
+                       actor: Actor = Depends(current_actor), session: Session = DB) -> Any:
     """Search by name, BIN or address; filter by kind (state_body, quasi_state, private_business)."""
     size, start = _page(limit, offset)
     return analyses.access_organizations(session, actor=actor, q=q, kind=kind, limit=size, offset=start)
 
 
 @endpoint(router, "POST", "/organizations", W, summary="Организации: внести", status_code=201,
-          openapi_extra=_body(analyses.OrganizationIn))
+          response_model=OrganizationOut, openapi_extra=body(analyses.OrganizationIn))
 def create_organization(request: Request, data: Any = JSON, actor: Actor = Depends(current_actor),
                         session: Session = DB) -> Any:
     """`{name, bin, kind, address?}`: the BIN is checked with its check digit."""
     return analyses.do_create_organization(session, data, actor=actor)
 
 
-@endpoint(router, "GET", "/organizations/{organization_id}", P, summary="Организации: карточка")
+@endpoint(router, "GET", "/organizations/{organization_id}", P, summary="Организации: карточка",
+          response_model=OrganizationOut)
 def read_organization(organization_id: int, actor: Actor = Depends(current_actor),
-                      session: Session = DB) -> dict[str, Any]:
+                      session: Session = DB) -> Any:
     return analyses.access_organization(session, organization_id, actor=actor)
 
 
 @endpoint(router, "PUT", "/organizations/{organization_id}", W, summary="Организации: изменить",
-          openapi_extra=_body(analyses.OrganizationIn))
+          response_model=OrganizationOut, openapi_extra=body(analyses.OrganizationIn))
 def update_organization(organization_id: int, request: Request, data: Any = JSON, actor: Actor = Depends(current_actor),
                         session: Session = DB) -> Any:
     return analyses.do_update_organization(session, organization_id, data, actor=actor)
@@ -154,7 +173,7 @@ def update_organization(organization_id: int, request: Request, data: Any = JSON
 # ============================================================================== КУИ register
 
 
-@endpoint(router, "GET", "/kui-materials", P, summary="КУИ: реестр")
+@endpoint(router, "GET", "/kui-materials", P, summary="КУИ: реестр", response_model=KuiPageOut, responses=_EXPORTS)
 def list_kui(request: Request, office_id: int | None = None, year: int | None = None, month: int | None = None,
              transferred: bool | None = None, q: str = "", sort: str = "-registered_on", limit: int = 50,
              offset: int = 0, format: str = "json", actor: Actor = Depends(current_actor),
@@ -172,7 +191,7 @@ def list_kui(request: Request, office_id: int | None = None, year: int | None = 
 
 
 @endpoint(router, "POST", "/kui-materials", W, summary="КУИ: зарегистрировать материалы", status_code=201,
-          openapi_extra=_body(analyses.KuiIn))
+          response_model=KuiOut, openapi_extra=body(analyses.KuiIn))
 def register_kui(request: Request, data: Any = JSON,
                  actor: Actor = Depends(current_actor), session: Session = DB) -> Any:
     """`{proceeding_id, step, number, registered_on, summary}`: `step` is the index of the decision
@@ -180,13 +199,13 @@ def register_kui(request: Request, data: Any = JSON,
     return analyses.do_register_kui(session, data, actor=actor, today=today(request))
 
 
-@endpoint(router, "GET", "/kui-materials/{material_id}", P, summary="КУИ: запись")
-def read_kui(material_id: int, actor: Actor = Depends(current_actor), session: Session = DB) -> dict[str, Any]:
+@endpoint(router, "GET", "/kui-materials/{material_id}", P, summary="КУИ: запись", response_model=KuiOut)
+def read_kui(material_id: int, actor: Actor = Depends(current_actor), session: Session = DB) -> Any:
     return analyses.access_kui_material(session, material_id, actor=actor)
 
 
 @endpoint(router, "POST", "/kui-materials/{material_id}/transfer", W, summary="КУИ: передача по ч. 5 ст. 181 УПК",
-          openapi_extra=_body(analyses.KuiTransferIn))
+          response_model=KuiOut, openapi_extra=body(analyses.KuiTransferIn))
 def transfer_kui(material_id: int, request: Request, data: Any = JSON, actor: Actor = Depends(current_actor),
                  session: Session = DB) -> Any:
     """`{version, transferred_to, transferred_on}` (R.20)."""
@@ -194,16 +213,17 @@ def transfer_kui(material_id: int, request: Request, data: Any = JSON, actor: Ac
                                    today=today(request))
 
 
-@endpoint(router, "GET", "/kui-reconciliations", P, summary="КУИ: сверки за год")
+@endpoint(router, "GET", "/kui-reconciliations", P, summary="КУИ: сверки за год",
+          response_model=list[ReconciliationMonthOut])
 def list_reconciliations(request: Request, office_id: int, year: int, actor: Actor = Depends(current_actor),
-                         session: Session = DB) -> list[dict[str, Any]]:
+                         session: Session = DB) -> Any:
     """The twelve months of the year: the reconciliation recorded, or `missing` once the month has ended."""
     return analyses.access_reconciliations(session, actor=actor, office_id=office_id, year=year,
                                            today=today(request))
 
 
 @endpoint(router, "POST", "/kui-reconciliations", W, summary="КУИ: отметить сверку", status_code=201,
-          openapi_extra=_body(analyses.ReconciliationIn))
+          response_model=ReconciliationOut, openapi_extra=body(analyses.ReconciliationIn))
 def record_reconciliation(request: Request, data: Any = JSON, actor: Actor = Depends(current_actor),
                           session: Session = DB) -> Any:
     """`{office_id, year, month, reconciled_with, reconciled_by, reconciled_on, discrepancies?}` (R.20)."""
@@ -214,9 +234,10 @@ def record_reconciliation(request: Request, data: Any = JSON, actor: Actor = Dep
 # ===================================================================== periodic obligations
 
 
-@endpoint(router, "GET", "/periodic-obligations", P, summary="Периодическая информация: календарь")
+@endpoint(router, "GET", "/periodic-obligations", P, summary="Периодическая информация: календарь",
+          response_model=ObligationsOut)
 def list_obligations(request: Request, office_id: int, year: int, actor: Actor = Depends(current_actor),
-                     session: Session = DB) -> dict[str, Any]:
+                     session: Session = DB) -> Any:
     """The office's obligations of the year by its kind, each with its period, report due date, the
     analysis and report that fulfil it, and `overdue` (due before today in Asia/Almaty, no report)."""
     return analyses.access_obligations(session, actor=actor, office_id=office_id, year=year, today=today(request),
@@ -224,7 +245,8 @@ def list_obligations(request: Request, office_id: int, year: int, actor: Actor =
 
 
 @endpoint(router, "POST", "/periodic-obligations/{code}/{period_start}/report", W,
-          summary="Периодическая информация: отметить представление", openapi_extra=_body(analyses.ReportIn))
+          summary="Периодическая информация: отметить представление", response_model=OfficeObligationOut,
+          openapi_extra=body(analyses.ReportIn))
 def record_report(code: str, period_start: str, request: Request, data: Any = JSON,
                   actor: Actor = Depends(current_actor),
                   session: Session = DB) -> Any:
@@ -236,14 +258,15 @@ def record_report(code: str, period_start: str, request: Request, data: Any = JS
 # ============================================================================ an analysis (R.12)
 
 
-@endpoint(router, "GET", "/analyses/{analysis_id}/sources", P, summary="Анализы: источники сведений")
-def read_sources(analysis_id: int, actor: Actor = Depends(current_actor), session: Session = DB) -> dict[str, Any]:
+@endpoint(router, "GET", "/analyses/{analysis_id}/sources", P, summary="Анализы: источники сведений",
+          response_model=SourcesOut)
+def read_sources(analysis_id: int, actor: Actor = Depends(current_actor), session: Session = DB) -> Any:
     """R.12: each source of the paragraph, used or not, with its note; `recorded` false until entered."""
     return analysis_details.access_sources(session, analysis_id, actor=actor)
 
 
 @endpoint(router, "PUT", "/analyses/{analysis_id}/sources", W, summary="Анализы: отметить источники сведений",
-          openapi_extra=_body(analysis_details.SourcesIn))
+          response_model=SourcesOut, openapi_extra=body(analysis_details.SourcesIn))
 def record_sources(analysis_id: int, data: Any = JSON, actor: Actor = Depends(current_actor),
                    session: Session = DB) -> Any:
     """`{version?, sources: [{code, used, note?}, …]}` — every source of R.12 once; `version` corrects the
@@ -252,9 +275,9 @@ def record_sources(analysis_id: int, data: Any = JSON, actor: Actor = Depends(cu
 
 
 @endpoint(router, "GET", "/analyses/{analysis_id}/petitions/{step}/check-draft", P,
-          summary="Анализы: проверка по ходатайству (заполнение)")
+          summary="Анализы: проверка по ходатайству (заполнение)", response_model=PetitionDraftOut)
 def petition_draft(analysis_id: int, step: int, actor: Actor = Depends(current_actor),
-                   session: Session = DB) -> dict[str, Any]:
+                   session: Session = DB) -> Any:
     """What a check opened on the analysis's petition (the decision at `step`, R.23) is filled with; post it
     to `POST /api/v1/checks` with `details.origin_analysis = {id, step}`."""
     return analysis_details.petition_prefill(session, analysis_id, step, actor=actor)
@@ -263,7 +286,8 @@ def petition_draft(analysis_id: int, step: int, actor: Actor = Depends(current_a
 # ============================================================== the register of requirements
 
 
-@endpoint(router, "GET", "/analysis-requirements", P, summary="Требования о проведении проверок: реестр")
+@endpoint(router, "GET", "/analysis-requirements", P, summary="Требования о проведении проверок: реестр",
+          response_model=RequirementsOut, responses=_EXPORTS)
 def list_requirements(request: Request, office_id: int | None = None, target: str | None = None,
                       date_from: str | None = None, date_to: str | None = None, q: str = "",
                       databank: str | None = None, sort: str = "-date", limit: int = 50, offset: int = 0,

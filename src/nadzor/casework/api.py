@@ -9,7 +9,7 @@ from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from nadzor import proceedings
@@ -17,69 +17,21 @@ from nadzor.casework import service as stored
 from nadzor.checks import resolutions as check_resolutions
 from nadzor.infra.context import Actor, Permission
 from nadzor.infra.errors import InvalidInput
+from nadzor.web import schemas
 from nadzor.web.routing import JSON, endpoint
+from nadzor.web.schemas import ProceedingOut, RegisterOut, ReplayRequest, ResolutionOut, StateOut, body
 from nadzor.web.security import DB, current_actor, platform, today
 
 router = APIRouter(prefix="/api/v1")
 
 
 @endpoint(router, "POST", "/proceedings/{kind}/replay", Permission.SIGNED_IN, summary="Состояние производства",
-          openapi_extra={"requestBody": {"content": {"application/json": {"schema": {"type": "object"}}}}})
-def replay(kind: str, request: Request, data: Any = JSON) -> dict[str, Any]:
+          response_model=StateOut, openapi_extra=body(ReplayRequest))
+def replay(kind: str, request: Request, data: Any = JSON) -> Any:
     """The input `{office_level, steps}`; the answer is the state: status, term, open deadlines,
     lateness and the refused step, if any (404 for an unknown kind, 422 for bad input)."""
     proceedings.get_kind(kind)
     return proceedings.replay(kind, data, calendar=platform(request).calendar())
-
-
-class ProceedingOut(BaseModel):
-    """A stored proceeding: `state` is exactly the replay state of its non-withdrawn steps."""
-
-    model_config = ConfigDict(extra="allow")
-    id: int
-    kind: str
-    number: str
-    office_id: int
-    office_level: str
-    subject: str
-    version: int
-    state: dict[str, Any]
-    steps: list[dict[str, Any]]
-    deadlines: list[dict[str, Any]]
-    #: A check's (issue 8 §2): the current assignees (`{person_id, name, position}` of the staff,
-    #: `{name, organization}` of specialists), the resolution's details, the registration, the subject.
-    assignees: list[dict[str, Any]] | None = None
-    resolution: dict[str, Any] | None = None
-    registration: dict[str, Any] | None = None
-    subject_details: dict[str, Any] | None = None
-    #: A check's resolutions on operative-search measures (I.19) and on expertise (I.20).
-    resolutions: list[dict[str, Any]] | None = None
-
-
-class ResolutionOut(BaseModel):
-    """A check's resolution (I.19, I.20) as recorded: the signer resolved on its date and frozen."""
-
-    id: int
-    type: str
-    title: str
-    citations: list[str]
-    number: str
-    date: str
-    fields: dict[str, Any]
-    signer: dict[str, Any]
-    signer_person_id: int
-    signer_name: str | None
-    author: str
-    recorded_at: str
-
-
-class RegisterOut(BaseModel):
-    total: int
-    items: list[dict[str, Any]]
-
-
-def _body(model: type[BaseModel]) -> dict[str, Any]:
-    return {"requestBody": {"required": True, "content": {"application/json": {"schema": model.model_json_schema()}}}}
 
 
 def _collection_routes(collection: str) -> None:
@@ -88,7 +40,7 @@ def _collection_routes(collection: str) -> None:
 
     def register(method: str, path: str, summary: str, body: type[BaseModel] | None = None,
                  **options: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-        extra = _body(body) if body is not None else {}
+        extra = schemas.body(body) if body is not None else {}
         # Reading needs a signed-in user; changing, one whose role records (never an auditor).
         permission = Permission.SIGNED_IN if method == "GET" else Permission.RECORD
         return endpoint(router, method, base + path, permission, summary=f"{label}: {summary}",
@@ -101,7 +53,7 @@ def _collection_routes(collection: str) -> None:
               act_type: str | None = None, addressee: str | None = None, signer_person_id: int | None = None,
               origin_kind: str | None = None, origin_number: str | None = None,
               sort: str = "opened_on", descending: bool = True, limit: int = 50, offset: int = 0,
-              actor: Actor = Depends(current_actor), session: Session = DB) -> dict[str, Any]:
+              actor: Actor = Depends(current_actor), session: Session = DB) -> Any:
         """The register's filters as on its page: `office_id` (with `subtree`: and the offices below),
         `status`, `overdue`, `basis` (the opening step's), `assignee_id` (checks: a person among the
         current assignees, I.15), `q` (subject text), `opened_from`/`opened_to`, `due_within` (working
@@ -156,9 +108,9 @@ for _collection in stored.COLLECTIONS:
 
 @endpoint(router, "POST", "/checks/{proceeding_id}/resolutions", Permission.RECORD,
           summary="Проверка: постановление о проведении ОРМ (п. 19) или о назначении экспертизы (п. 20)",
-          openapi_extra=_body(check_resolutions.NewResolution), status_code=201, response_model=ResolutionOut)
+          openapi_extra=body(check_resolutions.NewResolution), status_code=201, response_model=ResolutionOut)
 def record_resolution(proceeding_id: int, request: Request, data: Any = JSON, actor: Actor = Depends(current_actor),
-                      session: Session = DB) -> dict[str, Any]:
+                      session: Session = DB) -> Any:
     """`{type: orm|expertise, date, signer_person_id, number?, supervising_deputy?, fields}`: 409
     `signer_not_allowed` when the signer may not sign it on that date (I.19, I.20), 409
     `check_not_in_progress` outside the check's conduct, 422 keyed by field."""

@@ -75,7 +75,7 @@ def _routes(collection: str) -> None:
     @endpoint(router, "GET", base, Permission.SIGNED_IN, summary=f"{label}: документы",
               name=f"{collection}_документы", response_model=DocumentsOut)
     def offered(proceeding_id: int, request: Request, actor: Actor = Depends(current_actor),
-                session: Session = DB) -> dict[str, Any]:
+                session: Session = DB) -> Any:
         """Each document of the kind on each step it is drawn up on: `available`, or `missing` fields."""
         return documents.access_documents(session, collection, proceeding_id, actor=actor,
                                           calendar=platform(request).calendar())
