@@ -148,7 +148,7 @@ class Platform:
         self.sessions: sessionmaker[db.UnitOfWork] = db.session_factory(engine)
         self.passwords = Passwords(settings.password_hashing)
         self.keys = Keys(settings.secret_key)
-        self.sign_ins = SignInThrottle()  # one per installation: one server process (services.throttle)
+        self.sign_ins = SignInThrottle()  # one per installation: one server process (accounts.throttle)
         self._lock = threading.Lock()
         self._calendar: WorkingCalendar | None = None
         self._fingerprint: int | None = None
@@ -218,7 +218,7 @@ class Platform:
 
     def apply_calendar_file(self) -> FileApplied | None:
         """At start: a calendar file changed since it was last applied restates the stored proceedings
-        (services/calendar_file.py); None when it is unchanged. Two processes starting at once: the
+        (calendar/file.py); None when it is unchanged. Two processes starting at once: the
         second finds the first's row."""
         from sqlalchemy.exc import IntegrityError
 

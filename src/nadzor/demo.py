@@ -172,7 +172,7 @@ def working_demo_logins(session: Session, passwords: Passwords) -> list[str]:
 # Demo proceedings (issue 8 §5, issue 9, issue 10): checks in every status across five district
 # offices — suspended, extended, overdue relative to the demo's «today», closed — and acts (each
 # linked to the check it came from: `details.origin`), evaluations and analyses in every status.
-# Recorded step by step through `services.proceedings` (audited, equal to replay). The older lives
+# Recorded step by step through `casework.service` (audited, equal to replay). The older lives
 # are dated in the edition's window (2021–2022); the recent ones count back from «today» so that
 # open deadlines and overdue marks show on the first start.
 

@@ -1,4 +1,4 @@
-"""What a check's steps hold besides their contract fields (services/check_details.py): the parts of
+"""What a check's steps hold besides their contract fields (checks/details.py): the parts of
 a resolution on a check (I.13) that tests post with a `resolution_signed` step."""
 
 from __future__ import annotations

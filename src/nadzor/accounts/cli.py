@@ -37,7 +37,7 @@ def users_create(
         common.report(exc)
 
 
-#: Roles an administrator grants to an account (`services.policy`), as the command line names them.
+#: Roles an administrator grants to an account (`infra.policy`), as the command line names them.
 _ACCOUNT_ROLES = {"administrator": "is_admin", "auditor": "is_auditor"}
 
 

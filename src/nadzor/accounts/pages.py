@@ -193,7 +193,7 @@ def account_page(request: Request, actor: Actor = Depends(current_actor), sessio
 def account_password(request: Request, form: FormData = FORM, actor: Actor = Depends(current_actor),
                      session: Session = DB) -> Response:
     """Change one's own password (current + new twice); the user's other sessions end, this one
-    stays (services.accounts.do_change_own_password)."""
+    stays (accounts.service.do_change_own_password)."""
     web = request.state.web_session
     data = {f.name: str(form.get(f.name) or "") for f in PASSWORD_FIELDS}
     try:

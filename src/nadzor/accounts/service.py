@@ -105,7 +105,7 @@ class UserUpdate(Input):
 
 
 def account_roles(user: User) -> list[str]:
-    """The roles an administrator grants (`services.policy`): administrator, auditor, else user."""
+    """The roles an administrator grants (`infra.policy`): administrator, auditor, else user."""
     found = [r for r, on in (("administrator", user.is_admin), ("auditor", user.is_auditor)) if on]
     return found or ["user"]
 
@@ -366,7 +366,7 @@ def authenticate(session: Session, login: str, password: str, *, passwords: Pass
     """Check a login and password from `source` (the client's address).
 
     Every path verifies exactly one argon2 hash of the same parameters (finding 5). A throttled
-    address (see `services.throttle`) is refused with `TooManyAttempts` and nothing is written
+    address (see `accounts.throttle`) is refused with `TooManyAttempts` and nothing is written
     (finding 4). Other failures are audited compactly: an unknown login as its keyed digest, a
     known one by its account number. `MAX_FAILED_LOGINS` failures in a row start the account's
     back-off for `LOCKOUT_MINUTES` (one `user.locked` row): during it every address gets one

@@ -2,14 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import (
-    Boolean,
-    Column,
-    ForeignKey,
-    Integer,
-    String,
-    Table,
-)
+from sqlalchemy import Boolean, Column, ForeignKey, Integer, String, Table
 
 from nadzor.domain.accounts import ApiToken, User, WebSession
 from nadzor.infra.db.metadata import UTCDateTime, mapper_registry, metadata

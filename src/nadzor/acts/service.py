@@ -14,7 +14,7 @@
 * **Control views**: totals of execution per office subtree and period (I.59), the queue of data-bank
   entries (I.67), the I.64 register with the quarter's table for the analysis of causes.
 
-Storage hooks are called from `services/proceedings.py`: `check_origin` and `link_origin` around
+Storage hooks are called from `casework/service.py`: `check_origin` and `link_origin` around
 the opening of a proceeding, `before_store` between the replay of a new step and its storing,
 `after_withdraw` in a withdrawal's transaction, `proceeding_extras` when a proceeding is read.
 Everything else is `access_*`/`do_*` as elsewhere.

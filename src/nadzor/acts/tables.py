@@ -2,14 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import (
-    Column,
-    ForeignKey,
-    Integer,
-    String,
-    Table,
-    Text,
-)
+from sqlalchemy import Column, ForeignKey, Integer, String, Table, Text
 
 from nadzor.infra.db.metadata import UTCDateTime, metadata
 

@@ -1,7 +1,7 @@
 """Analyses over HTTP (issue 10): plans of analyses (R.11), the directory of organizations (R.13–14),
 the КУИ register and its monthly reconciliations (R.19 p. 5, R.20), the periodic obligations and
 their reports (R.5–9, I.46, I.64, I.70), an analysis's sources (R.12) and the register of requirements
-(R.21–22). Handlers translate the request and call `services.analyses` / `services.analysis_details`."""
+(R.21–22). Handlers translate the request and call `analyses.service` / `analyses.details`."""
 
 from __future__ import annotations
 

@@ -482,7 +482,7 @@ def access_organizations(session: Session, *, actor: Actor, q: str = "", kind: s
 
 def check_step_organization(session: Session, kind: str, step: dict[str, Any],
                             details: dict[str, Any] | None) -> None:
-    """The hook for `services.proceedings` (before a step is stored): an analysis `info_requested`
+    """The hook for `casework.service` (before a step is stored): an analysis `info_requested`
     step's `details.organization_id`, when given, names an organization of the directory whose kind is
     the step's addressee (R.13–14)."""
     if kind != "analysis" or step.get("type") != "info_requested" or not details:

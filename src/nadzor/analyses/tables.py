@@ -3,17 +3,7 @@ and the link of a check to the petition that opened it."""
 
 from __future__ import annotations
 
-from sqlalchemy import (
-    JSON,
-    Column,
-    Date,
-    ForeignKey,
-    Integer,
-    String,
-    Table,
-    Text,
-    UniqueConstraint,
-)
+from sqlalchemy import JSON, Column, Date, ForeignKey, Integer, String, Table, Text, UniqueConstraint
 
 from nadzor.infra.db.metadata import UTCDateTime, metadata
 

@@ -1,6 +1,6 @@
 """The audit trail's pages (issue 7 §6): the list of every change (the generic list of
 `web/listing.py`: filters answered when wrong, time order either way, numbered pages, CSV and XLSX
-export) with each change as a readable before/after table (`web/audit_view.py`), the check of the
+export) with each change as a readable before/after table (`audit/view.py`), the check of the
 chain, and the «История» tab every record page shows to whoever may read the audit trail
 (VIEW_AUDIT: administrators today)."""
 

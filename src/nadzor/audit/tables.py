@@ -2,14 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import (
-    Column,
-    Index,
-    Integer,
-    String,
-    Table,
-    Text,
-)
+from sqlalchemy import Column, Index, Integer, String, Table, Text
 
 from nadzor.infra.db.metadata import metadata
 
@@ -28,7 +21,7 @@ audit_log = Table(
     Column("prev_hash", String(64), nullable=False),
     Column("hash", String(64), nullable=False),
     Column("scheme", String(10), nullable=False),  # domain.audit.SCHEMES: sha256 (before 0002) or hmac1
-    # The audit view's filters (services.audit.access_audit), each followed by its order (at, seq)
+    # The audit view's filters (audit.service.access_audit), each followed by its order (at, seq)
     # so that the count reads the index alone and the newest page is read from the index's end;
     # (object_type, seq) serves the calendar's fingerprint (the last row about calendar days).
     Index("ix_audit_log_actor_at", "actor", "at", "seq"),

@@ -2,15 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import (
-    JSON,
-    Boolean,
-    Column,
-    Date,
-    Integer,
-    String,
-    Table,
-)
+from sqlalchemy import JSON, Boolean, Column, Date, Integer, String, Table
 
 from nadzor.domain.accounts import CalendarDay
 from nadzor.infra.db.metadata import UTCDateTime, mapper_registry, metadata

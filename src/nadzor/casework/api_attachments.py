@@ -55,7 +55,7 @@ def _store(settings: Settings) -> FileStore:
     return FileStore(settings.attachments_dir)
 
 
-store_of = _store  # the card's upload form (web/pages_proceedings.py) stores where the API does
+store_of = _store  # the card's upload form (casework/pages.py) stores where the API does
 
 
 async def upload_form(request: Request) -> AsyncIterator[FormData]:

@@ -96,7 +96,7 @@ def _steps(session: Session, proceeding_id: int) -> list[Row[Any]]:
 
 def _indices(steps: Sequence[Row[Any]]) -> dict[int, tuple[int, bool]]:
     """Step id → (its index in the timeline, withdrawn): the position in the replayed list, for a
-    withdrawn step the position it had (as `services.proceedings.steps_list` numbers them)."""
+    withdrawn step the position it had (as `casework.service.steps_list` numbers them)."""
     out, live = {}, 0
     for step in steps:
         out[step.id] = (live, bool(step.withdrawn))

@@ -3,7 +3,7 @@ the command line (issue 8 §5, issue 9, issue 10), one generic factory for every
 
 `list` is the register (office subtree, status, overdue, basis, assignee; a table or `--json`), `show` one proceeding
 with its steps and open deadlines, `import` whole proceedings from JSON lines, all or nothing
-(`services/proceedings_import.py`). Overdue is counted from today in Asia/Almaty, or from `--today`.
+(`casework/importing.py`). Overdue is counted from today in Asia/Almaty, or from `--today`.
 Bad input exits with code 2 and one line on stderr naming the field, as every `nadzor` command.
 """
 

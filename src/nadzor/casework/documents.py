@@ -321,7 +321,7 @@ class Spec:
     act_types: tuple[str, ...] | None = None  # kind `act`: only for these `act_type`s
     needs_details: str | None = None  # only on steps whose details hold this key
     condition: Callable[[Row[Any]], bool] | None = None
-    records: tuple[str, ...] = ()  # a check's resolutions (services/check_resolutions.py) it is drawn up on
+    records: tuple[str, ...] = ()  # a check's resolutions (checks/resolutions.py) it is drawn up on
 
     def fits(self, row: Row[Any], act_type: str | None) -> bool:
         if row.type not in self.steps:
@@ -358,7 +358,7 @@ def _subject(src: Source) -> dict[str, Any]:
 
 
 def _bin_iin(src: Source) -> str:
-    """The subject's BIN/IIN: stored as `subject_bin_iin` (services/check_details.py) on the opening or
+    """The subject's BIN/IIN: stored as `subject_bin_iin` (checks/details.py) on the opening or
     the resolution; `subject_bin` as older data named it."""
     resolution = src.latest("resolution_signed")
     for name in ("subject_bin_iin", "subject_bin"):

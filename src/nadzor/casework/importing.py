@@ -15,7 +15,7 @@ from 1), so nothing is stored. Each proceeding is replayed as a whole: an input 
 its dotted path within the line (`lines.3.steps.2.date`); a step the law refuses is an error naming
 its line and step (`lines.3.steps.4`) with the refusal's code and message; the storage's own checks
 (a certificate incomplete before delivery, an act issued by a prosecutor of another office, what a
-check holds — `services.check_details`: the subject, a complete resolution, the assignees) likewise.
+check holds — `checks.details`: the subject, a complete resolution, the assignees) likewise.
 Every imported proceeding is stored with its derived columns and deadline rows from that replay and
 one audit row, through the same writers as a proceeding recorded step by step.
 """

@@ -31,7 +31,7 @@ COLLECTION_TITLES: dict[str, tuple[str, str, str, str, str]] = {
 }
 
 #: R.12: the sources an analysis uses, as the card shows them (the same words as
-#: `services.analysis_details.SOURCES`, marked here for the catalog).
+#: `analyses.details.SOURCES`, marked here for the catalog).
 SOURCE_LABELS: dict[str, str] = {
     "statistics": N_("статистические данные"),
     "budget": N_("информация о выделенных средствах из государственного бюджета"),

@@ -83,7 +83,7 @@ NEW_LABELS = {"office_id": N_("Прокуратура"), "subject_name": N_("Н�
               "confirm": N_("Подтверждение")}
 
 
-#: Inputs of a step form that go to the step's `details` (services/check_details.py), posted as
+#: Inputs of a step form that go to the step's `details` (checks/details.py), posted as
 #: `details.<name>`: (name, label, input kind).
 STEP_DETAILS: dict[tuple[str, str], tuple[tuple[str, str, str], ...]] = {
     ("check", "resolution_signed"): (
@@ -161,7 +161,7 @@ OPTIONAL_DETAILS = frozenset({"act_received.act_number", "act_received.act_date"
                               "court_application.demands", "act_requested.signer_person_id",
                               "studied.signer_person_id", "transferred.signer_person_id",
                               "court_application.signer_person_id"})
-#: R.26: the items of the study and the findings, for the checklist input (services/evaluations.py).
+#: R.26: the items of the study and the findings, for the checklist input (evaluations/service.py).
 CHECKLIST_LABELS = {
     "competence": N_("наличие компетенции и полномочий по принятию акта"),
     "conformity": N_("соответствие установленным законами требованиям"),
@@ -547,7 +547,7 @@ def _card_context(request: Request, session: Session, actor: Actor, collection: 
             "today": _today(request)}
 
 
-#: The fields of a check's resolutions (services/check_resolutions.py): name, label, input, required.
+#: The fields of a check's resolutions (checks/resolutions.py): name, label, input, required.
 RESOLUTION_FIELDS: dict[str, tuple[tuple[str, str, str, bool], ...]] = {
     "orm": (("grounds", N_("Основания проведения оперативно-розыскных мероприятий"), "textarea", True),
             ("measures", N_("Мероприятия"), "textarea", False),
@@ -765,7 +765,7 @@ def _card(collection: str) -> None:
 
 
 def posted_resolution(form: FormData) -> dict[str, Any]:
-    """The body of a check's resolution form (services/check_resolutions.py): empty inputs left out,
+    """The body of a check's resolution form (checks/resolutions.py): empty inputs left out,
     the person and the checkboxes as JSON values."""
     code = str(form.get("resolution_type", ""))
     body: dict[str, Any] = {"type": code, "fields": {}}

@@ -148,7 +148,7 @@ class RegisterFilter:
     overdue: bool = False
     due_within: int | None = None
     #: Acts only (issue 9, I.58–I.67): the type, the issuing signer, the origin's kind and number
-    #: (`services.acts.register_conditions`); the addressee is the act's `subject`.
+    #: (`acts.service.register_conditions`); the addressee is the act's `subject`.
     act_type: str | None = None
     signer_person_id: int | None = None
     origin_kind: str | None = None
@@ -292,7 +292,7 @@ def proceeding_dict(stored: Stored, *, today: date, calendar: WorkingCalendar, s
                     actor: Actor | None = None) -> dict[str, Any]:
     """`{id, version, state, steps, …}` where `state` is exactly the replay state; the open deadlines
     again with what is computed when read: overdue, and the days left in working and calendar days.
-    Given the session and the reader, also what `services.acts` adds (an act's origin, type, proposed
+    Given the session and the reader, also what `acts.service` adds (an act's origin, type, proposed
     response term and reviewer; the acts linked to a check, an evaluation or an analysis)."""
     row = stored.row
     state = row.state
@@ -588,7 +588,7 @@ def _write_derived_many(session: Session, changed: list[_Moved]) -> None:
 
 
 def _acts() -> Any:
-    """`services.acts` (origins, who records an act's steps, linked steps): imported when first used,
+    """`acts.service` (origins, who records an act's steps, linked steps): imported when first used,
     as it builds on this module."""
     from nadzor.acts import service as acts
 
@@ -596,21 +596,21 @@ def _acts() -> Any:
 
 
 def _check_details() -> Any:
-    """`services.check_details` (what a check holds, validated at entry; I.15): builds on this module."""
+    """`checks.details` (what a check holds, validated at entry; I.15): builds on this module."""
     from nadzor.checks import details as check_details
 
     return check_details
 
 
 def _check_resolutions() -> Any:
-    """`services.check_resolutions` (a check's I.19 and I.20 resolutions): builds on this module."""
+    """`checks.resolutions` (a check's I.19 and I.20 resolutions): builds on this module."""
     from nadzor.checks import resolutions as check_resolutions
 
     return check_resolutions
 
 
 def _analysis_details() -> Any:
-    """`services.analysis_details` (what an analysis holds, validated at entry; R.12, R.18, R.21–23):
+    """`analyses.details` (what an analysis holds, validated at entry; R.12, R.18, R.21–23):
     builds on this module."""
     from nadzor.analyses import details as analysis_details
 
@@ -622,8 +622,8 @@ def _entered_details(session: Session, kind: Kind, office: Office, step: dict[st
                      signers: dict[str, Person], *, calendar: WorkingCalendar,
                      imported: bool = False) -> dict[str, Any] | None:
     """A step's details as stored: for a check or an analysis, validated and completed
-    (`services.check_details`, `services.analysis_details`);
-    for an evaluation, the R.26 study and the R.28 transfer (`services.evaluations`); for an act's
+    (`checks.details`, `analyses.details`);
+    for an evaluation, the R.26 study and the R.28 transfer (`evaluations.service`); for an act's
     issue, its signer's id (the register filters on it)."""
     if kind.name == "evaluation":
         from nadzor.evaluations import service as evaluations  # builds on this module's neighbours (R.26, R.28)
@@ -722,7 +722,7 @@ def _storage_checks(kind: Kind, step: dict[str, Any], details: dict[str, Any] | 
                     signers: dict[str, Person], calendar: WorkingCalendar) -> None:
     """What storage refuses besides `replay`: a certificate failing `check.certificate_completeness`
     is not delivered (I.23); an act is issued by a prosecutor of the issuing office (PROCEEDINGS.md).
-    (An analysis's certificate, R.18, is checked with its details: `services.analysis_details`.)"""
+    (An analysis's certificate, R.18, is checked with its details: `analyses.details`.)"""
     if kind.name == "check" and step.get("type") == "certificate_delivered":
         certificate = (details or {}).get("certificate")
         if not isinstance(certificate, dict):
@@ -832,7 +832,7 @@ def check_stored_equals_replay(session: Session, calendar: WorkingCalendar) -> l
 
 
 # Public names of the machinery above, for the import of whole proceedings
-# (services/proceedings_import.py): the same functions, not copies.
+# (casework/importing.py): the same functions, not copies.
 replay_new = _replay
 store_step = _store_step
 write_derived = _write_derived

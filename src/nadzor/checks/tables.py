@@ -2,15 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import (
-    JSON,
-    Column,
-    Date,
-    ForeignKey,
-    Integer,
-    String,
-    Table,
-)
+from sqlalchemy import JSON, Column, Date, ForeignKey, Integer, String, Table
 
 from nadzor.infra.db.metadata import UTCDateTime, metadata
 

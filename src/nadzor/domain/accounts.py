@@ -1,5 +1,5 @@
 """Accounts: users who sign in, their API tokens and web sessions. Pure data; hashing and
-storage live in adapters."""
+storage live in the contexts' tables."""
 
 from __future__ import annotations
 

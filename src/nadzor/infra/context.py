@@ -1,5 +1,5 @@
 """Who is acting: the signed-in user with their office, effective position, roles and scope. The
-roles and the permissions they grant live in `services.policy` (one place); `Permission` is
+roles and the permissions they grant live in `infra.policy` (one place); `Permission` is
 re-exported here for the endpoints and services that state one."""
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ class Actor:
 
     @property
     def roles(self) -> frozenset[Role]:
-        """The roles of the account (`services.policy`); none for an anonymous caller."""
+        """The roles of the account (`infra.policy`); none for an anonymous caller."""
         if self.is_operator:
             return frozenset({Role.OPERATOR})
         if self.user_id is None:

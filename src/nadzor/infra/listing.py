@@ -32,7 +32,7 @@ class Page:
 
 def in_scope(column: Any, actor: Actor) -> Any | None:
     """The actor's visible offices as a condition on `column` (None: every office), the one condition
-    of `services.policy.scope_condition` (one array parameter on PostgreSQL)."""
+    of `infra.policy.scope_condition` (one array parameter on PostgreSQL)."""
     return None if actor.visible is None else scope_condition(actor, column)
 
 

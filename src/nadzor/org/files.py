@@ -1,5 +1,5 @@
 """The office tree as files: CSV (one office a line; former names as `name|from|to ;; …`) and
-JSON (a list of objects), both in the form `services.org.OfficeIn` takes.
+JSON (a list of objects), both in the form `org.service.OfficeIn` takes.
 
 CSV cells that a spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`, a tab or a
 carriage return) are written with a leading `'` (issue 6, finding 13); reading takes it off again,

@@ -2,16 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import (
-    JSON,
-    Boolean,
-    Column,
-    Date,
-    ForeignKey,
-    Integer,
-    String,
-    Table,
-)
+from sqlalchemy import JSON, Boolean, Column, Date, ForeignKey, Integer, String, Table
 
 from nadzor.domain.org import ActingAssignment, Office, Person, ZoneAssignment
 from nadzor.infra.db.metadata import mapper_registry, metadata

@@ -182,7 +182,7 @@ def create_app(platform: Platform | None = None) -> FastAPI:
     @app.exception_handler(Refused)
     async def _refused(request: Request, exc: Refused) -> Response:
         """The law does not allow the step (PROCEEDINGS.md): 409 with its code, citations and message;
-        403 when storage refuses it for who records it (`services.acts.NotEntitled`)."""
+        403 when storage refuses it for who records it (`acts.service.NotEntitled`)."""
         return problem(request, getattr(exc, "status", 409), [{"field": "step", "message": exc.message}], exc.message,
                        {"code": exc.code, "citations": exc.citations, "message": exc.message, "step": exc.step})
 

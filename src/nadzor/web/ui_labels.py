@@ -95,7 +95,7 @@ FORM_LABELS = (
 )
 
 
-#: Names of the calendar's days (adapters.calendar_sources, domain.calendar), marked.
+#: Names of the calendar's days (calendar.sources, domain.calendar), marked.
 HOLIDAY_NAMES = (
     N_("Новый год"), N_("Православное Рождество"), N_("Международный женский день"), N_("Наурыз мейрамы"),
     N_("Праздник единства народа Казахстана"), N_("День защитника Отечества"), N_("День Победы"),
@@ -136,7 +136,7 @@ ACTING_WARNINGS = (
     N_("должность «%(acting)s» выше собственной должности сотрудника «%(own)s» более чем на одну ступень"),
 )
 
-#: The titles of the documents a card offers (services.documents.SPECS), marked.
+#: The titles of the documents a card offers (casework.documents.SPECS), marked.
 DOCUMENT_TITLES: dict[str, str] = {
     "gp_petition": N_("Ходатайство Генеральному Прокурору о назначении проверки"),
     "check_resolution": N_("Постановление о производстве проверки"),
@@ -166,7 +166,7 @@ DOCUMENT_TITLES: dict[str, str] = {
     "analysis_petition": N_("Ходатайство Генеральному Прокурору о назначении проверки"),
 }
 
-#: services.analyses' labels shown on the analyses' pages: the kinds of organization, the plan items' states.
+#: analyses.service' labels shown on the analyses' pages: the kinds of organization, the plan items' states.
 ORGANIZATION_KINDS: dict[str, str] = {
     "state_body": N_("государственный орган"), "quasi_state": N_("субъект квазигосударственного сектора"),
     "private_business": N_("субъект частного предпринимательства"),

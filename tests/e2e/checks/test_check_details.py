@@ -1,4 +1,4 @@
-"""What a check holds, validated at entry (issue 8 §2; services/check_details.py), through the API on
+"""What a check holds, validated at entry (issue 8 §2; checks/details.py), through the API on
 SQLite and PostgreSQL: the subject with its BIN/IIN check digit, a complete resolution (I.13) with the
 mandatory subject matter of I.22 added, the assignees (of the office's staff, or specialists), a
 composition change replacing them, I.15 — only the assignees (the office's head, a superior head or

@@ -1,4 +1,4 @@
-"""`services.proceedings_import.do_import` on SQLite and PostgreSQL (issue 8 §5 `checks import`): whole
+"""`casework.importing.do_import` on SQLite and PostgreSQL (issue 8 §5 `checks import`): whole
 proceedings stored equal to replay with one audit row each; all or nothing — the first bad line raises
 `lines.<n>.<field>` and the transaction keeps nothing; signers as frozen positions or as people; the
 storage's own checks; only an administrator imports."""
