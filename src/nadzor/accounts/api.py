@@ -8,6 +8,8 @@ from fastapi import APIRouter, Depends, Request, Response
 from sqlalchemy.orm import Session
 
 from nadzor.accounts import service as accounts
+from nadzor.accounts.schemas import MeOut, TokenOut, TokenRequest, UserOut
+from nadzor.accounts.service import TokenIn, UserIn, UserUpdate
 from nadzor.audit import service as audit
 from nadzor.domain.accounts import User
 from nadzor.infra.context import Actor, Permission
@@ -15,16 +17,7 @@ from nadzor.infra.errors import InvalidInput
 from nadzor.infra.listing import Page
 from nadzor.web.api import Dir, Limit, Offset, Text, listed
 from nadzor.web.routing import JSON, endpoint
-from nadzor.web.schemas import (
-    MeOut,
-    TokenIn,
-    TokenOut,
-    TokenRequest,
-    UserIn,
-    UserOut,
-    UserUpdate,
-    body,
-)
+from nadzor.web.schemas import body
 from nadzor.web.security import DB, client_address, current_actor, platform
 
 router = APIRouter(prefix="/api/v1")

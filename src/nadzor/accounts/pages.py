@@ -16,12 +16,7 @@ from nadzor.domain.accounts import ApiToken, User
 from nadzor.infra.context import Actor, Permission
 from nadzor.infra.errors import AuthenticationFailed, InvalidInput, NotFound, TooManyAttempts
 from nadzor.org.pages_forms import people_options
-from nadzor.web.forms import (
-    FormField,
-    error_summary,
-    errors_by_field,
-    typed_value,
-)
+from nadzor.web.forms import FormField, error_summary, errors_by_field, typed_value
 from nadzor.web.pages import (
     confirm_page,
     confirmed,
@@ -34,14 +29,7 @@ from nadzor.web.pages import (
     show_form,
 )
 from nadzor.web.routing import FORM, ShowAgain
-from nadzor.web.security import (
-    DB,
-    LOGIN_CSRF_COOKIE,
-    SESSION_COOKIE,
-    client_address,
-    current_actor,
-    new_login_csrf,
-)
+from nadzor.web.security import DB, LOGIN_CSRF_COOKIE, SESSION_COOKIE, client_address, current_actor, new_login_csrf
 from nadzor.web.security import platform as platform_of
 from nadzor.web.templating import local_time, render
 from nadzor.web.ui_labels import N_

@@ -11,11 +11,12 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from nadzor.acts import service as acts
+from nadzor.acts.schemas import ActTypeOut, DatabankQueueOut, RegisterI64Out, TotalsOut
 from nadzor.infra.context import Actor, Permission
 from nadzor.infra.errors import InvalidInput
 from nadzor.web import security
 from nadzor.web.routing import JSON, endpoint
-from nadzor.web.schemas import ActTypeOut, DatabankQueueOut, RegisterI64Out, TotalsOut, body
+from nadzor.web.schemas import body
 from nadzor.web.security import DB, current_actor
 
 router = APIRouter(prefix="/api/v1")

@@ -14,10 +14,7 @@ from sqlalchemy.orm import Session
 
 from nadzor.analyses import details as analysis_details
 from nadzor.analyses import service as analyses
-from nadzor.infra.context import Actor, Permission
-from nadzor.infra.errors import InvalidInput
-from nadzor.web.routing import JSON, endpoint
-from nadzor.web.schemas import (
+from nadzor.analyses.schemas import (
     KuiOut,
     KuiPageOut,
     ObligationsOut,
@@ -26,13 +23,16 @@ from nadzor.web.schemas import (
     OrganizationsOut,
     PetitionDraftOut,
     PlanOut,
-    ProceedingOut,
     ReconciliationMonthOut,
     ReconciliationOut,
     RequirementsOut,
     SourcesOut,
-    body,
 )
+from nadzor.casework.schemas import ProceedingOut
+from nadzor.infra.context import Actor, Permission
+from nadzor.infra.errors import InvalidInput
+from nadzor.web.routing import JSON, endpoint
+from nadzor.web.schemas import body
 from nadzor.web.security import DB, current_actor, platform, today
 
 router = APIRouter(prefix="/api/v1")

@@ -17,7 +17,7 @@ from starlette.datastructures import FormData
 from nadzor.analyses import details as analysis_details
 from nadzor.analyses import service as analyses
 from nadzor.casework.labels import TARGET_LABELS
-from nadzor.casework.pages import render_card, translator
+from nadzor.casework.pages import render_card
 from nadzor.casework.service import Refused
 from nadzor.domain.org import POSITION_LABELS
 from nadzor.infra.context import Actor, Permission
@@ -26,7 +26,7 @@ from nadzor.org import service as org
 from nadzor.web.forms import FormField, form_data
 from nadzor.web.routing import FORM, ShowAgain, endpoint
 from nadzor.web.security import DB, current_actor, language, platform, today
-from nadzor.web.templating import render
+from nadzor.web.templating import render, translator
 from nadzor.web.ui_labels import N_, office_name
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)

@@ -6,15 +6,11 @@ from fastapi import APIRouter, Depends
 from sqlalchemy.orm import Session
 
 from nadzor.audit import service as audit
+from nadzor.audit.schemas import AuditPageOut, AuditRowOut, AuditVerifyOut
 from nadzor.infra.context import Actor, Permission
 from nadzor.infra.errors import InvalidInput
 from nadzor.web.api import Dir, query_date
 from nadzor.web.routing import endpoint
-from nadzor.web.schemas import (
-    AuditPageOut,
-    AuditRowOut,
-    AuditVerifyOut,
-)
 from nadzor.web.security import DB, current_actor
 
 router = APIRouter(prefix="/api/v1")

@@ -41,7 +41,7 @@ AUDIT = ListSpec(
 
 
 def _translate(request: Request) -> audit_view.Translate:
-    from nadzor.casework.pages import translator
+    from nadzor.web.templating import translator
 
     return translator(request)
 

@@ -10,16 +10,12 @@ from sqlalchemy.orm import Session
 
 from nadzor import rules
 from nadzor.calendar import service as calendar_admin
+from nadzor.calendar.schemas import CalendarChangeOut, CalendarDayOut, CalendarOverrideOut
+from nadzor.calendar.service import CalendarDayIn
 from nadzor.infra.context import Actor, Permission
 from nadzor.web.api import on_date
 from nadzor.web.routing import JSON, endpoint
-from nadzor.web.schemas import (
-    CalendarChangeOut,
-    CalendarDayIn,
-    CalendarDayOut,
-    CalendarOverrideOut,
-    body,
-)
+from nadzor.web.schemas import body
 from nadzor.web.security import DB, current_actor, platform
 
 router = APIRouter(prefix="/api/v1")

@@ -11,20 +11,14 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from nadzor.calendar import service as calendar_admin
-from nadzor.casework.pages import translator
 from nadzor.infra.context import Actor, Permission
 from nadzor.infra.errors import InvalidInput, NotFound
-from nadzor.web.forms import (
-    FormField,
-)
+from nadzor.web.forms import FormField
 from nadzor.web.pages import confirm_page, confirmed, html_routes, posted_version, request_today, save_form, see_other
 from nadzor.web.routing import FORM
-from nadzor.web.security import (
-    DB,
-    current_actor,
-)
+from nadzor.web.security import DB, current_actor
 from nadzor.web.security import platform as platform_of
-from nadzor.web.templating import render
+from nadzor.web.templating import render, translator
 from nadzor.web.ui_labels import N_
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)

@@ -14,12 +14,13 @@ from sqlalchemy.orm import Session
 
 from nadzor import proceedings
 from nadzor.casework import service as stored
+from nadzor.casework.schemas import ProceedingOut, RegisterOut, ReplayRequest, ResolutionOut, StateOut
 from nadzor.checks import resolutions as check_resolutions
 from nadzor.infra.context import Actor, Permission
 from nadzor.infra.errors import InvalidInput
 from nadzor.web import schemas
 from nadzor.web.routing import JSON, endpoint
-from nadzor.web.schemas import ProceedingOut, RegisterOut, ReplayRequest, ResolutionOut, StateOut, body
+from nadzor.web.schemas import body
 from nadzor.web.security import DB, current_actor, platform, today
 
 router = APIRouter(prefix="/api/v1")

@@ -13,7 +13,6 @@ from functools import lru_cache
 from typing import Any
 from urllib.parse import urlencode
 
-from babel.support import NullTranslations, Translations
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
@@ -56,7 +55,7 @@ from nadzor.web.listing import PAGE_SIZES, Asked, Column, Filter, ListSpec, Show
 from nadzor.web.routing import FORM, ShowAgain, endpoint
 from nadzor.web.security import DB, current_actor
 from nadzor.web.security import platform as platform_of
-from nadzor.web.templating import LOCALES, render
+from nadzor.web.templating import Translate, catalog, render, translator
 from nadzor.web.ui_labels import office_name
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
@@ -219,19 +218,6 @@ def _today(request: Request) -> date:
     return security.today(request)
 
 
-Translate = Callable[[str], str]
-
-
-@lru_cache(maxsize=4)
-def _catalog(lang: str) -> NullTranslations:
-    return Translations.load(str(LOCALES), [lang], domain="messages")
-
-
-def translator(request: Request) -> Translate:
-    """The catalog's `gettext` in the request's language, for labels put together in Python."""
-    return _catalog(security.language(request)).gettext
-
-
 def _identity(text: str) -> str:
     return text
 
@@ -261,7 +247,7 @@ def _office_options(session: Session, actor: Actor, lang: str = "ru") -> list[tu
 def _people_options(session: Session, actor: Actor, lang: str = "ru") -> list[tuple[str, str]]:
     """Each person as «name — position, office» in the interface's language."""
     offices = {o.id: o for o in org.all_offices(session)}
-    t = _catalog(lang).gettext
+    t = catalog(lang).gettext
     out = []
     for person in org.access_people(session, actor):
         office = offices.get(person.office_id)

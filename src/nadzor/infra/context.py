@@ -7,14 +7,7 @@ from __future__ import annotations
 import getpass
 from dataclasses import dataclass
 
-from nadzor.infra.policy import (
-    ADMIN_ONLY,
-    PERMISSION_LABELS,
-    Permission,
-    Role,
-    permissions_of,
-    refusal,
-)
+from nadzor.infra.policy import ADMIN_ONLY, PERMISSION_LABELS, Permission, Role, permissions_of, refusal
 
 __all__ = ["ADMIN_ONLY", "PERMISSION_LABELS", "Actor", "Permission", "Role", "cli_actor"]
 

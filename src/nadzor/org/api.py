@@ -16,25 +16,22 @@ from nadzor.infra.listing import Page
 from nadzor.org import files as org_files
 from nadzor.org import lists as org_lists
 from nadzor.org import service as org
-from nadzor.web.api import Dir, Limit, Offset, PositionCode, Text, listed, on_date, query_date, writes
-from nadzor.web.routing import JSON, RAW, endpoint
-from nadzor.web.schemas import (
-    ActingIn,
+from nadzor.org.schemas import (
     ActingOut,
     AuthorityOut,
     ImportOut,
-    OfficeIn,
     OfficeOnDateOut,
     OfficeOut,
-    PersonIn,
     PersonOut,
     SignCheckOut,
     SignCheckRequest,
-    ZoneIn,
     ZoneOut,
     ZoneRouteOut,
-    body,
 )
+from nadzor.org.service import ActingIn, OfficeIn, PersonIn, ZoneIn
+from nadzor.web.api import Dir, Limit, Offset, PositionCode, Text, listed, on_date, query_date, writes
+from nadzor.web.routing import JSON, RAW, endpoint
+from nadzor.web.schemas import body
 from nadzor.web.security import DB, current_actor, platform
 
 router = APIRouter(prefix="/api/v1")

@@ -18,7 +18,6 @@ from sqlalchemy.orm import Session
 from nadzor.accounts import service as accounts
 from nadzor.audit import service as audit
 from nadzor.audit.pages import history
-from nadzor.casework.pages import translator
 from nadzor.domain.accounts import User
 from nadzor.domain.org import KIND_LABELS, LEVEL_LABELS, POSITION_LABELS, SUBJECT_AREAS, Office
 from nadzor.infra.context import Actor, Permission
@@ -29,7 +28,7 @@ from nadzor.web.listing import N_, Asked, Column, Filter, ListSpec, Shown, ru_da
 from nadzor.web.routing import endpoint
 from nadzor.web.security import DB, current_actor, language
 from nadzor.web.security import platform as platform_of
-from nadzor.web.templating import LANGUAGES, render
+from nadzor.web.templating import LANGUAGES, render, translator
 from nadzor.web.ui_labels import AREA_TITLES, office_name
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)

@@ -12,15 +12,11 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from nadzor.audit.pages import history
-from nadzor.casework.pages import translator
 from nadzor.infra.context import Actor, Permission
 from nadzor.infra.errors import InvalidInput, NotFound
 from nadzor.org import files as org_files
 from nadzor.org import service as org
-from nadzor.web.forms import (
-    FormField,
-    values_of,
-)
+from nadzor.web.forms import FormField, values_of
 from nadzor.web.pages import (
     CHOOSE,
     confirm_page,
@@ -35,13 +31,9 @@ from nadzor.web.pages import (
     show_form,
 )
 from nadzor.web.routing import FORM, ShowAgain
-from nadzor.web.security import (
-    DB,
-    current_actor,
-    language,
-)
+from nadzor.web.security import DB, current_actor, language
 from nadzor.web.security import platform as platform_of
-from nadzor.web.templating import render
+from nadzor.web.templating import render, translator
 from nadzor.web.ui_labels import N_, POSITION_TITLES, area_options, office_name, position_options
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)

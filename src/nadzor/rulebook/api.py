@@ -10,13 +10,11 @@ from pydantic_core import to_json
 from nadzor import rules
 from nadzor.infra.context import Permission
 from nadzor.rulebook import catalogue as rule_catalogue
+from nadzor.rulebook.schemas import RuleOut
 from nadzor.rulebook.search import search
 from nadzor.web.api import json_answer
 from nadzor.web.routing import JSON, endpoint
-from nadzor.web.schemas import (
-    EvaluationOut,
-    RuleOut,
-)
+from nadzor.web.schemas import EvaluationOut
 from nadzor.web.security import platform
 
 router = APIRouter(prefix="/api/v1")

@@ -7,22 +7,23 @@ from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import FormData
 
 from nadzor import rules
-from nadzor.casework.pages import translator
 from nadzor.infra.context import Permission
 from nadzor.infra.errors import InvalidInput
 from nadzor.rulebook.forms import (
     PERIOD_ROWS,
+    SECTIONS,
     error_label,
     result_rows,
     rule_fields,
     rule_input,
+    section_rules,
 )
 from nadzor.rulebook.regulation import paragraph
 from nadzor.rulebook.search import search
 from nadzor.web.pages import html_routes
 from nadzor.web.routing import FORM
 from nadzor.web.security import platform as platform_of
-from nadzor.web.templating import render
+from nadzor.web.templating import render, translator
 from nadzor.web.ui_labels import position_options
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
@@ -61,3 +62,12 @@ def rule_evaluate(request: Request, rule_id: str, form: FormData = FORM) -> Resp
         return render(request, "_rule_result.html", 422, output=None, errors=errors, data=data)
     return render(request, "_rule_result.html", output=output, rows=result_rows(output["result"], t), errors=[],
                   data=data)
+
+
+@page("GET", "/sections/{section}", P.SIGNED_IN)
+def section(request: Request, section: str) -> Response:
+    if section not in SECTIONS:
+        return render(request, "error.html", 404, title="Раздел не найден", message=f"Нет раздела {section!r}")
+    title, _ = SECTIONS[section]
+    return render(request, "section.html", section=section, title=title,
+                  rules_list=section_rules(section, rules.REGISTRY))

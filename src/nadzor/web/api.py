@@ -18,10 +18,7 @@ from nadzor.infra.context import Actor, Permission
 from nadzor.infra.errors import FieldError, InvalidInput
 from nadzor.infra.listing import MAX_LIMIT
 from nadzor.web.routing import JSON, endpoint
-from nadzor.web.schemas import (
-    HealthOut,
-    body,
-)
+from nadzor.web.schemas import HealthOut, body
 from nadzor.web.security import DB, current_actor, platform
 
 router = APIRouter(prefix="/api/v1")

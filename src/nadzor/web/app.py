@@ -31,7 +31,6 @@ from nadzor.casework import api_attachments, api_documents
 from nadzor.casework import pages as casework_pages
 from nadzor.casework.attachments import TooLarge
 from nadzor.casework.documents import DocumentsUnavailable
-from nadzor.casework.pages import translator
 from nadzor.casework.service import Refused
 from nadzor.infra.db.engine import Busy
 from nadzor.infra.errors import AuthenticationFailed, Conflict, Forbidden, NotFound, TooManyAttempts
@@ -42,10 +41,10 @@ from nadzor.proceedings.kernel import UnknownKind
 from nadzor.rulebook import api as rulebook_api
 from nadzor.rulebook import pages as rulebook_pages
 from nadzor.rules.base import InvalidInput, UnknownRule
-from nadzor.web import api, middleware, pages
+from nadzor.web import api, home, middleware, pages
 from nadzor.web.problems import HTTP_MESSAGES, install_problem_openapi, request_errors
 from nadzor.web.security import CsrfFailed, NotSignedIn
-from nadzor.web.templating import render
+from nadzor.web.templating import render, translator
 from nadzor.web.ui_labels import PARAMETER_LABELS
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -138,7 +137,7 @@ def create_app(platform: Platform | None = None) -> FastAPI:
                    acts_pages.router,
                    analyses_pages.router,  # before the generic cards: /analyses/plans
                    org_pages.router,  # before the record pages: /people/export is not a person's id
-                   audit_pages.router, pages.router, rulebook_pages.router, calendar_pages.router,
+                   audit_pages.router, pages.router, home.router, rulebook_pages.router, calendar_pages.router,
                    accounts_pages.router, org_pages_forms.router,
                    org_pages.records,  # after the forms: /acting/new is not a record's id
                    casework_pages.router):

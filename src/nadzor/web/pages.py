@@ -5,40 +5,22 @@ trail. Every page states its permission; forms go through the same services as t
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
-from nadzor import rules
-from nadzor.casework.pages import translator
 from nadzor.infra import json_input
-from nadzor.infra.context import Actor, Permission
+from nadzor.infra.context import Permission
 from nadzor.infra.errors import Conflict, InvalidInput
-from nadzor.org import service as org
-from nadzor.rulebook.forms import (
-    SECTIONS,
-    section_rules,
-)
-from nadzor.web.forms import (
-    FormField,
-    error_summary,
-    errors_by_field,
-    form_data,
-    typed_value,
-    values_of,
-)
+from nadzor.web.forms import FormField, error_summary, errors_by_field, form_data, typed_value, values_of
 from nadzor.web.routing import ShowAgain, endpoint
-from nadzor.web.security import (
-    DB,
-    LANG_COOKIE,
-    current_actor,
-)
+from nadzor.web.security import LANG_COOKIE
 from nadzor.web.security import platform as platform_of
-from nadzor.web.templating import render
+from nadzor.web.templating import render, translator
 from nadzor.web.ui_labels import N_
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
@@ -157,32 +139,6 @@ def switch_language(request: Request, code: str, next: str = "/") -> Response:
         response.set_cookie(LANG_COOKIE, code, max_age=365 * 24 * 3600, samesite="lax", httponly=True,
                             secure=platform_of(request).settings.cookie_secure)
     return response
-
-
-# ============================================================================ the shell
-
-
-@page("GET", "/", P.SIGNED_IN)
-def home(request: Request, actor: Actor = Depends(current_actor), session: Session = DB) -> Response:
-    today = request_today(request)
-    authority = None
-    office = org.get_office(session, actor.office_id) if actor.office_id else None
-    cal = platform_of(request).calendar()
-    if actor.person_id is not None:
-        authority = org.access_authority(session, actor, actor.person_id, today, calendar=cal)
-    upcoming = [d for d in cal.non_working_in(today, today + timedelta(days=60)) if d.weekday() < 5][:8]
-    return render(request, "home.html", today=today, authority=authority, office=office,
-                  upcoming=[(d, cal.day_name(d)) for d in upcoming], sections=SECTIONS,
-                  rule_count=len(rules.REGISTRY))
-
-
-@page("GET", "/sections/{section}", P.SIGNED_IN)
-def section(request: Request, section: str) -> Response:
-    if section not in SECTIONS:
-        return render(request, "error.html", 404, title="Раздел не найден", message=f"Нет раздела {section!r}")
-    title, _ = SECTIONS[section]
-    return render(request, "section.html", section=section, title=title,
-                  rules_list=section_rules(section, rules.REGISTRY))
 
 
 def posted_version(form: FormData) -> int | None:

@@ -4,6 +4,7 @@ compiled by the setup command (`pybabel compile`); Russian is the source languag
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
@@ -112,3 +113,17 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
         current_path=request.url.path, **context,
     )
     return HTMLResponse(html, status_code=status_code)
+
+
+Translate = Callable[[str], str]
+
+
+@lru_cache(maxsize=4)
+def catalog(lang: str) -> NullTranslations:
+    """The interface's catalog in `lang` (Russian is the source language)."""
+    return Translations.load(str(LOCALES), [lang], domain="messages")
+
+
+def translator(request: Request) -> Translate:
+    """The catalog's `gettext` in the request's language, for labels put together in Python."""
+    return catalog(language(request)).gettext

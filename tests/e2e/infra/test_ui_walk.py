@@ -311,10 +311,15 @@ def _service_literal_messages() -> set[str]:
     import ast
     from pathlib import Path
 
-    import nadzor.services
+    import nadzor
 
+    root = Path(nadzor.__file__).parent
+    adapters = ("api", "schemas", "pages", "cli", "view", "labels", "forms", "catalogue", "tables")
+    services = [p for d in ("org", "accounts", "calendar", "audit", "rulebook", "casework", "checks", "acts",
+                            "evaluations", "analyses", "infra") for p in (root / d).glob("*.py")
+                if not p.stem.startswith(adapters)] + [root / "demo.py"]
     found: set[str] = set()
-    for path in sorted(Path(nadzor.services.__file__).parent.glob("*.py")):
+    for path in sorted(services):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if not isinstance(node, ast.Call):
                 continue

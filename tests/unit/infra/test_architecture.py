@@ -128,7 +128,7 @@ def test_the_commit_check_sees_every_form_of_the_call() -> None:
 #: none of them; nothing imports the entry points or the composition root but the entry points.
 CONTEXTS = ("org", "accounts", "calendar", "audit", "rulebook", "casework", "checks", "acts", "evaluations",
             "analyses")
-ADAPTER_PREFIXES = ("api", "pages", "cli", "view", "labels", "forms", "catalogue")
+ADAPTER_PREFIXES = ("api", "schemas", "pages", "cli", "view", "labels", "forms", "catalogue")
 WEB = ("nadzor.web", "nadzor.entrypoints", "fastapi", "starlette", "jinja2", "typer", "uvicorn")
 CONTEXT_FILES = sorted(p for c in CONTEXTS for p in (SRC / c).glob("*.py"))
 SERVICE_FILES = [p for p in CONTEXT_FILES if not p.stem.startswith(ADAPTER_PREFIXES)]
@@ -169,3 +169,17 @@ def test_only_the_entry_points_import_the_entry_points(path: Path) -> None:
         if path.stem.startswith("cli") and name in ("nadzor.entrypoints", "nadzor.entrypoints.common"):
             continue
         assert not name.startswith("nadzor.entrypoints"), f"{path.relative_to(SRC)} imports {name}"
+
+
+#: The web platform serves the contexts: its kits (routing, templating, forms, lists, schemas, the
+#: api and pages kits) import none of them. The composition does — the app includes every router,
+#: the start page summarises the user's office and the rules' sections — and `security.py` takes the
+#: caller from the accounts.
+WEB_COMPOSITION = {"app.py", "home.py", "security.py"}
+
+
+@pytest.mark.parametrize("path", sorted(p for p in (SRC / "web").glob("*.py") if p.name not in WEB_COMPOSITION),
+                         ids=lambda p: str(p.relative_to(SRC)))
+def test_the_web_platform_imports_no_context(path: Path) -> None:
+    for name in imports(path):
+        assert not name.startswith(tuple(f"nadzor.{c}" for c in CONTEXTS)), f"{path.relative_to(SRC)} imports {name}"

@@ -9,13 +9,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BeforeValidator, Field, model_validator
 
 from nadzor.domain.calendar import WorkingCalendar
-from nadzor.domain.terms import (
-    Pause,
-    k1_calendar_days,
-    k2_working_days_after,
-    k3_working_days_before,
-    k6_last_day,
-)
+from nadzor.domain.terms import Pause, k1_calendar_days, k2_working_days_after, k3_working_days_before, k6_last_day
 from nadzor.rules.base import (
     AllowedOut,
     CompletenessOut,
