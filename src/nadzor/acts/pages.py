@@ -21,7 +21,7 @@ from nadzor.web import security
 from nadzor.web.routing import FORM, ShowAgain, endpoint
 from nadzor.web.security import DB, current_actor
 from nadzor.web.templating import render
-from nadzor.web.ui_labels import N_, office_name
+from nadzor.web.ui_labels import N_, office_name, office_names
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 
@@ -51,8 +51,8 @@ def register_i64_page(request: Request, office_id: str | None = None, year: str 
                                         office_id=_number(office_id, "office_id"), year=_number(year, "year"),
                                         quarter=_number(quarter, "quarter"))
     except InvalidInput as exc:
-        return render(request, "acts/register_i64.html", 422, data=None, errors=exc.as_dicts(), offices=offices,
-                      form=form, columns=acts.REGISTER_COLUMNS, table_columns=acts.TABLE_COLUMNS,
+        return _named(request, session, "acts/register_i64.html", 422, data=None, errors=exc.as_dicts(),
+                      offices=offices, form=form, columns=acts.REGISTER_COLUMNS, table_columns=acts.TABLE_COLUMNS,
                       events=acts.I64_EVENTS)
     if format == "csv":
         name = f"register-i64-{data['year']}-q{data['quarter']}.csv"
@@ -60,8 +60,15 @@ def register_i64_page(request: Request, office_id: str | None = None, year: str 
                         headers={"content-disposition": f'attachment; filename="{name}"'})
     form.update(year=str(data["year"]), quarter=str(data["quarter"]),
                 office_id=str(data["office_id"]) if data["office_id"] is not None else "")
-    return render(request, "acts/register_i64.html", data=data, errors=[], offices=offices, form=form,
+    return _named(request, session, "acts/register_i64.html", data=data, errors=[], offices=offices, form=form,
                   columns=acts.REGISTER_COLUMNS, table_columns=acts.TABLE_COLUMNS, events=acts.I64_EVENTS)
+
+
+def _named(request: Request, session: Session, template: str, status: int = 200, **context: Any) -> Response:
+    """`render` with the offices' names in the interface's language by id (`office_names`), for the rows
+    a service names in Russian."""
+    names = office_names(org.all_offices(session), security.language(request))
+    return render(request, template, status, office_names=names, **context)
 
 
 # ================================================================================ act types
@@ -220,10 +227,10 @@ def totals_page(request: Request, office_id: str | None = None, start: str | Non
         data = acts.access_totals(session, actor=actor, today=security.today(request),
                                   office_id=_number(office_id, "office_id"), start=start, end=end)
     except InvalidInput as exc:
-        return render(request, "acts/totals.html", 422, data=None, errors=exc.as_dicts(), offices=offices, form=form,
-                      types=acts.access_act_types(session, actor=actor))
+        return _named(request, session, "acts/totals.html", 422, data=None, errors=exc.as_dicts(), offices=offices,
+                      form=form, types=acts.access_act_types(session, actor=actor))
     form.update(start=data["from"], end=data["to"])
-    return render(request, "acts/totals.html", data=data, errors=[], offices=offices, form=form,
+    return _named(request, session, "acts/totals.html", data=data, errors=[], offices=offices, form=form,
                   types=acts.access_act_types(session, actor=actor))
 
 
@@ -236,6 +243,7 @@ def databank_page(request: Request, office_id: str | None = None, actor: Actor =
         data = acts.access_databank_queue(session, actor=actor, today=security.today(request),
                                           office_id=_number(office_id, "office_id"))
     except InvalidInput as exc:
-        return render(request, "acts/databank.html", 422, data=None, errors=exc.as_dicts(), offices=offices,
+        return _named(request, session, "acts/databank.html", 422, data=None, errors=exc.as_dicts(), offices=offices,
                       office_id=office_id or "")
-    return render(request, "acts/databank.html", data=data, errors=[], offices=offices, office_id=office_id or "")
+    return _named(request, session, "acts/databank.html", data=data, errors=[], offices=offices,
+                  office_id=office_id or "")

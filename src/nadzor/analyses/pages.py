@@ -27,7 +27,7 @@ from nadzor.web.forms import FormField, form_data
 from nadzor.web.routing import FORM, ShowAgain, endpoint
 from nadzor.web.security import DB, current_actor, language, platform, today
 from nadzor.web.templating import render, translator
-from nadzor.web.ui_labels import N_, office_name
+from nadzor.web.ui_labels import N_, office_name, office_names
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 P = Permission.SIGNED_IN
@@ -88,6 +88,13 @@ def _offices(request: Request, session: Session, actor: Actor) -> list[tuple[str
     return [(str(o.id), office_name(o, lang)) for o in org.all_offices(session) if actor.sees_office(o.id)]
 
 
+def _named(request: Request, session: Session, template: str, status: int = 200, **context: Any) -> Response:
+    """`render` with the offices' names in the interface's language by id (`office_names`), for the rows
+    a service names in Russian."""
+    names = office_names(org.all_offices(session), language(request))
+    return render(request, template, status, office_names=names, **context)
+
+
 def _default_office(actor: Actor, office_id: int | None) -> int | None:
     return office_id if office_id is not None else actor.office_id
 
@@ -120,7 +127,8 @@ def _plans_view(request: Request, session: Session, actor: Actor, *, office_id: 
                 values: dict[str, Any] | None = None) -> Response:
     plans = analyses.access_plans(session, actor=actor, today=today(request), office_id=office_id, year=year)
     export = urlencode({k: v for k, v in {"office_id": office_id, "year": year, "format": "csv"}.items() if v})
-    return render(request, "analyses/plans.html", status, plans=plans, offices=_offices(request, session, actor),
+    return _named(request, session, "analyses/plans.html", status, plans=plans,
+                  offices=_offices(request, session, actor),
                   office_id=office_id, year=year, errors=errors or [], export=export,
                   values=values or {"office_id": actor.office_id, "year": today(request).year})
 
@@ -149,7 +157,7 @@ def _plan_view(request: Request, session: Session, actor: Actor, plan_id: int, *
     t = translator(request)
     approvers = [(str(p["id"]), f"{p['full_name']} — {t(p['position_label'])}")
                  for p in analyses.plan_approver_candidates(session, plan["office_id"])]
-    return render(request, "analyses/plan.html", status, plan=plan, staff=staff, approvers=approvers,
+    return _named(request, session, "analyses/plan.html", status, plan=plan, staff=staff, approvers=approvers,
                   bases=BASIS_LABELS, errors=errors or [], values=values or {}, today=today(request),
                   statuses=analyses.ITEM_STATUSES)
 
@@ -356,7 +364,7 @@ def _obligations_view(request: Request, session: Session, actor: Actor, office_i
     calendar = (analyses.access_obligations(session, actor=actor, office_id=chosen, year=the_year,
                                             today=today(request), calendar=platform(request).calendar())
                 if chosen is not None else None)
-    return render(request, "analyses/obligations.html", status, calendar=calendar,
+    return _named(request, session, "analyses/obligations.html", status, calendar=calendar,
                   offices=_offices(request, session, actor),
                   office_id=chosen, year=the_year, errors=errors or [], today=today(request))
 

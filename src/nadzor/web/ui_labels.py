@@ -6,8 +6,8 @@ repeats the domain's Russian text exactly (a test compares them); the catalog tr
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from typing import Protocol
+from collections.abc import Callable, Iterable
+from typing import Any, Protocol
 
 from nadzor.domain.org import POSITION_LABELS, SUBJECT_AREAS
 
@@ -378,6 +378,11 @@ def position_options(t: Translate) -> tuple[tuple[str, str], ...]:
 
 def area_options(t: Translate) -> tuple[tuple[str, str], ...]:
     return tuple((code, t(AREA_TITLES.get(code, label))) for code, label in SUBJECT_AREAS.items())
+
+
+def office_names(offices: Iterable[Any], lang: str) -> dict[int, str]:
+    """Each office's name in the interface's language by its id (for rows a service names in Russian)."""
+    return {o.id: office_name(o, lang) for o in offices if o.id is not None}
 
 
 def office_name(office: _Named, lang: str) -> str:

@@ -421,6 +421,9 @@ def test_kazakh_mode_walk_shows_no_russian_where_the_data_has_kazakh(sqlite_demo
                                                    "year": "2026", "quarter": "", "title": "Жоспар"})
     assert created.status_code == 303
     plan = client.get(created.headers["location"]).text
+    assert "<p>Қарағанды облысының прокуратурасы ·" in plan  # the service names the plan's office in Russian
+    totals = client.get("/acts/totals").text
+    assert "Теміртау қаласының прокуратурасы" in totals and "Прокуратура города Темиртау" not in totals
     version = re.search(r'name="version" value="(\d+)"', plan)
     assert version is not None
     approver = re.search(r'name="person_id">\s*<option value="(\d+)"[^>]*>([^<]*)<', plan)
