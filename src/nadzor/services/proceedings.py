@@ -502,10 +502,11 @@ def _restate(session: Session, first_day: date, last_day: date, *, calendar: Wor
         pending: deque[Callable[[], list[kernel_api.Moved]]] = deque()
         for first in range(0, len(rows), _RESTATE_CHUNK):
             chunk = rows[first:first + _RESTATE_CHUNK]
-            # The chunk's proceedings: on PostgreSQL by an array of their ids (one parameter); on SQLite
+            # The chunk's proceedings: on PostgreSQL by an array of their ids (one text parameter); on SQLite
             # by their id range and the same condition (rather than a list of a thousand ids to parse).
             live: dict[int, str] = dict(session.execute(
-                chunk_steps.where(ps.c.proceeding_id == func.any(cast([row.id for row in chunk], ARRAY(Integer))))
+                chunk_steps.where(ps.c.proceeding_id == func.any(cast(func.string_to_array(
+                    ",".join(str(row.id) for row in chunk), ","), ARRAY(Integer))))
                 if postgresql else
                 chunk_steps.join(t, t.c.id == ps.c.proceeding_id)
                 .where(ps.c.proceeding_id >= chunk[0].id, ps.c.proceeding_id <= chunk[-1].id, *spans)).all())
@@ -570,23 +571,22 @@ def _write_moved(session: Session, moved: list[kernel_api.Moved], by_id: dict[in
     return len(moved)
 
 
-#: PostgreSQL: the moved proceedings of a chunk in one UPDATE from arrays (one statement, one plan),
-#: rather than a statement per proceeding; their states as one JSON array (a text parameter sent as it
-#: is: an array of texts would be escaped character by character).
+#: PostgreSQL: the moved proceedings of a chunk in one UPDATE (one statement, one plan) rather than a
+#: statement per proceeding, and their deadline rows in one INSERT, each from one parameter: the JSON
+#: text of its rows (made by the C encoder, the states' texts put in as they are; arrays of values
+#: would be converted value by value).
 _PG_UPDATE_MANY = text(
     "UPDATE proceedings AS p SET status = v.status, state = v.state, span_end = v.span_end, "
     "start = v.start, last_day = v.last_day, version = v.version, updated_at = :now "
-    "FROM ROWS FROM (unnest(CAST(:ids AS INTEGER[])), unnest(CAST(:statuses AS VARCHAR[])), "
-    "json_array_elements(CAST(:states AS JSON)), unnest(CAST(:span_ends AS DATE[])), "
-    "unnest(CAST(:starts AS DATE[])), unnest(CAST(:last_days AS DATE[])), unnest(CAST(:versions AS INTEGER[]))) "
-    "AS v(id, status, state, span_end, start, last_day, version) WHERE p.id = v.id"
+    "FROM json_to_recordset(CAST(:rows AS JSON)) "
+    "AS v(id INTEGER, status VARCHAR, span_end DATE, start DATE, last_day DATE, version INTEGER, state JSON) "
+    "WHERE p.id = v.id"
 ).bindparams(bindparam("now", type_=UTCDateTime))
-#: PostgreSQL: their deadline rows in one INSERT from arrays, the citations as one JSON array.
 _PG_INSERT_DEADLINES = text(
     "INSERT INTO proceeding_deadlines (proceeding_id, kind, office_id, code, due, step, citations) "
-    "SELECT * FROM ROWS FROM (unnest(CAST(:ids AS INTEGER[])), unnest(CAST(:kinds AS VARCHAR[])), "
-    "unnest(CAST(:offices AS INTEGER[])), unnest(CAST(:codes AS VARCHAR[])), unnest(CAST(:dues AS DATE[])), "
-    "unnest(CAST(:steps AS INTEGER[])), json_array_elements(CAST(:citations AS JSON)))"
+    "SELECT proceeding_id, kind, office_id, code, due, step, citations FROM json_to_recordset(CAST(:rows AS JSON)) "
+    "AS v(proceeding_id INTEGER, kind VARCHAR, office_id INTEGER, code VARCHAR, due DATE, step INTEGER, "
+    "citations JSON)"
 )
 
 
@@ -605,12 +605,12 @@ def _write_derived_many(session: Session, changed: list[_Moved]) -> None:
 
     postgresql = session.connection().dialect.name == "postgresql"
     if postgresql:
-        session.execute(_PG_UPDATE_MANY, {
-            "now": now, "ids": [m.row.id for m in changed], "statuses": [m.state["status"] for m in changed],
-            "states": f"[{','.join(m.encoded for m in changed)}]", "span_ends": [m.span_end for m in changed],
-            "starts": [day(m.state.get("start")) for m in changed],
-            "last_days": [day(m.state.get("last_day")) for m in changed],
-            "versions": [m.row.version + 1 for m in changed]})
+        dumps = json.dumps
+        session.execute(_PG_UPDATE_MANY, {"now": now, "rows": "[" + ",".join(
+            dumps({"id": m.row.id, "status": m.state["status"], "span_end": m.span_end.isoformat(),
+                   "start": m.state.get("start") or None, "last_day": m.state.get("last_day") or None,
+                   "version": m.row.version + 1})[:-1] + ', "state": ' + m.encoded + "}"
+            for m in changed) + "]"})
     else:
         values = [{"b_id": m.row.id, "b_status": m.state["status"], "b_state": m.state, "b_span_end": m.span_end,
                    "b_start": day(m.state.get("start")), "b_last_day": day(m.state.get("last_day")),
@@ -629,11 +629,9 @@ def _write_derived_many(session: Session, changed: list[_Moved]) -> None:
     if not due:
         return
     if postgresql:
-        session.execute(_PG_INSERT_DEADLINES, {
-            "ids": [m.row.id for m, _d in due], "kinds": [m.kind.name for m, _d in due],
-            "offices": [m.row.office_id for m, _d in due], "codes": [d["code"] for _m, d in due],
-            "dues": [date.fromisoformat(d["due"]) for _m, d in due], "steps": [d["step"] for _m, d in due],
-            "citations": json.dumps([d["citations"] for _m, d in due])})
+        session.execute(_PG_INSERT_DEADLINES, {"rows": json.dumps([
+            {"proceeding_id": m.row.id, "kind": m.kind.name, "office_id": m.row.office_id, "code": d["code"],
+             "due": d["due"], "step": d["step"], "citations": d["citations"]} for m, d in due])})
     else:
         session.execute(insert(proceeding_deadlines), [
             {"proceeding_id": m.row.id, "kind": m.kind.name, "office_id": m.row.office_id, "code": d["code"],
