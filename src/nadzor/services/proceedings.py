@@ -612,12 +612,13 @@ def _write_derived_many(session: Session, changed: list[_Moved]) -> None:
                    "version": m.row.version + 1})[:-1] + ', "state": ' + m.encoded + "}"
             for m in changed) + "]"})
     else:
-        values = [{"b_id": m.row.id, "b_status": m.state["status"], "b_state": m.state, "b_span_end": m.span_end,
+        values = [{"b_id": m.row.id, "b_status": m.state["status"], "b_state": m.encoded, "b_span_end": m.span_end,
                    "b_start": day(m.state.get("start")), "b_last_day": day(m.state.get("last_day")),
                    "b_version": m.row.version + 1, "b_updated_at": now}
                   for m in changed]
         session.connection().execute(update(t).where(t.c.id == bindparam("b_id")).values(
-            status=bindparam("b_status"), state=bindparam("b_state"), span_end=bindparam("b_span_end"),
+            status=bindparam("b_status"), state=bindparam("b_state", type_=Text),  # its JSON text, as made
+            span_end=bindparam("b_span_end"),
             start=bindparam("b_start"), last_day=bindparam("b_last_day"), version=bindparam("b_version"),
             updated_at=bindparam("b_updated_at")), values)
     rewritten = [m for m in changed if m.deadlines_moved]
