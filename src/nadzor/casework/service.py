@@ -17,15 +17,16 @@ from __future__ import annotations
 
 import gc
 import json
-from collections.abc import Iterable
+import sys
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
-from operator import itemgetter
 from typing import Any
 
 from pydantic import Field
-from sqlalchemy import JSON, Row, Text, bindparam, cast, delete, func, insert, select, text, update
-from sqlalchemy.dialects.postgresql import aggregate_order_by
+from sqlalchemy import ARRAY, Integer, Row, Text, bindparam, cast, delete, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from nadzor import proceedings as kernel_api
@@ -41,13 +42,13 @@ from nadzor.infra.db.metadata import UTCDateTime
 from nadzor.infra.errors import Conflict, FieldError, InvalidInput, NotFound
 from nadzor.infra.listing import casefold
 from nadzor.infra.policy import scope_condition
+from nadzor.infra.replay_workers import ReplayWorkers, usable_cpus
 from nadzor.org.service import authority_of, parse
 from nadzor.org.service import cached_tree as org_tree
 from nadzor.org.tables import offices as offices_table
 from nadzor.proceedings import analysis as analysis_kind
 from nadzor.proceedings import check as check_kind
-from nadzor.proceedings import replay_steps
-from nadzor.proceedings.kernel import KINDS, Kind, Step, stored_steps, validate
+from nadzor.proceedings.kernel import KINDS, Kind, Step, validate
 from nadzor.rules.base import Input
 
 #: REST collections (PROCEEDINGS.md) and the kinds they hold.
@@ -484,36 +485,38 @@ def _restate(session: Session, first_day: date, last_day: date, *, calendar: Wor
                t.c.version)
     spans = (t.c.opened_on <= last_day, t.c.span_end >= first_day)
     rows = session.execute(select(*columns).where(*spans).order_by(t.c.id)).all()
-    moved = 0
     ps = proceeding_steps
-    # A proceeding's live steps as one JSON array of [seq, data] (one row and one decoding per proceeding,
-    # not per step).
-    if session.connection().dialect.name == "sqlite":
-        steps_of: Any = func.json_group_array(func.json_array(ps.c.seq, func.json(ps.c.data)), type_=JSON)
+    # A proceeding's live steps as the text of one JSON array of [seq, data] (one row per proceeding,
+    # decoded where it is replayed; `kernel.restated` puts them in stored order).
+    postgresql = session.connection().dialect.name == "postgresql"
+    if postgresql:
+        steps_of: Any = cast(func.json_agg(func.json_build_array(ps.c.seq, ps.c.data)), Text)
     else:
-        steps_of = func.json_agg(aggregate_order_by(func.json_build_array(ps.c.seq, ps.c.data), ps.c.seq),
-                                 type_=JSON)
-    for first in range(0, len(rows), _RESTATE_CHUNK):
-        chunk = rows[first:first + _RESTATE_CHUNK]
-        live: dict[int, list[Any]] = {row.id: [] for row in chunk}
-        # The chunk's proceedings by their id range and the same condition (one statement, the same for
-        # every chunk, rather than a list of a thousand ids to send and parse).
-        for pid, pairs in session.execute(select(ps.c.proceeding_id, steps_of).join(t, t.c.id == ps.c.proceeding_id)
-                                          .where(ps.c.proceeding_id >= chunk[0].id, ps.c.proceeding_id <= chunk[-1].id,
-                                                 ps.c.withdrawn.is_(False), *spans).group_by(ps.c.proceeding_id)):
-            if pid in live:
-                pairs.sort(key=_first)  # [[seq, data], …]: in stored order
-                live[pid] = [data for _seq, data in pairs]
-        changed: list[_Moved] = []
-        for row in chunk:
-            kind = KINDS[row.kind]
-            steps = stored_steps(kind, live[row.id], calendar)  # validated when recorded
-            state = replay_steps(kind, row.office_level, steps, calendar)
-            encoded = json.dumps(state)
-            if encoded != row.state_text and state != json.loads(row.state_text):
-                changed.append(_Moved(row, kind, state, steps, encoded))
-        _write_derived_many(session, changed)
-        moved += len(changed)
+        steps_of = func.json_group_array(func.json_array(ps.c.seq, func.json(ps.c.data)), type_=Text)
+    chunk_steps = select(ps.c.proceeding_id, steps_of).where(ps.c.withdrawn.is_(False)).group_by(ps.c.proceeding_id)
+    by_id = {row.id: row for row in rows}
+    workers = restate_workers(len(rows))
+    moved = 0
+    with _replayer(calendar, workers) as replay:
+        # Chunks read here and replayed in the workers (or here): while the workers replay, the next
+        # chunk is read and the previous ones written here, in order, in the caller's transaction.
+        pending: deque[Callable[[], list[kernel_api.Moved]]] = deque()
+        for first in range(0, len(rows), _RESTATE_CHUNK):
+            chunk = rows[first:first + _RESTATE_CHUNK]
+            # The chunk's proceedings: on PostgreSQL by an array of their ids (one text parameter); on SQLite
+            # by their id range and the same condition (rather than a list of a thousand ids to parse).
+            live: dict[int, str] = dict(session.execute(
+                chunk_steps.where(ps.c.proceeding_id == func.any(cast(func.string_to_array(
+                    ",".join(str(row.id) for row in chunk), ","), ARRAY(Integer))))
+                if postgresql else
+                chunk_steps.join(t, t.c.id == ps.c.proceeding_id)
+                .where(ps.c.proceeding_id >= chunk[0].id, ps.c.proceeding_id <= chunk[-1].id, *spans)).all())
+            pending.append(replay([(row.id, row.kind, row.office_level, row.state_text, live.get(row.id))
+                                   for row in chunk]))
+            while len(pending) > workers:
+                moved += _write_moved(session, pending.popleft()(), by_id)
+        while pending:
+            moved += _write_moved(session, pending.popleft()(), by_id)
     if moved:
         where = first_day.isoformat() if first_day == last_day else f"{first_day.isoformat()}..{last_day.isoformat()}"
         audit.record(session, actor=actor, action=AuditAction.PROCEEDINGS_RESTATED, object_type="calendar_day",
@@ -522,35 +525,77 @@ def _restate(session: Session, first_day: date, last_day: date, *, calendar: Wor
 
 
 _RESTATE_CHUNK = 1000
-_first = itemgetter(0)
+#: From this many proceedings in the span on, a calendar change replays them in worker processes, one
+#: per CPU this process may use: below it the workers' start (a fresh interpreter importing the kernel,
+#: about half a second) costs more than the replay they would share (about 10,000 checks per CPU second).
+RESTATE_PARALLEL_FROM = 6000
+
+
+def restate_workers(count: int) -> int:
+    """The worker processes a calendar change over `count` proceedings replays them in (0: here)."""
+    cpus = usable_cpus()
+    return cpus if cpus > 1 and count >= RESTATE_PARALLEL_FROM and sys.executable else 0
+
+
+@contextmanager
+def _replayer(calendar: WorkingCalendar, workers: int
+              ) -> Iterator[Callable[[list[kernel_api.Stored]], Callable[[], list[kernel_api.Moved]]]]:
+    """Replays a chunk here (no workers) or sends it to `ReplayWorkers`, ended when the change ends."""
+    if workers < 1:
+        def here(stored: list[kernel_api.Stored]) -> Callable[[], list[kernel_api.Moved]]:
+            done = kernel_api.restated(stored, calendar)
+            return lambda: done
+
+        yield here
+        return
+    with ReplayWorkers(workers, calendar) as pool:
+        yield pool.submit
 
 
 @dataclass(frozen=True, slots=True)
 class _Moved:
-    """A proceeding a calendar change moved: its stored row, kind, new state (and its JSON text), steps."""
+    """A proceeding a calendar change moved: its stored row, kind, new state (and its JSON text), span end,
+    whether its deadline rows are to be written again (not when its open deadlines stayed)."""
 
     row: Any
     kind: Kind
     state: dict[str, Any]
-    steps: list[Step]
     encoded: str
+    span_end: date
+    deadlines_moved: bool = True
 
 
-#: PostgreSQL: the moved proceedings of a chunk in one UPDATE from arrays (one statement, one plan),
-#: rather than a statement per proceeding.
+def _write_moved(session: Session, moved: list[kernel_api.Moved], by_id: dict[int, Any]) -> int:
+    _write_derived_many(session, [
+        _Moved(by_id[pid], KINDS[by_id[pid].kind], state, encoded, _span_end_at(state, last), deadlines)
+        for pid, state, encoded, last, deadlines in moved])
+    return len(moved)
+
+
+#: PostgreSQL: the moved proceedings of a chunk in one UPDATE (one statement, one plan) rather than a
+#: statement per proceeding, and their deadline rows in one INSERT, each from one parameter: the JSON
+#: text of its rows (made by the C encoder, the states' texts put in as they are; arrays of values
+#: would be converted value by value).
 _PG_UPDATE_MANY = text(
-    "UPDATE proceedings AS p SET status = v.status, state = CAST(v.state AS JSON), span_end = v.span_end, "
+    "UPDATE proceedings AS p SET status = v.status, state = v.state, span_end = v.span_end, "
     "start = v.start, last_day = v.last_day, version = v.version, updated_at = :now "
-    "FROM unnest(CAST(:ids AS INTEGER[]), CAST(:statuses AS VARCHAR[]), CAST(:states AS TEXT[]), "
-    "CAST(:span_ends AS DATE[]), CAST(:starts AS DATE[]), CAST(:last_days AS DATE[]), CAST(:versions AS INTEGER[])) "
-    "AS v(id, status, state, span_end, start, last_day, version) WHERE p.id = v.id"
+    "FROM json_to_recordset(CAST(:rows AS JSON)) "
+    "AS v(id INTEGER, status VARCHAR, span_end DATE, start DATE, last_day DATE, version INTEGER, state JSON) "
+    "WHERE p.id = v.id"
 ).bindparams(bindparam("now", type_=UTCDateTime))
+_PG_INSERT_DEADLINES = text(
+    "INSERT INTO proceeding_deadlines (proceeding_id, kind, office_id, code, due, step, citations) "
+    "SELECT proceeding_id, kind, office_id, code, due, step, citations FROM json_to_recordset(CAST(:rows AS JSON)) "
+    "AS v(proceeding_id INTEGER, kind VARCHAR, office_id INTEGER, code VARCHAR, due DATE, step INTEGER, "
+    "citations JSON)"
+)
 
 
 def _write_derived_many(session: Session, changed: list[_Moved]) -> None:
     """`_write_derived` (with `version + 1` and `updated_at`) for many proceedings in batched statements:
-    the derived columns in one UPDATE (PostgreSQL; SQLite: one prepared statement run for each), the
-    deadline rows deleted in one statement and inserted in multi-row INSERTs."""
+    the derived columns in one UPDATE (PostgreSQL; SQLite: one prepared statement run for each); the
+    deadline rows of those whose deadlines moved deleted in one statement and inserted in one
+    (PostgreSQL) or multi-row INSERTs."""
     if not changed:
         return
     now = audit.now_utc()
@@ -559,29 +604,40 @@ def _write_derived_many(session: Session, changed: list[_Moved]) -> None:
     def day(value: str | None) -> date | None:
         return date.fromisoformat(value) if value else None
 
-    if session.connection().dialect.name == "postgresql":
-        session.execute(_PG_UPDATE_MANY, {
-            "now": now, "ids": [m.row.id for m in changed], "statuses": [m.state["status"] for m in changed],
-            "states": [m.encoded for m in changed], "span_ends": [_span_end(m.state, m.steps) for m in changed],
-            "starts": [day(m.state.get("start")) for m in changed],
-            "last_days": [day(m.state.get("last_day")) for m in changed],
-            "versions": [m.row.version + 1 for m in changed]})
+    postgresql = session.connection().dialect.name == "postgresql"
+    if postgresql:
+        dumps = json.dumps
+        session.execute(_PG_UPDATE_MANY, {"now": now, "rows": "[" + ",".join(
+            dumps({"id": m.row.id, "status": m.state["status"], "span_end": m.span_end.isoformat(),
+                   "start": m.state.get("start") or None, "last_day": m.state.get("last_day") or None,
+                   "version": m.row.version + 1})[:-1] + ', "state": ' + m.encoded + "}"
+            for m in changed) + "]"})
     else:
-        values = [{"b_id": m.row.id, "b_status": m.state["status"], "b_state": m.state,
-                   "b_span_end": _span_end(m.state, m.steps), "b_start": day(m.state.get("start")),
-                   "b_last_day": day(m.state.get("last_day")), "b_version": m.row.version + 1, "b_updated_at": now}
+        values = [{"b_id": m.row.id, "b_status": m.state["status"], "b_state": m.encoded, "b_span_end": m.span_end,
+                   "b_start": day(m.state.get("start")), "b_last_day": day(m.state.get("last_day")),
+                   "b_version": m.row.version + 1, "b_updated_at": now}
                   for m in changed]
         session.connection().execute(update(t).where(t.c.id == bindparam("b_id")).values(
-            status=bindparam("b_status"), state=bindparam("b_state"), span_end=bindparam("b_span_end"),
+            status=bindparam("b_status"), state=bindparam("b_state", type_=Text),  # its JSON text, as made
+            span_end=bindparam("b_span_end"),
             start=bindparam("b_start"), last_day=bindparam("b_last_day"), version=bindparam("b_version"),
             updated_at=bindparam("b_updated_at")), values)
+    rewritten = [m for m in changed if m.deadlines_moved]
+    if not rewritten:
+        return
     session.execute(delete(proceeding_deadlines).where(
-        proceeding_deadlines.c.proceeding_id.in_([m.row.id for m in changed])))
-    rows = [{"proceeding_id": m.row.id, "kind": m.kind.name, "office_id": m.row.office_id, "code": d["code"],
-             "due": date.fromisoformat(d["due"]), "step": d["step"], "citations": d["citations"]}
-            for m in changed for d in m.state["deadlines"]]
-    if rows:
-        session.execute(insert(proceeding_deadlines), rows)
+        proceeding_deadlines.c.proceeding_id.in_([m.row.id for m in rewritten])))
+    due = [(m, d) for m in rewritten for d in m.state["deadlines"]]
+    if not due:
+        return
+    if postgresql:
+        session.execute(_PG_INSERT_DEADLINES, {"rows": json.dumps([
+            {"proceeding_id": m.row.id, "kind": m.kind.name, "office_id": m.row.office_id, "code": d["code"],
+             "due": d["due"], "step": d["step"], "citations": d["citations"]} for m, d in due])})
+    else:
+        session.execute(insert(proceeding_deadlines), [
+            {"proceeding_id": m.row.id, "kind": m.kind.name, "office_id": m.row.office_id, "code": d["code"],
+             "due": date.fromisoformat(d["due"]), "step": d["step"], "citations": d["citations"]} for m, d in due])
 
 
 # --------------------------------------------------------------------------------- machinery
@@ -778,7 +834,12 @@ def _store_step(session: Session, pid: int, seq: int, step: dict[str, Any], deta
 def _span_end(state: dict[str, Any], steps: list[Step]) -> date:
     """The latest of the last step, the dues and `objections_until`: a calendar change after it
     cannot move anything."""
-    days = [steps[-1].date] if steps else []
+    return _span_end_at(state, steps[-1].date if steps else None)
+
+
+def _span_end_at(state: dict[str, Any], last_step: date | None) -> date:
+    """`_span_end` from the last step's date."""
+    days = [last_step] if last_step is not None else []
     days += [date.fromisoformat(d["due"]) for d in state["deadlines"]]
     days += [date.fromisoformat(d["due"]) for d in state["late"]]
     for key in ("last_day", "objections_until", "extension_petition_latest"):

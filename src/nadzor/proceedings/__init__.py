@@ -7,6 +7,9 @@ Pure like `nadzor.rules`: the calendar is passed in (by default the one the rule
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterable
+from datetime import date
 from typing import Any
 
 from nadzor.domain.calendar import WorkingCalendar
@@ -14,11 +17,21 @@ from nadzor.proceedings import act as _act  # noqa: F401
 from nadzor.proceedings import analysis as _analysis  # noqa: F401
 from nadzor.proceedings import check as _check  # noqa: F401  (registers the kind)
 from nadzor.proceedings import evaluation as _evaluation  # noqa: F401
-from nadzor.proceedings.kernel import KINDS, Kind, State, Step, UnknownKind, allowed_next, run, validate
+from nadzor.proceedings.kernel import (
+    KINDS,
+    Kind,
+    State,
+    Step,
+    UnknownKind,
+    allowed_next,
+    run,
+    stored_steps,
+    validate,
+)
 from nadzor.rules import current_calendar
 from nadzor.rules.limits import ORDER_102
 
-__all__ = ["KINDS", "UnknownKind", "get_kind", "replay", "replay_steps"]
+__all__ = ["KINDS", "UnknownKind", "get_kind", "replay", "replay_steps", "restated"]
 
 
 def get_kind(kind: object) -> Kind:
@@ -56,3 +69,36 @@ def write_state(kind: Kind, state: State, steps: list[Step]) -> dict[str, Any]:
 def _edition(steps: list[Step]) -> dict[str, Any]:
     """The edition applied, and whether it was in force on every step's date."""
     return ORDER_102.applied(s.date for s in steps)
+
+
+#: A stored proceeding as a calendar change reads it: id, kind, office level, its state as the stored
+#: JSON text, its live steps as the JSON text of an array of `[seq, data]` (any order; None: no step).
+Stored = tuple[int, str, str, str, str | None]
+#: One that moved: id, the new state, its JSON text (`json.dumps`, as stored), its last step's date,
+#: whether its open deadlines moved too (those of the stored state differ).
+Moved = tuple[int, dict[str, Any], str, date | None, bool]
+
+
+def restated(stored: Iterable[Stored], cal: WorkingCalendar) -> list[Moved]:
+    """A calendar change over stored proceedings (PROCEEDINGS.md «Calendar changes»): each replayed on
+    `cal` from its live steps (built by `stored_steps`: validated when recorded); those whose state
+    moved, in the order given. Texts in, plain tuples out: the same answer for a chunk replayed in this
+    process or in a worker process (`services.proceedings.restate_for_day`)."""
+    moved: list[Moved] = []
+    loads, dumps = json.loads, json.dumps
+    for pid, kind_name, office_level, state_text, steps_text in stored:
+        pairs = loads(steps_text) if steps_text else []
+        pairs.sort()  # in stored order: by seq, unique within a proceeding (the data never compared)
+        kind = KINDS[kind_name]
+        steps = stored_steps(kind, [data for _seq, data in pairs], cal)
+        state = replay_steps(kind, office_level, steps, cal)
+        encoded = dumps(state)
+        # The same text is the same state without decoding the stored one; a text that differs is
+        # decoded and compared (a state written by another encoder, keys in another order).
+        if encoded != state_text:
+            stored_state = loads(state_text)
+            if state != stored_state:
+                moved.append((pid, state, encoded, steps[-1].date if steps else None,
+                              state["deadlines"] != stored_state.get("deadlines")))
+    return moved
+

@@ -7,17 +7,19 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import Text, cast, select
 
 from nadzor import proceedings as kernel
 from nadzor.acts.tables import act_origins
 from nadzor.audit import service as audit
 from nadzor.audit.tables import audit_log
 from nadzor.bootstrap import Platform, build_calendar
+from nadzor.casework import service as proceedings_service
 from nadzor.casework.service import access_proceedings, check_stored_equals_replay, do_withdraw, restate_for_day
-from nadzor.casework.tables import proceeding_steps, proceedings
+from nadzor.casework.tables import proceeding_deadlines, proceeding_steps, proceedings
 from nadzor.demo import (
     _ACT_LIVES,
     _ANALYSIS_LIVES,
@@ -30,8 +32,9 @@ from nadzor.demo import (
     _evaluation_life,
     demo_anchor,
 )
-from nadzor.domain.calendar import DayEntry
+from nadzor.domain.calendar import DayEntry, WorkingCalendar
 from nadzor.infra.context import cli_actor
+from nadzor.infra.replay_workers import ReplayWorkers
 from nadzor.org.tables import offices
 from nadzor.proceedings import KINDS
 from tests.conftest import DEMO_TODAY
@@ -167,6 +170,55 @@ def test_a_calendar_change_restates_exactly_the_proceedings_it_moves(demo_full: 
     assert {pid for pid, version in after.items() if version != before[pid].version} == expected
     assert all(after[pid] == before[pid].version + 1 for pid in expected)
     assert restated == [f'{{"moved":{moved}}}']
+
+
+class _Undone(Exception):
+    """Rolls back the transaction that raises it."""
+
+
+def _restated_then_undone(platform: Platform, day: date, calendar: WorkingCalendar
+                          ) -> tuple[int, list[Any], list[Any]]:
+    """A calendar change restated in a transaction rolled back: the number moved, what it wrote into the
+    proceedings (their derived columns, the state as stored text) and their deadline rows."""
+    t, d = proceedings, proceeding_deadlines
+    try:
+        with platform.transaction() as session:
+            moved = restate_for_day(session, day, calendar=calendar, actor=cli_actor())
+            rows = [tuple(r) for r in session.execute(select(
+                t.c.id, t.c.status, cast(t.c.state, Text), t.c.span_end, t.c.start, t.c.last_day, t.c.version)
+                .order_by(t.c.id))]
+            dues = sorted(tuple(r) for r in session.execute(select(
+                d.c.proceeding_id, d.c.kind, d.c.office_id, d.c.code, d.c.due, d.c.step, cast(d.c.citations, Text))))
+            raise _Undone
+    except _Undone:
+        pass
+    return moved, rows, dues
+
+
+def test_a_calendar_change_replayed_in_worker_processes_writes_what_the_serial_replay_writes(
+        demo_full: Platform, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 8 §7: above `RESTATE_PARALLEL_FROM` proceedings the replay is spread over worker processes;
+    forced here on the demo data in chunks of 7 over two workers, it moves and writes exactly what the
+    replay in this process does, and its workers are gone when the change ends."""
+    day = DEMO_TODAY - timedelta(days=20)
+    changed = build_calendar(demo_full.settings.calendar_file, [[DayEntry(day, False, "Перенос (тест)", "тест")]])
+    serial = _restated_then_undone(demo_full, day, changed)
+    assert serial[0] > 0
+    pools: list[ReplayWorkers] = []
+
+    class Spied(ReplayWorkers):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            pools.append(self)
+
+    monkeypatch.setattr(proceedings_service, "ReplayWorkers", Spied)
+    monkeypatch.setattr(proceedings_service, "usable_cpus", lambda: 2)
+    monkeypatch.setattr(proceedings_service, "RESTATE_PARALLEL_FROM", 1)
+    monkeypatch.setattr(proceedings_service, "_RESTATE_CHUNK", 7)
+    parallel = _restated_then_undone(demo_full, day, changed)
+    assert [len(pool.processes) for pool in pools] == [2]
+    assert [process.returncode for process in pools[0].processes] == [0, 0]
+    assert parallel == serial
 
 
 def test_a_demo_evaluations_protest_step_is_withdrawn_only_through_its_act_R_27(demo_full: Platform) -> None:
