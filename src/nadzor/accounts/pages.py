@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
@@ -15,8 +16,11 @@ from nadzor.audit import service as audit
 from nadzor.domain.accounts import ApiToken, User
 from nadzor.infra.context import Actor, Permission
 from nadzor.infra.errors import AuthenticationFailed, InvalidInput, NotFound, TooManyAttempts
+from nadzor.org import service as org
+from nadzor.org.pages import ListPage, list_routes, person_fact, record_page
 from nadzor.org.pages_forms import people_options
 from nadzor.web.forms import FormField, error_summary, errors_by_field, typed_value
+from nadzor.web.listing import Asked, Column, Filter, ListSpec
 from nadzor.web.pages import (
     confirm_page,
     confirmed,
@@ -28,14 +32,16 @@ from nadzor.web.pages import (
     see_other,
     show_form,
 )
-from nadzor.web.routing import FORM, ShowAgain
+from nadzor.web.routing import FORM, ShowAgain, endpoint
 from nadzor.web.security import DB, LOGIN_CSRF_COOKIE, SESSION_COOKIE, client_address, current_actor, new_login_csrf
 from nadzor.web.security import platform as platform_of
-from nadzor.web.templating import local_time, render
+from nadzor.web.templating import LANGUAGES, local_time, render, translator
 from nadzor.web.ui_labels import N_
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 page = html_routes(router)
+#: The account's record page, included after the forms (`/users/new` is not an account's id).
+records = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 P = Permission
 
 # ============================================================================ sign-in
@@ -230,3 +236,46 @@ def account_revoke(request: Request, token_id: int, form: FormData = FORM, actor
                         cancel="/account", version=None)
     accounts.do_revoke_token(session, token_id, actor=actor)
     return see_other("/account")
+
+
+# ====================================================================== the users' list
+
+USERS = ListSpec(
+    "/users", N_("Пользователи"),
+    columns=(Column("login", N_("Логин")), Column("person", N_("Сотрудник")), Column("role", N_("Роль")),
+             Column("status", N_("Статус"))),
+    filters=(Filter("q", N_("Поиск по логину или ФИО")),
+             Filter("role", N_("Роль"), "choice", (("admin", N_("администратор")), ("user", N_("пользователь")))),
+             Filter("status", N_("Статус"), "choice", (("active", N_("действует")), ("disabled", N_("отключена")),
+                                                       ("locked", N_("вход замедлен"))))),
+    sort="login")
+
+
+def _users(session: Session, actor: Actor, a: Asked, export: bool) -> tuple[int, list[User]]:
+    flt = accounts.UserFilter(q=a.typed["q"] or "", role=a.typed["role"], status=a.typed["status"])
+    return accounts.list_users(session, actor, flt, a.page(export=export), now=audit.now_utc())
+
+
+def _user_status(user: User, now: datetime) -> str:
+    return N_("отключена") if not user.active else N_("вход замедлен") if user.locked_at(now) else N_("действует")
+
+
+list_routes(ListPage(
+    USERS, P.MANAGE_USERS, fetch=_users, header=("Логин", "Сотрудник", "Роль", "Статус", "Язык интерфейса"),
+    cells=lambda k, u: (u.login, k["names"].get(u.person_id, "") if u.person_id else "",
+                        "администратор" if u.is_admin else "пользователь", _user_status(u, k["now"]),
+                        LANGUAGES.get(u.language, u.language))), "users.html", on=router)
+
+
+@endpoint(records, "GET", "/users/{user_id}", P.MANAGE_USERS, response_class=HTMLResponse)
+def user_record(request: Request, user_id: int, actor: Actor = Depends(current_actor),
+                session: Session = DB) -> Response:
+    user = accounts.access_user(session, actor, user_id)
+    names = org.people_names(session, actor, {user.person_id} if user.person_id else set())
+    t = translator(request)
+    facts = [(N_("Логин"), user.login, ""), person_fact(names, user.person_id),
+             (N_("Роль"), t(N_("администратор") if user.is_admin else N_("пользователь")), ""),
+             (N_("Статус"), t(_user_status(user, audit.now_utc())), ""),
+             (N_("Язык интерфейса"), LANGUAGES.get(user.language, user.language), "")]
+    return record_page(request, session, actor, ("user", user.id), N_("Учётная запись"), user.login, facts,
+                       back=("/users", N_("Пользователи")))

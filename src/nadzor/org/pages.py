@@ -1,46 +1,42 @@
-"""The lists of the organization and of accounts (issue 7 §1, §6), each written with the generic list
-of `web/listing.py`: offices (a searchable, collapsible tree, or a table), people, acting assignments,
-zonal assignments (I.68) and user accounts — search, filters, sortable columns, numbered pages with a
-page size, CSV and XLSX export of exactly what is filtered; and the record pages that had none (an
-acting assignment, a zonal assignment, an account), each with its «История» tab."""
+"""The lists of the organization (issue 7 §1, §6), each written with the generic list of
+`web/listing.py`: offices (a searchable, collapsible tree, or a table), people, acting assignments and
+zonal assignments (I.68) — search, filters, sortable columns, numbered pages with a page size, CSV and
+XLSX export of exactly what is filtered; and the record pages of an acting and a zonal assignment,
+each with its «История» tab. `list_routes` and `record_page` serve the accounts' list too."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
-from nadzor.accounts import service as accounts
 from nadzor.audit import service as audit
 from nadzor.audit.pages import history
-from nadzor.domain.accounts import User
 from nadzor.domain.org import KIND_LABELS, LEVEL_LABELS, POSITION_LABELS, SUBJECT_AREAS, Office
 from nadzor.infra.context import Actor, Permission
 from nadzor.org import lists as org_lists
 from nadzor.org import service as org
 from nadzor.web import listing
 from nadzor.web.listing import N_, Asked, Column, Filter, ListSpec, Shown, ru_date
+from nadzor.web.pages import html_routes
 from nadzor.web.routing import endpoint
 from nadzor.web.security import DB, current_actor, language
 from nadzor.web.security import platform as platform_of
-from nadzor.web.templating import LANGUAGES, render, translator
+from nadzor.web.templating import render, translator
 from nadzor.web.ui_labels import AREA_TITLES, office_name
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 #: The record pages, included after `pages.py` (whose `/acting/new` is not a record's id).
 records = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 P = Permission
+page = html_routes(router)
 _POSITIONS = tuple(POSITION_LABELS.items())
 _ACTIVE = (("yes", N_("работает")), ("no", N_("не работает")))
-
-
-def page(method: str, path: str, permission: Permission) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    return endpoint(router, method, path, permission, response_class=HTMLResponse)
 
 
 def record(path: str, permission: Permission) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -95,8 +91,10 @@ def _lookups(request: Request, session: Session, actor: Actor, rows: Sequence[An
             "now": audit.now_utc()}
 
 
-def list_routes(lp: ListPage, template: str = "") -> None:
-    """The list's page (unless the module writes its own: no `template`) and its export."""
+def list_routes(lp: ListPage, template: str = "", on: APIRouter | None = None) -> None:
+    """The list's page (unless the module writes its own: no `template`) and its export, on this
+    module's router or another context's (`on`)."""
+    page = html_routes(on or router)
     if template:
         @page("GET", lp.spec.path, lp.permission)
         def list_page(request: Request, actor: Actor = Depends(current_actor), session: Session = DB) -> Response:
@@ -252,7 +250,7 @@ def acting_record(request: Request, item_id: int, actor: Actor = Depends(current
     names = org.people_names(session, actor, {item.person_id})
     t, lang = translator(request), language(request)
     position = t(POSITION_LABELS[item.acting_for])
-    facts = [_person_fact(names, item.person_id),
+    facts = [person_fact(names, item.person_id),
              (N_("Исполняет обязанности по должности"), position, ""),
              (N_("В прокуратуре"), office_name(offices[item.office_id], lang), f"/offices/{item.office_id}"),
              (N_("Период"), f"{ru_date(item.date_from)} — {ru_date(item.date_to)}", ""),
@@ -261,21 +259,24 @@ def acting_record(request: Request, item_id: int, actor: Actor = Depends(current
                    f"{names.get(item.person_id, '')} — {position}", facts)
 
 
-def _person_fact(names: dict[int, str], person_id: int | None) -> tuple[str, str, str]:
+def person_fact(names: dict[int, str], person_id: int | None) -> tuple[str, str, str]:
     if person_id is None:
         return (N_("Сотрудник"), "—", "")
     return (N_("Сотрудник"), names.get(person_id, "—"), f"/people/{person_id}" if person_id in names else "")
 
 
-_RECORD_LISTS = {"acting": ("/acting", N_("Исполнение обязанностей")), "zone": ("/zones", N_("Закрепления зон")),
-                 "user": ("/users", N_("Пользователи"))}
+_RECORD_LISTS = {"acting": ("/acting", N_("Исполнение обязанностей")), "zone": ("/zones", N_("Закрепления зон"))}
 
 
 def _record(request: Request, session: Session, actor: Actor, which: tuple[str, int | None], title: str,
             heading: str, facts: list[tuple[str, str, str]]) -> Response:
+    return record_page(request, session, actor, which, title, heading, facts, back=_RECORD_LISTS[which[0]])
+
+
+def record_page(request: Request, session: Session, actor: Actor, which: tuple[str, int | None], title: str,
+                heading: str, facts: list[tuple[str, str, str]], *, back: tuple[str, str]) -> Response:
     """A record page: its facts, the way back to its list, «Изменить», and its «История» tab."""
     kind, item_id = which
-    back = _RECORD_LISTS[kind]
     return render(request, "record.html", title=title, heading=heading, facts=facts,
                   edit=f"{back[0]}/{item_id}/edit", back=back,
                   **history(request, session, actor, kind, item_id, str(request.query_params.get("tab", ""))))
@@ -341,51 +342,9 @@ def zone_record(request: Request, item_id: int, actor: Actor = Depends(current_a
     names = org.people_names(session, actor, {item.person_id})
     t = translator(request)
     zone = office_name(offices[item.zone_office_id], language(request))
-    facts = [_person_fact(names, item.person_id),
+    facts = [person_fact(names, item.person_id),
              (N_("Зона (нижестоящая прокуратура)"), zone, f"/offices/{item.zone_office_id}"),
              (N_("Предметные направления"), ", ".join(t(AREA_TITLES[x]) for x in item.areas), ""),
              (N_("Период"), f"{ru_date(item.date_from)} — {ru_date(item.date_to) or '…'}", "")]
     return _record(request, session, actor, ("zone", item.id), N_("Закрепление зоны"),
                    f"{names.get(item.person_id, '')} — {zone}", facts)
-
-
-# ============================================================================ accounts
-
-USERS = ListSpec(
-    "/users", N_("Пользователи"),
-    columns=(Column("login", N_("Логин")), Column("person", N_("Сотрудник")), Column("role", N_("Роль")),
-             Column("status", N_("Статус"))),
-    filters=(Filter("q", N_("Поиск по логину или ФИО")),
-             Filter("role", N_("Роль"), "choice", (("admin", N_("администратор")), ("user", N_("пользователь")))),
-             Filter("status", N_("Статус"), "choice", (("active", N_("действует")), ("disabled", N_("отключена")),
-                                                       ("locked", N_("вход замедлен"))))),
-    sort="login")
-
-
-def _users(session: Session, actor: Actor, a: Asked, export: bool) -> tuple[int, list[User]]:
-    flt = accounts.UserFilter(q=a.typed["q"] or "", role=a.typed["role"], status=a.typed["status"])
-    return accounts.list_users(session, actor, flt, a.page(export=export), now=audit.now_utc())
-
-
-def _user_status(user: User, now: datetime) -> str:
-    return N_("отключена") if not user.active else N_("вход замедлен") if user.locked_at(now) else N_("действует")
-
-
-list_routes(ListPage(
-    USERS, P.MANAGE_USERS, fetch=_users, header=("Логин", "Сотрудник", "Роль", "Статус", "Язык интерфейса"),
-    cells=lambda k, u: (u.login, k["names"].get(u.person_id, "") if u.person_id else "",
-                        "администратор" if u.is_admin else "пользователь", _user_status(u, k["now"]),
-                        LANGUAGES.get(u.language, u.language))), "users.html")
-
-
-@record("/users/{user_id}", P.MANAGE_USERS)
-def user_record(request: Request, user_id: int, actor: Actor = Depends(current_actor),
-                session: Session = DB) -> Response:
-    user = accounts.access_user(session, actor, user_id)
-    names = org.people_names(session, actor, {user.person_id} if user.person_id else set())
-    t = translator(request)
-    facts = [(N_("Логин"), user.login, ""), _person_fact(names, user.person_id),
-             (N_("Роль"), t(N_("администратор") if user.is_admin else N_("пользователь")), ""),
-             (N_("Статус"), t(_user_status(user, audit.now_utc())), ""),
-             (N_("Язык интерфейса"), LANGUAGES.get(user.language, user.language), "")]
-    return _record(request, session, actor, ("user", user.id), N_("Учётная запись"), user.login, facts)

@@ -139,7 +139,7 @@ def create_app(platform: Platform | None = None) -> FastAPI:
                    org_pages.router,  # before the record pages: /people/export is not a person's id
                    audit_pages.router, pages.router, home.router, rulebook_pages.router, calendar_pages.router,
                    accounts_pages.router, org_pages_forms.router,
-                   org_pages.records,  # after the forms: /acting/new is not a record's id
+                   org_pages.records, accounts_pages.records,  # after the forms: /acting/new is not an id
                    casework_pages.router):
         app.include_router(router)
 
