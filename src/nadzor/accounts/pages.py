@@ -15,7 +15,7 @@ from nadzor.accounts.tables import api_tokens
 from nadzor.audit import service as audit
 from nadzor.domain.accounts import ApiToken, User
 from nadzor.infra.context import Actor, Permission
-from nadzor.infra.errors import AuthenticationFailed, InvalidInput, NotFound, TooManyAttempts
+from nadzor.infra.errors import AuthenticationFailed, InvalidInput, Message, NotFound, TooManyAttempts, message_of
 from nadzor.org import service as org
 from nadzor.org.pages import ListPage, list_routes, person_fact, record_page
 from nadzor.org.pages_forms import people_options
@@ -74,7 +74,7 @@ def login(request: Request, form: FormData = FORM) -> Response:
                                        source=client_address(request), hours=plat.settings.session_hours)
     except (AuthenticationFailed, TooManyAttempts, InvalidInput) as exc:
         status = 401 if isinstance(exc, AuthenticationFailed) else 429 if isinstance(exc, TooManyAttempts) else 422
-        message = "; ".join(e["message"] for e in exc.as_dicts()) if isinstance(exc, InvalidInput) else str(exc)
+        message = "; ".join(e["message"] for e in exc.as_dicts()) if isinstance(exc, InvalidInput) else message_of(exc)
         fresh = new_login_csrf()
         shown = form.get("login")
         response = render(request, "login.html", status, next=target, login_csrf=fresh, error=message,
@@ -227,7 +227,7 @@ def account_revoke(request: Request, token_id: int, form: FormData = FORM, actor
     if not confirmed(form):
         token = session.get(ApiToken, token_id)
         if token is None or token.user_id != actor.user_id:
-            raise NotFound(f"токен {token_id}")
+            raise NotFound(Message("%(what)s %(id)s", what=Message("токен"), id=token_id))
         return confirm_page(request, title=N_("Отозвать токен API?"),
                         question=N_("Программы, которые входят с этим токеном, потеряют доступ. Отзыв не отменяется."),
                         facts=[(N_("Название"), token.name), (N_("Выпущен"), local_time(token.created_at)),

@@ -31,7 +31,7 @@ from nadzor.domain.org import Office, OfficeTree, Person, ZoneAssignment
 from nadzor.infra import policy
 from nadzor.infra.context import Actor, Permission
 from nadzor.infra.db.engine import after_commit
-from nadzor.infra.errors import AuthenticationFailed, FieldError, InvalidInput, NotFound, TooManyAttempts
+from nadzor.infra.errors import AuthenticationFailed, FieldError, InvalidInput, Message, NotFound, TooManyAttempts
 from nadzor.infra.listing import Page, contains, page_of
 from nadzor.org.service import authority_of, cached_tree, check_version, fetch, no_change, parse
 from nadzor.org.tables import people, zone_assignments
@@ -176,7 +176,7 @@ def do_create_user(session: Session, data: Any, *, actor: Actor, passwords: Pass
     if user_by_login(session, cmd.login) is not None:
         raise InvalidInput.one("login", f"пользователь {cmd.login!r} уже есть")
     if cmd.person_id is not None and session.get(Person, cmd.person_id) is None:
-        raise InvalidInput.one("person_id", f"нет сотрудника {cmd.person_id}")
+        raise InvalidInput.one("person_id", Message("нет сотрудника %(id)s", id=cmd.person_id))
     user = User(login=cmd.login, password_hash=passwords.hash(cmd.password), person_id=cmd.person_id,
                 is_admin=cmd.is_admin, is_auditor=cmd.is_auditor, language=cmd.language)
     return audit.added(session, user, actor=actor, action=AuditAction.USER_CREATED, object_type="user",
@@ -210,7 +210,7 @@ def do_update_user(session: Session, user_id: int, data: Any, *, actor: Actor, p
     active = user.active if cmd.active is None else cmd.active
     language = cmd.language or user.language
     if person_id is not None and person_id != user.person_id and session.get(Person, person_id) is None:
-        raise InvalidInput.one("person_id", f"нет сотрудника {person_id}")
+        raise InvalidInput.one("person_id", Message("нет сотрудника %(id)s", id=person_id))
     _check_admins_remain(session, user, is_admin=is_admin, active=active)
     before = user_dict(user)
     user.person_id, user.is_admin, user.active, user.language = person_id, is_admin, active, language
@@ -529,7 +529,7 @@ def token_user(session: Session, token: str, *, keys: Keys) -> User | None:
 def do_revoke_token(session: Session, token_id: int, *, actor: Actor) -> None:
     item = session.get(ApiToken, token_id)
     if item is None or (item.user_id != actor.user_id and not actor.can(Permission.MANAGE_USERS)):
-        raise NotFound(f"токен {token_id}")
+        raise NotFound(Message("%(what)s %(id)s", what=Message("токен"), id=token_id))
     item.revoked_at = now_utc()
     session.flush()
     audit.record(session, actor=actor, action=AuditAction.TOKEN_REVOKED, object_type="token", object_id=token_id,

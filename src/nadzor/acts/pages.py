@@ -15,7 +15,7 @@ from starlette.datastructures import FormData
 from nadzor.acts import service as acts
 from nadzor.casework.service import Refused
 from nadzor.infra.context import Actor, Permission
-from nadzor.infra.errors import Conflict, InvalidInput
+from nadzor.infra.errors import Conflict, InvalidInput, message_of
 from nadzor.org import service as org
 from nadzor.web import security
 from nadzor.web.routing import FORM, ShowAgain, endpoint
@@ -201,7 +201,7 @@ def act_type_delete(request: Request, code: str, form: FormData = FORM, actor: A
                                                     else raw_version}, actor=actor)
             return RedirectResponse("/act-types", status_code=303)
         except (Refused, Conflict, InvalidInput) as exc:
-            refused = exc.message if isinstance(exc, Refused) else str(exc)
+            refused = exc.message if isinstance(exc, Refused) else message_of(exc)
             raise ShowAgain(lambda fresh: render(request, "acts/types.html", 409,
                                                  types=acts.access_act_types(fresh, actor=actor), refusal=refused,
                                                  refused_code=code)) from None

@@ -46,7 +46,7 @@ from nadzor.domain.org import POSITION_LABELS, SUBJECT_AREAS, Office, Person, Zo
 from nadzor.domain.terms import k1_calendar_days, k2_working_days_after
 from nadzor.infra import policy
 from nadzor.infra.context import Actor, Permission, Role
-from nadzor.infra.errors import Conflict, FieldError, InvalidInput, NotFound
+from nadzor.infra.errors import Conflict, FieldError, InvalidInput, Message, NotFound
 from nadzor.infra.listing import casefold
 from nadzor.org import service as org
 from nadzor.org.service import authority_of, parse
@@ -123,7 +123,7 @@ def act_type_dict(row: Row[Any]) -> dict[str, Any]:
 def _act_type_row(session: Session, code: str) -> Row[Any]:
     row = session.execute(select(act_types).where(act_types.c.code == code)).first()
     if row is None:
-        raise NotFound(f"вид акта {code!r}")
+        raise NotFound(Message("%(what)s %(id)s", what=Message("вид акта"), id=repr(code)))
     return row
 
 
@@ -488,8 +488,9 @@ def _record_protest_on_evaluation(session: Session, row: Row[Any], step: dict[st
     assert evaluation is not None
     index = len(_live_steps(session, row.id))
     if not actor.sees_office(evaluation.office_id):
-        raise Refused("origin_out_of_scope", ["R.27"], f"Оценка акта {evaluation.number} вне ваших полномочий: "
-                                                        "протест по ней вносит прокуратура, проводившая оценку", index)
+        raise Refused("origin_out_of_scope", ["R.27"], Message(
+            "Оценка акта %(number)s вне ваших полномочий: протест по ней вносит прокуратура, проводившая оценку",
+            number=evaluation.number), index)
     body = {"version": evaluation.version,
             "step": {"type": "protest_issued", "date": step["date"], "addressee": merged["addressee"],
                      "competent": merged["competent"]},

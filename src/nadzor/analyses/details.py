@@ -48,7 +48,7 @@ from nadzor.checks.details import detail_day
 from nadzor.domain.audit import AuditAction
 from nadzor.domain.org import POSITION_LABELS, Office
 from nadzor.infra.context import Actor, Permission
-from nadzor.infra.errors import Conflict, FieldError, InvalidInput, NotFound
+from nadzor.infra.errors import Conflict, FieldError, InvalidInput, Message, NotFound
 from nadzor.org.service import parse
 from nadzor.org.tables import offices
 from nadzor.rules.analysis.analysis import requirement_authority
@@ -282,7 +282,7 @@ def _analysis_row(session: Session, analysis_id: int, actor: Actor, *, lock: boo
         query = query.with_for_update()
     row = session.execute(query).first()
     if row is None or not actor.sees_office(row.office_id):
-        raise NotFound(f"анализ {analysis_id}")
+        raise NotFound(Message("%(what)s %(id)s", what=Message("анализ"), id=analysis_id))
     return row
 
 

@@ -21,7 +21,7 @@ from nadzor.casework.pages import render_card
 from nadzor.casework.service import Refused
 from nadzor.domain.org import POSITION_LABELS
 from nadzor.infra.context import Actor, Permission
-from nadzor.infra.errors import Conflict, InvalidInput
+from nadzor.infra.errors import Conflict, InvalidInput, message_of
 from nadzor.org import service as org
 from nadzor.web.forms import FormField, form_data
 from nadzor.web.routing import FORM, ShowAgain, endpoint
@@ -66,7 +66,7 @@ def _post(request: Request, session: Session, form: FormData, fields: Sequence[F
     except Refused as exc:
         status, errors = 409, [{"field": "step", "message": exc.message}]
     except Conflict as exc:
-        status, errors = 409, [{"field": "version", "message": str(exc)}]
+        status, errors = 409, [{"field": "version", "message": message_of(exc)}]
     else:
         return _see_other(done(result))
     raise ShowAgain(lambda fresh: again(fresh, status, errors, data))
@@ -296,7 +296,7 @@ def _kui_view(request: Request, session: Session, actor: Actor, *, office_id: in
     months = (analyses.access_reconciliations(session, actor=actor, office_id=reconciling,
                                               year=year or today(request).year, today=today(request))
               if reconciling is not None else [])
-    return render(request, "analyses/kui.html", status, found=found, offices=_offices(request, session, actor),
+    return _named(request, session, "analyses/kui.html", status, found=found, offices=_offices(request, session, actor),
                   office_id=office_id, year=year, month=month, transferred=transferred, q=q, sort=sort,
                   offset=max(0, offset),
                   size=PAGE, errors=errors or [], values=values or {}, export=urlencode(export),
@@ -476,7 +476,7 @@ def sources_record(analysis_id: int, request: Request, form: FormData = FORM, ac
                                                   sources_errors=by_code, sources_summary=summary,
                                                   sources_posted=posted)) from None
     except (Refused, Conflict) as exc:
-        refusal = exc.message if isinstance(exc, Refused) else str(exc)
+        refusal = exc.message if isinstance(exc, Refused) else message_of(exc)
         raise ShowAgain(lambda fresh: render_card(request, fresh, actor, "analyses", analysis_id, 409,
                                                   sources_posted=posted, sources_refusal=refusal)) from None
     return _see_other(f"/analyses/{analysis_id}#sources")

@@ -40,13 +40,13 @@ from nadzor.domain.audit import AuditAction
 from nadzor.domain.calendar import WorkingCalendar
 from nadzor.domain.org import POSITION_LABELS, Office, Person
 from nadzor.infra.context import Actor, Permission
-from nadzor.infra.errors import Conflict, InvalidInput, NotFound
+from nadzor.infra.errors import Conflict, InvalidInput, Message, NotFound
 from nadzor.infra.policy import scope_condition
 from nadzor.org.service import authority_of, parse
 from nadzor.org.service import cached_tree as tree
 from nadzor.org.tables import offices, people
 from nadzor.proceedings.analysis import PLAN_APPROVERS
-from nadzor.rules.base import Input, PlainDate
+from nadzor.rules.base import Input, Listing, PlainDate
 from nadzor.rules.instruction.checks import bin_iin_valid
 
 ID = Field(strict=True, ge=1, le=2**63 - 1)
@@ -92,10 +92,15 @@ OBLIGATION_LABELS: dict[str, str] = {
 }
 
 
+#: The reporting calendar's note for an office without periodic obligations.
+NO_OBLIGATIONS = ("Для этой прокуратуры периодическая информация пунктами 5–9 Правил и пунктами 46, 64, 70 "
+                  "Инструкции не установлена")
+
+
 def _office(session: Session, actor: Actor, office_id: int, field: str = "office_id") -> Office:
     office = session.get(Office, office_id)
     if office is None or not actor.sees_office(office.id):
-        raise InvalidInput.one(field, f"нет прокуратуры {office_id} в пределах ваших полномочий")
+        raise InvalidInput.one(field, Message("нет прокуратуры %(id)s в пределах ваших полномочий", id=office_id))
     return office
 
 
@@ -124,7 +129,7 @@ def _analysis(session: Session, actor: Actor, analysis_id: int, field: str) -> R
     row = session.execute(select(proceedings_table).where(proceedings_table.c.id == analysis_id,
                                                           proceedings_table.c.kind == "analysis")).first()
     if row is None or not actor.sees_office(row.office_id):
-        raise InvalidInput.one(field, f"нет анализа {analysis_id} в пределах ваших полномочий")
+        raise InvalidInput.one(field, Message("нет анализа %(id)s в пределах ваших полномочий", id=analysis_id))
     return row
 
 
@@ -162,7 +167,7 @@ def _plan_row(session: Session, actor: Actor, plan_id: int, *, lock: bool = Fals
         query = query.with_for_update()
     row = session.execute(query).first()
     if row is None or not actor.sees_office(row.office_id):
-        raise NotFound(f"план анализов {plan_id}")
+        raise NotFound(Message("%(what)s %(id)s", what=Message("план анализов"), id=plan_id))
     return row
 
 
@@ -325,9 +330,10 @@ def do_approve_plan(session: Session, plan_id: int, data: Any, *, actor: Actor, 
     signers = auth.signers()
     chosen = next((s for s in signers if (s.get("acting_for") or s["position"]) in PLAN_APPROVERS), None)
     if chosen is None:
-        allowed = ", ".join(POSITION_LABELS[p] for p in sorted(PLAN_APPROVERS))
-        raise Refused("signer_not_allowed", ["R.11"], f"{person.full_name} на {cmd.date.strftime('%d.%m.%Y')} не "
-                      f"вправе утверждать план анализов; утверждают: {allowed} либо лица, их замещающие (п. 11 Правил)")
+        allowed = Listing(POSITION_LABELS[p] for p in sorted(PLAN_APPROVERS))
+        raise Refused("signer_not_allowed", ["R.11"], Message(
+            "%(person)s на %(date)s не вправе утверждать план анализов; утверждают: %(allowed)s либо лица, их "
+            "замещающие (п. 11 Правил)", person=person.full_name, date=cmd.date.strftime("%d.%m.%Y"), allowed=allowed))
     approver = {"position": chosen["position"], **({"acting_for": chosen["acting_for"]}
                                                   if chosen.get("acting_for") else {})}
     session.execute(update(analysis_plans).where(analysis_plans.c.id == row.id).values(
@@ -361,7 +367,7 @@ def do_open_item_analysis(session: Session, plan_id: int, item_id: int, data: An
                                                              analysis_plan_items.c.plan_id == row.id)
                            .with_for_update()).first()
     if item is None:
-        raise NotFound(f"пункт {item_id} плана анализов {plan_id}")
+        raise NotFound(Message("пункт %(item)s плана анализов %(plan)s", item=item_id, plan=plan_id))
     if row.approved_on is None:
         raise Refused("plan_not_approved", ["R.11"], "План не утверждён: анализ по его пункту не начинается")
     if item.analysis_id is not None:
@@ -459,7 +465,7 @@ def access_organization(session: Session, organization_id: int, *, actor: Actor)
     actor.require(Permission.SIGNED_IN)
     row = session.execute(select(organizations).where(organizations.c.id == organization_id)).first()
     if row is None:
-        raise NotFound(f"организация {organization_id}")
+        raise NotFound(Message("%(what)s %(id)s", what=Message("организация"), id=organization_id))
     return organization_dict(row)
 
 
@@ -551,15 +557,15 @@ def do_register_kui(session: Session, data: Any, *, actor: Actor, today: date) -
     source = session.execute(select(proceedings_table).where(
         proceedings_table.c.id == cmd.proceeding_id, proceedings_table.c.kind.in_(("analysis", "check")))).first()
     if source is None or not actor.sees_office(source.office_id):
-        raise InvalidInput.one("proceeding_id", f"нет анализа или проверки {cmd.proceeding_id} в пределах ваших "
-                                                "полномочий")
+        raise InvalidInput.one("proceeding_id", Message("нет анализа или проверки %(id)s в пределах ваших полномочий",
+                                                        id=cmd.proceeding_id))
     step = _decision_step(session, source.id, cmd.step)
     if step is None or step.type != "decision" or step.data.get("decision") != "kui_registration":
-        raise InvalidInput.one("step", f"шаг {cmd.step} производства {source.number} — не решение о регистрации "
-                                       "материалов в КУИ (п. 19 Правил)")
+        raise InvalidInput.one("step", Message("шаг %(step)s производства %(number)s — не решение о регистрации "
+                                               "материалов в КУИ (п. 19 Правил)", step=cmd.step, number=source.number))
     if cmd.registered_on < step.date:
-        raise InvalidInput.one("registered_on", "регистрация не может предшествовать решению "
-                                                f"({step.date.strftime('%d.%m.%Y')})")
+        raise InvalidInput.one("registered_on", Message("регистрация не может предшествовать решению (%(date)s)",
+                                                        date=step.date.strftime("%d.%m.%Y")))
     if cmd.registered_on > today:
         raise InvalidInput.one("registered_on", "дата ещё не наступила")
     t = kui_materials
@@ -567,7 +573,7 @@ def do_register_kui(session: Session, data: Any, *, actor: Actor, today: date) -
         raise InvalidInput.one("step", "материалы по этому решению уже зарегистрированы в КУИ")
     number = cmd.number.strip()
     if session.execute(select(t.c.id).where(t.c.office_id == source.office_id, t.c.number == number)).first():
-        raise InvalidInput.one("number", f"в КУИ этой прокуратуры уже есть № {number}")
+        raise InvalidInput.one("number", Message("в КУИ этой прокуратуры уже есть № %(number)s", number=number))
     kid = _insert(session, insert(t).values(
         office_id=source.office_id, proceeding_id=source.id, decision_step=cmd.step, number=number,
         registered_on=cmd.registered_on, summary=cmd.summary.strip(), created_by=actor.login,
@@ -619,7 +625,7 @@ def access_kui_material(session: Session, material_id: int, *, actor: Actor) -> 
     actor.require(Permission.SIGNED_IN)
     row = session.execute(_kui_select().where(kui_materials.c.id == material_id)).first()
     if row is None or not actor.sees_office(row.office_id):
-        raise NotFound(f"запись КУИ {material_id}")
+        raise NotFound(Message("%(what)s %(id)s", what=Message("запись КУИ"), id=material_id))
     return kui_dict(row)
 
 
@@ -712,7 +718,8 @@ def do_record_reconciliation(session: Session, data: Any, *, actor: Actor, today
     t = kui_reconciliations
     if session.execute(select(t.c.id).where(t.c.office_id == office.id, t.c.year == cmd.year,
                                             t.c.month == cmd.month)).first():
-        raise InvalidInput.one("month", f"сверка за {cmd.month:02d}.{cmd.year} уже отмечена")
+        raise InvalidInput.one("month", Message("сверка за %(month)s уже отмечена",
+                                                month=f"{cmd.month:02d}.{cmd.year}"))
     rid = _insert(session, insert(t).values(
         office_id=office.id, year=cmd.year, month=cmd.month, reconciled_with=cmd.reconciled_with.strip(),
         reconciled_by=cmd.reconciled_by.strip(), reconciled_on=cmd.reconciled_on,
@@ -791,8 +798,7 @@ def access_obligations(session: Session, *, actor: Actor, office_id: int, year: 
         items.append({**o, "office_id": office.id, "title": OBLIGATION_LABELS.get(o["code"], o["code"]),
                       "report": report,
                       "overdue": overdue, "status": status})
-    note = "" if obligations else ("Для этой прокуратуры периодическая информация пунктами 5–9 Правил и "
-                                   "пунктами 46, 64, 70 Инструкции не установлена")
+    note = "" if obligations else NO_OBLIGATIONS
     return {"office_id": office.id, "office_name": office.name_ru, "office_kind": office.kind,
             "office_level": office.level, "year": year, "obligations": items, "note": note}
 
@@ -811,7 +817,8 @@ def do_record_report(session: Session, code: str, period_start: str, data: Any, 
     obligation = next((o for o in _obligations(office, start.year, calendar)
                        if o["code"] == code and o["period_start"] == start.isoformat()), None)
     if obligation is None:
-        raise NotFound(f"обязательство {code} за период с {start.isoformat()} для прокуратуры {office.code}")
+        raise NotFound(Message("обязательство %(code)s за период с %(start)s для прокуратуры %(office)s",
+                               code=code, start=start.isoformat(), office=office.code))
     if cmd.report_date < start:
         raise InvalidInput.one("report_date", "информация за период не представляется до его начала")
     if cmd.report_date > today:

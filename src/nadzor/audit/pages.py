@@ -22,6 +22,7 @@ from nadzor.web.listing import N_, Asked, Column, Filter, ListSpec, Shown
 from nadzor.web.routing import endpoint
 from nadzor.web.security import DB, current_actor, language
 from nadzor.web.templating import render
+from nadzor.web.ui_labels import office_name
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 P = Permission
@@ -52,8 +53,9 @@ def names_for(request: Request, session: Session, actor: Actor, rows: list[dict[
                             language(request))
 
 
-def _office_choices(session: Session) -> list[tuple[str, str]]:
-    return sorted(((o.code, o.name_ru) for o in org.all_offices(session)), key=lambda x: x[1])
+def _office_choices(session: Session, lang: str = "ru") -> list[tuple[str, str]]:
+    """The office filter's choices by code, named in the interface's language (`name_kk` where stored)."""
+    return sorted(((o.code, office_name(o, lang)) for o in org.all_offices(session)), key=lambda x: x[1])
 
 
 def _filter(a: Asked, *, export: bool) -> audit.AuditFilter:
@@ -67,7 +69,7 @@ def _filter(a: Asked, *, export: bool) -> audit.AuditFilter:
 
 @endpoint(router, "GET", "/audit", P.VIEW_AUDIT, response_class=HTMLResponse)
 def audit_page(request: Request, actor: Actor = Depends(current_actor), session: Session = DB) -> Response:
-    offices = _office_choices(session)
+    offices = _office_choices(session, language(request))
     a = listing.asked(AUDIT, request.query_params, {"office": offices})
     total, rows = audit.access_audit(session, actor, _filter(a, export=False))
     view = listing.shown(a, total, options={"office": offices})

@@ -13,7 +13,7 @@ from typing import Any
 
 from nadzor.casework.labels import field_label, step_label
 from nadzor.casework.service import COLLECTIONS
-from nadzor.domain.org import KIND_LABELS, LEVEL_LABELS, SUBJECT_AREAS, Office
+from nadzor.domain.org import KIND_LABELS, LEVEL_LABELS, POSITION_LABELS, SUBJECT_AREAS, Office
 from nadzor.proceedings.kernel import KINDS
 from nadzor.web.templating import ALMATY, position_label
 
@@ -137,13 +137,14 @@ def value_text(key: str, value: Any, object_type: str, names: Names, t: Translat
     if key == "person_id":
         return names.people.get(value, str(value)) if isinstance(value, int) else str(value)
     if key in ("position", "acting_for") and isinstance(value, str):
-        return position_label(value)
+        return position_label(value, {code: t(label) for code, label in POSITION_LABELS.items()}, t("и.о."),
+                              t("администратор"))
     if key == "level" and value in LEVEL_LABELS:
-        return LEVEL_LABELS[value]
+        return t(LEVEL_LABELS[value])
     if key == "kind" and value in KIND_LABELS:
-        return KIND_LABELS[value]
+        return t(KIND_LABELS[value])
     if key == "areas" and isinstance(value, list):
-        return ", ".join(SUBJECT_AREAS.get(a, str(a)) for a in value)
+        return ", ".join(t(SUBJECT_AREAS[a]) if a in SUBJECT_AREAS else str(a) for a in value)
     if key == "language" and value in _LANGUAGES:
         return _LANGUAGES[value]
     if key == "status" and object_type in KINDS and isinstance(value, str):

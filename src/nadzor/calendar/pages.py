@@ -12,7 +12,7 @@ from starlette.datastructures import FormData
 
 from nadzor.calendar import service as calendar_admin
 from nadzor.infra.context import Actor, Permission
-from nadzor.infra.errors import InvalidInput, NotFound
+from nadzor.infra.errors import InvalidInput, Message, NotFound
 from nadzor.web.forms import FormField
 from nadzor.web.pages import confirm_page, confirmed, html_routes, posted_version, request_today, save_form, see_other
 from nadzor.web.routing import FORM
@@ -96,7 +96,7 @@ def _calendar_day_confirmation(request: Request, session: Session, actor: Actor,
                                version: int | None) -> Response:
     item = next((o for o in calendar_admin.access_calendar_days(session, actor) if o.day == parsed), None)
     if item is None:
-        raise NotFound(f"поправка календаря на {parsed.strftime('%d.%m.%Y')}")
+        raise NotFound(Message("поправка календаря на %(day)s", day=parsed.strftime("%d.%m.%Y")))
     t = translator(request)
     return confirm_page(request, title=N_("Удалить поправку календаря?"),
                     question=N_("Поправка будет удалена, день снова станет таким, как его определяют другие "

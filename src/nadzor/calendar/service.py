@@ -21,7 +21,7 @@ from nadzor.domain.audit import AuditAction
 from nadzor.domain.calendar import DayEntry, WorkingCalendar
 from nadzor.infra.context import Actor, Permission
 from nadzor.infra.db.engine import after_commit
-from nadzor.infra.errors import NotFound
+from nadzor.infra.errors import Message, NotFound
 from nadzor.org.service import check_version, parse
 from nadzor.rules.base import Input, LegalDate, PlainDate
 
@@ -114,7 +114,7 @@ def do_remove_calendar_day(session: Session, day: date, version: int | None, *, 
     actor.require(Permission.MANAGE_CALENDAR)
     item = session.scalars(select(CalendarDay).where(calendar_days.c.day == day)).first()
     if item is None:
-        raise NotFound(f"поправка календаря на {day.isoformat()}")
+        raise NotFound(Message("поправка календаря на %(day)s", day=day.isoformat()))
     check_version("Поправка календаря", item, version)
     before = day_dict(item)
     session.delete(item)

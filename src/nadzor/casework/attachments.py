@@ -31,7 +31,7 @@ from nadzor.casework.tables import attachments, proceeding_steps
 from nadzor.casework.tables import proceedings as proceedings_table
 from nadzor.domain.audit import AuditAction
 from nadzor.infra.context import Actor, Permission
-from nadzor.infra.errors import FieldError, InvalidInput, NotFound
+from nadzor.infra.errors import FieldError, InvalidInput, Message, NotFound
 from nadzor.infra.file_store import FileStore
 from nadzor.infra.media_types import ALLOWED_LABELS, MediaType, sniff
 
@@ -85,7 +85,7 @@ def _proceeding(session: Session, collection: str, proceeding_id: int, actor: Ac
     query = select(t).where(t.c.id == proceeding_id, t.c.kind == kind)
     row = session.execute(query.with_for_update() if lock else query).first()
     if row is None or not actor.sees_office(row.office_id):
-        raise NotFound(f"{KIND_LABELS[kind].lower()} {proceeding_id}")
+        raise NotFound(Message("%(what)s %(id)s", what=Message(KIND_LABELS[kind].lower()), id=proceeding_id))
     return row
 
 
@@ -135,7 +135,7 @@ def access_attachment(session: Session, collection: str, proceeding_id: int, att
     found = session.execute(select(attachments).where(attachments.c.id == attachment_id,
                                                       attachments.c.proceeding_id == row.id)).first()
     if found is None:
-        raise NotFound(f"вложение {attachment_id}")
+        raise NotFound(Message("%(what)s %(id)s", what=Message("вложение"), id=attachment_id))
     path = store.path_for(found.sha256)
     if not store.holds(found.sha256, found.size):
         log.error("attachment %s: content %s missing from %s", found.id, found.sha256, store.root)

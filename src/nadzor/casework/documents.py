@@ -34,7 +34,7 @@ from nadzor.domain.calendar import WorkingCalendar
 from nadzor.domain.org import POSITION_LABELS, Office, Person
 from nadzor.infra import documents as files
 from nadzor.infra.context import Actor, Permission
-from nadzor.infra.errors import FieldError, InvalidInput, NotFound
+from nadzor.infra.errors import FieldError, InvalidInput, Message, NotFound
 from nadzor.org.service import authority_of
 from nadzor.org.tables import acting_assignments, people
 from nadzor.rules.analysis.evaluation import provision_due
@@ -848,7 +848,7 @@ def _load(session: Session, collection: str, proceeding_id: int, actor: Actor) -
     row = session.execute(select(proceedings_table).where(proceedings_table.c.id == proceeding_id,
                                                           proceedings_table.c.kind == kind.name)).first()
     if row is None or not actor.sees_office(row.office_id):
-        raise NotFound(f"{KIND_LABELS[kind.name].lower()} {proceeding_id}")
+        raise NotFound(Message("%(what)s %(id)s", what=Message(KIND_LABELS[kind.name].lower()), id=proceeding_id))
     steps = session.execute(select(proceeding_steps).where(proceeding_steps.c.proceeding_id == proceeding_id,
                                                            proceeding_steps.c.withdrawn.is_(False))
                             .order_by(proceeding_steps.c.seq)).all()

@@ -44,7 +44,7 @@ from nadzor.checks import resolutions as check_resolutions
 from nadzor.domain.calendar import WorkingCalendar
 from nadzor.domain.org import POSITION_LABELS, Office
 from nadzor.infra.context import Actor, Permission
-from nadzor.infra.errors import Conflict, InvalidInput
+from nadzor.infra.errors import Conflict, InvalidInput, Message, message_of
 from nadzor.org import service as org
 from nadzor.org.tables import people
 from nadzor.proceedings.kernel import Kind, StepType
@@ -717,10 +717,10 @@ def _card(collection: str) -> None:
                 posted_lists={k: form.getlist(k) for k in form},
             )) from None
         except Conflict as exc:
-            stale = str(exc)
+            stale = Message(N_("%(conflict)s Страница обновлена: проверьте изменения и повторите."),
+                            conflict=message_of(exc))
             raise ShowAgain(lambda fresh: _render_card(
-                request, fresh, actor, collection, proceeding_id, 409,
-                refusal=f"{stale} Страница обновлена: проверьте изменения и повторите.",
+                request, fresh, actor, collection, proceeding_id, 409, refusal=stale,
             )) from None
         return _see_other(f"/{collection}/{proceeding_id}#timeline")
 
@@ -744,7 +744,7 @@ def _card(collection: str) -> None:
                 request, fresh, actor, collection, proceeding_id, 422, withdraw_errors=errors,
                 withdraw_summary=summary, withdraw_reason=reason)) from None
         except (stored.Refused, Conflict) as exc:
-            refusal = str(exc)
+            refusal = message_of(exc)
             raise ShowAgain(lambda fresh: _render_card(request, fresh, actor, collection, proceeding_id, 409,
                                                        withdraw_refusal=refusal)) from None
         return _see_other(f"/{collection}/{proceeding_id}#timeline")

@@ -39,7 +39,7 @@ from nadzor.domain.calendar import WorkingCalendar
 from nadzor.domain.org import Office, Person
 from nadzor.infra.context import Actor, Permission
 from nadzor.infra.db.metadata import UTCDateTime
-from nadzor.infra.errors import Conflict, FieldError, InvalidInput, NotFound
+from nadzor.infra.errors import Conflict, FieldError, InvalidInput, Message, NotFound
 from nadzor.infra.listing import casefold
 from nadzor.infra.policy import scope_condition
 from nadzor.infra.replay_workers import ReplayWorkers, usable_cpus
@@ -111,7 +111,7 @@ def _load(session: Session, kind: Kind, proceeding_id: int, actor: Actor, *, loc
         query = query.with_for_update()
     row = session.execute(query).first()
     if row is None or not actor.sees_office(row.office_id):
-        raise NotFound(f"{KIND_LABELS[kind.name].lower()} {proceeding_id}")
+        raise NotFound(Message("%(what)s %(id)s", what=Message(KIND_LABELS[kind.name].lower()), id=proceeding_id))
     steps = session.execute(select(proceeding_steps).where(proceeding_steps.c.proceeding_id == proceeding_id)
                             .order_by(proceeding_steps.c.seq)).all()
     from nadzor.casework.attachments import attachments_of  # the card lists its files (issue 8 §3)
@@ -358,7 +358,8 @@ def do_open(session: Session, collection: str, data: Any, *, actor: Actor,
     cmd: NewProceeding = parse(NewProceeding, data)
     office = session.get(Office, cmd.office_id)
     if office is None or not actor.sees_office(office.id):
-        raise InvalidInput.one("office_id", f"нет прокуратуры {cmd.office_id} в пределах ваших полномочий")
+        raise InvalidInput.one("office_id", Message("нет прокуратуры %(id)s в пределах ваших полномочий",
+                                                    id=cmd.office_id))
     step, signers = _resolve_signers(session, cmd.step, actor)
     _storage_checks(kind, step, cmd.details, office, signers, calendar)
     _check_organization(session, kind.name, step, cmd.details)
@@ -737,7 +738,7 @@ def _resolve_signers(session: Session, posted: Any, actor: Actor) -> tuple[dict[
             raise InvalidInput.one(where, "ожидается номер сотрудника (целое число)")
         person = session.get(Person, raw)
         if person is None or not actor.sees_office(person.office_id):
-            raise InvalidInput.one(where, f"нет сотрудника {raw} в пределах ваших полномочий")
+            raise InvalidInput.one(where, Message("нет сотрудника %(id)s в пределах ваших полномочий", id=raw))
         persons[name] = person
         if day is None:
             continue  # the date itself is reported by validation

@@ -39,7 +39,7 @@ from nadzor.domain.calendar import WorkingCalendar
 from nadzor.domain.org import Office, Person
 from nadzor.infra import policy
 from nadzor.infra.context import Actor, Permission, Role
-from nadzor.infra.errors import FieldError, InvalidInput
+from nadzor.infra.errors import FieldError, InvalidInput, Message
 from nadzor.org.service import authority_of, cached_tree
 from nadzor.rules.instruction.checks import bin_iin_valid
 
@@ -126,7 +126,8 @@ def _assignees(session: Session, office: Office, value: Any, on: date | None,
         if isinstance(item, int) and not isinstance(item, bool):
             person = session.get(Person, item) if 1 <= item < 2**63 else None
             if person is None or person.office_id != office.id:
-                errors.append(FieldError(where, f"нет сотрудника {item} в штате прокуратуры, проводящей проверку"))
+                errors.append(FieldError(where, Message(
+                    "нет сотрудника %(id)s в штате прокуратуры, проводящей проверку", id=item)))
             elif item in seen:
                 errors.append(FieldError(where, "сотрудник указан дважды"))
             else:

@@ -40,7 +40,7 @@ from nadzor.domain.audit import AuditAction
 from nadzor.domain.calendar import WorkingCalendar
 from nadzor.domain.org import Office, Person
 from nadzor.infra.context import Actor, Permission
-from nadzor.infra.errors import InvalidInput, NotFound
+from nadzor.infra.errors import InvalidInput, Message, NotFound
 from nadzor.org.service import authority_of, parse
 from nadzor.rules.base import Input, PlainDate
 
@@ -120,7 +120,7 @@ def _check(session: Session, proceeding_id: int, actor: Actor) -> Row[Any]:
                                                           proceedings_table.c.kind == "check")
                           .with_for_update()).first()
     if row is None or not actor.sees_office(row.office_id):
-        raise NotFound(f"проверка {proceeding_id}")
+        raise NotFound(Message("%(what)s %(id)s", what=Message("проверка"), id=proceeding_id))
     return row
 
 
@@ -143,17 +143,18 @@ def do_record_resolution(session: Session, proceeding_id: int, data: Any, *, act
     row = _check(session, proceeding_id, actor)
     state = row.state
     if state.get("status") not in CONDUCTED:
-        raise Refused("check_not_in_progress", citations, f"{title} выносится в ходе проверки: проверка ещё не "
-                                                          "начата либо уже окончена.")
+        raise Refused("check_not_in_progress", citations, Message(
+            "%(title)s выносится в ходе проверки: проверка ещё не начата либо уже окончена.", title=Message(title)))
     start = state.get("start")
     if start and cmd.date < date.fromisoformat(start):
-        raise InvalidInput.one("date", f"не раньше начала проверки ({date.fromisoformat(start):%d.%m.%Y})")
+        raise InvalidInput.one("date", Message("не раньше начала проверки (%(start)s)",
+                                                start=f"{date.fromisoformat(start):%d.%m.%Y}"))
     if isinstance(fields, OrmFields) and fields.results_due < cmd.date:
         raise InvalidInput.one("fields.results_due", "срок представления результатов не раньше даты постановления")
     person = session.get(Person, cmd.signer_person_id)
     if person is None or not actor.sees_office(person.office_id):
-        raise InvalidInput.one("signer_person_id", f"нет сотрудника {cmd.signer_person_id} в пределах ваших "
-                                                   "полномочий")
+        raise InvalidInput.one("signer_person_id", Message("нет сотрудника %(id)s в пределах ваших полномочий",
+                                                           id=cmd.signer_person_id))
     auth = authority_of(session, person, cmd.date)
     signer: dict[str, str] = {"position": auth.position}
     signing_office = auth.office_id

@@ -3,15 +3,22 @@ type the rules raise, so forms, the API and the CLI say the same thing."""
 
 from __future__ import annotations
 
-from nadzor.rules.base import FieldError, InvalidInput
+from nadzor.rules.base import FieldError, InvalidInput, Message, message_of
 
-__all__ = ["AuthenticationFailed", "Conflict", "FieldError", "Forbidden", "InvalidInput", "NotFound",
-           "TooManyAttempts"]
+__all__ = ["AuthenticationFailed", "Conflict", "FieldError", "Forbidden", "InvalidInput", "Message", "NotFound",
+           "TooManyAttempts", "message_of"]
+
+
+def _word(what: str) -> Message:
+    """A part that is a word of the catalog («План анализов») or already a `Message`."""
+    return what if isinstance(what, Message) else Message(what)
 
 
 class NotFound(Exception):
+    """`what` (a `Message` such as «сотрудник 5», translated on a page) was not found."""
+
     def __init__(self, what: str) -> None:
-        super().__init__(f"{what}: не найдено")
+        super().__init__(Message("%(what)s: не найдено", what=_word(what)))
 
 
 class Forbidden(Exception):
@@ -23,13 +30,14 @@ class Conflict(Exception):
 
     @classmethod
     def versions(cls, what: str, expected: int, current: int) -> Conflict:
-        return cls(f"{what}: запись уже изменена другим пользователем (ваша версия {expected}, текущая "
-                   f"{current}); обновите страницу и внесите изменения заново")
+        return cls(Message("%(what)s: запись уже изменена другим пользователем (ваша версия %(expected)s, "
+                           "текущая %(current)s); обновите страницу и внесите изменения заново",
+                           what=_word(what), expected=expected, current=current))
 
     @classmethod
     def concurrent(cls) -> Conflict:
-        return cls("запись изменена другим пользователем одновременно с вами; ничего не сохранено — обновите "
-                   "страницу и внесите изменения заново")
+        return cls(Message("запись изменена другим пользователем одновременно с вами; ничего не сохранено — "
+                           "обновите страницу и внесите изменения заново"))
 
 
 class AuthenticationFailed(Exception):
@@ -41,5 +49,6 @@ class TooManyAttempts(Exception):
 
     def __init__(self, retry_after: int) -> None:
         minutes = max(1, (retry_after + 59) // 60)
-        super().__init__(f"слишком много неудачных попыток входа с вашего адреса; повторите через {minutes} мин.")
+        super().__init__(Message("слишком много неудачных попыток входа с вашего адреса; повторите через "
+                                 "%(minutes)s мин.", minutes=minutes))
         self.retry_after = retry_after

@@ -36,7 +36,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 
 from nadzor.domain.org import Authority, OfficeTree, ZoneAssignment, route_to_zone
-from nadzor.infra.errors import Forbidden
+from nadzor.infra.errors import Forbidden, Message
 
 if TYPE_CHECKING:
     from nadzor.infra.context import Actor
@@ -133,7 +133,8 @@ def permissions_of(roles: Iterable[Role], record_roles: Iterable[Role] = ()) -> 
 
 
 def refusal(permission: Permission) -> Forbidden:
-    return Forbidden(f"недостаточно прав: требуется «{PERMISSION_LABELS[permission]}»")
+    return Forbidden(Message("недостаточно прав: требуется «%(permission)s»",
+                             permission=Message(PERMISSION_LABELS[permission])))
 
 
 # ------------------------------------------------------------------------------ predicates

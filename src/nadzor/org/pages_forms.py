@@ -13,7 +13,7 @@ from starlette.datastructures import FormData
 
 from nadzor.audit.pages import history
 from nadzor.infra.context import Actor, Permission
-from nadzor.infra.errors import InvalidInput, NotFound
+from nadzor.infra.errors import InvalidInput, Message, NotFound
 from nadzor.org import files as org_files
 from nadzor.org import service as org
 from nadzor.web.forms import FormField, values_of
@@ -34,7 +34,7 @@ from nadzor.web.routing import FORM, ShowAgain
 from nadzor.web.security import DB, current_actor, language
 from nadzor.web.security import platform as platform_of
 from nadzor.web.templating import render, translator
-from nadzor.web.ui_labels import N_, POSITION_TITLES, area_options, office_name, position_options
+from nadzor.web.ui_labels import KIND_TITLES, N_, POSITION_TITLES, area_options, office_name, position_options
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 page = html_routes(router)
@@ -43,22 +43,24 @@ P = Permission
 # ============================================================================ offices
 
 
-def _office_options(session: Session, levels: Sequence[str] = ("gpo", "regional", "district")) -> list[tuple[str, str]]:
-    return [(o.code, o.name_ru) for o in org.all_offices(session) if o.level in levels]
+def _office_options(session: Session, lang: str,
+                    levels: Sequence[str] = ("gpo", "regional", "district")) -> list[tuple[str, str]]:
+    """Offices by code, named in the interface's language (`name_kk` where stored)."""
+    return [(o.code, office_name(o, lang)) for o in org.all_offices(session) if o.level in levels]
 
 
-def office_fields(session: Session) -> tuple[FormField, ...]:
+def office_fields(session: Session, request: Request) -> tuple[FormField, ...]:
+    t = translator(request)
     return (
         FormField("code", "Код", required=True, help="латиница, цифры, точка, дефис: almaty_region.talgar"),
         FormField("parent_code", "Вышестоящая прокуратура", "select",
-                  options=[("", "—"), *_office_options(session, ("gpo", "regional"))]),
-        FormField("level", "Уровень", "select", options=[("gpo", "Генеральная прокуратура"),
-                                                          ("regional", "областной"), ("district", "районный")],
+                  options=[("", "—"), *_office_options(session, language(request), ("gpo", "regional"))]),
+        FormField("level", "Уровень", "select", options=[("gpo", t("Генеральная прокуратура")),
+                                                          ("regional", t(N_("областной"))),
+                                                          ("district", t(N_("районный")))],
                   required=True),
-        FormField("kind", "Вид", "select", options=[("territorial", "территориальная"), ("military", "военная"),
-                                                     ("transport", "транспортная"),
-                                                     ("environmental", "природоохранная"),
-                                                     ("specialized", "специализированная межрайонная")],
+        FormField("kind", "Вид", "select", options=[(code, t(KIND_TITLES[code])) for code in (
+                  "territorial", "military", "transport", "environmental", "specialized")],
                   required=True),
         FormField("name_ru", "Наименование (рус.)", required=True),
         FormField("name_kk", "Наименование (каз.)"),
@@ -73,14 +75,14 @@ def office_fields(session: Session) -> tuple[FormField, ...]:
 
 @page("GET", "/offices/new", P.MANAGE_ORG)
 def office_new(request: Request, session: Session = DB) -> Response:
-    return show_form(request, title="Новая прокуратура", fields=office_fields(session),
+    return show_form(request, title="Новая прокуратура", fields=office_fields(session, request),
                  values={"level": "district", "kind": "territorial"}, cancel="/offices")
 
 
 @page("POST", "/offices/new", P.MANAGE_ORG)
 def office_create(request: Request, form: FormData = FORM, actor: Actor = Depends(current_actor),
                   session: Session = DB) -> Response:
-    return save_form(request, session, form, fields=office_fields(session),
+    return save_form(request, session, form, fields=office_fields(session, request),
                  action=lambda data: org.do_create_office(session, data, actor=actor),
                  done=lambda office: f"/offices/{office.id}", title="Новая прокуратура", cancel="/offices")
 
@@ -140,8 +142,9 @@ def office_page(request: Request, office_id: int, on: str | None = None, tab: st
 def office_edit(request: Request, office_id: int, session: Session = DB) -> Response:
     office = org.get_office(session, office_id)
     parent = org.get_office(session, office.parent_id) if office.parent_id else None
-    fields = office_fields(session)
-    return show_form(request, title=f"Изменить: {office.name_ru}", fields=fields,
+    fields = office_fields(session, request)
+    return show_form(request, title=Message(N_("Изменить: %(name)s"), name=office_name(office, language(request))),
+                     fields=fields,
                  values=values_of(org.office_dict(office, parent.code if parent else None), fields),
                  cancel=f"/offices/{office_id}", version=office.version)
 
@@ -149,7 +152,7 @@ def office_edit(request: Request, office_id: int, session: Session = DB) -> Resp
 @page("POST", "/offices/{office_id}/edit", P.MANAGE_ORG)
 def office_update(request: Request, office_id: int, form: FormData = FORM, actor: Actor = Depends(current_actor),
                   session: Session = DB) -> Response:
-    return save_form(request, session, form, fields=office_fields(session),
+    return save_form(request, session, form, fields=office_fields(session, request),
                  action=lambda data: org.do_update_office(session, office_id, data, actor=actor),
                  done=lambda office: f"/offices/{office.id}", title="Изменить прокуратуру",
                  cancel=f"/offices/{office_id}")
@@ -287,7 +290,7 @@ def _acting_confirmation(request: Request, session: Session, actor: Actor, item_
                          version: int | None) -> Response:
     item = next((a for a in org.access_acting(session, actor) if a.id == item_id), None)
     if item is None:
-        raise NotFound(f"исполнение обязанностей {item_id}")
+        raise NotFound(Message("%(what)s %(id)s", what=Message("исполнение обязанностей"), id=item_id))
     t = translator(request)
     lang = language(request)
     person = org.access_person(session, actor, item.person_id)

@@ -33,7 +33,7 @@ from nadzor.domain.org import (
     unusual_acting_notes,
 )
 from nadzor.infra.context import Actor, Permission
-from nadzor.infra.errors import Conflict, FieldError, InvalidInput, NotFound
+from nadzor.infra.errors import Conflict, FieldError, InvalidInput, Message, NotFound
 from nadzor.infra.policy import scope_condition
 from nadzor.org.tables import acting_assignments, office_tree_version, offices, people, zone_assignments
 from nadzor.rules.base import Flag, Input, LegalDate, Position, describe_pattern, field_errors
@@ -203,7 +203,7 @@ def fetch(session: Session, cls: type[T], item_id: int, what: str) -> T:
     """The record, or NotFound naming what was asked for."""
     item = session.get(cls, item_id)
     if item is None:
-        raise NotFound(f"{what} {item_id}")
+        raise NotFound(Message("%(what)s %(id)s", what=Message(what), id=item_id))
     return item
 
 
@@ -223,7 +223,8 @@ def _apply_office(session: Session, office: Office, cmd: OfficeIn, field_prefix:
     if cmd.parent_code:
         parent = office_by_code(session, cmd.parent_code)
         if parent is None:
-            raise InvalidInput.one(name("parent_code"), f"нет прокуратуры с кодом {cmd.parent_code!r}")
+            raise InvalidInput.one(name("parent_code"), Message("нет прокуратуры с кодом %(code)s",
+                                                                code=repr(cmd.parent_code)))
         moved = office.id is not None and parent.id != office.parent_id
         if moved and parent.id in tree(session).subtree(office.id or 0):
             raise InvalidInput.one(name("parent_code"), "прокуратура не может подчиняться сама себе")
@@ -344,7 +345,7 @@ def person_dict(person: Person) -> dict[str, Any]:
 def _check_position(session: Session, position: str, office_id: int, field: str) -> Office:
     office = session.get(Office, office_id)
     if office is None:
-        raise InvalidInput.one("office_id", f"нет прокуратуры {office_id}")
+        raise InvalidInput.one("office_id", Message("нет прокуратуры %(id)s", id=office_id))
     if position not in LEVEL_POSITIONS[office.level]:
         allowed = ", ".join(LEVEL_POSITIONS[office.level])
         raise InvalidInput.one(field, f"в прокуратуре уровня {office.level} нет такой должности; допустимые: {allowed}")
@@ -375,7 +376,7 @@ def _visible(session: Session, actor: Actor, cls: type[T], item_id: int, what: s
     actor.require(Permission.SIGNED_IN)
     item = session.get(cls, item_id)
     if item is None or not actor.sees_office(getattr(item, office)):
-        raise NotFound(f"{what} {item_id}")
+        raise NotFound(Message("%(what)s %(id)s", what=Message(what), id=item_id))
     return item
 
 
@@ -457,7 +458,7 @@ def access_acting(session: Session, actor: Actor, *, person_id: int | None = Non
 def _validate_acting(session: Session, cmd: ActingIn, own_id: int | None) -> None:
     person = session.get(Person, cmd.person_id)
     if person is None:
-        raise InvalidInput.one("person_id", f"нет сотрудника {cmd.person_id}")
+        raise InvalidInput.one("person_id", Message("нет сотрудника %(id)s", id=cmd.person_id))
     _check_position(session, cmd.acting_for, cmd.office_id, "acting_for")
     if person.position == cmd.acting_for and person.office_id == cmd.office_id:
         raise InvalidInput.one("acting_for", "сотрудник уже занимает эту должность в этой прокуратуре")
@@ -618,7 +619,7 @@ def access_zones(session: Session, actor: Actor) -> list[ZoneAssignment]:
 def _validate_zone(session: Session, cmd: ZoneIn) -> None:
     person = session.get(Person, cmd.person_id)
     if person is None:
-        raise InvalidInput.one("person_id", f"нет сотрудника {cmd.person_id}")
+        raise InvalidInput.one("person_id", Message("нет сотрудника %(id)s", id=cmd.person_id))
     home = session.get(Office, person.office_id)
     assert home is not None and home.id is not None
     if home.level == "district":
@@ -626,7 +627,7 @@ def _validate_zone(session: Session, cmd: ZoneIn) -> None:
                                             "прокуратурах областей (п. 68 Инструкции)")
     zone = session.get(Office, cmd.zone_office_id)
     if zone is None:
-        raise InvalidInput.one("zone_office_id", f"нет прокуратуры {cmd.zone_office_id}")
+        raise InvalidInput.one("zone_office_id", Message("нет прокуратуры %(id)s", id=cmd.zone_office_id))
     if zone.id == home.id or zone.id not in cached_tree(session).subtree(home.id):
         raise InvalidInput.one("zone_office_id", "зона должна быть прокуратурой, нижестоящей по отношению к "
                                                  "прокуратуре сотрудника")
@@ -666,7 +667,7 @@ def access_zone_route(session: Session, actor: Actor, office_id: int, area: str,
         raise InvalidInput.one("area", f"неизвестное направление; допустимые: {', '.join(SUBJECT_AREAS)}")
     get_office(session, office_id)
     if not actor.sees_office(office_id):
-        raise NotFound(f"прокуратура {office_id} в пределах вашей прокуратуры")
+        raise NotFound(Message("прокуратура %(id)s в пределах вашей прокуратуры", id=office_id))
     zones = session.scalars(select(ZoneAssignment)).all()
     found = route_to_zone(cached_tree(session), zones, office_id, area, on)
     if found is None:

@@ -36,6 +36,7 @@ from nadzor.rules.analysis.analysis import (
     last_day_of,
     requirement_authority,
 )
+from nadzor.rules.base import Message
 from nadzor.rules.instruction.acts import working_days_due
 from nadzor.rules.instruction.checks import BUSINESS_PETITION_SIGNERS
 from nadzor.rules.limits import ORDER_102, limit
@@ -99,7 +100,7 @@ def _new(office_level: str) -> AnalysisState:
 
 def _signer_in(who: StepSigner, allowed: frozenset[str], citations: tuple[str, ...], what: str) -> None:
     if who.effective not in allowed:
-        raise refuse("signer_not_allowed", citations, f"Подписавший не вправе {what}")
+        raise refuse("signer_not_allowed", citations, Message("Подписавший не вправе %(what)s", what=Message(what)))
 
 
 def _present_flag() -> Field:

@@ -17,6 +17,7 @@ from nadzor.domain.calendar import WorkingCalendar
 from nadzor.domain.terms import k1_calendar_days, k2_working_days_after, k3_working_days_before
 from nadzor.proceedings.fields import Bad, Field, StepSigner, a_date, code, codes, flag, integer, signer, step_ref, text
 from nadzor.proceedings.kernel import Deadline, Kind, State, Step, StepType, earlier_step, refuse, register
+from nadzor.rules.base import Message
 from nadzor.rules.instruction.checks import (
     BUSINESS_PETITION_SIGNERS,
     EXTENSION_SIGNERS,
@@ -95,7 +96,7 @@ def _new(office_level: str) -> CheckState:
 def _signer_in(who: StepSigner, allowed: frozenset[str] | tuple[str, ...], citations: tuple[str, ...],
                what: str) -> None:
     if who.effective not in allowed:
-        raise refuse("signer_not_allowed", citations, f"Подписавший не вправе {what}")
+        raise refuse("signer_not_allowed", citations, Message("Подписавший не вправе %(what)s", what=Message(what)))
 
 
 def _signer_is(who: StepSigner, position: str, citations: tuple[str, ...], what: str) -> None:

@@ -19,7 +19,7 @@ from typing import Any
 
 from nadzor.domain.calendar import WorkingCalendar
 from nadzor.proceedings.fields import _DATES, MISSING, Bad, Field, code, parse_date, stored_date
-from nadzor.rules.base import FieldError, InvalidInput, cite
+from nadzor.rules.base import FieldError, InvalidInput, Message, cite, cited
 
 OFFICE_LEVELS = ("gpo", "regional", "district")
 MAX_STEPS = 2000
@@ -409,4 +409,7 @@ def allowed_next(kind: Kind, state: State) -> list[str]:
 
 
 def refuse(code: str, citations: tuple[str, ...], message: str) -> Refusal:
-    return Refusal(code, citations, f"{message} ({cite(*citations)}).")
+    """A refusal whose message ends with its citations; a `Message` (or a fixed text the catalog
+    knows) reads in the interface's language on a page."""
+    said = message if isinstance(message, Message) else Message(message)
+    return Refusal(code, citations, Message("%(message)s (%(citations)s).", message=said, citations=cited(*citations)))

@@ -23,6 +23,60 @@ T = TypeVar("T")
 # ------------------------------------------------------------------------------------ errors
 
 
+class Message(str):
+    """A message put together from a template and its parts: it reads as the Russian text (what the
+    API, the CLI and the logs say), and keeps the template (`%(name)s` parts, listed for the catalog
+    in `web/ui_labels.SERVICE_TEMPLATES`) and the parts, so a page shows it in the interface's
+    language (`translate`). A part that is itself a `Message` is translated too (a word such as
+    «сотрудник», a citation); any other part is data (a number, a date, a name) shown as it is."""
+
+    template: str
+    parts: dict[str, Any]
+
+    def __new__(cls, template: str, **parts: Any) -> Message:
+        self = super().__new__(cls, template % parts if parts else template)
+        self.template, self.parts = template, parts
+        return self
+
+    def translated(self, t: Callable[[str], str]) -> str:
+        """The message through the catalog `t` (a template it does not know stays Russian)."""
+        parts = {k: v.translated(t) if isinstance(v, Message) else v for k, v in self.parts.items()}
+        try:
+            return t(self.template) % parts if parts else t(self.template)
+        except (KeyError, TypeError, ValueError):  # a translation that lost a part: the Russian text
+            return str(self)
+
+
+class Listing(Message):
+    """Words of the catalog joined by `sep` («прокурор области, прокурор района»), each translated."""
+
+    items: tuple[str, ...]
+    sep: str
+
+    def __new__(cls, items: Iterable[str], sep: str = ", ") -> Listing:
+        words = tuple(items)
+        self = str.__new__(cls, sep.join(words))
+        self.template, self.parts, self.items, self.sep = sep.join(words), {}, words, sep
+        return self
+
+    def __getnewargs__(self) -> tuple[Any, ...]:
+        return (self.items, self.sep)
+
+    def translated(self, t: Callable[[str], str]) -> str:
+        return self.sep.join(translate(item, t) for item in self.items)
+
+
+def translate(message: str, t: Callable[[str], str]) -> str:
+    """Any message through the catalog: a `Message` by its template and parts, a fixed text as it is."""
+    return message.translated(t) if isinstance(message, Message) else t(message)
+
+
+def message_of(exc: BaseException) -> str:
+    """An error's message, a `Message` where it was given one (`str(exc)` loses the template)."""
+    first = exc.args[0] if len(exc.args) == 1 else None
+    return first if isinstance(first, Message) else str(exc)
+
+
 class FieldError(dict[str, str]):
     """One refusal: `{"field": dotted path, "message": Russian text}` — a plain dict (as RULES.md
     words it) that also reads as `.field` and `.message`."""
@@ -343,6 +397,23 @@ def cite(*citations: str) -> str:
         name = "Инструкции" if book == "I" else "Правил"
         parts.append(f"{'пп.' if len(numbers) > 1 else 'п.'} {', '.join(numbers)} {name}")
     return "; ".join(parts)
+
+
+def cited(*citations: str) -> Message:
+    """`cite` as a `Message`: each book's points by a template of the catalog."""
+    books: dict[str, list[str]] = {}
+    for c in citations:
+        book, _, number = c.partition(".")
+        books.setdefault(book, []).append(number)
+    parts = []
+    for book, numbers in books.items():
+        many = len(numbers) > 1
+        if book == "I":
+            template = "пп. %(numbers)s Инструкции" if many else "п. %(numbers)s Инструкции"
+        else:
+            template = "пп. %(numbers)s Правил" if many else "п. %(numbers)s Правил"
+        parts.append(Message(template, numbers=", ".join(numbers)))
+    return parts[0] if len(parts) == 1 else Listing(parts, "; ")
 
 
 def ru_date(day: date) -> str:

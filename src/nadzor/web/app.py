@@ -33,7 +33,7 @@ from nadzor.casework.attachments import TooLarge
 from nadzor.casework.documents import DocumentsUnavailable
 from nadzor.casework.service import Refused
 from nadzor.infra.db.engine import Busy
-from nadzor.infra.errors import AuthenticationFailed, Conflict, Forbidden, NotFound, TooManyAttempts
+from nadzor.infra.errors import AuthenticationFailed, Conflict, Forbidden, NotFound, TooManyAttempts, message_of
 from nadzor.org import api as org_api
 from nadzor.org import pages as org_pages
 from nadzor.org import pages_forms as org_pages_forms
@@ -111,7 +111,8 @@ def _single_field(status: int, field: str) -> Callable[[Request, Exception], Awa
     async def handle(request: Request, exc: Exception) -> Response:
         # PROCEEDINGS.md: a stale version answers 409 with the code `version_conflict`.
         extra = {"code": "version_conflict", "message": str(exc)} if status == 409 else None
-        return problem(request, status, [{"field": field, "message": str(exc)}], str(exc), extra)
+        # the API answers in Russian (a `Message` reads as its Russian text); a page translates it
+        return problem(request, status, [{"field": field, "message": message_of(exc)}], str(exc), extra)
 
     return handle
 

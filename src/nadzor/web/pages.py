@@ -15,7 +15,7 @@ from starlette.datastructures import FormData
 
 from nadzor.infra import json_input
 from nadzor.infra.context import Permission
-from nadzor.infra.errors import Conflict, InvalidInput
+from nadzor.infra.errors import Conflict, InvalidInput, message_of
 from nadzor.web.forms import FormField, error_summary, errors_by_field, form_data, typed_value, values_of
 from nadzor.web.routing import ShowAgain, endpoint
 from nadzor.web.security import LANG_COOKIE
@@ -110,7 +110,7 @@ def save_form(
                                version=data.get("version"))) from None
     except Conflict as exc:
         raise ShowAgain(render(request, "form.html", 409, title=title, fields=fields, values=data, errors={},
-                               message=str(exc), cancel=cancel, version=data.get("version"))) from None
+                               message=message_of(exc), cancel=cancel, version=data.get("version"))) from None
     return see_other(done(obj))
 
 

@@ -18,9 +18,17 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from nadzor.domain.audit import ACTION_LABELS
 from nadzor.domain.org import KIND_LABELS, LEVEL_LABELS, POSITION_LABELS, SUBJECT_AREAS
+from nadzor.rules.base import translate
 from nadzor.rules.limits import ORDER_102, Edition
 from nadzor.web.security import language
-from nadzor.web.ui_labels import AREA_TITLES, KIND_TITLES, LEVEL_TITLES, POSITION_TITLES, holiday_name
+from nadzor.web.ui_labels import (
+    ACTION_TITLES,
+    AREA_TITLES,
+    KIND_TITLES,
+    LEVEL_TITLES,
+    POSITION_TITLES,
+    holiday_name,
+)
 
 HERE = Path(__file__).resolve().parent
 LOCALES = HERE / "locale"
@@ -92,14 +100,16 @@ def environment(lang: str) -> Environment:
     areas = {code: t(AREA_TITLES.get(code, label)) for code, label in SUBJECT_AREAS.items()}
     levels = {code: t(LEVEL_TITLES.get(code, label)) for code, label in LEVEL_LABELS.items()}
     kinds = {code: t(KIND_TITLES.get(code, label)) for code, label in KIND_LABELS.items()}
+    actions = {code: t(ACTION_TITLES.get(code, label)) for code, label in ACTION_LABELS.items()}
     env.filters["position"] = lambda code: position_label(code, positions, t("и.о."), t("администратор"))
-    env.filters["tr"] = t  # a text from the code (a rule title) through the catalog, still escaped
+    # a text from the code (a rule title, a service's `Message` with its parts) through the catalog, still escaped
+    env.filters["tr"] = lambda message: translate(message, t) if message else message
     env.filters["holiday"] = lambda name: holiday_name(name, t) if name else ""
     env.filters["office_name"] = lambda office, on=None: office_label(office, lang, on)
     env.filters["pretty_json"] = lambda value: json.dumps(value, ensure_ascii=False, indent=2)
     env.globals.update(
         LANGUAGES=LANGUAGES, POSITION_LABELS=positions, LEVEL_LABELS=levels, KIND_LABELS=kinds,
-        SUBJECT_AREAS=areas, ACTION_LABELS=ACTION_LABELS, EDITION=edition_window(),
+        SUBJECT_AREAS=areas, ACTION_LABELS=actions, EDITION=edition_window(),
     )
     return env
 
@@ -125,5 +135,7 @@ def catalog(lang: str) -> NullTranslations:
 
 
 def translator(request: Request) -> Translate:
-    """The catalog's `gettext` in the request's language, for labels put together in Python."""
-    return catalog(language(request)).gettext
+    """The catalog's `gettext` in the request's language, for labels put together in Python; a
+    service's `Message` by its template, its parts put in."""
+    gettext = catalog(language(request)).gettext
+    return lambda message: translate(message, gettext)

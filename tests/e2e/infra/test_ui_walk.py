@@ -432,3 +432,187 @@ def test_kazakh_mode_walk_shows_no_russian_where_the_data_has_kazakh(sqlite_demo
         "csrf_token": csrf, "version": version.group(1), "person_id": approver.group(1), "date": "2026-01-10"})
     assert empty.status_code == 422
     assert "жоспарда бірде-бір тармақ жоқ" in empty.text and "в плане нет ни одного пункта" not in empty.text
+
+
+# ================================================================================ Kazakh mode: the leftovers
+
+
+def _kazakh_catalog():  # type: ignore[no-untyped-def]
+    from babel.messages.pofile import read_po
+
+    import nadzor.web
+
+    path = __import__("pathlib").Path(nadzor.web.__file__).parent / "locale" / "kk" / "LC_MESSAGES" / "messages.po"
+    with path.open("rb") as file:
+        return read_po(file, locale="kk")
+
+
+def _service_message_texts() -> set[str]:
+    """What the services and the proceedings' kernel put together as a `Message` (its template, or a word
+    given alone), refuse with (`refuse`) and name as what a signer may not do (`_signer_in`, `_signer_is`),
+    read from their source: the catalog must know each one."""
+    import ast
+    from pathlib import Path
+
+    import nadzor
+
+    root = Path(nadzor.__file__).parent
+    found: set[str] = set()
+    for path in sorted(p for p in root.rglob("*.py") if "web" not in p.parts):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+            position = {"Message": 0, "refuse": 2, "_signer_in": 3, "_signer_is": 3}.get(name)
+            if position is not None and len(node.args) > position:
+                arg = node.args[position]
+                if isinstance(arg, ast.Call) and getattr(arg.func, "id", "") == "N_":
+                    arg = arg.args[0]
+                if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+                    found.add(arg.value)
+    return found
+
+
+def test_the_services_messages_with_data_are_marked_and_translated() -> None:
+    """Every `Message` template, every word a message names, the kernel's refusals, the audit trail's actions
+    and the reporting calendar's obligations: in the marked tables (equal to their sources) and translated,
+    each translation keeping the template's parts."""
+    import re as regex
+
+    from nadzor.analyses import service as analyses
+    from nadzor.domain.audit import ACTION_LABELS
+    from nadzor.infra.policy import PERMISSION_LABELS
+    from nadzor.web import ui_labels
+
+    assert ui_labels.ACTION_TITLES == ACTION_LABELS
+    assert ui_labels.OBLIGATION_TITLES == analyses.OBLIGATION_LABELS
+    assert ui_labels.NO_OBLIGATIONS == analyses.NO_OBLIGATIONS
+    texts = _service_message_texts()
+    assert len(texts) > 60  # the scan finds the templates and the kernel's refusals
+    marked = {*ui_labels.SERVICE_TEMPLATES, *ui_labels.SERVICE_WORDS, *ui_labels.SERVICE_MESSAGES}
+    catalog = _kazakh_catalog()
+    known = {m.id for m in catalog if m.string}
+    assert sorted(t for t in texts if t not in marked and t not in known) == []
+    needed = {*texts, *ui_labels.SERVICE_TEMPLATES, *ui_labels.SERVICE_WORDS, *ui_labels.ACTION_TITLES.values(),
+              *ui_labels.OBLIGATION_TITLES.values(), ui_labels.NO_OBLIGATIONS, *PERMISSION_LABELS.values()}
+    assert sorted(m for m in needed if m not in known) == []
+    parts = regex.compile(r"%\(\w+\)s")
+    assert [m for m in needed if sorted(parts.findall(m)) != sorted(parts.findall(catalog.get(m).string))] == []
+
+
+def test_a_message_reads_russian_and_translates_with_its_parts() -> None:
+    """The API's text is the Russian one; a page puts the translated parts into the translated template."""
+    from nadzor.infra.errors import Conflict, NotFound, message_of
+    from nadzor.proceedings.kernel import refuse
+    from nadzor.rules.base import Message, translate
+    from nadzor.web.templating import catalog
+
+    t = catalog("kk").gettext
+    missing = NotFound(Message("%(what)s %(id)s", what=Message("сотрудник"), id=7))
+    assert str(missing) == "сотрудник 7: не найдено"
+    assert translate(message_of(missing), t) == "қызметкер 7: табылмады"
+    stale = Conflict.versions("Прокуратура", 1, 2)
+    assert "ваша версия 1, текущая 2" in str(stale)
+    assert translate(message_of(stale), t).startswith("Прокуратура: жазбаны басқа пайдаланушы өзгертіп қойған "
+                                                      "(сіздің нұсқаңыз 1, ағымдағы нұсқа 2)")
+    refused = refuse("signer_not_allowed", ("I.13", "I.17"),
+                     Message("Подписавший не вправе %(what)s", what=Message("выносить постановления по проверке")))
+    assert refused.message == "Подписавший не вправе выносить постановления по проверке (пп. 13, 17 Инструкции)."
+    assert translate(refused.message, t) == ("Қол қоюшы тексеру бойынша қаулылар шығаруға құқылы емес "
+                                             "(Нұсқаулықтың 13, 17-тармақтары).")
+    fixed = refuse("step_not_allowed", ("I.16",), "Проверка уже продлена на предельный срок")
+    assert translate(fixed.message, t) == "Тексеру шекті мерзімге ұзартылған (Нұсқаулықтың 16-тармағы)."
+    assert translate(Message("нет сотрудника %(id)s", id=5), catalog("ru").gettext) == "нет сотрудника 5"
+
+
+def test_kazakh_mode_walk_shows_the_services_messages_audit_offices_and_obligations_in_kazakh(
+        sqlite_demo_full: Platform) -> None:
+    """Issue 7 §6, what the first Kazakh pass left in Russian: the refusals with data in them (not found,
+    version conflict, signer not allowed, out of scope), the audit trail's actions and offices, the office
+    form's parent offices, the reporting calendar's obligations and the КУИ's reconciliation and offices."""
+    admin_client = client_for(sqlite_demo_full)
+    admin_csrf = web_login(admin_client, "admin")
+    admin_client.get("/lang/kk")
+    admin = bearer(admin_client, "admin")
+    offices = {o["code"]: o for o in admin_client.get("/api/v1/offices", headers=admin).json()}
+    karaganda = offices["karaganda_region"]
+
+    # not found: a page in Kazakh, the API in Russian
+    missing = admin_client.get("/people/999999")
+    assert missing.status_code == 404
+    assert "қызметкер 999999: табылмады" in missing.text and "не найдено" not in _visible_text(missing.text)
+    api = admin_client.get("/api/v1/people/999999", headers=admin)
+    assert api.status_code == 404 and api.json()["errors"][0]["message"] == "сотрудник 999999: не найдено"
+
+    # the office form: the parent offices by their Kazakh names, a stale version refused in Kazakh
+    temirtau = offices["karaganda_region.temirtau_city"]
+    form = admin_client.get(f"/offices/{temirtau['id']}/edit").text
+    parents = form[form.index('name="parent_code"'):form.index("</select>", form.index('name="parent_code"'))]
+    assert "Қарағанды облысының прокуратурасы" in parents and "Прокуратура Карагандинской области" not in parents
+    assert "<h1>Өзгерту: Теміртау қаласының прокуратурасы</h1>" in form
+    stale = admin_client.post(f"/offices/{temirtau['id']}/edit", data={
+        "csrf_token": admin_csrf, "version": str(temirtau["version"] + 5), "code": temirtau["code"],
+        "parent_code": "karaganda_region", "level": "district", "kind": "territorial",
+        "name_ru": temirtau["name_ru"], "name_kk": temirtau["name_kk"], "city": temirtau["city"]})
+    assert stale.status_code == 409
+    shown = _visible_text(stale.text)
+    assert "жазбаны басқа пайдаланушы өзгертіп қойған" in shown and "запись уже изменена" not in shown
+
+    # the audit trail: actions and offices in Kazakh, the office filter too; the office's «История» tab
+    renamed = admin_client.post(f"/offices/{temirtau['id']}/edit", data={
+        "csrf_token": admin_csrf, "version": str(temirtau["version"]), "code": temirtau["code"],
+        "parent_code": "karaganda_region", "level": "district", "kind": "territorial",
+        "name_ru": temirtau["name_ru"], "name_kk": temirtau["name_kk"], "city": "Темиртау (г.)"})
+    assert renamed.status_code == 303
+    trail = admin_client.get("/audit").text
+    assert "Прокуратура өзгертілді" in trail and "Изменена прокуратура" not in trail
+    assert "Загружены демонстрационные данные" not in trail
+    choices = trail[trail.index('name="office"'):trail.index("</select>", trail.index('name="office"'))]
+    assert "Қарағанды облысының прокуратурасы" in choices and "Прокуратура Карагандинской области" not in choices
+    history = admin_client.get(f"/offices/{temirtau['id']}?tab=history").text
+    assert "Прокуратура өзгертілді" in history and "Изменена прокуратура" not in history
+
+    # out of scope and signer not allowed, on the analyses' pages of the Karaganda region's prosecutor
+    client = client_for(sqlite_demo_full)
+    csrf = web_login(client, "karaganda")
+    client.get("/lang/kk")
+    almaty = offices["almaty_region"]
+    outside = client.post("/analyses/plans", data={"csrf_token": csrf, "office_id": str(almaty["id"]),
+                                                    "year": "2026", "quarter": "", "title": "Жоспар"})
+    assert outside.status_code == 422
+    assert f"сіздің өкілеттігіңіз шегінде {almaty['id']} нөмірлі прокуратура жоқ" in outside.text
+    assert "в пределах ваших полномочий" not in outside.text
+    created = client.post("/analyses/plans", data={"csrf_token": csrf, "office_id": str(karaganda["id"]),
+                                                   "year": "2026", "quarter": "", "title": "Жоспар"})
+    assert created.status_code == 303
+    plan = created.headers["location"]
+    version = re.search(r'name="version" value="(\d+)"', client.get(plan).text)
+    assert version is not None
+    people = client.get("/api/v1/people", headers=admin).json()
+    ordinary = next(p for p in people if p["position"] == "prosecutor" and p["office_id"] == karaganda["id"])
+    added = client.post(f"{plan}/items", data={"csrf_token": csrf, "version": version.group(1), "topic": "Тақырып",
+                                               "quarter": "1", "responsible_person_id": str(ordinary["id"])})
+    assert added.status_code == 303
+    version = re.search(r'name="version" value="(\d+)"', client.get(plan).text)
+    assert version is not None
+    refused = client.post(f"{plan}/approval", data={"csrf_token": csrf, "version": version.group(1),
+                                                    "person_id": str(ordinary["id"]), "date": "2026-01-10"})
+    assert refused.status_code == 409  # an ordinary prosecutor does not approve the plan (R.11)
+    text = _visible_text(refused.text)
+    assert "талдаулар жоспарын бекітуге құқылы емес" in text and "Қағидалардың 11-тармағы" in text
+    assert "не вправе утверждать" not in text and "прокурор области" not in text
+
+    # the reporting calendar: obligations and their note in Kazakh
+    obligations = client.get(f"/analyses/obligations?office_id={karaganda['id']}&year=2026").text
+    assert "Кәсіпкерлердің құқықтарын қорғау" in obligations and "Защита прав предпринимателей" not in obligations
+    gpo = admin_client.get(f"/analyses/obligations?office_id={offices['gpo']['id']}&year=2026").text
+    assert "мерзімді ақпарат белгіленбеген" in gpo and "не установлена" not in gpo
+
+    # the КУИ: a month reconciled twice is refused in Kazakh
+    body = {"csrf_token": csrf, "office_id": str(karaganda["id"]), "year": "2026", "month": "3",
+            "reconciled_with": "ҚСжАЕК", "reconciled_by": "Прокурор", "reconciled_on": "2026-04-02",
+            "discrepancies": ""}
+    assert client.post("/analyses/kui/reconciliations", data=body).status_code == 303
+    again = client.post("/analyses/kui/reconciliations", data=body)
+    assert again.status_code == 422
+    assert "03.2026 үшін салыстыру белгіленіп қойған" in again.text and "уже отмечена" not in again.text
