@@ -23,7 +23,7 @@ from nadzor.web.app import create_app
 from tests.conftest import Templates, _settings
 from tests.support.web import _flatten, bearer, client_for
 
-#: Examples per operation (about 40 operations).
+#: Examples per operation (about 110 operations).
 EXAMPLES = 10
 
 
