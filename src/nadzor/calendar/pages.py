@@ -14,10 +14,11 @@ from nadzor.calendar import service as calendar_admin
 from nadzor.infra.context import Actor, Permission
 from nadzor.infra.errors import InvalidInput, Message, NotFound
 from nadzor.web.forms import FormField
-from nadzor.web.pages import confirm_page, confirmed, html_routes, posted_version, request_today, save_form, see_other
+from nadzor.web.pages import confirm_page, confirmed, html_routes, posted_version, save_form, see_other
 from nadzor.web.routing import FORM
 from nadzor.web.security import DB, current_actor
 from nadzor.web.security import platform as platform_of
+from nadzor.web.security import today as request_today
 from nadzor.web.templating import render, translator
 from nadzor.web.ui_labels import N_
 

@@ -26,7 +26,7 @@ from nadzor.web.listing import N_, Asked, Column, Filter, ListSpec, Shown, ru_da
 from nadzor.web.pages import html_routes
 from nadzor.web.routing import endpoint
 from nadzor.web.security import DB, current_actor, language
-from nadzor.web.security import platform as platform_of
+from nadzor.web.security import today as request_today
 from nadzor.web.templating import render, translator
 from nadzor.web.ui_labels import AREA_TITLES, office_name
 
@@ -65,10 +65,6 @@ def _list_page(request: Request, template: str, a: Asked, total: int, *,
     return render(request, template, 422 if a.errors else 200, L=view, **context)
 
 
-def _today(request: Request) -> date:
-    return platform_of(request).today()
-
-
 @dataclass(frozen=True)
 class ListPage:
     """One list of this module: its spec, who may see it, how its rows are read (`export`: every row)
@@ -87,8 +83,8 @@ class ListPage:
 def _lookups(request: Request, session: Session, actor: Actor, rows: Sequence[Any]) -> dict[str, Any]:
     """What rows refer to, by id: the offices, the names of the people the actor may see, today and now."""
     ids = {r.person_id for r in rows if getattr(r, "person_id", None) is not None}
-    return {"offices": _offices(session), "names": org.people_names(session, actor, ids), "today": _today(request),
-            "now": audit.now_utc()}
+    return {"offices": _offices(session), "names": org.people_names(session, actor, ids),
+            "today": request_today(request), "now": audit.now_utc()}
 
 
 def list_routes(lp: ListPage, template: str = "", on: APIRouter | None = None) -> None:
@@ -111,7 +107,7 @@ def list_routes(lp: ListPage, template: str = "", on: APIRouter | None = None) -
         a = listing.asked(lp.spec, request.query_params, lp.choices(session))
         a.refuse()
         _total, rows = lp.fetch(session, actor, a, True)
-        known = _lookups(request, session, actor, rows) | {"on": a.typed.get("on") or _today(request)}
+        known = _lookups(request, session, actor, rows) | {"on": a.typed.get("on") or request_today(request)}
         return listing.exported([lp.header, *(lp.cells(known, r) for r in rows)], title=lp.spec.title,
                                 filename=lp.spec.path.strip("/"), format=format)
 
@@ -168,7 +164,7 @@ def offices_page(request: Request, view: str = "tree", actor: Actor = Depends(cu
     """The offices as a collapsible tree (a search keeps the offices above each match, opened) or as a
     table with sortable columns and pages."""
     a = listing.asked(OFFICES, request.query_params)
-    day = a.typed["on"] or _today(request)
+    day = a.typed["on"] or request_today(request)
     flt = _office_filter(a)
     searching = bool(flt.q or flt.level or flt.kind)
     table = view == "table"
@@ -314,7 +310,7 @@ def zones_page(request: Request, office_id: int | None = None, area: str = "all"
                actor: Actor = Depends(current_actor), session: Session = DB) -> Response:
     """Who a zone's work goes to (I.68) on a date, and the list of zonal assignments."""
     a = listing.asked(ZONES, request.query_params)
-    day = _today(request)
+    day = request_today(request)
     if on:
         try:
             day = date.fromisoformat(on)

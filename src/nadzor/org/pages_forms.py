@@ -25,7 +25,6 @@ from nadzor.web.pages import (
     edit_form,
     html_routes,
     posted_version,
-    request_today,
     save_form,
     see_other,
     show_form,
@@ -33,6 +32,7 @@ from nadzor.web.pages import (
 from nadzor.web.routing import FORM, ShowAgain
 from nadzor.web.security import DB, current_actor, language
 from nadzor.web.security import platform as platform_of
+from nadzor.web.security import today as request_today
 from nadzor.web.templating import render, translator
 from nadzor.web.ui_labels import KIND_TITLES, N_, POSITION_TITLES, area_options, office_name, position_options
 

@@ -387,20 +387,13 @@ def rule(
 
 
 def cite(*citations: str) -> str:
-    """«п. 16 Инструкции», «п. 13 Правил» for citations `I.16`, `R.13`."""
-    books: dict[str, list[str]] = {}
-    for c in citations:
-        book, _, number = c.partition(".")
-        books.setdefault(book, []).append(number)
-    parts = []
-    for book, numbers in books.items():
-        name = "Инструкции" if book == "I" else "Правил"
-        parts.append(f"{'пп.' if len(numbers) > 1 else 'п.'} {', '.join(numbers)} {name}")
-    return "; ".join(parts)
+    """«п. 16 Инструкции», «п. 13 Правил» for citations `I.16`, `R.13` (the Russian text of `cited`)."""
+    return str(cited(*citations))
 
 
 def cited(*citations: str) -> Message:
-    """`cite` as a `Message`: each book's points by a template of the catalog."""
+    """The citations as a `Message` («п. 16 Инструкции; пп. 13, 15 Правил»): each book's points by a
+    template of the catalog, so a page shows them in its language."""
     books: dict[str, list[str]] = {}
     for c in citations:
         book, _, number = c.partition(".")
@@ -413,7 +406,7 @@ def cited(*citations: str) -> Message:
         else:
             template = "пп. %(numbers)s Правил" if many else "п. %(numbers)s Правил"
         parts.append(Message(template, numbers=", ".join(numbers)))
-    return parts[0] if len(parts) == 1 else Listing(parts, "; ")
+    return parts[0] if len(parts) == 1 else Listing(parts, "; ")  # none: an empty text
 
 
 def ru_date(day: date) -> str:

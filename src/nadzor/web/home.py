@@ -13,9 +13,10 @@ from nadzor import rules
 from nadzor.infra.context import Actor, Permission
 from nadzor.org import service as org
 from nadzor.rulebook.forms import SECTIONS
-from nadzor.web.pages import html_routes, request_today
+from nadzor.web.pages import html_routes
 from nadzor.web.security import DB, current_actor
 from nadzor.web.security import platform as platform_of
+from nadzor.web.security import today as request_today
 from nadzor.web.templating import render
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)

@@ -20,6 +20,7 @@ from nadzor.web.forms import FormField, error_summary, errors_by_field, form_dat
 from nadzor.web.routing import ShowAgain, endpoint
 from nadzor.web.security import LANG_COOKIE
 from nadzor.web.security import platform as platform_of
+from nadzor.web.security import today as request_today
 from nadzor.web.templating import render, translator
 from nadzor.web.ui_labels import N_
 
@@ -46,11 +47,6 @@ page = html_routes(router)
 
 def safe_next(target: str | None) -> str:
     return target if target and target.startswith("/") and not target.startswith("//") else "/"
-
-
-def request_today(request: Request) -> date:
-    """Today in Almaty by the platform's clock."""
-    return platform_of(request).today()
 
 
 def date_param(request: Request, value: str | None) -> date:
