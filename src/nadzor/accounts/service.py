@@ -174,7 +174,7 @@ def do_create_user(session: Session, data: Any, *, actor: Actor, passwords: Pass
     actor.require(Permission.MANAGE_USERS)
     cmd: UserIn = parse(UserIn, data)
     if user_by_login(session, cmd.login) is not None:
-        raise InvalidInput.one("login", f"пользователь {cmd.login!r} уже есть")
+        raise InvalidInput.one("login", Message("пользователь %(login)s уже есть", login=repr(cmd.login)))
     if cmd.person_id is not None and session.get(Person, cmd.person_id) is None:
         raise InvalidInput.one("person_id", Message("нет сотрудника %(id)s", id=cmd.person_id))
     user = User(login=cmd.login, password_hash=passwords.hash(cmd.password), person_id=cmd.person_id,
@@ -343,7 +343,7 @@ def check_credentials(login: Any, password: Any) -> tuple[str, str]:
     if not isinstance(password, str) or not password:
         errors.append(FieldError("password", "обязательное поле не заполнено"))
     elif len(password) > PASSWORD_MAX:
-        errors.append(FieldError("password", f"пароль не длиннее {PASSWORD_MAX} символов"))
+        errors.append(FieldError("password", Message("пароль не длиннее %(n)s символов", n=PASSWORD_MAX)))
     if errors:
         raise InvalidInput(errors)
     assert isinstance(login, str) and isinstance(password, str)

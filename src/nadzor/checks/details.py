@@ -67,7 +67,7 @@ def _text(details: dict[str, Any], name: str, errors: list[FieldError]) -> None:
     if not isinstance(value, str):
         errors.append(FieldError(f"details.{name}", "ожидается строка"))
     elif len(value) > _TEXTS[name]:
-        errors.append(FieldError(f"details.{name}", f"не длиннее {_TEXTS[name]} символов"))
+        errors.append(FieldError(f"details.{name}", Message("не длиннее %(n)s символов", n=_TEXTS[name])))
     else:
         details[name] = value.strip()
 
@@ -103,7 +103,7 @@ def detail_day(details: dict[str, Any], name: str, errors: list[FieldError]) -> 
     try:
         return date.fromisoformat(value)
     except ValueError:
-        errors.append(FieldError(f"details.{name}", f"такой даты не существует: {value}"))
+        errors.append(FieldError(f"details.{name}", Message("такой даты не существует: %(value)s", value=value)))
         return None
 
 
@@ -115,7 +115,7 @@ def _assignees(session: Session, office: Office, value: Any, on: date | None,
                                                       "специалисты {name, organization}"))
         return None
     if len(value) > MAX_ASSIGNEES:
-        errors.append(FieldError("details.assignees", f"не больше {MAX_ASSIGNEES} лиц"))
+        errors.append(FieldError("details.assignees", Message("не больше %(n)s лиц", n=MAX_ASSIGNEES)))
         return None
     out: list[dict[str, Any]] = []
     seen: set[int] = set()
@@ -171,12 +171,12 @@ def entered(session: Session, office: Office, step: dict[str, Any], details: dic
     if step_type == "opened":
         _subject(out, errors)
         if not errors and not out.get("subject_name"):
-            errors.append(FieldError("details.subject_name", _MISSING + ": наименование проверяемого субъекта "
-                                                                       "(ФИО лица)"))
+            errors.append(FieldError("details.subject_name", "обязательная часть не указана: наименование "
+                                                             "проверяемого субъекта (ФИО лица)"))
     elif step_type == "composition_changed":
         if out.get("assignees") in (None, []):
-            errors.append(FieldError("details.assignees", _MISSING + ": новый состав лиц, проводящих проверку "
-                                                                    "(п. 15 Инструкции)"))
+            errors.append(FieldError("details.assignees", "обязательная часть не указана: новый состав лиц, "
+                                                          "проводящих проверку (п. 15 Инструкции)"))
         else:
             found = _assignees(session, office, out["assignees"], day, errors)
             if found is not None:
@@ -212,8 +212,8 @@ def _resolution(session: Session, office: Office, step: dict[str, Any], out: dic
             errors.append(FieldError(f"details.{name}", "ожидается логическое значение true или false"))
     matter = out.get("subject_matter") or []
     if not isinstance(matter, list) or any(m not in _SUBJECT_MATTER for m in matter):
-        errors.append(FieldError("details.subject_matter", "недопустимое значение; допустимые: "
-                                                           + ", ".join(_SUBJECT_MATTER)))
+        errors.append(FieldError("details.subject_matter", Message("недопустимое значение; допустимые: %(values)s",
+                                                                   values=", ".join(_SUBJECT_MATTER))))
         matter = []
     if out.get("assignees") not in (None, []):
         found = _assignees(session, office, out["assignees"], _step_day(step), errors)
@@ -252,13 +252,15 @@ def _resolution(session: Session, office: Office, step: dict[str, Any], out: dic
         if part == "end_date.too_late":
             continue  # the term is the kernel's refusal `term_too_long` (I.16)
         if part == "signer":
-            errors.append(FieldError("step.signer_person_id", _MISSING + ": подпись (п. 13 Инструкции)"))
+            errors.append(FieldError("step.signer_person_id", "обязательная часть не указана: подпись (п. 13 "
+                                                              "Инструкции)"))
         elif part == "subject_bin_iin.invalid":
             errors.append(FieldError("details.subject_bin_iin", "БИН/ИИН — 12 цифр с верным контрольным разрядом"))
         elif part in ("start_date", "end_date", "date"):
             errors.append(FieldError(f"step.{part}", _MISSING))
         else:
-            errors.append(FieldError(f"details.{part}", _MISSING + " в постановлении (пп. 13, 22 Инструкции)"))
+            errors.append(FieldError(f"details.{part}", "обязательная часть не указана в постановлении (пп. 13, 22 "
+                                                        "Инструкции)"))
 
 
 def assignee_ids(prior: Sequence[tuple[dict[str, Any], dict[str, Any] | None]]) -> set[int]:

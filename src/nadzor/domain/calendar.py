@@ -39,7 +39,7 @@ class CalendarRangeError(ValueError):
             f"дата {day.isoformat()} вне периода рабочего календаря "
             f"{first.isoformat()} — {last.isoformat()}"
         )
-        self.day = day
+        self.day, self.first, self.last = day, first, last
 
 
 class WorkingCalendar:

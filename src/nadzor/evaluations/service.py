@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from nadzor.domain.org import Office
-from nadzor.infra.errors import InvalidInput
+from nadzor.infra.errors import InvalidInput, Listing, Message
 from nadzor.proceedings.evaluation import VIOLATIONS
 
 #: The items of R.26 in its order (the kernel's `violations` codes) and their Russian wording.
@@ -61,7 +61,8 @@ def _court_application(details: dict[str, Any] | None, *, imported: bool) -> dic
     if court is not None and (not isinstance(court, str) or not court.strip() or len(court) > 500):
         raise InvalidInput.one("details.court", "укажите суд (до 500 знаков)")
     if code is not None and code not in PROCEDURE_CODES:
-        raise InvalidInput.one("details.procedure_code", "выберите порядок: " + ", ".join(PROCEDURE_CODES))
+        raise InvalidInput.one("details.procedure_code", Message("выберите порядок: %(codes)s",
+                                                                 codes=", ".join(PROCEDURE_CODES)))
     if not imported:
         if court is None:
             raise InvalidInput.one("details.court", "укажите суд, в который направлено заявление (п. 31 Правил)")
@@ -89,24 +90,27 @@ def _studied(step: dict[str, Any], details: dict[str, Any] | None, *, imported: 
             raise InvalidInput.one(f"{where}.{unknown[0]}", "лишнее поле")
         item = entry.get("item")
         if item not in CHECKLIST_ITEMS:
-            raise InvalidInput.one(f"{where}.item", "неизвестный вопрос изучения; допустимые: "
-                                                    + ", ".join(CHECKLIST_ITEMS))
+            raise InvalidInput.one(f"{where}.item", Message("неизвестный вопрос изучения; допустимые: %(values)s",
+                                                            values=", ".join(CHECKLIST_ITEMS)))
         if item in answers:
             raise InvalidInput.one(f"{where}.item", "вопрос указан дважды")
         finding = entry.get("finding")
         if finding not in FINDINGS:
-            raise InvalidInput.one(f"details.checklist.{item}", f"{ITEM_LABELS[item]}: выберите вывод — "
-                                                                + ", ".join(FINDINGS.values()))
+            raise InvalidInput.one(f"details.checklist.{item}", Message(
+                "%(item)s: выберите вывод — %(findings)s", item=Message(ITEM_LABELS[item]),
+                findings=Listing(FINDINGS.values())))
         note = entry.get("note", "")
         if not isinstance(note, str) or len(note) > NOTE_MAX:
-            raise InvalidInput.one(f"details.checklist.{item}.note", f"примечание — текст до {NOTE_MAX} знаков")
+            raise InvalidInput.one(f"details.checklist.{item}.note", Message("примечание — текст до %(n)s знаков",
+                                                                             n=NOTE_MAX))
         if finding == "violates" and not note.strip():
-            raise InvalidInput.one(f"details.checklist.{item}.note", f"{ITEM_LABELS[item]}: опишите выявленное "
-                                                                     "нарушение")
+            raise InvalidInput.one(f"details.checklist.{item}.note", Message(
+                "%(item)s: опишите выявленное нарушение", item=Message(ITEM_LABELS[item])))
         answers[item] = {"item": item, "finding": finding, "note": note.strip()}
     for item in CHECKLIST_ITEMS:
         if item not in answers:
-            raise InvalidInput.one(f"details.checklist.{item}", f"{ITEM_LABELS[item]}: выберите вывод (п. 26 Правил)")
+            raise InvalidInput.one(f"details.checklist.{item}", Message(
+                "%(item)s: выберите вывод (п. 26 Правил)", item=Message(ITEM_LABELS[item])))
     violated = [item for item in CHECKLIST_ITEMS if answers[item]["finding"] == "violates"]
     if set(violated) != set(step.get("violations") or []):
         raise InvalidInput.one("step.violations", "нарушения должны совпадать с вопросами, по которым сделан "
@@ -130,7 +134,8 @@ def _transferred(session: Session, office: Office, step: dict[str, Any],
         raise InvalidInput.one("details.target_office_id", "материалы направляются в другую прокуратуру, "
                                                            "компетентную опротестовать акт")
     if day is not None and not target.active_on(day):
-        raise InvalidInput.one("details.target_office_id", f"прокуратура «{target.name_ru}» не действовала на "
-                                                           f"{day.strftime('%d.%m.%Y')}")
+        raise InvalidInput.one("details.target_office_id", Message(
+            "прокуратура «%(office)s» не действовала на %(date)s", office=target.name_ru,
+            date=day.strftime("%d.%m.%Y")))
     name = target.name_on(day) if day is not None else target.name_ru
     return {**(details or {}), "target_office_id": target.id, "transfer_to": name}

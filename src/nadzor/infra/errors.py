@@ -3,10 +3,10 @@ type the rules raise, so forms, the API and the CLI say the same thing."""
 
 from __future__ import annotations
 
-from nadzor.rules.base import FieldError, InvalidInput, Message, message_of
+from nadzor.rules.base import FieldError, InvalidInput, Listing, Message, message_of
 
-__all__ = ["AuthenticationFailed", "Conflict", "FieldError", "Forbidden", "InvalidInput", "Message", "NotFound",
-           "TooManyAttempts", "message_of"]
+__all__ = ["AuthenticationFailed", "Conflict", "FieldError", "Forbidden", "InvalidInput", "Listing", "Message",
+           "NotFound", "TooManyAttempts", "message_of"]
 
 
 def _word(what: str) -> Message:

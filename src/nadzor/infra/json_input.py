@@ -10,7 +10,7 @@ import json
 import re
 from typing import Any
 
-from nadzor.infra.errors import FieldError, InvalidInput
+from nadzor.infra.errors import FieldError, InvalidInput, Message
 
 MAX_DEPTH = 32
 INT64 = (-(2**63), 2**63 - 1)
@@ -23,14 +23,14 @@ def text_problem(value: str) -> str | None:
     if found is None:
         return None
     if found.group() == "\x00":
-        return "недопустимый символ NUL (\\u0000) в тексте"
-    return "недопустимый символ: одиночный суррогат UTF-16 (\\ud800–\\udfff) в тексте"
+        return Message("недопустимый символ NUL (\\u0000) в тексте")
+    return Message("недопустимый символ: одиночный суррогат UTF-16 (\\ud800–\\udfff) в тексте")
 
 
 def int_problem(value: int) -> str | None:
     if INT64[0] <= value <= INT64[1]:
         return None
-    return f"число вне допустимого диапазона ({INT64[0]} … {INT64[1]})"
+    return Message("число вне допустимого диапазона (%(low)s … %(high)s)", low=INT64[0], high=INT64[1])
 
 
 def printable(text: str) -> str:
@@ -43,6 +43,10 @@ def _join(path: str, key: str | int) -> str:
     return part if path == "input" else f"{path}.{part}"
 
 
+def _too_deep() -> Message:
+    return Message("слишком глубокая вложенность (не более %(n)s уровней)", n=MAX_DEPTH)
+
+
 def check(value: Any, root: str = "input") -> None:
     """Refuse nesting deeper than MAX_DEPTH, out-of-range integers and unstorable text anywhere
     in `value` (keys included); the first problem found is reported with its path."""
@@ -51,12 +55,12 @@ def check(value: Any, root: str = "input") -> None:
         item, path, depth = stack.pop()
         if isinstance(item, dict | list):
             if depth >= MAX_DEPTH:
-                raise InvalidInput.one(path, f"слишком глубокая вложенность (не более {MAX_DEPTH} уровней)")
+                raise InvalidInput.one(path, _too_deep())
             pairs = item.items() if isinstance(item, dict) else enumerate(item)
             children = []
             for key, child in pairs:
                 if isinstance(key, str) and (problem := text_problem(key)):
-                    raise InvalidInput.one(_join(path, key), f"имя поля: {problem}")
+                    raise InvalidInput.one(_join(path, key), Message("имя поля: %(problem)s", problem=problem))
                 children.append((child, _join(path, key), depth + 1))
             stack.extend(reversed(children))
         elif isinstance(item, str):
@@ -75,9 +79,9 @@ def loads(raw: bytes | str, root: str = "input") -> Any:
     try:
         value = json.loads(raw, parse_constant=_no_constant)
     except RecursionError:
-        raise InvalidInput([FieldError(root, f"слишком глубокая вложенность (не более {MAX_DEPTH} уровней)")]) \
-            from None
+        raise InvalidInput([FieldError(root, _too_deep())]) from None
     except ValueError as exc:  # undecodable bytes, bad JSON, numbers too long to convert, NaN
-        raise InvalidInput([FieldError(root, f"некорректный JSON: {printable(str(exc))}")]) from None
+        raise InvalidInput([FieldError(root, Message("некорректный JSON: %(error)s", error=printable(str(exc))))]) \
+            from None
     check(value, root)
     return value

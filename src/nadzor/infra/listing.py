@@ -13,7 +13,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from nadzor.infra.context import Actor
-from nadzor.infra.errors import InvalidInput
+from nadzor.infra.errors import InvalidInput, Message
 from nadzor.infra.policy import scope_condition
 
 #: The largest page a list serves (the API's `limit`); an export has no page.
@@ -68,9 +68,10 @@ def page_of(session: Session, query: Select[Any], where: Sequence[Any | None], s
     """The count of rows matching `where` and the page of them in the order asked (`sorts`: the
     sortable column, or columns, by key; rows equal in them keep the order of `tiebreak`)."""
     if page.sort not in sorts:
-        raise InvalidInput.one("sort", "недопустимое значение; допустимые: " + ", ".join(sorts))
+        raise InvalidInput.one("sort", Message("недопустимое значение; допустимые: %(values)s",
+                                               values=", ".join(sorts)))
     if page.limit is not None and not 1 <= page.limit <= MAX_LIMIT:
-        raise InvalidInput.one("limit", f"ожидается число от 1 до {MAX_LIMIT}")
+        raise InvalidInput.one("limit", Message("ожидается число от 1 до %(n)s", n=MAX_LIMIT))
     conditions = [c for c in where if c is not None]
     query = query.where(*conditions)
     total = session.execute(select(func.count()).select_from(query.order_by(None).subquery())).scalar_one()

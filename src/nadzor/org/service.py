@@ -232,8 +232,8 @@ def _apply_office(session: Session, office: Office, cmd: OfficeIn, field_prefix:
     if expected is None and parent is not None:
         raise InvalidInput.one(name("parent_code"), "у Генеральной прокуратуры нет вышестоящей прокуратуры")
     if expected is not None and (parent is None or parent.level != expected):
-        raise InvalidInput.one(name("parent_code"), f"прокуратура уровня {cmd.level} подчиняется прокуратуре уровня "
-                                                    f"{expected}")
+        raise InvalidInput.one(name("parent_code"), Message("прокуратура уровня %(level)s подчиняется прокуратуре "
+                                                            "уровня %(expected)s", level=cmd.level, expected=expected))
     office.code = cmd.code
     office.parent_id = parent.id if parent else None
     office.level, office.kind = cmd.level, cmd.kind
@@ -246,7 +246,7 @@ def do_create_office(session: Session, data: Any, *, actor: Actor) -> Office:
     actor.require(Permission.MANAGE_ORG)
     cmd: OfficeIn = parse(OfficeIn, data)
     if office_by_code(session, cmd.code) is not None:
-        raise InvalidInput.one("code", f"прокуратура с кодом {cmd.code!r} уже есть")
+        raise InvalidInput.one("code", Message("прокуратура с кодом %(code)s уже есть", code=repr(cmd.code)))
     office = Office(code=cmd.code, level=cmd.level, kind=cmd.kind, name_ru=cmd.name_ru, city=cmd.city)
     _apply_office(session, office, cmd)
     bump_tree_version(session)
@@ -261,7 +261,7 @@ def do_update_office(session: Session, office_id: int, data: Any, *, actor: Acto
     check_version("Прокуратура", office, cmd.version)
     other = office_by_code(session, cmd.code)
     if other is not None and other.id != office.id:
-        raise InvalidInput.one("code", f"прокуратура с кодом {cmd.code!r} уже есть")
+        raise InvalidInput.one("code", Message("прокуратура с кодом %(code)s уже есть", code=repr(cmd.code)))
     before = office_dict(office)
     _apply_office(session, office, cmd)
     if no_change(before, office_dict(office)):
@@ -281,7 +281,8 @@ def do_import_offices(session: Session, items: list[Any], *, actor: Actor) -> di
     seen: dict[str, int] = {}
     for i, cmd in enumerate(commands):
         if cmd.code in seen:
-            raise InvalidInput.one(f"offices.{i}.code", f"код {cmd.code!r} повторяется (см. offices.{seen[cmd.code]})")
+            raise InvalidInput.one(f"offices.{i}.code", Message("код %(code)s повторяется (см. offices.%(index)s)",
+                                                                code=repr(cmd.code), index=seen[cmd.code]))
         seen[cmd.code] = i
     order = sorted(range(len(commands)), key=lambda i: ("gpo", "regional", "district").index(commands[i].level))
     created = updated = unchanged = 0
@@ -348,7 +349,8 @@ def _check_position(session: Session, position: str, office_id: int, field: str)
         raise InvalidInput.one("office_id", Message("нет прокуратуры %(id)s", id=office_id))
     if position not in LEVEL_POSITIONS[office.level]:
         allowed = ", ".join(LEVEL_POSITIONS[office.level])
-        raise InvalidInput.one(field, f"в прокуратуре уровня {office.level} нет такой должности; допустимые: {allowed}")
+        raise InvalidInput.one(field, Message("в прокуратуре уровня %(level)s нет такой должности; допустимые: "
+                                              "%(values)s", level=office.level, values=allowed))
     return office
 
 
@@ -565,7 +567,7 @@ def sign_as(auth: Authority, rule_id: str, data: dict[str, Any], *, calendar: Wo
     position they act for; the first allowed answer wins, else the answer for their own."""
     found = rules.get_rule(rule_id)
     if "signer" not in found.input_model.model_fields:
-        raise InvalidInput.one("rule", f"правило {rule_id} не определяет подписанта")
+        raise InvalidInput.one("rule", Message("правило %(rule)s не определяет подписанта", rule=rule_id))
     if "signer" in data:
         raise InvalidInput.one("input.signer", "подписант определяется полномочиями сотрудника на дату")
     first: dict[str, Any] | None = None
@@ -664,7 +666,8 @@ def access_zone_route(session: Session, actor: Actor, office_id: int, area: str,
     """I.68: who reviews the acts and controls the deadlines of `office_id` in `area` on `on`."""
     actor.require(Permission.SIGNED_IN)
     if area not in SUBJECT_AREAS:
-        raise InvalidInput.one("area", f"неизвестное направление; допустимые: {', '.join(SUBJECT_AREAS)}")
+        raise InvalidInput.one("area", Message("неизвестное направление; допустимые: %(values)s",
+                                               values=", ".join(SUBJECT_AREAS)))
     get_office(session, office_id)
     if not actor.sees_office(office_id):
         raise NotFound(Message("прокуратура %(id)s в пределах вашей прокуратуры", id=office_id))

@@ -17,6 +17,7 @@ from typing import Any, cast
 from nadzor.domain.calendar import WorkingCalendar
 from nadzor.proceedings.fields import Bad, a_date, amount, code, codes, flag, integer, signer, step_ref
 from nadzor.proceedings.kernel import Kind, State, Step, StepType, earlier_step, refuse, register
+from nadzor.rules.base import Listing, Message
 from nadzor.rules.instruction.acts import act_via_gpo, working_days_due
 
 ACT_TYPES = ("protest", "representation", "prescription", "resolution", "other")
@@ -151,7 +152,7 @@ def _issued(state: ActState, step: Step, cal: WorkingCalendar) -> None:
     missing = missing_content(state.content, state.rights_violated, state.damage_caused)
     if missing:
         raise refuse("content_incomplete", ("I.58",),
-                     "В акте не изложено: " + ", ".join(_PART_LABELS[p] for p in missing))
+                     Message("В акте не изложено: %(parts)s", parts=Listing(_PART_LABELS[p] for p in missing)))
     state.status = "issued"
     _open(state, DATABANK_ENTRY, step, cal)
     if state.office_level != "gpo":
@@ -171,7 +172,7 @@ def _databank_entered(state: ActState, step: Step, cal: WorkingCalendar) -> None
     ref = step.f["step"]
     if not state.book.has(DATABANK_ENTRY, ref):
         raise refuse("step_not_allowed", ("I.67",),
-                     f"Сведения по шагу {ref} уже внесены в Банк данных: срок внесения не открыт")
+                     Message("Сведения по шагу %(step)s уже внесены в Банк данных: срок внесения не открыт", step=ref))
     state.book.close(DATABANK_ENTRY, ref, step)
 
 
@@ -242,10 +243,10 @@ def _closed(state: ActState, step: Step, cal: WorkingCalendar) -> None:
     still_open = sorted({d.code for d in state.book.open.values() if d.code in (DATABANK_ENTRY, SUPERIOR_REVIEW)})
     if still_open:
         citations = tuple(sorted({c for d in still_open for c in CITES[d]}, key=lambda c: int(c[2:])))
-        what = {DATABANK_ENTRY: "сведения не внесены в Банк данных", SUPERIOR_REVIEW: "акт не проверен вышестоящим "
-                "прокурором"}
-        raise refuse("open_deadlines", citations,
-                     "Производство по акту нельзя завершить: " + "; ".join(what[d] for d in still_open))
+        what = {DATABANK_ENTRY: Message("сведения не внесены в Банк данных"),
+                SUPERIOR_REVIEW: Message("акт не проверен вышестоящим прокурором")}
+        raise refuse("open_deadlines", citations, Message("Производство по акту нельзя завершить: %(what)s",
+                                                          what=Listing((what[d] for d in still_open), "; ")))
     state.status = "closed"
 
 

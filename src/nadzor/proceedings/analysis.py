@@ -157,7 +157,7 @@ def _info_requested(state: AnalysisState, step: Step, cal: WorkingCalendar) -> N
 def _info_received(state: AnalysisState, step: Step, cal: WorkingCalendar) -> None:
     named = step.f["step"]
     if not state.book.has("info_reply", named):
-        raise refuse("step_not_allowed", _REPLY, f"Ответ на запрос (шаг {named}) уже получен")
+        raise refuse("step_not_allowed", _REPLY, Message("Ответ на запрос (шаг %(step)s) уже получен", step=named))
     state.book.close("info_reply", named, step)
 
 
@@ -178,12 +178,12 @@ def _extended(state: AnalysisState, step: Step, cal: WorkingCalendar) -> None:
     last = state.last_day
     assert state.start is not None and last is not None
     if step.date > last:
-        raise refuse("term_expired", _END, f"Анализ не может быть продлён после истечения его срока "
-                                           f"({last.strftime('%d.%m.%Y')})")
+        raise refuse("term_expired", _END, Message("Анализ не может быть продлён после истечения его срока "
+                                                   "(%(date)s)", date=last.strftime("%d.%m.%Y")))
     most = limit("analysis.max_extension", state.start)
     if state.extension_days + step.f["days"] > most:
-        raise refuse("extension_exceeded", _END, f"Анализ продлевается не более чем на {most} календарных дней "
-                                                 f"в общей сложности")
+        raise refuse("extension_exceeded", _END, Message("Анализ продлевается не более чем на %(days)s календарных "
+                                                         "дней в общей сложности", days=most))
     state.extension_days += step.f["days"]
     state.last_day = last_day_of(state.start, state.extension_days)
     state.book.add("analysis_end", state.last_day, 0, _END)
@@ -218,9 +218,9 @@ def _decision(state: AnalysisState, step: Step, cal: WorkingCalendar) -> None:
         who: StepSigner = f["signer"]
         ok, notify = requirement_authority(f["target"], who.effective, bool(f["concrete_harm_fact"]))
         if not ok:
-            raise refuse("signer_not_allowed", ("R.21", "R.22"), "Подписавший не вправе подписывать требование о "
-                         "проведении проверки " + ("субъекта предпринимательства" if business else
-                                                   "государственного органа"))
+            what = Message("подписывать требование о проведении проверки субъекта предпринимательства") if business \
+                else Message("подписывать требование о проведении проверки государственного органа")
+            raise refuse("signer_not_allowed", ("R.21", "R.22"), Message("Подписавший не вправе %(what)s", what=what))
         for item in notify:
             if item not in state.notify:
                 state.notify.append(item)
@@ -240,7 +240,7 @@ def _decision_input(step: Step, prior: list[Step], office_level: str) -> None:
     for name in ("target", "signer", "concrete_harm_fact"):
         path = f"steps.{step.index}.{name}"
         if step.f[name] is not None and name not in takes:
-            raise Bad(path, f"решение «{decision}» не принимает это поле")
+            raise Bad(path, Message("решение «%(decision)s» не принимает это поле", decision=decision))
         if step.f[name] is None and name in requires:
             raise Bad(path, REQUIRED)
 
@@ -248,15 +248,16 @@ def _decision_input(step: Step, prior: list[Step], office_level: str) -> None:
 def _databank_entered(state: AnalysisState, step: Step, cal: WorkingCalendar) -> None:
     named = step.f["step"]
     if not state.book.has("databank_entry", named):
-        raise refuse("step_not_allowed", _DATABANK, f"Требование (шаг {named}) уже внесено в Банк данных")
+        raise refuse("step_not_allowed", _DATABANK, Message("Требование (шаг %(step)s) уже внесено в Банк данных",
+                                                            step=named))
     state.book.close("databank_entry", named, step)
 
 
 def _databank_entered_input(step: Step, prior: list[Step], office_level: str) -> None:
     named = earlier_step(step, prior, ("decision",), "решение о требовании проверки субъекта предпринимательства")
     if named.f["decision"] != "requirement" or named.f["target"] != "business":
-        raise Bad(f"steps.{step.index}.step", f"шаг {named.index} — не требование о проведении проверки субъекта "
-                                              f"предпринимательства")
+        raise Bad(f"steps.{step.index}.step", Message("шаг %(step)s — не требование о проведении проверки субъекта "
+                                                      "предпринимательства", step=named.index))
 
 
 def _closed(state: AnalysisState, step: Step, cal: WorkingCalendar) -> None:

@@ -130,7 +130,8 @@ def _opened(state: CheckState, step: Step, cal: WorkingCalendar) -> None:
         status = "awaiting_gp_petition"
     elif requires:
         raise refuse("inadmissible", ("I.7", "I.8", "I.9", "I.10"),
-                     "Проверка недопустима: не выполнены условия " + ", ".join(requires))
+                     Message("Проверка недопустима: не выполнены условия %(conditions)s",
+                             conditions=", ".join(requires)))
     else:
         status = "admissible"
     state.regime = f["regime"] or "general"
@@ -180,7 +181,8 @@ def _resolution_signed(state: CheckState, step: Step, cal: WorkingCalendar) -> N
     start, end = step.f["start_date"], step.f["end_date"]
     days = limit("check.duration", start)
     if end > start + timedelta(days=days - 1):
-        raise refuse("term_too_long", ("I.16",), f"Срок проверки превышает {days} календарных дней")
+        raise refuse("term_too_long", ("I.16",),
+                     Message("Срок проверки превышает %(days)s календарных дней", days=days))
     state.resolution_signer, state.term_start, state.term_end = who.effective, start, end
     state.status = "resolution_signed"
 
@@ -215,7 +217,8 @@ def _delivered(state: CheckState, step: Step, cal: WorkingCalendar) -> None:
 def _after_last_day(state: CheckState, step: Step, what: str) -> None:
     last = state.last_day
     if last is not None and step.date > last:
-        raise refuse("term_expired", ("I.16",), f"{what} после истечения срока проверки ({last.strftime('%d.%m.%Y')})")
+        raise refuse("term_expired", ("I.16",), Message("%(what)s после истечения срока проверки (%(date)s)",
+                                                        what=Message(what), date=last.strftime("%d.%m.%Y")))
 
 
 def _suspended(state: CheckState, step: Step, cal: WorkingCalendar) -> None:
@@ -252,8 +255,9 @@ def _extension_petitioned(state: CheckState, step: Step, cal: WorkingCalendar) -
     if state.extension_days >= _max_extension(state):
         raise refuse("extension_exceeded", ("I.16",), "Проверка уже продлена на предельный срок")
     if addressee not in PETITION_ADDRESSEES[state.office_level]:
-        raise refuse("wrong_addressee", ("I.16",), f"Прокуратура этого уровня не вносит ходатайство о продлении "
-                                                   f"{_ADDRESSEE_RU[addressee]}")
+        raise refuse("wrong_addressee", ("I.16",),
+                     Message("Прокуратура этого уровня не вносит ходатайство о продлении %(addressee)s",
+                             addressee=Message(_ADDRESSEE_RU[addressee])))
     _signer_in(step.f["signer"], EXTENSION_SIGNERS[addressee], ("I.16",),
                f"подписывать ходатайство о продлении проверки {_ADDRESSEE_RU[addressee]}")
     last = state.last_day
@@ -288,8 +292,8 @@ def _extended(state: CheckState, step: Step, cal: WorkingCalendar) -> None:
     _after_last_day(state, step, "Проверка не может быть продлена")
     most = _max_extension(state)
     if state.extension_days + step.f["days"] > most:
-        raise refuse("extension_exceeded", ("I.16",), f"Проверка продлевается не более чем на {most} календарных "
-                                                      f"дней в общей сложности")
+        raise refuse("extension_exceeded", ("I.16",), Message("Проверка продлевается не более чем на %(days)s "
+                                                              "календарных дней в общей сложности", days=most))
     state.extension_days += step.f["days"]
     state.petition_with = None
     _order_notice(state, step, cal)
@@ -306,7 +310,8 @@ def _notice_sent(state: CheckState, step: Step, cal: WorkingCalendar) -> None:
     named = step.f["step"]
     notice = state.book.open.get(("order_notice", named))
     if notice is None:
-        raise refuse("step_not_allowed", ("I.18",), f"Уведомление о постановлении (шаг {named}) уже направлено")
+        raise refuse("step_not_allowed", ("I.18",), Message("Уведомление о постановлении (шаг %(step)s) уже направлено",
+                                                            step=named))
     if notice.due is not None and step.date > notice.due:
         state.book.mark_late(step, "order_notice", notice.due)
     reached = state.notified[named]

@@ -18,6 +18,7 @@ from nadzor.domain.calendar import WorkingCalendar
 from nadzor.proceedings.fields import code, codes, flag, signer
 from nadzor.proceedings.kernel import Kind, State, Step, StepType, refuse, register
 from nadzor.rules.analysis.evaluation import CONTEXTS, SUSPENDERS, may_suspend, provision_due
+from nadzor.rules.base import Message
 
 ACT_KINDS = ("normative", "individual", "decision", "court_act")
 #: What the act is studied for (R.26): competence and powers, conformity with the laws, contradiction
@@ -126,12 +127,13 @@ def _act_suspended(state: EvaluationState, step: Step, cal: WorkingCalendar) -> 
                                    state.act_kind == "normative")
     if not allowed:
         if f["signer"].effective not in SUSPENDERS:
-            reason = ("приостановить исполнение акта вправе Генеральный Прокурор, его заместитель, прокурор области "
-                      "либо лица, их замещающие")
+            reason = Message("приостановить исполнение акта вправе Генеральный Прокурор, его заместитель, прокурор "
+                             "области либо лица, их замещающие")
         else:
-            reason = ("исполнение акта приостанавливается, только если оно привело либо может привести "
-                      "к необратимым последствиям для жизни и здоровья людей либо для безопасности Республики")
-        raise refuse("signer_not_allowed", ("R.30",), f"До принятия решения по протесту {reason}")
+            reason = Message("исполнение акта приостанавливается, только если оно привело либо может привести "
+                             "к необратимым последствиям для жизни и здоровья людей либо для безопасности Республики")
+        raise refuse("signer_not_allowed", ("R.30",),
+                     Message("До принятия решения по протесту %(reason)s", reason=reason))
     state.suspended_act = True
     if publish:
         state.book.add("publication", step.date, step.index, PUBLICATION)

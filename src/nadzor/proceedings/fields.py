@@ -16,10 +16,12 @@ from datetime import date
 from typing import Any
 
 from nadzor.domain.calendar import WorkingCalendar
-from nadzor.rules.base import FieldError, Position
+from nadzor.rules.base import FieldError, Message, Position, out_of_calendar
 
 #: The positions of RULES.md's signer vocabulary.
 POSITIONS: frozenset[str] = frozenset(Position.__args__)  # type: ignore[attr-defined]
+
+_POSITIONS_LISTED = ", ".join(Position.__args__)  # type: ignore[attr-defined]
 
 MISSING: Any = object()  # a key absent from its object
 
@@ -98,7 +100,7 @@ def code(codes: Collection[str], *, optional: bool = False) -> Field:
         if not isinstance(value, str):
             raise Bad(path, "ожидается строка")
         if value not in allowed:
-            raise Bad(path, f"недопустимое значение; допустимые: {listed}")
+            raise Bad(path, Message("недопустимое значение; допустимые: %(values)s", values=listed))
         return value
 
     return Field(check, optional=optional, load=_load_as_is)
@@ -118,16 +120,16 @@ def codes(allowed_codes: Sequence[str], *, nullable: bool = False, nonempty: boo
         if not isinstance(value, list):
             raise Bad(path, "ожидается список")
         if len(value) > limit:
-            raise Bad(path, f"допускается не больше {limit} элемент(ов)")
+            raise Bad(path, Message("допускается не больше %(n)s элемент(ов)", n=limit))
         for i, item in enumerate(value):
             if not isinstance(item, str):
                 raise Bad(f"{path}.{i}", "ожидается строка")
             if item not in allowed:
-                raise Bad(f"{path}.{i}", f"недопустимое значение; допустимые: {listed}")
+                raise Bad(f"{path}.{i}", Message("недопустимое значение; допустимые: %(values)s", values=listed))
             if distinct and item in value[:i]:
                 raise Bad(f"{path}.{i}", "значение повторяется")
         if nonempty and not value:
-            raise Bad(path, "нужно не меньше 1 элемент(ов)")
+            raise Bad(path, Message("нужно не меньше %(n)s элемент(ов)", n=1))
         return value
 
     return Field(check, optional=not nonempty, default=(), load=_load_list)
@@ -149,12 +151,11 @@ def parse_date(value: Any, path: str, cal: WorkingCalendar) -> date:
         try:
             day = date.fromisoformat(value)
         except ValueError:
-            raise Bad(path, f"такой даты не существует: {value}") from None
+            raise Bad(path, Message("такой даты не существует: %(value)s", value=value)) from None
         if len(_DATES) < 100_000:
             _DATES[value] = day
     if not cal.coverage_start <= day <= cal.coverage_end:
-        raise Bad(path, f"дата {value} вне периода рабочего календаря "
-                        f"{cal.coverage_start.isoformat()} — {cal.coverage_end.isoformat()}")
+        raise Bad(path, out_of_calendar(value, cal.coverage_start, cal.coverage_end))
     return day
 
 
@@ -191,9 +192,9 @@ def integer(low: int, high: int | None = None, *, optional: bool = False) -> Fie
         if not isinstance(value, int) or isinstance(value, bool):
             raise Bad(path, "ожидается целое число")
         if value < low:
-            raise Bad(path, f"значение должно быть не меньше {low}")
+            raise Bad(path, Message("значение должно быть не меньше %(n)s", n=low))
         if high is not None and value > high:
-            raise Bad(path, f"значение должно быть не больше {high}")
+            raise Bad(path, Message("значение должно быть не больше %(n)s", n=high))
         return value
 
     return Field(check, optional=optional, load=_load_as_is)
@@ -209,7 +210,8 @@ def amount(*, optional: bool = False) -> Field:
         if not isinstance(value, int | float) or isinstance(value, bool) or value != value:
             raise Bad(path, "ожидается число")
         if value < 0 or value in (float("inf"),):
-            raise Bad(path, "значение должно быть не меньше 0" if value < 0 else "ожидается конечное число")
+            raise Bad(path, Message("значение должно быть не меньше %(n)s", n=0) if value < 0
+                      else "ожидается конечное число")
         return value
 
     return Field(check, optional=optional, load=_load_as_is)
@@ -223,7 +225,7 @@ def text(*, nonempty: bool = True, max_length: int = 200) -> Field:
         if nonempty and not value.strip():
             raise Bad(path, "значение не может быть пустым")
         if len(value) > max_length:
-            raise Bad(path, f"не длиннее {max_length} символов")
+            raise Bad(path, Message("не длиннее %(n)s символов", n=max_length))
         return value
 
     return Field(check, load=_load_as_is)
@@ -246,7 +248,7 @@ def _position(value: Any, path: str) -> str:
     if not isinstance(value, str):
         raise Bad(path, "ожидается строка")
     if value not in POSITIONS:
-        raise Bad(path, "недопустимое значение; допустимые: " + ", ".join(Position.__args__))  # type: ignore[attr-defined]
+        raise Bad(path, Message("недопустимое значение; допустимые: %(values)s", values=_POSITIONS_LISTED))
     return value
 
 

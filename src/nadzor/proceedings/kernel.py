@@ -19,7 +19,7 @@ from typing import Any
 
 from nadzor.domain.calendar import WorkingCalendar
 from nadzor.proceedings.fields import _DATES, MISSING, Bad, Field, code, parse_date, stored_date
-from nadzor.rules.base import FieldError, InvalidInput, Message, cite, cited
+from nadzor.rules.base import FieldError, InvalidInput, Message, cited
 
 OFFICE_LEVELS = ("gpo", "regional", "district")
 MAX_STEPS = 2000
@@ -41,7 +41,8 @@ class UnknownKind(InvalidInput):
 
     def __init__(self, kind: object) -> None:
         known = ", ".join(KINDS)
-        super().__init__([FieldError("kind", f"неизвестный вид производства: {kind!r}; известны: {known}")])
+        super().__init__([FieldError("kind", Message("неизвестный вид производства: %(kind)s; известны: %(known)s",
+                                                     kind=repr(kind), known=known))])
 
 
 # ------------------------------------------------------------------------------------ steps
@@ -193,7 +194,7 @@ def validate(kind: Kind, raw: Any, cal: WorkingCalendar) -> tuple[str, list[Step
         errors.append(FieldError("steps", "ожидается список шагов"))
         raw_steps = []
     elif len(raw_steps) > MAX_STEPS:
-        errors.append(FieldError("steps", f"допускается не больше {MAX_STEPS} шагов"))
+        errors.append(FieldError("steps", Message("допускается не больше %(n)s шагов", n=MAX_STEPS)))
         raw_steps = []
     steps: list[Step] = []
     dates_seen: list[date] = []  # every step's date that could be read, bad steps' included
@@ -272,14 +273,14 @@ def _step(kind: Kind, i: int, raw: Any, prior: list[Step], office_level: str, da
         return None
     spec = kind.steps.get(name) if isinstance(name, str) else None
     if spec is None:
-        errors.append(FieldError(f"{path}.type", f"неизвестный вид шага: {str(name)[:60]!r}; допустимые: "
-                                                 + ", ".join(kind.steps)))
+        errors.append(FieldError(f"{path}.type", Message("неизвестный вид шага: %(name)s; допустимые: %(values)s",
+                                                         name=repr(str(name)[:60]), values=", ".join(kind.steps))))
         return None
     before = len(errors)
     if i == 0 and name != kind.first:
-        errors.append(FieldError(f"{path}.type", f"первый шаг производства — «{kind.first}»"))
+        errors.append(FieldError(f"{path}.type", Message("первый шаг производства — «%(step)s»", step=kind.first)))
     elif i > 0 and name == kind.first:
-        errors.append(FieldError(f"{path}.type", f"шаг «{kind.first}» может быть только первым"))
+        errors.append(FieldError(f"{path}.type", Message("шаг «%(step)s» может быть только первым", step=kind.first)))
     day: date | None = None
     try:
         day = parse_date(raw.get("date", MISSING), "date", cal)
@@ -352,14 +353,15 @@ def earlier_step(step: Step, prior: list[Step], allowed: Iterable[str], what: st
     path = f"steps.{step.index}.step"
     allowed = tuple(allowed)
     if not 0 <= ref < step.index:
-        raise Bad(path, f"поле должно указывать номер более раннего шага ({what})")
+        raise Bad(path, Message("поле должно указывать номер более раннего шага (%(what)s)", what=Message(what)))
     fast = ref < len(prior) and prior[ref].index == ref
     found = prior[ref] if fast else next((s for s in prior if s.index == ref), None)
     if found is None:
         raise Unchecked  # the named step is bad input itself
     target: Step = found
     if target.type not in allowed:
-        raise Bad(path, f"шаг {ref} («{target.type}») не может быть указан здесь; допустимы: {', '.join(allowed)}")
+        raise Bad(path, Message("шаг %(step)s («%(type)s») не может быть указан здесь; допустимы: %(allowed)s",
+                                step=ref, type=target.type, allowed=", ".join(allowed)))
     return target
 
 
@@ -396,7 +398,8 @@ def run(kind: Kind, office_level: str, steps: list[Step], cal: WorkingCalendar) 
 def not_allowed(kind: Kind, spec: StepType, state: State) -> Refusal:
     status = kind.statuses.get(state.status or "", "начальное")
     return Refusal("step_not_allowed", spec.citations,
-                   f"Шаг «{spec.label}» недопустим в статусе «{status}» ({cite(*spec.citations)}).")
+                   Message("Шаг «%(step)s» недопустим в статусе «%(status)s» (%(citations)s).",
+                           step=Message(spec.label), status=Message(status), citations=cited(*spec.citations)))
 
 
 def allowed_next(kind: Kind, state: State) -> list[str]:

@@ -128,7 +128,7 @@ class UnknownRule(InvalidInput):
     """The rule id names no rule (HTTP 404)."""
 
     def __init__(self, rule_id: str) -> None:
-        super().__init__([FieldError("rule", f"неизвестное правило: {rule_id!r}")])
+        super().__init__([FieldError("rule", Message("неизвестное правило: %(rule)s", rule=repr(rule_id)))])
         self.rule_id = rule_id
 
 
@@ -166,26 +166,28 @@ def _message(err: Any) -> str:
     ctx = err.get("ctx") or {}
     if kind == "string_too_short":
         n = ctx.get("min_length", 1)
-        return "значение не может быть пустым" if n == 1 else f"не короче {n} символов"
+        return "значение не может быть пустым" if n == 1 else Message("не короче %(n)s символов", n=n)
     if kind == "string_too_long":
-        return f"не длиннее {ctx.get('max_length')} символов"
+        return Message("не длиннее %(n)s символов", n=ctx.get("max_length"))
     if kind == "string_pattern_mismatch":
         # Never a regular expression on screen (issue 7 §6): the shape in words where it is known.
         described = PATTERN_TEXTS.get(str(ctx.get("pattern", "")))
-        return f"недопустимый формат: {described}" if described else "недопустимый формат"
+        return Message("недопустимый формат: %(shape)s", shape=Message(described)) if described \
+            else "недопустимый формат"
     if kind == "too_short":
-        return f"нужно не меньше {ctx.get('min_length')} элемент(ов)"
+        return Message("нужно не меньше %(n)s элемент(ов)", n=ctx.get("min_length"))
     if kind == "too_long":
-        return f"допускается не больше {ctx.get('max_length')} элемент(ов)"
+        return Message("допускается не больше %(n)s элемент(ов)", n=ctx.get("max_length"))
     if kind in ("literal_error", "enum"):
         expected = str(ctx.get("expected", "")).replace("'", "").replace(" or ", ", ")
-        return f"недопустимое значение; допустимые: {expected}"
+        return Message("недопустимое значение; допустимые: %(values)s", values=expected)
     if kind == "greater_than_equal":
-        return f"значение должно быть не меньше {ctx.get('ge')}"
+        return Message("значение должно быть не меньше %(n)s", n=ctx.get("ge"))
     if kind == "less_than_equal":
-        return f"значение должно быть не больше {ctx.get('le')}"
+        return Message("значение должно быть не больше %(n)s", n=ctx.get("le"))
     if kind in {"value_error", "assertion_error"}:
-        return str(ctx.get("error", err["msg"]))
+        error = ctx.get("error", err["msg"])
+        return message_of(error) if isinstance(error, BaseException) else str(error)  # a `Message` kept
     return str(err["msg"])
 
 
@@ -208,15 +210,18 @@ def field_errors(exc: ValidationError) -> list[FieldError]:
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
+def out_of_calendar(day: str, start: date, end: date) -> Message:
+    """«дата … вне периода рабочего календаря …» (the rules, the proceedings' fields, the calendar rules)."""
+    return Message("дата %(day)s вне периода рабочего календаря %(start)s — %(end)s", day=day,
+                   start=start.isoformat(), end=end.isoformat())
+
+
 def _to_date(value: Any, info: ValidationInfo) -> date:
     """A date the rules count from: ISO, real, and within the calendar's covered years."""
     day = _parse_date(value)
     cal = (info.context or {}).get("calendar")
     if cal is not None and not cal.covers(day):
-        raise ValueError(
-            f"дата {day.isoformat()} вне периода рабочего календаря "
-            f"{cal.coverage_start.isoformat()} — {cal.coverage_end.isoformat()}"
-        )
+        raise ValueError(out_of_calendar(day.isoformat(), cal.coverage_start, cal.coverage_end))
     return day
 
 
@@ -226,11 +231,11 @@ def _parse_date(value: Any) -> date:
         raise ValueError("ожидается дата в формате ГГГГ-ММ-ДД")
     if isinstance(value, str):
         if not _ISO_DATE.fullmatch(value):
-            raise ValueError(f"ожидается дата в формате ГГГГ-ММ-ДД, получено {value!r}")
+            raise ValueError(Message("ожидается дата в формате ГГГГ-ММ-ДД, получено %(value)s", value=repr(value)))
         try:
             day = date.fromisoformat(value)
         except ValueError:
-            raise ValueError(f"такой даты не существует: {value}") from None
+            raise ValueError(Message("такой даты не существует: %(value)s", value=value)) from None
     else:
         day = value
     return day
@@ -246,7 +251,7 @@ def _to_moment(value: Any) -> datetime:
         try:
             moment = datetime.fromisoformat(value)
         except ValueError:
-            raise ValueError(f"такого момента времени не существует: {value}") from None
+            raise ValueError(Message("такого момента времени не существует: %(value)s", value=value)) from None
     else:
         raise ValueError("ожидается дата и время со смещением, например 2021-08-02T10:00:00+06:00")
     if moment.tzinfo is None or moment.utcoffset() is None:

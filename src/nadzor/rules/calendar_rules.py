@@ -6,7 +6,18 @@ from pydantic import Field, field_validator
 
 from nadzor.domain.calendar import CalendarRangeError, WorkingCalendar
 from nadzor.domain.terms import k2_working_days_after, k3_working_days_before
-from nadzor.rules.base import Count, Decision, Input, InvalidInput, LegalDate, Output, ru_date, rule
+from nadzor.rules.base import (
+    Count,
+    Decision,
+    Input,
+    InvalidInput,
+    LegalDate,
+    Message,
+    Output,
+    out_of_calendar,
+    ru_date,
+    rule,
+)
 
 
 class WorkingDayInput(Input):
@@ -55,5 +66,7 @@ def add_working_days(inp: AddWorkingDaysInput, cal: WorkingCalendar) -> Decision
             day = k3_working_days_before(cal, inp.from_, -inp.days)
             how = f"{-inp.days}-й рабочий день до {ru_date(inp.from_)}"
     except CalendarRangeError as exc:
-        raise InvalidInput.one("days", f"результат выходит за пределы рабочего календаря: {exc}") from None
+        raise InvalidInput.one("days", Message("результат выходит за пределы рабочего календаря: %(error)s",
+                                               error=out_of_calendar(exc.day.isoformat(), exc.first, exc.last))
+                               ) from None
     return Decision({"date": day.isoformat()}, f"{how} — {ru_date(day)} (день отсчёта не считается).")
