@@ -449,8 +449,10 @@ def _kazakh_catalog():  # type: ignore[no-untyped-def]
 
 def _service_message_texts() -> set[str]:
     """What the services and the proceedings' kernel put together as a `Message` (its template, or a word
-    given alone), refuse with (`refuse`) and name as what a signer may not do (`_signer_in`, `_signer_is`),
-    read from their source: the catalog must know each one."""
+    given alone), refuse with (`refuse`), name as what a signer may not do (`_signer_in`, `_signer_is`), as the
+    earlier step a field must name (`earlier_step`), as what a check's expired term forbids (`_after_last_day`)
+    and as the shape a text field takes (`describe_pattern`), read from their source: the catalog must know
+    each one."""
     import ast
     from pathlib import Path
 
@@ -463,7 +465,8 @@ def _service_message_texts() -> set[str]:
             if not isinstance(node, ast.Call):
                 continue
             name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
-            position = {"Message": 0, "refuse": 2, "_signer_in": 3, "_signer_is": 3}.get(name)
+            position = {"Message": 0, "refuse": 2, "_signer_in": 3, "_signer_is": 3, "earlier_step": 3,
+                        "_after_last_day": 2, "describe_pattern": 1}.get(name)
             if position is not None and len(node.args) > position:
                 arg = node.args[position]
                 if isinstance(arg, ast.Call) and getattr(arg.func, "id", "") == "N_":
@@ -482,6 +485,7 @@ def test_the_services_messages_with_data_are_marked_and_translated() -> None:
     from nadzor.analyses import service as analyses
     from nadzor.domain.audit import ACTION_LABELS
     from nadzor.infra.policy import PERMISSION_LABELS
+    from nadzor.proceedings.kernel import KINDS
     from nadzor.web import ui_labels
 
     assert ui_labels.ACTION_TITLES == ACTION_LABELS
@@ -489,12 +493,17 @@ def test_the_services_messages_with_data_are_marked_and_translated() -> None:
     assert ui_labels.NO_OBLIGATIONS == analyses.NO_OBLIGATIONS
     texts = _service_message_texts()
     assert len(texts) > 60  # the scan finds the templates and the kernel's refusals
-    marked = {*ui_labels.SERVICE_TEMPLATES, *ui_labels.SERVICE_WORDS, *ui_labels.SERVICE_MESSAGES}
+    marked = {*ui_labels.SERVICE_TEMPLATES, *ui_labels.KERNEL_TEMPLATES, *ui_labels.SERVICE_WORDS,
+              *ui_labels.SERVICE_MESSAGES}
     catalog = _kazakh_catalog()
     known = {m.id for m in catalog if m.string}
     assert sorted(t for t in texts if t not in marked and t not in known) == []
-    needed = {*texts, *ui_labels.SERVICE_TEMPLATES, *ui_labels.SERVICE_WORDS, *ui_labels.ACTION_TITLES.values(),
-              *ui_labels.OBLIGATION_TITLES.values(), ui_labels.NO_OBLIGATIONS, *PERMISSION_LABELS.values()}
+    # the kernel's refusal of a step names the step and the status (`not_allowed`): every kind's labels
+    steps = {label for kind in KINDS.values()
+             for label in (*(spec.label for spec in kind.steps.values()), *kind.statuses.values())}
+    needed = {*texts, *ui_labels.SERVICE_TEMPLATES, *ui_labels.KERNEL_TEMPLATES, *ui_labels.SERVICE_WORDS,
+              *ui_labels.ACTION_TITLES.values(), *ui_labels.OBLIGATION_TITLES.values(), ui_labels.NO_OBLIGATIONS,
+              *PERMISSION_LABELS.values(), *steps, "начальное"}
     assert sorted(m for m in needed if m not in known) == []
     parts = regex.compile(r"%\(\w+\)s")
     assert [m for m in needed if sorted(parts.findall(m)) != sorted(parts.findall(catalog.get(m).string))] == []
