@@ -6,6 +6,7 @@ breadcrumbs, print stylesheet), the calendar's covered years and today, changing
 from __future__ import annotations
 
 import re
+from html import unescape
 
 from sqlalchemy import func, select
 
@@ -625,3 +626,64 @@ def test_kazakh_mode_walk_shows_the_services_messages_audit_offices_and_obligati
     again = client.post("/analyses/kui/reconciliations", data=body)
     assert again.status_code == 422
     assert "03.2026 үшін салыстыру белгіленіп қойған" in again.text and "уже отмечена" not in again.text
+
+
+def test_kazakh_mode_shows_the_kernels_and_services_refusals_with_data_in_kazakh(sqlite_demo_full: Platform) -> None:
+    """Issue 7 §6, the refusals built with data (KERNEL_TEMPLATES): an office code already taken, a code too
+    long, a code of the wrong shape, a login already taken, a check the kernel refuses to open — in Kazakh
+    on the pages, in Russian in the API."""
+    client = client_for(sqlite_demo_full)
+    csrf = web_login(client, "admin")
+    client.get("/lang/kk")
+    admin = bearer(client, "admin")
+    offices = {o["code"]: o for o in client.get("/api/v1/offices", headers=admin).json()}
+    karaganda = offices["karaganda_region"]
+    office = {"csrf_token": csrf, "parent_code": "karaganda_region", "level": "district", "kind": "territorial",
+              "name_ru": "Прокуратура", "city": "Город"}
+
+    taken = client.post("/offices/new", data=office | {"code": "karaganda_region.temirtau_city"})
+    assert taken.status_code == 422
+    text = unescape(_visible_text(taken.text))
+    assert "'karaganda_region.temirtau_city' кодымен прокуратура бұрыннан бар" in text and "уже есть" not in text
+    long = client.post("/offices/new", data=office | {"code": "a" * 121})
+    assert long.status_code == 422
+    text = unescape(_visible_text(long.text))
+    assert "ең көбі 120 таңба" in text and "не длиннее" not in text
+    shape = client.post("/offices/new", data=office | {"code": "Плохой код!"})
+    assert shape.status_code == 422
+    text = unescape(_visible_text(shape.text))
+    assert "жарамсыз пішім: кіші латын әріптері, цифрлар" in text and "строчные латинские" not in text
+
+    login = client.post("/users/new", data={"csrf_token": csrf, "login": "karaganda", "password": "x" * 12,
+                                            "language": "ru"})
+    assert login.status_code == 422
+    text = unescape(_visible_text(login.text))
+    assert "'karaganda' пайдаланушысы бұрыннан бар" in text and "уже есть" not in text
+
+    # the kernel refuses to open a check of another organization without the Prosecutor General's instruction
+    opened = {"csrf_token": csrf, "office_id": str(karaganda["id"]), "subject_name": "ЖШС «Сынақ»",
+              "date": "2026-03-02", "subject_kind": "other_organization", "basis": "protect_rights",
+              "protected_interest": "indefinite_circle"}
+    refused = client.post("/checks/new", data=opened)
+    assert refused.status_code == 409
+    text = unescape(_visible_text(refused.text))
+    assert "Тексеруге жол берілмейді: gp_instruction шарттары орындалмаған" in text
+    assert "Нұсқаулықтың 7, 8, 9, 10-тармақтары" in text and "Проверка недопустима" not in text
+
+    # the API answers the Russian text, byte for byte
+    api = client.post("/api/v1/offices", headers=admin, json={
+        "code": "karaganda_region.temirtau_city", "parent_code": "karaganda_region", "level": "district",
+        "kind": "territorial", "name_ru": "Прокуратура", "city": "Город"})
+    assert api.status_code == 422
+    assert api.json()["errors"] == [{"field": "code",
+                                     "message": "прокуратура с кодом 'karaganda_region.temirtau_city' уже есть"}]
+    state = client.post("/api/v1/proceedings/check/replay", headers=admin, json={"office_level": "district", "steps": [
+        {"type": "opened", "date": "2026-03-02", "subject_kind": "other_organization", "basis": "protect_rights",
+         "protected_interest": ["indefinite_circle"]}]})
+    assert state.status_code == 200
+    assert state.json()["refused"]["message"] == ("Проверка недопустима: не выполнены условия gp_instruction "
+                                                  "(пп. 7, 8, 9, 10 Инструкции).")
+    late = client.post("/api/v1/proceedings/check/replay", headers=admin, json={"office_level": "district", "steps": [
+        {"type": "opened", "date": "2031-03-02", "subject_kind": "state_body", "basis": "gp_instruction"}]})
+    assert late.status_code == 422
+    assert late.json()["errors"][0]["message"].startswith("дата 2031-03-02 вне периода рабочего календаря ")
