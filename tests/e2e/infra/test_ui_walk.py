@@ -489,11 +489,13 @@ def test_the_services_messages_with_data_are_marked_and_translated() -> None:
     assert ui_labels.NO_OBLIGATIONS == analyses.NO_OBLIGATIONS
     texts = _service_message_texts()
     assert len(texts) > 60  # the scan finds the templates and the kernel's refusals
-    marked = {*ui_labels.SERVICE_TEMPLATES, *ui_labels.SERVICE_WORDS, *ui_labels.SERVICE_MESSAGES}
+    marked = {*ui_labels.SERVICE_TEMPLATES, *ui_labels.CASEWORK_TEMPLATES, *ui_labels.SERVICE_WORDS,
+              *ui_labels.SERVICE_MESSAGES}
     catalog = _kazakh_catalog()
     known = {m.id for m in catalog if m.string}
     assert sorted(t for t in texts if t not in marked and t not in known) == []
-    needed = {*texts, *ui_labels.SERVICE_TEMPLATES, *ui_labels.SERVICE_WORDS, *ui_labels.ACTION_TITLES.values(),
+    needed = {*texts, *ui_labels.SERVICE_TEMPLATES, *ui_labels.CASEWORK_TEMPLATES, *ui_labels.SERVICE_WORDS,
+              *ui_labels.ACTION_TITLES.values(),
               *ui_labels.OBLIGATION_TITLES.values(), ui_labels.NO_OBLIGATIONS, *PERMISSION_LABELS.values()}
     assert sorted(m for m in needed if m not in known) == []
     parts = regex.compile(r"%\(\w+\)s")
