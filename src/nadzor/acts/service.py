@@ -54,7 +54,7 @@ from nadzor.org.tables import people
 from nadzor.proceedings import KINDS
 from nadzor.proceedings.act import ACT_TYPES
 from nadzor.proceedings.evaluation import ADDRESSEES
-from nadzor.rules.base import Input
+from nadzor.rules.base import Input, Listing
 
 TERM_UNITS = {"calendar": "календарных дней", "working": "рабочих дней"}
 ORIGIN_KINDS = ("check", "evaluation", "analysis", "direct")
@@ -140,7 +140,7 @@ def do_create_act_type(session: Session, data: Any, *, actor: Actor) -> dict[str
     actor.require(Permission.MANAGE_ORG)
     cmd: NewActTypeIn = parse(NewActTypeIn, data)
     if session.execute(select(act_types.c.id).where(act_types.c.code == cmd.code)).first() is not None:
-        raise InvalidInput.one("code", f"вид акта с кодом {cmd.code!r} уже есть")
+        raise InvalidInput.one("code", Message("вид акта с кодом %(code)s уже есть", code=repr(cmd.code)))
     term = cmd.response_term
     session.execute(insert(act_types).values(
         code=cmd.code, name_ru=cmd.name_ru.strip(), name_kk=cmd.name_kk.strip(), legal_source=cmd.legal_source.strip(),
@@ -159,14 +159,15 @@ def do_delete_act_type(session: Session, code: str, data: Any, *, actor: Actor) 
     cmd: DeleteActTypeIn = parse(DeleteActTypeIn, data)
     row = _act_type_row(session, code)
     if code in ACT_TYPES:
-        raise Refused("act_type_builtin", ["I.58"], f"Вид «{row.name_ru}» назван в п. 58 Инструкции и не удаляется")
+        raise Refused("act_type_builtin", ["I.58"], Message(
+            "Вид «%(name)s» назван в п. 58 Инструкции и не удаляется", name=row.name_ru))
     if row.version != cmd.version:
         raise Conflict.versions("Вид акта надзора", cmd.version, row.version)
     used = session.execute(select(func.count()).select_from(proceeding_steps).where(
         proceeding_steps.c.seq == 0, proceeding_steps.c.details["act_type"].as_string() == code)).scalar_one()
     if used:
-        raise Refused("act_type_in_use", ["I.58"], f"Вид «{row.name_ru}» указан в {used} акт(ах) надзора: "
-                                                   "удалить его нельзя")
+        raise Refused("act_type_in_use", ["I.58"], Message("Вид «%(name)s» указан в %(count)s акт(ах) надзора: "
+                                                           "удалить его нельзя", name=row.name_ru, count=used))
     session.execute(delete(act_types).where(act_types.c.id == row.id))
     audit.record(session, actor=actor, action=AuditAction.ACT_TYPE_DELETED, object_type="act_type", object_id=code,
                  before=act_type_dict(row))
@@ -257,7 +258,8 @@ def check_origin(session: Session, kind: str, step: dict[str, Any], details: dic
     details = details or {}
     area = details.get("area")
     if area is not None and area not in SUBJECT_AREAS:
-        raise InvalidInput.one("details.area", "неизвестное направление; допустимые: " + ", ".join(SUBJECT_AREAS))
+        raise InvalidInput.one("details.area", Message("неизвестное направление; допустимые: %(codes)s",
+                                                                codes=", ".join(SUBJECT_AREAS)))
     _check_protest_details(details, "details")
     own = details.get("act_type")
     if own is not None:
@@ -275,40 +277,52 @@ def check_origin(session: Session, kind: str, step: dict[str, Any], details: dic
             raise InvalidInput.one("details.origin.id", "при непосредственном внесении акта основание не указывается")
         return {"kind": "direct", "id": None}
     if origin.id is None:
-        raise InvalidInput.one("details.origin.id", f"укажите номер записи: {ORIGIN_LABELS[origin.kind]}")
+        raise InvalidInput.one("details.origin.id", Message("укажите номер записи: %(what)s",
+                                                            what=Message(ORIGIN_LABELS[origin.kind])))
     row = _proceeding(session, origin.id, origin.kind)
     if row is None or not actor.sees_office(row.office_id):
-        raise InvalidInput.one("details.origin.id", f"нет записи «{ORIGIN_LABELS[origin.kind]}» № {origin.id} в "
-                                                    "пределах ваших полномочий")
+        raise InvalidInput.one("details.origin.id", Message("нет записи «%(what)s» № %(id)s в пределах ваших "
+                                                            "полномочий", what=Message(ORIGIN_LABELS[origin.kind]),
+                                                            id=origin.id))
     live = _live_steps(session, row.id)
     if origin.kind in ("check", "analysis"):
         if not any(s["type"] == "decision" and s.get("decision") == "act" for s in live):
-            cite, where = ("I.24", "п. 24 Инструкции") if origin.kind == "check" else ("R.19", "п. 19 Правил")
-            raise Refused("origin_not_allowed", [cite], f"По записи {row.number} не принято решение о внесении акта "
-                                                         f"надзора ({where})")
+            cite, where = (("I.24", Message("п. %(numbers)s Инструкции", numbers=24)) if origin.kind == "check"
+                           else ("R.19", Message("п. %(numbers)s Правил", numbers=19)))
+            raise Refused("origin_not_allowed", [cite], Message(
+                "По записи %(number)s не принято решение о внесении акта надзора (%(where)s)", number=row.number,
+                where=where))
     else:
         if step.get("act_type") != "protest":
             raise Refused("origin_not_allowed", ["R.27"], "По результатам оценки акта вносится протест "
                                                            "(пп. 27–29 Правил): укажите вид акта «протест»")
         if imported:
             if not row.state.get("violations"):
-                raise Refused("origin_not_allowed", ["R.27"], f"Оценкой акта {row.number} нарушения не выявлены: "
-                                                               "протест не вносится (п. 27 Правил)")
+                raise Refused("origin_not_allowed", ["R.27"], Message("Оценкой акта %(number)s нарушения не выявлены: "
+                                                                       "протест не вносится (п. 27 Правил)",
+                                                                       number=row.number))
             return {"kind": origin.kind, "id": row.id}
         if row.status != "studied" or not row.state.get("violations"):
-            raise Refused("origin_not_allowed", ["R.27"], f"Оценка акта {row.number} не завершена изучением с "
-                                                           "выявленными нарушениями: протест не вносится "
-                                                           "(п. 27 Правил)")
+            raise Refused("origin_not_allowed", ["R.27"], Message("Оценка акта %(number)s не завершена изучением с "
+                                                                   "выявленными нарушениями: протест не вносится "
+                                                                   "(п. 27 Правил)", number=row.number))
         for other in _linked_rows(session, row.id):
             if other.status != "not_issued":
-                raise Refused("origin_not_allowed", ["R.27"], f"По оценке акта {row.number} уже подготовлен протест "
-                                                               f"{other.number}")
+                raise Refused("origin_not_allowed", ["R.27"], Message("По оценке акта %(number)s уже подготовлен "
+                                                                       "протест %(protest)s", number=row.number,
+                                                                       protest=other.number))
     return {"kind": origin.kind, "id": row.id}
+
+
+def _said(message: str) -> Message:
+    """A refusal's message as a part of another: a `Message` as it is, a fixed text as a word of the catalog."""
+    return message if isinstance(message, Message) else Message(message)
 
 
 def _check_protest_details(details: dict[str, Any], where: str) -> None:
     if "addressee" in details and details["addressee"] not in ADDRESSEES:
-        raise InvalidInput.one(f"{where}.addressee", "недопустимое значение; допустимые: " + ", ".join(ADDRESSEES))
+        raise InvalidInput.one(f"{where}.addressee", Message("недопустимое значение; допустимые: %(codes)s",
+                                                                  codes=", ".join(ADDRESSEES)))
     if "competent" in details and not isinstance(details["competent"], bool):
         raise InvalidInput.one(f"{where}.competent", "ожидается true или false")
 
@@ -362,7 +376,8 @@ def register_conditions(session: Session, kind: str, flt: Any) -> list[Any]:
             s.c.details["signer_person_id"].as_integer() == flt.signer_person_id)))
     if flt.origin_kind is not None:
         if flt.origin_kind not in ORIGIN_FILTERS:
-            raise InvalidInput.one("origin_kind", "недопустимое значение; допустимые: " + ", ".join(ORIGIN_FILTERS))
+            raise InvalidInput.one("origin_kind", Message("недопустимое значение; допустимые: %(codes)s",
+                                                                 codes=", ".join(ORIGIN_FILTERS)))
         if flt.origin_kind == "none":
             out.append(t.c.id.not_in(select(act_origins.c.act_id)))
         else:
@@ -498,12 +513,14 @@ def _record_protest_on_evaluation(session: Session, row: Row[Any], step: dict[st
     try:
         stored.do_record_step(session, "evaluations", evaluation.id, body, actor=actor, calendar=calendar, today=today)
     except Refused as exc:
-        raise Refused(exc.code, exc.citations, f"Протест не может быть внесён: по оценке акта {evaluation.number} "
-                                                f"{exc.message}", index) from None
+        raise Refused(exc.code, exc.citations, Message("Протест не может быть внесён: по оценке акта %(number)s "
+                                                        "%(message)s", number=evaluation.number,
+                                                        message=_said(exc.message)), index) from None
     except InvalidInput as exc:
-        messages = "; ".join(e.message for e in exc.errors)
+        messages = Listing((e.message for e in exc.errors), "; ")
         field = "step.date" if any(e.field.endswith("date") for e in exc.errors) else "details"
-        raise InvalidInput([FieldError(field, f"оценка акта {evaluation.number}: {messages}")]) from None
+        raise InvalidInput([FieldError(field, Message("оценка акта %(number)s: %(messages)s", number=evaluation.number,
+                                                      messages=messages))]) from None
 
 
 def after_withdraw(session: Session, kind: str, row: Row[Any], withdrawn: Row[Any], reason: str, *, actor: Actor,
@@ -519,8 +536,9 @@ def after_withdraw(session: Session, kind: str, row: Row[Any], withdrawn: Row[An
         if isinstance(act_id, int) and _has_live_issue(session, act_id):
             act = _proceeding(session, act_id, "act")
             number = act.number if act is not None else act_id
-            raise Refused("linked_step", ["R.27"], f"Шаг записан при внесении протеста {number}: отзовите внесение "
-                                                   "протеста в карточке акта")
+            raise Refused("linked_step", ["R.27"], Message("Шаг записан при внесении протеста %(number)s: "
+                                                           "отзовите внесение протеста в карточке акта",
+                                                           number=number))
         return
     if kind != "act" or withdrawn.type != "issued":
         return
@@ -536,8 +554,9 @@ def after_withdraw(session: Session, kind: str, row: Row[Any], withdrawn: Row[An
     if not mine:
         return
     if live[-1].id != mine[-1].id or not actor.sees_office(evaluation.office_id):
-        raise Refused("linked_step", ["R.27"], f"По оценке акта {evaluation.number} после внесения протеста "
-                                               "записаны шаги (или она вне ваших полномочий): сначала отзовите их")
+        raise Refused("linked_step", ["R.27"], Message("По оценке акта %(number)s после внесения протеста "
+                                                       "записаны шаги (или она вне ваших полномочий): сначала "
+                                                       "отзовите их", number=evaluation.number))
     stored.do_withdraw(session, "evaluations", evaluation.id,
                        {"version": evaluation.version, "reason": f"отозвано внесение протеста {row.number}: {reason}"},
                        actor=actor, calendar=calendar, today=today)
@@ -609,7 +628,8 @@ def _offices_in_scope(session: Session, actor: Actor, office_id: int | None) -> 
         return None, set(tree.by_id) if actor.visible is None else set(actor.visible)
     office = session.get(Office, office_id)
     if office is None or not actor.sees_office(office_id):
-        raise InvalidInput.one("office_id", f"нет прокуратуры {office_id} в пределах ваших полномочий")
+        raise InvalidInput.one("office_id", Message("нет прокуратуры %(id)s в пределах ваших полномочий",
+                                                       id=office_id))
     ids = tree.subtree(office_id)
     if actor.visible is not None:
         ids &= actor.visible

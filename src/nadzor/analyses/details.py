@@ -52,7 +52,7 @@ from nadzor.infra.errors import Conflict, FieldError, InvalidInput, Message, Not
 from nadzor.org.service import parse
 from nadzor.org.tables import offices
 from nadzor.rules.analysis.analysis import requirement_authority
-from nadzor.rules.base import Input
+from nadzor.rules.base import Input, Listing
 from nadzor.rules.instruction.checks import bin_iin_valid
 
 #: R.12: the sources of information an analysis uses, in the order of the paragraph.
@@ -90,7 +90,6 @@ PETITION_PARTS = ("subject_name", "subject_bin_iin", "justification", "violation
 _DECISION_DETAILS = {"requirement": REQUIREMENT_PARTS, "gp_petition": PETITION_PARTS}
 _TEXT_LIMIT = 10_000
 _SHORT = {"topic": 1000, "authority_name": 500, "subject_name": 500, "rapport_author": 500}
-_MISSING = "обязательная часть не указана"
 NOTIFY_LABELS = {"regional_office": "прокуратура области", "main_military": "Главная военная прокуратура",
                  "main_transport": "Главная транспортная прокуратура", "gpo": "Генеральная прокуратура"}
 
@@ -103,7 +102,7 @@ def _text(out: dict[str, Any], name: str, errors: list[FieldError]) -> None:
     if not isinstance(value, str):
         errors.append(FieldError(f"details.{name}", "ожидается строка"))
     elif len(value) > limit:
-        errors.append(FieldError(f"details.{name}", f"не длиннее {limit} символов"))
+        errors.append(FieldError(f"details.{name}", Message("не длиннее %(limit)s символов", limit=limit)))
     elif not value.strip():
         out.pop(name)
     else:
@@ -134,8 +133,9 @@ def storage_check(step: dict[str, Any], details: dict[str, Any] | None) -> None:
         return
     missing = certificate_missing(details if isinstance(details, dict) else None)
     if missing:
-        raise Refused("certificate_incomplete", ["R.18"], "Справка о результатах анализа не составлена полностью: "
-                      f"не указаны {'; '.join(CERTIFICATE_PARTS[m] for m in missing)} (п. 18 Правил).")
+        raise Refused("certificate_incomplete", ["R.18"], Message(
+            "Справка о результатах анализа не составлена полностью: не указаны %(parts)s (п. 18 Правил).",
+            parts=Listing((CERTIFICATE_PARTS[m] for m in missing), "; ")))
 
 
 def entered(session: Session, office: Office, step: dict[str, Any], details: dict[str, Any] | None
@@ -212,11 +212,12 @@ def _rapport(step: dict[str, Any], out: dict[str, Any], errors: list[FieldError]
         return
     for name, label in RAPPORT_PARTS.items():
         if out.get(name) in (None, ""):
-            errors.append(FieldError(f"details.{name}", f"{_MISSING} в рапорте: {label} (п. 11 Правил)"))
+            errors.append(FieldError(f"details.{name}", Message(
+                "обязательная часть не указана в рапорте: %(part)s (п. 11 Правил)", part=Message(label))))
     if step.get("group_leader") is not None and not out.get("bodies"):
-        errors.append(FieldError("details.bodies", f"{_MISSING} в рапорте: органы, ведомства и учреждения органов "
-                                                   "прокуратуры, привлекаемые к анализу предметно-сквозной группы "
-                                                   "(пп. 3, 11 Правил)"))
+        errors.append(FieldError("details.bodies", Message("обязательная часть не указана в рапорте: органы, "
+                                                           "ведомства и учреждения органов прокуратуры, привлекаемые "
+                                                           "к анализу предметно-сквозной группы (пп. 3, 11 Правил)")))
 
 
 def _petition(out: dict[str, Any], errors: list[FieldError]) -> None:
@@ -236,7 +237,8 @@ def _petition(out: dict[str, Any], errors: list[FieldError]) -> None:
               "measures": "меры, принятые уполномоченными государственными органами"}
     for name, label in labels.items():
         if not out.get(name):
-            errors.append(FieldError(f"details.{name}", f"{_MISSING}: {label} (п. 23 Правил)"))
+            errors.append(FieldError(f"details.{name}", Message(
+                "обязательная часть не указана: %(part)s (п. 23 Правил)", part=Message(label))))
 
 
 def _requirement(step: dict[str, Any], out: dict[str, Any], errors: list[FieldError]) -> None:
@@ -249,16 +251,17 @@ def _requirement(step: dict[str, Any], out: dict[str, Any], errors: list[FieldEr
                         ("subject_name", "государственный орган или субъект предпринимательства, проверка "
                                          "которого требуется")):
         if not out.get(name):
-            errors.append(FieldError(f"details.{name}", f"{_MISSING}: {label} (пп. 21, 22 Правил)"))
+            errors.append(FieldError(f"details.{name}", Message(
+                "обязательная часть не указана: %(part)s (пп. 21, 22 Правил)", part=Message(label))))
     signer = step.get("signer")
     target = step.get("target")
     if isinstance(signer, dict) and target in ("state_body", "business") and not out.get("justification"):
         position = signer.get("acting_for") or signer.get("position")
         ok, notify = requirement_authority(str(target), str(position), bool(step.get("concrete_harm_fact")))
         if ok and notify:
-            errors.append(FieldError("details.justification", f"{_MISSING}: обоснование целесообразности "
-                                                              "направления требования — оно направляется с "
-                                                              "уведомлением (пп. 21, 22 Правил)"))
+            errors.append(FieldError("details.justification", Message(
+                "обязательная часть не указана: обоснование целесообразности направления требования — оно "
+                "направляется с уведомлением (пп. 21, 22 Правил)")))
 
 
 # ======================================================================== sources (R.12)
@@ -318,7 +321,8 @@ def do_record_sources(session: Session, analysis_id: int, data: Any, *, actor: A
     seen: set[str] = set()
     for i, item in enumerate(cmd.sources):
         if item.code not in SOURCES:
-            errors.append(FieldError(f"sources.{i}.code", "недопустимое значение; допустимые: " + ", ".join(SOURCES)))
+            errors.append(FieldError(f"sources.{i}.code", Message("недопустимое значение; допустимые: %(codes)s",
+                                                                          codes=", ".join(SOURCES))))
         elif item.code in seen:
             errors.append(FieldError(f"sources.{i}.code", "источник указан дважды"))
         seen.add(item.code)
@@ -327,14 +331,15 @@ def do_record_sources(session: Session, analysis_id: int, data: Any, *, actor: A
                                                           "(п. 12 Правил)"))
     for code in SOURCES:
         if code not in seen:
-            errors.append(FieldError("sources", f"в перечне нет источника «{SOURCES[code]}»: отметьте каждый "
-                                                "источник пункта 12 Правил — использован или нет"))
+            errors.append(FieldError("sources", Message("в перечне нет источника «%(source)s»: отметьте каждый "
+                                                        "источник пункта 12 Правил — использован или нет",
+                                                        source=Message(SOURCES[code]))))
             break
     if errors:
         raise InvalidInput(errors)
     if row.status == "closed":
-        raise Refused("analysis_closed", ["R.12"], f"Производство по анализу {row.number} завершено: перечень "
-                                                  "источников не изменяется")
+        raise Refused("analysis_closed", ["R.12"], Message("Производство по анализу %(number)s завершено: "
+                                                          "перечень источников не изменяется", number=row.number))
     t = analysis_sources
     current = session.execute(select(t).where(t.c.proceeding_id == row.id).with_for_update()).first()
     before = _sources_dict(current) if current is not None else None
@@ -385,26 +390,28 @@ def check_origin(session: Session, kind: str, step: dict[str, Any], details: dic
     row = session.execute(select(proceedings_table).where(proceedings_table.c.id == origin.id,
                                                           proceedings_table.c.kind == "analysis")).first()
     if row is None or not actor.sees_office(row.office_id):
-        raise InvalidInput.one("details.origin_analysis.id", f"нет анализа {origin.id} в пределах ваших полномочий")
+        raise InvalidInput.one("details.origin_analysis.id", Message("нет анализа %(id)s в пределах ваших полномочий",
+                                                                        id=origin.id))
     live = _live(session, row.id)
     named = live[origin.step] if origin.step < len(live) else None
     if named is None or named.type != "decision" or named.data.get("decision") != "gp_petition":
-        raise InvalidInput.one("details.origin_analysis.step", f"шаг {origin.step + 1} анализа {row.number} — не "
-                                                               "решение о ходатайстве Генеральному Прокурору "
-                                                               "(п. 19 Правил)")
+        raise InvalidInput.one("details.origin_analysis.step", Message("шаг %(step)s анализа %(number)s — не решение о "
+                                                                       "ходатайстве Генеральному Прокурору (п. 19 "
+                                                                       "Правил)", step=origin.step + 1,
+                                                                       number=row.number))
     if step.get("subject_kind") != "business":
         raise InvalidInput.one("step.subject_kind", "по ходатайству Генеральному Прокурору назначается проверка "
                                                     "субъекта предпринимательства (п. 23 Правил)")
     day = _step_day(step)
     if day is not None and day < named.date:
-        raise InvalidInput.one("step.date", "проверка по ходатайству не начинается раньше решения о нём "
-                                            f"({named.date.strftime('%d.%m.%Y')})")
+        raise InvalidInput.one("step.date", Message("проверка по ходатайству не начинается раньше решения о "
+                                                    "нём (%(date)s)", date=named.date.strftime('%d.%m.%Y')))
     taken = session.execute(select(check_origins.c.check_id).where(check_origins.c.analysis_id == row.id,
                                                                    check_origins.c.decision_step == origin.step)
                             ).first()
     if taken is not None:
-        raise Refused("petition_linked", ["R.23"], f"По этому ходатайству анализа {row.number} проверка уже "
-                                                   "начата")
+        raise Refused("petition_linked", ["R.23"], Message("По этому ходатайству анализа %(number)s проверка "
+                                                           "уже начата", number=row.number))
     return {"analysis_id": row.id, "step": origin.step}
 
 
@@ -430,8 +437,8 @@ def before_withdraw(session: Session, kind: str, row: Row[Any], live: Sequence[R
         check_origins, check_origins.c.check_id == proceedings_table.c.id).where(
         check_origins.c.analysis_id == row.id, check_origins.c.decision_step == index)).first()
     if linked is not None:
-        raise Refused("petition_linked", ["R.23"], f"По этому ходатайству начата проверка {linked.number}: "
-                                                   "ходатайство не отзывается")
+        raise Refused("petition_linked", ["R.23"], Message("По этому ходатайству начата проверка %(number)s: "
+                                                           "ходатайство не отзывается", number=linked.number))
 
 
 def petition_prefill(session: Session, analysis_id: int, step: int, *, actor: Actor) -> dict[str, Any]:
@@ -443,7 +450,8 @@ def petition_prefill(session: Session, analysis_id: int, step: int, *, actor: Ac
     live = _live(session, row.id)
     named = live[step] if 0 <= step < len(live) else None
     if named is None or named.type != "decision" or named.data.get("decision") != "gp_petition":
-        raise NotFound(f"решение о ходатайстве (шаг {step + 1}) анализа {row.number}")
+        raise NotFound(Message("решение о ходатайстве (шаг %(step)s) анализа %(number)s", step=step + 1,
+                               number=row.number))
     details = named.details or {}
     return {"analysis_id": row.id, "analysis_number": row.number, "step": step, "office_id": row.office_id,
             "subject_name": details.get("subject_name", ""), "bin_iin": details.get("subject_bin_iin", ""),
@@ -517,7 +525,8 @@ def _requirement_where(session: Session, actor: Actor, office_id: int | None, ta
         where.append(p.c.office_id == office_id)
     if target:
         if target not in TARGET_LABELS:
-            raise InvalidInput.one("target", "недопустимое значение; допустимые: " + ", ".join(TARGET_LABELS))
+            raise InvalidInput.one("target", Message("недопустимое значение; допустимые: %(codes)s",
+                                                            codes=", ".join(TARGET_LABELS)))
         where.append(s.c.data["target"].as_string() == target)
     if date_from is not None and date_to is not None and date_to < date_from:
         raise InvalidInput.one("date_to", "дата окончания периода раньше его начала")
@@ -540,7 +549,8 @@ def _requirement_where(session: Session, actor: Actor, office_id: int | None, ta
 
 def _requirement_order(sort: str) -> list[Any]:
     if sort not in REQUIREMENT_SORTS:
-        raise InvalidInput.one("sort", "недопустимое значение; допустимые: " + ", ".join(REQUIREMENT_SORTS))
+        raise InvalidInput.one("sort", Message("недопустимое значение; допустимые: %(codes)s",
+                                                          codes=", ".join(REQUIREMENT_SORTS)))
     column = {"date": proceeding_steps.c.date, "number": proceedings_table.c.number,
               "office": offices.c.name_ru}[sort.lstrip("-")]
     if sort.startswith("-"):

@@ -292,7 +292,8 @@ def do_add_plan_item(session: Session, plan_id: int, data: Any, *, actor: Actor,
     if row.approved_on is not None:
         raise Refused("plan_approved", ["R.11"], "План уже утверждён: пункты вносятся до его утверждения")
     if row.quarter is not None and cmd.quarter != row.quarter:
-        raise InvalidInput.one("quarter", f"план составлен на {row.quarter}-й квартал: пункт относится к нему же")
+        raise InvalidInput.one("quarter", Message("план составлен на %(quarter)s-й квартал: пункт "
+                                                  "относится к нему же", quarter=row.quarter))
     person = session.get(Person, cmd.responsible_person_id)
     if person is None or person.office_id != row.office_id:
         raise InvalidInput.one("responsible_person_id", "ответственный — сотрудник прокуратуры, составившей план")
@@ -377,8 +378,8 @@ def do_open_item_analysis(session: Session, plan_id: int, item_id: int, data: An
             raise InvalidInput.one(f"step.{name}", "задаётся планом: анализ начинается по пункту утверждённого плана")
     posted_date = cmd.step.get("date")
     if isinstance(posted_date, str) and posted_date < row.approved_on.isoformat():
-        raise InvalidInput.one("step.date", "анализ по пункту плана не начинается раньше утверждения плана "
-                                            f"({row.approved_on.strftime('%d.%m.%Y')})")
+        raise InvalidInput.one("step.date", Message("анализ по пункту плана не начинается раньше утверждения "
+                                                    "плана (%(date)s)", date=row.approved_on.strftime('%d.%m.%Y')))
     step = {"type": "opened", **cmd.step, "via": "plan", "signer_person_id": row.approved_by_person_id}
     details = {**(cmd.details or {}), "plan_id": row.id, "plan_item_id": item.id, "topic": item.topic,
                "responsible_person_id": item.responsible_person_id}
@@ -420,7 +421,8 @@ def _check_organization(session: Session, cmd: OrganizationIn, own_id: int | Non
     other = session.execute(select(organizations.c.id, organizations.c.name)
                             .where(organizations.c.bin == number)).first()
     if other is not None and other.id != own_id:
-        raise InvalidInput.one("bin", f"организация с БИН {number} уже есть в справочнике: {other.name}")
+        raise InvalidInput.one("bin", Message("организация с БИН %(bin)s уже есть в справочнике: "
+                                                "%(name)s", bin=number, name=other.name))
     return number
 
 
@@ -479,7 +481,8 @@ def access_organizations(session: Session, *, actor: Actor, q: str = "", kind: s
         where.append(t.c.search.contains(q.strip().casefold(), autoescape=True))
     if kind:
         if kind not in ORGANIZATION_KINDS:
-            raise InvalidInput.one("kind", "недопустимое значение; допустимые: " + ", ".join(ORGANIZATION_KINDS))
+            raise InvalidInput.one("kind", Message("недопустимое значение; допустимые: %(codes)s",
+                                                          codes=", ".join(ORGANIZATION_KINDS)))
         where.append(t.c.kind == kind)
     total = session.execute(select(func.count()).select_from(t).where(*where)).scalar_one()
     rows = session.execute(select(t).where(*where).order_by(t.c.name, t.c.id).limit(limit).offset(offset)).all()
@@ -502,11 +505,12 @@ def check_step_organization(session: Session, kind: str, step: dict[str, Any],
     row = session.execute(select(organizations.c.kind, organizations.c.name)
                           .where(organizations.c.id == raw)).first()
     if row is None:
-        raise InvalidInput.one(where, f"нет организации {raw} в справочнике")
+        raise InvalidInput.one(where, Message("нет организации %(id)s в справочнике", id=raw))
     addressee = step.get("addressee")
     if isinstance(addressee, str) and addressee in ORGANIZATION_KINDS and row.kind != addressee:
-        raise InvalidInput.one(where, f"«{row.name}» — {ORGANIZATION_KINDS[row.kind]}, а адресат запроса указан "
-                                      f"как {ORGANIZATION_KINDS[addressee]}")
+        raise InvalidInput.one(where, Message("«%(name)s» — %(kind)s, а адресат запроса указан как %(addressee)s",
+                                              name=row.name, kind=Message(ORGANIZATION_KINDS[row.kind]),
+                                              addressee=Message(ORGANIZATION_KINDS[addressee])))
 
 
 # ============================================================================ the КУИ register
@@ -592,8 +596,9 @@ def do_transfer_kui(session: Session, material_id: int, data: Any, *, actor: Act
     if cmd.version != before["version"]:
         raise Conflict.versions("Запись КУИ", cmd.version, before["version"])
     if before["transferred_on"] is not None:
-        raise Refused("already_transferred", ["R.20"], "Материалы уже переданы "
-                      f"({before['transferred_to']}, {before['transferred_on']})")
+        raise Refused("already_transferred", ["R.20"], Message("Материалы уже переданы (%(to)s, %(on)s)",
+                                                                to=before['transferred_to'],
+                                                                on=before['transferred_on']))
     if cmd.transferred_on.isoformat() < before["registered_on"]:
         raise InvalidInput.one("transferred_on", "передача не может предшествовать регистрации в КУИ")
     if cmd.transferred_on > today:
@@ -655,7 +660,8 @@ KUI_SORTS = ("registered_on", "-registered_on", "number", "-number", "transferre
 
 def _kui_order(sort: str) -> list[Any]:
     if sort not in KUI_SORTS:
-        raise InvalidInput.one("sort", "недопустимое значение; допустимые: " + ", ".join(KUI_SORTS))
+        raise InvalidInput.one("sort", Message("недопустимое значение; допустимые: %(codes)s",
+                                                          codes=", ".join(KUI_SORTS)))
     column = kui_materials.c[sort.lstrip("-")]
     if sort.startswith("-"):
         return [column.desc(), kui_materials.c.id.desc()]
@@ -813,7 +819,8 @@ def do_record_report(session: Session, code: str, period_start: str, data: Any, 
     try:
         start = date.fromisoformat(period_start)
     except ValueError:
-        raise InvalidInput.one("period_start", f"ожидается дата ГГГГ-ММ-ДД, получено {period_start!r}") from None
+        raise InvalidInput.one("period_start", Message("ожидается дата ГГГГ-ММ-ДД, получено %(value)s",
+                                                                value=repr(period_start))) from None
     obligation = next((o for o in _obligations(office, start.year, calendar)
                        if o["code"] == code and o["period_start"] == start.isoformat()), None)
     if obligation is None:

@@ -19,7 +19,7 @@ from starlette.exceptions import HTTPException
 from nadzor.casework import attachments
 from nadzor.casework.service import COLLECTIONS, KIND_LABELS
 from nadzor.infra.context import Actor, Permission
-from nadzor.infra.errors import InvalidInput
+from nadzor.infra.errors import InvalidInput, Message
 from nadzor.infra.file_store import FileStore
 from nadzor.settings import Settings
 from nadzor.web.routing import endpoint
@@ -75,12 +75,13 @@ async def _form(request: Request, settings: Settings) -> FormData:
     if not length.isdigit():
         raise InvalidInput.one("file", "не указана длина запроса (заголовок Content-Length)")
     if int(length) > settings.upload_body_max_bytes:
-        raise attachments.TooLarge(f"файл больше допустимого размера вложения "
-                                   f"({attachments.size_label(settings.attachment_max_bytes)})")
+        raise attachments.TooLarge(Message("файл больше допустимого размера вложения (%(size)s)",
+                                           size=attachments.size_label(settings.attachment_max_bytes)))
     try:
         return await request.form(max_files=1, max_fields=10, max_part_size=64 * 1024)
     except HTTPException as exc:  # Starlette's parser: malformed, too many parts or files
-        raise InvalidInput.one("file", f"тело запроса не разобрано как multipart/form-data: {exc.detail}") from None
+        raise InvalidInput.one("file", Message("тело запроса не разобрано как multipart/form-data: "
+                                       "%(detail)s", detail=exc.detail)) from None
 
 
 def content_disposition(name: str) -> str:

@@ -33,7 +33,8 @@ from nadzor.domain.audit import AuditAction
 from nadzor.infra.context import Actor, Permission
 from nadzor.infra.errors import FieldError, InvalidInput, Message, NotFound
 from nadzor.infra.file_store import FileStore
-from nadzor.infra.media_types import ALLOWED_LABELS, MediaType, sniff
+from nadzor.infra.media_types import ALLOWED, MediaType, sniff
+from nadzor.rules.base import Listing
 
 log = logging.getLogger(__name__)
 
@@ -80,7 +81,7 @@ def _proceeding(session: Session, collection: str, proceeding_id: int, actor: Ac
     actor.require(Permission.SIGNED_IN)
     kind = COLLECTIONS.get(collection)
     if kind is None:
-        raise NotFound(f"раздел {collection!r}")
+        raise NotFound(Message("раздел %(name)s", name=repr(collection)))
     t = proceedings_table
     query = select(t).where(t.c.id == proceeding_id, t.c.kind == kind)
     row = session.execute(query.with_for_update() if lock else query).first()
@@ -139,7 +140,7 @@ def access_attachment(session: Session, collection: str, proceeding_id: int, att
     path = store.path_for(found.sha256)
     if not store.holds(found.sha256, found.size):
         log.error("attachment %s: content %s missing from %s", found.id, found.sha256, store.root)
-        raise NotFound(f"содержимое вложения {attachment_id} (нет в хранилище файлов)")
+        raise NotFound(Message("содержимое вложения %(id)s (нет в хранилище файлов)", id=attachment_id))
     return Download(path=path, name=found.name, media_type=found.media_type, size=found.size, sha256=found.sha256)
 
 
@@ -159,8 +160,9 @@ def do_attach(session: Session, collection: str, proceeding_id: int, upload: Upl
     if size == 0:
         errors.append(FieldError("file", "файл пуст"))
     elif media is None:
-        errors.append(FieldError("file", f"тип файла не допускается: по содержимому это не {ALLOWED_LABELS} "
-                                         "(расширение в имени файла не учитывается)"))
+        errors.append(FieldError("file", Message("тип файла не допускается: по содержимому это не %(types)s "
+                                                 "(расширение в имени файла не учитывается)",
+                                                 types=Listing(t.label for t in ALLOWED))))
     step_row = _step(steps, step, errors)
     note_text = _note(note, errors)
     if errors:
@@ -194,16 +196,16 @@ def _measure(stream: BinaryIO, max_bytes: int) -> tuple[int, str]:
     while chunk := stream.read(_CHUNK):
         size += len(chunk)
         if size > max_bytes:
-            raise TooLarge(f"файл больше допустимого размера вложения ({size_label(max_bytes)})")
+            raise TooLarge(Message("файл больше допустимого размера вложения (%(size)s)", size=size_label(max_bytes)))
         digest.update(chunk)
     stream.seek(0)
     return size, digest.hexdigest()
 
 
-def size_label(size: int) -> str:
+def size_label(size: int) -> Message:
     if size >= 1 << 20 and size % (1 << 20) == 0:
-        return f"{size >> 20} МиБ"
-    return f"{size} байт"
+        return Message("%(size)s МиБ", size=size >> 20)
+    return Message("%(size)s байт", size=size)
 
 
 def _step(steps: Sequence[Row[Any]], posted: Any, errors: list[FieldError]) -> Row[Any] | None:
@@ -220,7 +222,8 @@ def _step(steps: Sequence[Row[Any]], posted: Any, errors: list[FieldError]) -> R
         return None
     live = [s for s in steps if not s.withdrawn]
     if not 0 <= index < len(live):
-        errors.append(FieldError("step", f"нет шага {index}: у производства шаги 0–{len(live) - 1}"))
+        errors.append(FieldError("step", Message("нет шага %(index)s: у производства шаги 0–%(last)s", index=index,
+                                                 last=len(live) - 1)))
         return None
     return live[index]
 
@@ -233,7 +236,7 @@ def _note(posted: Any, errors: list[FieldError]) -> str:
         return ""
     note = posted.strip()
     if len(note) > MAX_NOTE:
-        errors.append(FieldError("note", f"не длиннее {MAX_NOTE} символов"))
+        errors.append(FieldError("note", Message("не длиннее %(limit)s символов", limit=MAX_NOTE)))
     return note
 
 

@@ -38,6 +38,7 @@ from nadzor.infra.errors import FieldError, InvalidInput, Message, NotFound
 from nadzor.org.service import authority_of
 from nadzor.org.tables import acting_assignments, people
 from nadzor.rules.analysis.evaluation import provision_due
+from nadzor.rules.base import Listing
 
 DocumentsUnavailable = files.DocumentsUnavailable  # HTTP 503
 FORMATS = {"docx": files.DOCX_TYPE, "pdf": files.PDF_TYPE}
@@ -91,6 +92,12 @@ INFO_GROUNDS = {"vulnerable_persons": "защита прав лиц, котор�
                                              "либо безопасности Республики Казахстан"}
 _ADDRESSEES = {"state_body": "государственный орган", "quasi_state": "субъект квазигосударственного сектора",
                "private_business": "субъект частного предпринимательства"}
+
+
+def _label(label: str) -> str:
+    """What a «missing» message names, as a word of the catalog (a label that is already a `Message` as it is;
+    an empty one stays empty: the catalog's empty entry is its header)."""
+    return label if isinstance(label, Message) or not label else Message(label)
 
 
 def ru(day: date | str | None) -> str:
@@ -147,7 +154,7 @@ class Source:
             value = "; ".join(str(v) for v in value if str(v).strip())
         if value is None or not str(value).strip():
             if required:
-                self.lacks(f"details.{name}", f"не указано: {label}")
+                self.lacks(f"details.{name}", Message("не указано: %(what)s", what=_label(label)))
             return ""
         return str(value).strip()
 
@@ -157,7 +164,7 @@ class Source:
         shown by their values)."""
         out = _paragraphs(self.raw(name, step=step, own=own))
         if not out and required:
-            self.lacks(f"details.{name}", f"не указано: {label}")
+            self.lacks(f"details.{name}", Message("не указано: %(what)s", what=_label(label)))
         return out
 
     def latest(self, *types: str, before: int | None = None) -> Row[Any] | None:
@@ -273,7 +280,7 @@ def signature(src: Source, *, step: Row[Any] | None = None, superior: bool = Fal
         if isinstance(chosen, int) and not isinstance(chosen, bool):
             person = src.session.get(Person, chosen)
         if person is None:
-            src.lacks("details.signer_person_id", f"нет сотрудника {chosen!r}")
+            src.lacks("details.signer_person_id", Message("нет сотрудника %(id)s", id=repr(chosen)))
             return {"signer_title": "", "signer_name": "", "signer_office": "", "signer_city": ""}
         office = src.session.get(Office, person.office_id)
         if stored is None:
@@ -283,8 +290,9 @@ def signature(src: Source, *, step: Row[Any] | None = None, superior: bool = Fal
                 stored["acting_for"] = auth.acting[0].position
                 office = src.session.get(Office, auth.acting[0].office_id) or office
     elif stored is None:
-        whom = "вышестоящего прокурора" if superior else "подписанта"
-        src.lacks("details.signer_person_id", f"не указан сотрудник, подписывающий документ ({whom})")
+        whom = Message("вышестоящего прокурора") if superior else Message("подписанта")
+        src.lacks("details.signer_person_id", Message("не указан сотрудник, подписывающий документ (%(whom)s)",
+                                                      whom=whom))
         return {"signer_title": "", "signer_name": "", "signer_office": "", "signer_city": ""}
     else:
         for candidate in _chain(src.session, src.office):
@@ -493,7 +501,7 @@ def expertise_resolution(src: Source) -> dict[str, Any]:
     def need(name: str, label: str) -> Any:
         value = expertise.get(name)
         if value in (None, "", []):
-            src.lacks(f"details.expertise.{name}", f"не указано: {label} (п. 20)")
+            src.lacks(f"details.expertise.{name}", Message("не указано: %(what)s (п. 20)", what=Message(label)))
         return value
 
     permitted = expertise.get("destruction_allowed")
@@ -522,7 +530,7 @@ def orm_resolution(src: Source) -> dict[str, Any]:
                         ("results_form", "форма предоставления полученных результатов"),
                         ("results_due", "срок предоставления полученных результатов")):
         if orm.get(name) in (None, ""):
-            src.lacks(f"fields.{name}", f"не указано: {label} (п. 19)")
+            src.lacks(f"fields.{name}", Message("не указано: %(what)s (п. 19)", what=Message(label)))
     return _common(src) | _check_ref(src) | {
         "grounds": _paragraphs(orm.get("grounds")), "measures": _paragraphs(orm.get("measures")),
         "results_form": str(orm.get("results_form") or ""), "results_due": ru(orm.get("results_due")),
@@ -542,7 +550,7 @@ def certificate(src: Source) -> dict[str, Any]:
     for name, label in labels.items():
         value = _paragraphs(cert.get(name))
         if not value:
-            src.lacks(f"details.certificate.{name}", f"не указано: {label} (п. 23)")
+            src.lacks(f"details.certificate.{name}", Message("не указано: %(what)s (п. 23)", what=Message(label)))
         out[name] = value
     when = cert.get("date")
     try:
@@ -699,7 +707,8 @@ def info_request(src: Source) -> dict[str, Any]:
     else:
         due = "в течение пятнадцати календарных дней со дня получения запроса"
     return _common(src) | {
-        "addressee_name": src.text("addressee_name", f"адресат запроса ({_ADDRESSEES.get(data['addressee'], '')})",
+        "addressee_name": src.text("addressee_name", Message("адресат запроса (%(addressee)s)", addressee=_label(
+                                       _ADDRESSEES.get(data['addressee'], ''))),
                                    step=src.step, own=True),
         "topic": src.text("topic", "тема анализа", required=False), "rules_title": RULES_TITLE,
         "information": src.lines("information", "запрашиваемые сведения, документы и материалы", own=True),
@@ -882,8 +891,8 @@ def access_documents(session: Session, collection: str, proceeding_id: int, *, a
         on_records = [r for r in records if r.kind in spec.records]
         if not found and not on_records:
             labels = [kind_of(collection).steps[t].label for t in spec.steps if t in kind_of(collection).steps]
-            message = ("нет шага, на котором составляется документ: " + ", ".join(labels) if labels else
-                       "нет внесённого постановления по проверке")
+            message = (Message("нет шага, на котором составляется документ: %(steps)s", steps=Listing(labels))
+                       if labels else Message("нет внесённого постановления по проверке"))
             items.append(base | {"step": None, "step_type": None, "date": None, "available": False, "missing": [
                 {"field": "step", "message": message}], "formats": []})
             continue
@@ -909,24 +918,26 @@ def produce(session: Session, collection: str, proceeding_id: int, code: str, *,
     `fmt="pdf"` the caller converts it with `to_pdf` (outside the database session: it takes seconds).
     Unknown code → 404; a step it does not fit → 422 on `step`; missing data → 422 naming each field."""
     if fmt not in FORMATS:
-        raise InvalidInput.one("format", "допустимые значения: " + ", ".join(FORMATS))
+        raise InvalidInput.one("format", Message("допустимые значения: %(codes)s", codes=", ".join(FORMATS)))
     row, steps = _load(session, collection, proceeding_id, actor)
     spec = BY_CODE.get(code)
     if spec is None or spec.kind != row.kind:
-        raise NotFound(f"документ {code!r}")
+        raise NotFound(Message("документ %(code)s", code=repr(code)))
     act_type = steps[0].data.get("act_type") if steps else None
     if spec.act_types is not None and act_type not in spec.act_types:
-        raise NotFound(f"документ {code!r} (вид акта: {act_type})")
+        raise NotFound(Message("документ %(code)s (вид акта: %(type)s)", code=repr(code), type=act_type))
     if record is not None or (step is None and spec.records and not any(spec.fits(s, act_type) for s in steps)):
         return _produce_on_record(session, calendar, spec, row, steps, record)
     fits = [i for i, s in enumerate(steps) if spec.fits(s, act_type)]
     if step is None:
         if not fits:
-            raise InvalidInput.one("step", f"нет шага, на котором составляется документ «{spec.title}»")
+            raise InvalidInput.one("step", Message("нет шага, на котором составляется документ «%(title)s»",
+                                                  title=Message(spec.title)))
         step = fits[-1]
     elif step not in fits:
-        raise InvalidInput.one("step", f"документ «{spec.title}» не составляется на шаге {step}; "
-                                       f"подходят шаги: {', '.join(map(str, fits)) or 'нет'}")
+        raise InvalidInput.one("step", Message("документ «%(title)s» не составляется на шаге %(step)s; "
+                                               "подходят шаги: %(fits)s", title=Message(spec.title), step=step,
+                                               fits=", ".join(map(str, fits)) or Message("нет")))
     src = _source(session, calendar, row, steps, step)
     context = spec.build(src)
     if src.missing:
@@ -966,14 +977,16 @@ def _produce_on_record(session: Session, calendar: WorkingCalendar, spec: Spec, 
     records = [r for r in _records(session, row) if r.kind in spec.records]
     if record is None:
         if not records:
-            raise InvalidInput.one("record", f"нет внесённого постановления, на котором составляется документ "
-                                             f"«{spec.title}»")
+            raise InvalidInput.one("record", Message("нет внесённого постановления, на котором составляется "
+                                                     "документ «%(title)s»", title=Message(spec.title)))
         chosen = records[-1]
     else:
         found = next((r for r in records if r.id == record), None)
         if found is None:
-            raise InvalidInput.one("record", f"документ «{spec.title}» не составляется на записи {record}; "
-                                             f"подходят: {', '.join(str(r.id) for r in records) or 'нет'}")
+            raise InvalidInput.one("record", Message("документ «%(title)s» не составляется на записи "
+                                                     "%(record)s; подходят: %(fits)s", title=Message(spec.title),
+                                                     record=record,
+                                                     fits=", ".join(str(r.id) for r in records) or Message("нет")))
         chosen = found
     src = _record_source(session, calendar, row, steps, chosen)
     context = spec.build(src)

@@ -49,7 +49,7 @@ from nadzor.domain.audit import AuditAction
 from nadzor.domain.calendar import WorkingCalendar
 from nadzor.domain.org import Office, Person
 from nadzor.infra.context import Actor, Permission
-from nadzor.infra.errors import Forbidden
+from nadzor.infra.errors import Forbidden, Message
 from nadzor.org.service import office_by_code, parse
 from nadzor.proceedings.kernel import Kind, Step
 from nadzor.rules.base import FieldError, Input, InvalidInput
@@ -74,11 +74,13 @@ def parse_lines(lines: Iterable[str]) -> list[tuple[int, Any]]:
         if not line.strip():
             continue
         if len(out) >= MAX_LINES:
-            raise InvalidInput.one("lines", f"в одном импорте — не больше {MAX_LINES} производств")
+            raise InvalidInput.one("lines", Message("в одном импорте — не больше %(count)s производств",
+                                                   count=MAX_LINES))
         try:
             out.append((number, json.loads(line)))
         except ValueError as exc:  # JSONDecodeError, and numbers too long to convert
-            raise InvalidInput.one(f"lines.{number}", f"некорректный JSON: {getattr(exc, 'msg', exc)}") from None
+            raise InvalidInput.one(f"lines.{number}", Message("некорректный JSON: %(error)s",
+                                                                  error=str(getattr(exc, 'msg', exc)))) from None
         except RecursionError:
             raise InvalidInput.one(f"lines.{number}", "слишком глубокая вложенность JSON") from None
     if not out:
@@ -104,7 +106,8 @@ def do_import(session: Session, collection: str, items: Iterable[tuple[int, Any]
             raise InvalidInput([_prefixed(prefix, e) for e in exc.errors]) from None
         except Refused as exc:
             where = prefix if exc.step is None else f"{prefix}.steps.{exc.step}"
-            raise InvalidInput.one(where, f"{exc.message} [{exc.code}]") from None
+            said = exc.message if isinstance(exc.message, Message) else Message(exc.message)
+            raise InvalidInput.one(where, Message("%(message)s [%(code)s]", message=said, code=exc.code)) from None
         ids.append(pid)
         numbers.append(proceeding_number)
     return {"imported": len(ids), "ids": ids, "numbers": numbers}
@@ -122,8 +125,8 @@ def _import_one(session: Session, kind: Kind, raw: Any, *, actor: Actor,
     line: ImportLine = parse(ImportLine, raw)
     office = office_by_code(session, line.office_code)
     if office is None or office.id is None or not actor.sees_office(office.id):
-        raise InvalidInput.one("office_code", f"нет прокуратуры с кодом {line.office_code!r} в пределах ваших "
-                                              "полномочий")
+        raise InvalidInput.one("office_code", Message("нет прокуратуры с кодом %(code)s в пределах ваших "
+                                                      "полномочий", code=repr(line.office_code)))
     step_details = list(line.step_details or [])
     if len(step_details) > len(line.steps):
         raise InvalidInput.one("step_details", "деталей шагов больше, чем шагов")
@@ -178,8 +181,9 @@ def _resolve(session: Session, posted: dict[str, Any], actor: Actor) -> tuple[di
     given = {name: posted[name] for name in SIGNER_FIELDS if name in posted}
     for name in given:
         if f"{name}_person_id" in posted:
-            raise InvalidInput.one(f"step.{name}_person_id", f"подписант указывается либо как {name}, либо как "
-                                                             f"{name}_person_id, но не обоими способами")
+            raise InvalidInput.one(f"step.{name}_person_id", Message("подписант указывается либо как %(name)s, либо "
+                                                                     "как %(name)s_person_id, но не обоими способами",
+                                                                     name=name))
     rest = {k: v for k, v in posted.items() if k not in given}
     step, signers = resolve_signers(session, rest, actor)
     step.update(given)

@@ -825,7 +825,8 @@ def _attachments_page(collection: str) -> None:
                                   actor=actor, store=api_attachments.store_of(settings),
                                   max_bytes=settings.attachment_max_bytes, step=step or None, note=note or None)
         except (InvalidInput, attachments.TooLarge) as exc:
-            problems = exc.as_dicts() if isinstance(exc, InvalidInput) else [{"field": "file", "message": str(exc)}]
+            problems = (exc.as_dicts() if isinstance(exc, InvalidInput)
+                        else [{"field": "file", "message": message_of(exc)}])
             errors = {e["field"]: e["message"] for e in problems}
             summary = listing.summary(problems, lambda f: ATTACH_LABELS.get(f, N_("Файл")), lambda f: f"attach-{f}")
             raise ShowAgain(lambda fresh: _render_card(request, fresh, actor, collection, proceeding_id, 422,

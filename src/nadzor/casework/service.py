@@ -100,7 +100,7 @@ class Stored:
 def kind_of(collection: str) -> Kind:
     kind = COLLECTIONS.get(collection)
     if kind is None:
-        raise NotFound(f"раздел {collection!r}")
+        raise NotFound(Message("раздел %(name)s", name=repr(collection)))
     return KINDS[kind]
 
 
@@ -182,7 +182,8 @@ def access_proceedings(session: Session, collection: str, *, actor: Actor, today
             where.append(t.c.office_id == flt.office_id)
     statuses = [*([flt.status] if flt.status is not None else []), *flt.statuses]
     if any(code not in kind.statuses for code in statuses):
-        raise InvalidInput.one("status", "недопустимое значение; допустимые: " + ", ".join(kind.statuses))
+        raise InvalidInput.one("status", Message("недопустимое значение; допустимые: %(codes)s",
+                                                         codes=", ".join(kind.statuses)))
     if statuses:
         where.append(t.c.status.in_(statuses))
     if flt.subject.strip():
@@ -210,7 +211,8 @@ def access_proceedings(session: Session, collection: str, *, actor: Actor, today
         where.append(t.c.id.in_(select(dl.c.proceeding_id).where(dl.c.due >= today, dl.c.due <= until)))
     where += _acts().register_conditions(session, kind.name, flt)
     if flt.sort not in SORT_COLUMNS:
-        raise InvalidInput.one("sort", "недопустимое значение; допустимые: " + ", ".join(SORT_COLUMNS))
+        raise InvalidInput.one("sort", Message("недопустимое значение; допустимые: %(codes)s",
+                                                       codes=", ".join(SORT_COLUMNS)))
     next_due = select(func.min(dl.c.due)).where(dl.c.proceeding_id == t.c.id).scalar_subquery()
     office_name = select(offices_table.c.name_ru).where(offices_table.c.id == t.c.office_id).scalar_subquery()
     column: Any = {"number": t.c.number, "office": office_name, "subject": t.c.subject, "status": t.c.status,
@@ -234,7 +236,8 @@ def _basis_condition(kind: Kind, basis: str) -> Any:
     """The opening step (seq 0, never withdrawn) has this `basis`: a SQL condition."""
     allowed = bases_of(kind)
     if basis not in allowed:
-        raise InvalidInput.one("basis", "недопустимое значение; допустимые: " + (", ".join(allowed) or "нет"))
+        raise InvalidInput.one("basis", Message("недопустимое значение; допустимые: %(codes)s",
+                                                      codes=", ".join(allowed) or Message("нет")))
     ps, t = proceeding_steps, proceedings_table
     return select(ps.c.id).where(ps.c.proceeding_id == t.c.id, ps.c.seq == 0,
                                  ps.c.data["basis"].as_string() == basis).exists()
@@ -723,8 +726,9 @@ def _resolve_signers(session: Session, posted: Any, actor: Actor) -> tuple[dict[
     step = dict(posted)
     for name in SIGNER_FIELDS:
         if name in step:
-            raise InvalidInput.one(f"step.{name}", f"подписант указывается как {name}_person_id — сотрудник "
-                                                   "системы; должность определяется на дату шага")
+            raise InvalidInput.one(f"step.{name}", Message("подписант указывается как %(name)s_person_id — "
+                                                           "сотрудник системы; должность определяется на дату шага",
+                                                           name=name))
     day = _date_or_none(step.get("date"))
     persons: dict[str, Person] = {}
     for person_field, name in _PERSON_FIELDS.items():

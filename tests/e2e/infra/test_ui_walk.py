@@ -494,7 +494,8 @@ def test_the_services_messages_with_data_are_marked_and_translated() -> None:
     assert ui_labels.NO_OBLIGATIONS == analyses.NO_OBLIGATIONS
     texts = _service_message_texts()
     assert len(texts) > 60  # the scan finds the templates and the kernel's refusals
-    marked = {*ui_labels.SERVICE_TEMPLATES, *ui_labels.KERNEL_TEMPLATES, *ui_labels.SERVICE_WORDS,
+    marked = {*ui_labels.SERVICE_TEMPLATES, *ui_labels.KERNEL_TEMPLATES, *ui_labels.CASEWORK_TEMPLATES,
+              *ui_labels.SERVICE_WORDS,
               *ui_labels.SERVICE_MESSAGES}
     catalog = _kazakh_catalog()
     known = {m.id for m in catalog if m.string}
@@ -502,9 +503,9 @@ def test_the_services_messages_with_data_are_marked_and_translated() -> None:
     # the kernel's refusal of a step names the step and the status (`not_allowed`): every kind's labels
     steps = {label for kind in KINDS.values()
              for label in (*(spec.label for spec in kind.steps.values()), *kind.statuses.values())}
-    needed = {*texts, *ui_labels.SERVICE_TEMPLATES, *ui_labels.KERNEL_TEMPLATES, *ui_labels.SERVICE_WORDS,
-              *ui_labels.ACTION_TITLES.values(), *ui_labels.OBLIGATION_TITLES.values(), ui_labels.NO_OBLIGATIONS,
-              *PERMISSION_LABELS.values(), *steps, "начальное"}
+    needed = {*texts, *ui_labels.SERVICE_TEMPLATES, *ui_labels.KERNEL_TEMPLATES, *ui_labels.CASEWORK_TEMPLATES,
+              *ui_labels.SERVICE_WORDS, *ui_labels.ACTION_TITLES.values(), *ui_labels.OBLIGATION_TITLES.values(),
+              ui_labels.NO_OBLIGATIONS, *PERMISSION_LABELS.values(), *steps, "начальное"}
     assert sorted(m for m in needed if m not in known) == []
     parts = regex.compile(r"%\(\w+\)s")
     assert [m for m in needed if sorted(parts.findall(m)) != sorted(parts.findall(catalog.get(m).string))] == []
@@ -687,3 +688,79 @@ def test_kazakh_mode_shows_the_kernels_and_services_refusals_with_data_in_kazakh
         {"type": "opened", "date": "2031-03-02", "subject_kind": "state_body", "basis": "gp_instruction"}]})
     assert late.status_code == 422
     assert late.json()["errors"][0]["message"].startswith("дата 2031-03-02 вне периода рабочего календаря ")
+
+
+def test_kazakh_mode_shows_the_casework_refusals_with_data_in_kazakh_and_the_api_answers_russian(
+        sqlite_demo_full: Platform) -> None:
+    """Issue 7 §6 for the casework, the acts, the analyses and the attachments: a refusal put together with
+    data (a plan's quarter, a file's type, a builtin act type, a document's missing parts) reads in Kazakh on
+    a Kazakh page, its data as entered; the API answers the same refusal in Russian."""
+    admin_client = client_for(sqlite_demo_full)
+    admin_csrf = web_login(admin_client, "admin")
+    admin_client.get("/lang/kk")
+    admin = bearer(admin_client, "admin")
+    offices = {o["code"]: o for o in admin_client.get("/api/v1/offices", headers=admin).json()}
+    karaganda = offices["karaganda_region"]
+
+    # an act type named in I.58 is not removed: the refusal in Kazakh, the type's name as data
+    builtin = admin_client.post("/act-types/protest/delete", data={"csrf_token": admin_csrf, "version": "1",
+                                                                   "confirm": "1"})
+    assert builtin.status_code == 409
+    shown = _visible_text(builtin.text)
+    assert "түрі Нұсқаулықтың 58-тармағында аталған және жойылмайды" in shown
+    assert "назван в п. 58 Инструкции" not in shown
+
+    # a quarterly plan's item for another quarter: the quarter put into the Kazakh template
+    client = client_for(sqlite_demo_full)
+    csrf = web_login(client, "karaganda")
+    client.get("/lang/kk")
+    created = client.post("/analyses/plans", data={"csrf_token": csrf, "office_id": str(karaganda["id"]),
+                                                   "year": "2026", "quarter": "1", "title": "Жоспар"})
+    assert created.status_code == 303
+    plan = created.headers["location"]
+    version = re.search(r'name="version" value="(\d+)"', client.get(plan).text)
+    assert version is not None
+    people = client.get("/api/v1/people", headers=admin).json()
+    ordinary = next(p for p in people if p["position"] == "prosecutor" and p["office_id"] == karaganda["id"])
+    item = {"csrf_token": csrf, "version": version.group(1), "topic": "Тақырып", "quarter": "2",
+            "responsible_person_id": str(ordinary["id"])}
+    refused = client.post(f"{plan}/items", data=item)
+    assert refused.status_code == 422
+    shown = _visible_text(refused.text)
+    assert "жоспар 1-тоқсанға жасалған: тармақ та соған жатады" in shown
+    assert "план составлен на" not in shown
+
+    # the same refusal through the API: the Russian text
+    plan_id = plan.rstrip("/").rsplit("/", 1)[1]
+    own = bearer(client, "karaganda")
+    api = client.post(f"/api/v1/analysis-plans/{plan_id}/items", headers=own, json={
+        "version": int(version.group(1)), "topic": "Тема", "quarter": 2, "responsible_person_id": ordinary["id"]})
+    assert api.status_code == 422
+    assert api.json()["errors"] == [{"field": "quarter", "message": "план составлен на 1-й квартал: пункт относится "
+                                                                    "к нему же"}]
+
+    # a file of a type not allowed, on a check's card: the allowed types in Kazakh where they are words
+    checks = client.get("/checks").text
+    check_id = re.search(r'href="/checks/(\d+)"', checks)
+    assert check_id is not None
+    bad = client.post(f"/checks/{check_id.group(1)}/attachments", data={"csrf_token": csrf},
+                      files={"file": ("a.pdf", b"MZ\x90\x00 not a pdf at all", "application/pdf")})
+    assert bad.status_code == 422
+    shown = _visible_text(bad.text)
+    assert "файл түріне жол берілмейді: мазмұны бойынша бұл PDF, PNG" in shown and "UTF-8 мәтіні" in shown
+    assert "тип файла не допускается" not in shown and "текст UTF-8" not in shown
+    api = client.post(f"/api/v1/checks/{check_id.group(1)}/attachments", headers=own,
+                      files={"file": ("a.pdf", b"MZ\x90\x00 not a pdf at all", "application/pdf")})
+    assert api.status_code == 422
+    assert api.json()["errors"][0]["message"].startswith("тип файла не допускается: по содержимому это не PDF, PNG")
+
+    # a card's documents: what a document still lacks, in Kazakh
+    lacking = ""
+    for card_id in dict.fromkeys(re.findall(r'href="/checks/(\d+)"', checks)):
+        card = client.get(f"/checks/{card_id}").text
+        documents = _visible_text(card[card.index('id="h-documents"'):card.index('id="attach"')])
+        if "көрсетілмеген:" in documents:
+            lacking = documents
+            break
+    assert lacking, "a demo check lacks a document's part"
+    assert "не указано:" not in lacking
