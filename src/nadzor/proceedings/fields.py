@@ -17,6 +17,7 @@ from typing import Any
 
 from nadzor.domain.calendar import WorkingCalendar
 from nadzor.rules.base import FieldError, Position
+from nadzor.rules.bounds import int_problem, text_problem
 
 #: The positions of RULES.md's signer vocabulary.
 POSITIONS: frozenset[str] = frozenset(Position.__args__)  # type: ignore[attr-defined]
@@ -190,6 +191,8 @@ def integer(low: int, high: int | None = None, *, optional: bool = False) -> Fie
         _require(value, path)
         if not isinstance(value, int) or isinstance(value, bool):
             raise Bad(path, "ожидается целое число")
+        if problem := int_problem(value):
+            raise Bad(path, problem)
         if value < low:
             raise Bad(path, f"значение должно быть не меньше {low}")
         if high is not None and value > high:
@@ -210,20 +213,27 @@ def amount(*, optional: bool = False) -> Field:
             raise Bad(path, "ожидается число")
         if value < 0 or value in (float("inf"),):
             raise Bad(path, "значение должно быть не меньше 0" if value < 0 else "ожидается конечное число")
+        if type(value) is int and (problem := int_problem(value)):
+            raise Bad(path, problem)
         return value
 
     return Field(check, optional=optional, load=_load_as_is)
 
 
-def text(*, nonempty: bool = True, max_length: int = 200) -> Field:
+def text(*, nonempty: bool = True, max_length: int | None = 200) -> Field:
+    """A string: non-empty (PROCEEDINGS.md «non-empty string»: any character counts) unless
+    `nonempty=False`, at most `max_length` characters where the field has a bound, and storable."""
+
     def check(value: Any, path: str, cal: WorkingCalendar) -> str:
         _require(value, path)
         if not isinstance(value, str):
             raise Bad(path, "ожидается строка")
-        if nonempty and not value.strip():
+        if nonempty and not value:
             raise Bad(path, "значение не может быть пустым")
-        if len(value) > max_length:
+        if max_length is not None and len(value) > max_length:
             raise Bad(path, f"не длиннее {max_length} символов")
+        if problem := text_problem(value):
+            raise Bad(path, problem)
         return value
 
     return Field(check, load=_load_as_is)
@@ -277,9 +287,10 @@ def signer(*, optional: bool = False) -> Field:
 
     def check(value: Any, path: str, cal: WorkingCalendar) -> StepSigner | None:
         if type(value) is dict and _SIGNER_KEYS.issuperset(value):
-            participated = value.get("participated")
-            if participated is None or participated is True or participated is False:  # never 1 == True
-                found = _VALID_SIGNERS.get((value.get("position"), value.get("acting_for"), participated))
+            position, acting, participated = value.get("position"), value.get("acting_for"), value.get("participated")
+            if (type(position) is str and (acting is None or type(acting) is str)  # a list is no key
+                    and (participated is None or participated is True or participated is False)):  # never 1 == True
+                found = _VALID_SIGNERS.get((position, acting, participated))
                 if found is not None:
                     return found
         if optional and (value is MISSING or value is None):

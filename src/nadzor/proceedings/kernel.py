@@ -122,7 +122,7 @@ class State:
     status: str | None = None
     refused: dict[str, Any] | None = None
     book: Book = field(default_factory=Book)
-    types_seen: dict[str, list[int]] = field(default_factory=dict)
+    types_seen: set[str] = field(default_factory=set)
 
     def seen(self, step_type: str) -> bool:
         return step_type in self.types_seen
@@ -369,7 +369,7 @@ def earlier_step(step: Step, prior: list[Step], allowed: Iterable[str], what: st
 def run(kind: Kind, office_level: str, steps: list[Step], cal: WorkingCalendar) -> State:
     """Apply the validated steps in order; stop at the first refused one."""
     state = kind.new_state(office_level)
-    specs, seen = kind.steps, state.types_seen
+    specs, seen_add = kind.steps, state.types_seen.add
     for step in steps:
         spec = specs[step.type]
         allowed = spec.allowed_in
@@ -383,11 +383,7 @@ def run(kind: Kind, office_level: str, steps: list[Step], cal: WorkingCalendar) 
             state.refused = {"step": step.index, "code": refusal.code, "citations": list(refusal.citations),
                              "message": refusal.message}
             break
-        indices = seen.get(step.type)
-        if indices is None:
-            seen[step.type] = [step.index]
-        else:
-            indices.append(step.index)
+        seen_add(step.type)
     if kind.finish is not None:
         kind.finish(state, cal)
     return state
@@ -403,9 +399,24 @@ def allowed_next(kind: Kind, state: State) -> list[str]:
     """The step types that may be attempted now (the UI offers only those)."""
     if state.status is None:
         return [kind.first] if not state.types_seen and state.refused is None else []
-    return [name for name, spec in kind.steps.items()
-            if spec.allowed_in is not None and state.status in spec.allowed_in
-            and (spec.condition is None or spec.condition(state))]
+    return [name for name, condition in _next_table(kind).get(state.status, ())
+            if condition is None or condition(state)]
+
+
+_NEXT: dict[int, tuple[Kind, dict[str, tuple[tuple[str, Condition | None], ...]]]] = {}
+
+
+def _next_table(kind: Kind) -> dict[str, tuple[tuple[str, Condition | None], ...]]:
+    """The kind's step types by the status they may be attempted in (in the table's order), each with
+    its extra condition: made once per kind, read for every state written."""
+    cached = _NEXT.get(id(kind))
+    if cached is not None and cached[0] is kind:
+        return cached[1]
+    table = {status: tuple((name, spec.condition) for name, spec in kind.steps.items()
+                           if spec.allowed_in is not None and status in spec.allowed_in)
+             for status in {s for spec in kind.steps.values() for s in spec.allowed_in or ()}}
+    _NEXT[id(kind)] = (kind, table)
+    return table
 
 
 def refuse(code: str, citations: tuple[str, ...], message: str) -> Refusal:
