@@ -18,7 +18,7 @@ from datetime import date
 from typing import Any
 
 from nadzor.domain.calendar import WorkingCalendar
-from nadzor.proceedings.fields import _DATES, MISSING, Bad, Field, code, parse_date, stored_date
+from nadzor.proceedings.fields import _DATES, MISSING, Bad, Field, code, parse_date, parser, stored_date
 from nadzor.rules.base import FieldError, InvalidInput, Message, cite, cited
 
 OFFICE_LEVELS = ("gpo", "regional", "district")
@@ -215,9 +215,7 @@ def validate(kind: Kind, raw: Any, cal: WorkingCalendar) -> tuple[str, list[Step
                 try:
                     if day is None or not start <= day <= end:
                         day = parse_date(item.get("date", MISSING), "date", cal)
-                    parsed = {}
-                    for fname, check in plan[2]:
-                        parsed[fname] = check(item.get(fname, MISSING), fname, cal)
+                    parsed = plan[2](item, cal)
                 except Bad:
                     pass
                 else:
@@ -243,8 +241,8 @@ def validate(kind: Kind, raw: Any, cal: WorkingCalendar) -> tuple[str, list[Step
     return office_level, steps
 
 
-#: A step type prepared for validation: the row, the keys a step of it may have, its fields' checkers.
-_Plan = tuple[StepType, frozenset[str], tuple[tuple[str, Any], ...]]
+#: A step type prepared for validation: the row, the keys a step of it may have, its fields' parser.
+_Plan = tuple[StepType, frozenset[str], Callable[[dict[str, Any], WorkingCalendar], dict[str, Any]]]
 _PLANS: dict[int, tuple[Kind, dict[str, _Plan]]] = {}
 
 
@@ -253,8 +251,7 @@ def _plans(kind: Kind) -> dict[str, _Plan]:
     cached = _PLANS.get(id(kind))
     if cached is not None and cached[0] is kind:
         return cached[1]
-    plans = {name: (spec, frozenset(spec.fields) | {"type", "date"},
-                    tuple((fname, fld.check) for fname, fld in spec.fields.items()))
+    plans = {name: (spec, frozenset(spec.fields) | {"type", "date"}, parser(spec.fields))
              for name, spec in kind.steps.items()}
     _PLANS[id(kind)] = (kind, plans)
     return plans
