@@ -2,8 +2,8 @@
 calendar of Kazakhstan, and the platform around them.
 
 The pure rules receive their working calendar; for a bare `from nadzor.rules import evaluate`
-the package root registers a lazy default provider here, which imports the composition root
-(`nadzor.bootstrap`) only when a calendar is first needed. The platform's callers pass its calendar.
+the package root registers a lazy default provider here, which imports the calendar without
+storage (`nadzor.calendar.default`) only when a calendar is first needed. The platform's callers pass its calendar.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 
 def _default_calendar() -> WorkingCalendar:
-    from nadzor.bootstrap import default_calendar
+    from nadzor.calendar.default import default_calendar
 
     return default_calendar()
 

@@ -1,8 +1,8 @@
-"""The composition root: builds the working calendar from its layered sources (the `holidays`
-package, the administrator's file, then the database) and the platform (storage, accounts),
-whose `calendar()` every service, handler and command passes to the pure rules (nothing here
-installs a process-wide calendar: `nadzor.rules.evaluate` without one falls back to
-`default_calendar`, the calendar without storage, through the package root's lazy provider).
+"""The composition root: the platform (storage, accounts) and its full calendar — the calendar
+without storage (`nadzor.calendar.default`: the `holidays` package and the administrator's file)
+with the database layer on top —, whose `calendar()` every service, handler and command passes to
+the pure rules (nothing here installs a process-wide calendar: `nadzor.rules.evaluate` without one
+falls back to `default_calendar` through the package root's lazy provider).
 
 The calendar covers 2018 through 31 December of the year after the current one (RULES.md; today
 by the one clock, in Asia/Almaty), and is rebuilt when the year changes, so that a server running
@@ -13,10 +13,9 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -28,9 +27,17 @@ from sqlalchemy.orm.exc import StaleDataError
 
 import nadzor.schema  # noqa: F401  (every context's tables on the metadata, before the first query)
 from nadzor.audit.tables import audit_log
-from nadzor.calendar.sources import file_layer, holidays_layer
-from nadzor.domain.calendar import DayEntry, WorkingCalendar
-from nadzor.domain.clock import Clock, SystemClock
+from nadzor.calendar.default import (  # noqa: F401  (the composition root answers for them too)
+    FIRST_COVERED_DAY,
+    build_calendar,
+    coverage,
+    current_clock,
+    default_calendar,
+    horizon,
+    set_clock,
+)
+from nadzor.domain.calendar import WorkingCalendar
+from nadzor.domain.clock import Clock
 from nadzor.infra.db import engine as db
 from nadzor.settings import Settings
 
@@ -38,72 +45,6 @@ if TYPE_CHECKING:
     from nadzor.calendar.file import FileApplied
 
 log = logging.getLogger(__name__)
-
-#: The first day inputs may name (RULES.md).
-FIRST_COVERED_DAY = date(2018, 1, 1)
-#: The horizon reaches two years before and after the coverage, so that a deadline counted from
-#: the first or the last covered days can still be answered.
-HORIZON_MARGIN_YEARS = 2
-
-_clock: Clock = SystemClock()
-
-
-def set_clock(clock: Clock) -> None:
-    """Replace the process's clock (a frozen one in tests); platforms made later take it."""
-    global _clock
-    _clock = clock
-
-
-def current_clock() -> Clock:
-    return _clock
-
-
-def coverage(year: int) -> tuple[date, date]:
-    """The days inputs may name in `year`: 2018-01-01 … 31 December of the next year."""
-    return FIRST_COVERED_DAY, date(year + 1, 12, 31)
-
-
-def horizon(year: int) -> tuple[date, date]:
-    first, last = coverage(year)
-    return date(first.year - HORIZON_MARGIN_YEARS, 1, 1), date(last.year + HORIZON_MARGIN_YEARS, 12, 31)
-
-
-@lru_cache(maxsize=4)
-def _holidays(first_year: int, last_year: int) -> tuple[DayEntry, ...]:
-    """The `holidays` package's KZ calendar: statutory for the years it knows, its projection of
-    the statutory rules after them (the administrator's transfers complete it)."""
-    return tuple(holidays_layer(first_year, last_year))
-
-
-def build_calendar(
-    calendar_file: Path | None = None, extra_layers: Sequence[Iterable[DayEntry]] = (), *, year: int | None = None
-) -> WorkingCalendar:
-    """The layered calendar as of `year` (default: the current year by the process's clock)."""
-    year = _clock.today().year if year is None else year
-    first, last = horizon(year)
-    layers: list[Iterable[DayEntry]] = [_holidays(first.year, last.year)]
-    if calendar_file is not None:
-        layers.append(file_layer(calendar_file))
-    layers.extend(extra_layers)
-    return WorkingCalendar(layers, horizon=(first, last), coverage=coverage(year))
-
-
-@lru_cache(maxsize=2)
-def _default_calendar(year: int, calendar_file: Path) -> WorkingCalendar:
-    return build_calendar(calendar_file, year=year)
-
-
-@lru_cache(maxsize=1)
-def _configured_calendar_file() -> Path:
-    """The administrator's calendar file the environment names, read once per process."""
-    return Settings.from_env().calendar_file
-
-
-def default_calendar(calendar_file: Path | None = None) -> WorkingCalendar:
-    """The calendar without storage (with `calendar_file`, default: the configured one), built once per
-    process and rebuilt only when the year (by the process's clock) changes."""
-    return _default_calendar(_clock.today().year, calendar_file or _configured_calendar_file())
-
 
 #: PostgreSQL: lock_timeout, statement_timeout, idle-in-transaction timeout; SQLite answers "database
 #: is locked" (busy) once its busy timeout ran out.
@@ -142,7 +83,7 @@ class Platform:
         from nadzor.audit import service as audit
 
         self.settings = settings
-        self.clock = clock or _clock
+        self.clock = clock or current_clock()
         self.engine = engine
         audit.use_key(engine, settings.audit_key)
         self.sessions: sessionmaker[db.UnitOfWork] = db.session_factory(engine)
@@ -286,8 +227,7 @@ def platform_if_present(settings: Settings | None = None) -> Platform | None:
     """The platform when its database exists and is migrated (the CLI's rule evaluations then see
     the database layer of the calendar); None on a fresh machine."""
     settings = settings or Settings.from_env()
-    sqlite_file = settings.database_url.removeprefix("sqlite:///")
-    if settings.database_url.startswith("sqlite:///") and not Path(sqlite_file).exists():
+    if not settings.database_may_exist():
         return None
     try:
         platform = Platform(settings, db.make_engine(settings.database_url))

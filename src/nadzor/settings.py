@@ -108,6 +108,12 @@ class Settings:
     def uses_default_database(self) -> bool:
         return "DATABASE_URL" not in os.environ
 
+    def database_may_exist(self) -> bool:
+        """False only for an SQLite database whose file is not there (a fresh machine, a batch run
+        without storage); any other database is asked."""
+        prefix = "sqlite:///"
+        return not self.database_url.startswith(prefix) or Path(self.database_url.removeprefix(prefix)).exists()
+
     @classmethod
     def from_env(cls) -> Settings:
         data_dir = Path(os.environ.get("NADZOR_DATA_DIR") or _default_data_dir())

@@ -26,12 +26,17 @@ from nadzor.web.security import DB, current_actor, platform, today
 router = APIRouter(prefix="/api/v1")
 
 
+async def known_kind(kind: str) -> str:
+    """The path's kind, known before the body is read: an unknown kind is 404 whatever the body."""
+    proceedings.get_kind(kind)
+    return kind
+
+
 @endpoint(router, "POST", "/proceedings/{kind}/replay", Permission.SIGNED_IN, summary="Состояние производства",
           response_model=StateOut, openapi_extra=body(ReplayRequest))
-def replay(kind: str, request: Request, data: Any = JSON) -> Any:
+def replay(request: Request, kind: str = Depends(known_kind), data: Any = JSON) -> Any:
     """The input `{office_level, steps}`; the answer is the state: status, term, open deadlines,
-    lateness and the refused step, if any (404 for an unknown kind, 422 for bad input)."""
-    proceedings.get_kind(kind)
+    lateness and the refused step, if any (404 for an unknown kind, whatever the body; 422 for bad input)."""
     return proceedings.replay(kind, data, calendar=platform(request).calendar())
 
 

@@ -7,30 +7,12 @@ back as UTF-8), no NaN or Infinity. A refusal is `InvalidInput` naming the field
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 from nadzor.infra.errors import FieldError, InvalidInput, Message
+from nadzor.rules.bounds import int_problem, text_problem
 
 MAX_DEPTH = 32
-INT64 = (-(2**63), 2**63 - 1)
-_BAD_TEXT = re.compile("[\x00\ud800-\udfff]")
-
-
-def text_problem(value: str) -> str | None:
-    """Why a text cannot be accepted (None when it can)."""
-    found = _BAD_TEXT.search(value)
-    if found is None:
-        return None
-    if found.group() == "\x00":
-        return Message("недопустимый символ NUL (\\u0000) в тексте")
-    return Message("недопустимый символ: одиночный суррогат UTF-16 (\\ud800–\\udfff) в тексте")
-
-
-def int_problem(value: int) -> str | None:
-    if INT64[0] <= value <= INT64[1]:
-        return None
-    return Message("число вне допустимого диапазона (%(low)s … %(high)s)", low=INT64[0], high=INT64[1])
 
 
 def printable(text: str) -> str:

@@ -67,8 +67,9 @@ def write_state(kind: Kind, state: State, steps: list[Step]) -> dict[str, Any]:
 
 
 def _edition(steps: list[Step]) -> dict[str, Any]:
-    """The edition applied, and whether it was in force on every step's date."""
-    return ORDER_102.applied(s.date for s in steps)
+    """The edition applied, and whether it was in force on every step's date (the dates never
+    decrease: the first and the last decide)."""
+    return ORDER_102.applied_between(steps[0].date, steps[-1].date) if steps else ORDER_102.stated(True)
 
 
 #: A stored proceeding as a calendar change reads it: id, kind, office level, its state as the stored

@@ -398,7 +398,7 @@ STEPS: dict[str, StepType] = {t.name: t for t in (
     _row("started", "Начало проверки", {}, ("registered", "resolution_signed"), ("I.13", "I.14"), _started),
     _row("delivered", "Вручение постановления субъекту", {"acknowledged": flag()}, ("in_progress",), ("I.14",),
          _delivered, condition=_once("delivered")),
-    _row("suspended", "Приостановление проверки", {"signer": signer(), "ground": text(nonempty=False)},
+    _row("suspended", "Приостановление проверки", {"signer": signer(), "ground": text(nonempty=False, max_length=None)},
          ("in_progress",), ("I.17", "I.18"), _suspended),
     _row("resumed", "Возобновление проверки", _SIGNER, ("suspended",), ("I.17", "I.18"), _resumed,
          cross_check=_resumed_input),

@@ -18,7 +18,7 @@ from datetime import date
 from typing import Any
 
 from nadzor.domain.calendar import WorkingCalendar
-from nadzor.proceedings.fields import _DATES, MISSING, Bad, Field, code, parse_date, stored_date
+from nadzor.proceedings.fields import _DATES, MISSING, Bad, Field, code, parse_date, parser, stored_date
 from nadzor.rules.base import FieldError, InvalidInput, Message, cited
 
 OFFICE_LEVELS = ("gpo", "regional", "district")
@@ -123,7 +123,7 @@ class State:
     status: str | None = None
     refused: dict[str, Any] | None = None
     book: Book = field(default_factory=Book)
-    types_seen: dict[str, list[int]] = field(default_factory=dict)
+    types_seen: set[str] = field(default_factory=set)
 
     def seen(self, step_type: str) -> bool:
         return step_type in self.types_seen
@@ -216,9 +216,7 @@ def validate(kind: Kind, raw: Any, cal: WorkingCalendar) -> tuple[str, list[Step
                 try:
                     if day is None or not start <= day <= end:
                         day = parse_date(item.get("date", MISSING), "date", cal)
-                    parsed = {}
-                    for fname, check in plan[2]:
-                        parsed[fname] = check(item.get(fname, MISSING), fname, cal)
+                    parsed = plan[2](item, cal)
                 except Bad:
                     pass
                 else:
@@ -244,8 +242,8 @@ def validate(kind: Kind, raw: Any, cal: WorkingCalendar) -> tuple[str, list[Step
     return office_level, steps
 
 
-#: A step type prepared for validation: the row, the keys a step of it may have, its fields' checkers.
-_Plan = tuple[StepType, frozenset[str], tuple[tuple[str, Any], ...]]
+#: A step type prepared for validation: the row, the keys a step of it may have, its fields' parser.
+_Plan = tuple[StepType, frozenset[str], Callable[[dict[str, Any], WorkingCalendar], dict[str, Any]]]
 _PLANS: dict[int, tuple[Kind, dict[str, _Plan]]] = {}
 
 
@@ -254,8 +252,7 @@ def _plans(kind: Kind) -> dict[str, _Plan]:
     cached = _PLANS.get(id(kind))
     if cached is not None and cached[0] is kind:
         return cached[1]
-    plans = {name: (spec, frozenset(spec.fields) | {"type", "date"},
-                    tuple((fname, fld.check) for fname, fld in spec.fields.items()))
+    plans = {name: (spec, frozenset(spec.fields) | {"type", "date"}, parser(spec.fields))
              for name, spec in kind.steps.items()}
     _PLANS[id(kind)] = (kind, plans)
     return plans
@@ -371,7 +368,7 @@ def earlier_step(step: Step, prior: list[Step], allowed: Iterable[str], what: st
 def run(kind: Kind, office_level: str, steps: list[Step], cal: WorkingCalendar) -> State:
     """Apply the validated steps in order; stop at the first refused one."""
     state = kind.new_state(office_level)
-    specs, seen = kind.steps, state.types_seen
+    specs, seen_add = kind.steps, state.types_seen.add
     for step in steps:
         spec = specs[step.type]
         allowed = spec.allowed_in
@@ -385,11 +382,7 @@ def run(kind: Kind, office_level: str, steps: list[Step], cal: WorkingCalendar) 
             state.refused = {"step": step.index, "code": refusal.code, "citations": list(refusal.citations),
                              "message": refusal.message}
             break
-        indices = seen.get(step.type)
-        if indices is None:
-            seen[step.type] = [step.index]
-        else:
-            indices.append(step.index)
+        seen_add(step.type)
     if kind.finish is not None:
         kind.finish(state, cal)
     return state
@@ -406,9 +399,24 @@ def allowed_next(kind: Kind, state: State) -> list[str]:
     """The step types that may be attempted now (the UI offers only those)."""
     if state.status is None:
         return [kind.first] if not state.types_seen and state.refused is None else []
-    return [name for name, spec in kind.steps.items()
-            if spec.allowed_in is not None and state.status in spec.allowed_in
-            and (spec.condition is None or spec.condition(state))]
+    return [name for name, condition in _next_table(kind).get(state.status, ())
+            if condition is None or condition(state)]
+
+
+_NEXT: dict[int, tuple[Kind, dict[str, tuple[tuple[str, Condition | None], ...]]]] = {}
+
+
+def _next_table(kind: Kind) -> dict[str, tuple[tuple[str, Condition | None], ...]]:
+    """The kind's step types by the status they may be attempted in (in the table's order), each with
+    its extra condition: made once per kind, read for every state written."""
+    cached = _NEXT.get(id(kind))
+    if cached is not None and cached[0] is kind:
+        return cached[1]
+    table = {status: tuple((name, spec.condition) for name, spec in kind.steps.items()
+                           if spec.allowed_in is not None and status in spec.allowed_in)
+             for status in {s for spec in kind.steps.values() for s in spec.allowed_in or ()}}
+    _NEXT[id(kind)] = (kind, table)
+    return table
 
 
 def refuse(code: str, citations: tuple[str, ...], message: str) -> Refusal:

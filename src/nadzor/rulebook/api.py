@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic_core import to_json
 
 from nadzor import rules
@@ -40,14 +40,19 @@ def get_rule(rule_id: str, request: Request) -> Response:
     return json_answer(rule_catalogue.rule_json(rule_id, platform(request).calendar()))
 
 
+async def known_rule(rule_id: str) -> str:
+    """The path's rule, known before the body is read: an unknown rule is 404 whatever the body."""
+    rules.get_rule(rule_id)
+    return rule_id
+
+
 @endpoint(router, "POST", "/rules/{rule_id}/evaluate", P.PUBLIC, summary="Вычислить правило",
           response_model=EvaluationOut, openapi_extra={"requestBody": {"required": True, "content": {
               "application/json": {"schema": {"type": "object", "title": "Входные данные правила",
                                               "description": "по схеме input_schema правила (GET /api/v1/rules/"
                                                              "{rule_id})"}}}}})
-def evaluate(rule_id: str, request: Request, data: Any = JSON) -> Response:
+def evaluate(request: Request, rule_id: str = Depends(known_rule), data: Any = JSON) -> Response:
     """The input is the rule's JSON object; the answer is `{rule, result, citations, explanation, edition}`
     (`edition`: `{name, valid_from, valid_to, in_force}`, the edition applied and whether it was in force
     on every date of the input)."""
-    rules.get_rule(rule_id)
     return json_answer(to_json(rules.evaluate(rule_id, data, calendar=platform(request).calendar())))

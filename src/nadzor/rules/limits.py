@@ -30,11 +30,20 @@ class Edition:
     def applied(self, days: Iterable[date]) -> dict[str, Any]:
         """The edition as every answer states it: `{name, valid_from, valid_to, in_force}`,
         `in_force` false when any of `days` lies outside its window."""
+        return self.stated(all(self.in_force(day) for day in days))
+
+    def applied_between(self, first: date, last: date) -> dict[str, Any]:
+        """`applied` to days that all lie between `first` and `last` and include both (a
+        proceeding's steps, whose dates never decrease): the window is one stretch of days, so
+        its ends decide."""
+        return self.stated(self.in_force(first) and self.in_force(last))
+
+    def stated(self, in_force: bool) -> dict[str, Any]:
         return {
             "name": self.name,
             "valid_from": self.valid_from.isoformat(),
             "valid_to": self.valid_to.isoformat() if self.valid_to else None,
-            "in_force": all(self.in_force(day) for day in days),
+            "in_force": in_force,
         }
 
 

@@ -27,6 +27,7 @@ from starlette.datastructures import FormData
 from nadzor.infra import json_input
 from nadzor.infra.context import PERMISSION_LABELS, Permission
 from nadzor.infra.errors import InvalidInput
+from nadzor.rules.bounds import int_problem, text_problem
 from nadzor.web.security import DB, guard, platform
 
 _REQUEST = "nadzor_request"
@@ -108,9 +109,9 @@ def check_parameters(values: dict[str, Any]) -> None:
     for name, value in values.items():
         problem = None
         if isinstance(value, str):
-            problem = json_input.text_problem(value)
+            problem = text_problem(value)
         elif isinstance(value, int) and not isinstance(value, bool):
-            problem = json_input.int_problem(value)
+            problem = int_problem(value)
         if problem:
             raise InvalidInput.one(name, problem)
 
@@ -132,7 +133,7 @@ async def form_body(request: Request) -> FormData:
     """The posted form; a text value with NUL is refused naming its field."""
     form = await request.form()
     for key, value in form.multi_items():
-        if isinstance(value, str) and (problem := json_input.text_problem(value)):
+        if isinstance(value, str) and (problem := text_problem(value)):
             raise InvalidInput.one(json_input.printable(key), problem)
     return form
 

@@ -318,6 +318,8 @@ KERNEL_TEMPLATES = (
     N_("шаг %(step)s («%(type)s») не может быть указан здесь; допустимы: %(allowed)s"),
     N_("шаг %(step)s — не требование о проведении проверки субъекта предпринимательства"),
     N_("шаг «%(step)s» может быть только первым"),
+)
+
 #: The refusals with data of the casework, the acts, the analyses and the attachments (`Message` templates of
 #: acts/service, analyses/details, analyses/service, casework/*), and the documents' «what is missing»; a test
 #: keeps this list complete.

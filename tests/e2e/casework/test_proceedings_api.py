@@ -310,3 +310,28 @@ def test_a_calendar_change_restates_the_proceedings_whose_span_holds_the_day(
     assert client.delete(f"/api/v1/calendar-days/2021-09-02?version={current}", headers=admin).status_code == 204
     back = client.get(f"/api/v1/checks/{item['id']}", headers=almaty).json()
     assert back["state"]["deadlines"][0]["due"] == "2021-09-07"
+
+
+def test_an_unknown_kind_or_rule_is_404_whatever_the_body(client: TestClient, almaty: dict[str, str]) -> None:
+    """PROCEEDINGS.md «an unknown kind answers 404», RULES.md «404 for an unknown rule»: before the
+    body is read, so an empty or malformed body does not turn it into 422."""
+    for path in ("/api/v1/proceedings/court/replay", "/api/v1/rules/nope/evaluate"):
+        for content in (b"", b"{bad"):
+            response = client.post(path, headers={**almaty, "Content-Type": "application/json"}, content=content)
+            assert response.status_code == 404, (path, content, response.text)
+    assert client.post("/api/v1/proceedings/check/replay", headers=almaty, content=b"{bad").status_code == 422
+
+
+def test_the_batch_goes_on_after_a_line_whose_signer_is_of_the_wrong_type() -> None:
+    """PROCEEDINGS.md: «the batch goes on» — a value of the wrong type anywhere is that line's error."""
+    bad = {"office_level": "district", "steps": [opened_check(), {
+        "type": "resolution_signed", "date": "2021-08-02", "signer": {"position": ["x"]},
+        "start_date": "2021-08-03", "end_date": "2021-09-01"}]}
+    good = {"office_level": "district", "steps": [opened_check()]}
+    lines = "".join(json.dumps({"kind": "check", "input": i}) + "\n" for i in (bad, good))
+    done = subprocess.run([sys.executable, "-m", "nadzor.entrypoints.cli", "proceedings", "replay", "--batch", "-"],
+                          input=lines, capture_output=True, text=True, check=False, timeout=120)
+    assert done.returncode == 2, done.stderr
+    first, second = (json.loads(line) for line in done.stdout.splitlines())
+    assert first["error"]["field"] == "steps.1.signer.position"
+    assert second == proceedings.replay("check", good)

@@ -115,3 +115,49 @@ def test_finding_4_a_step_field_naming_no_earlier_step_is_still_an_error(ref: in
     notice = {"type": "notice_sent", "date": "2021-08-11", "step": ref, "recipients": ["subject"]}
     assert [f for f, _ in errors_of("check", {"office_level": "district",
                                               "steps": [*suspended_check(), notice]})] == ["steps.5.step"]
+
+
+# A second review (issue 8, stop 14): «Bad input is an input error … never a state», from every interface
+# alike, for values of the wrong type where a signer's position is read.
+@pytest.mark.parametrize("signer", [{"position": ["x"]}, {"position": {"a": 1}},
+                                    {"position": "district_prosecutor", "acting_for": ["x"]}])
+def test_review2_a_signer_position_of_the_wrong_type_is_an_input_error_not_a_crash(signer: Any) -> None:
+    steps = [opened(), {"type": "resolution_signed", "date": "2021-08-02", "signer": signer,
+                        "start_date": "2021-08-03", "end_date": "2021-09-01"}]
+    (field, _message), = errors_of("check", {"office_level": "district", "steps": steps})
+    assert field.startswith("steps.1.signer.")
+
+
+# «Interfaces (identical results from all of them)»: what the HTTP body refuses (an integer beyond 64
+# bits, a NUL character) `replay` refuses too, on the same field with the same message.
+def test_review2_replay_refuses_what_no_interface_can_store() -> None:
+    from nadzor.rules.bounds import int_problem, text_problem
+
+    steps = [*suspended_check()[:2], {"type": "registered", "date": "2021-08-02", "number": "21\x000"}]
+    assert errors_of("check", {"office_level": "district", "steps": steps}) == [
+        ("steps.2.number", text_problem("\x00"))]
+    act = [{"type": "drafted", "date": "2021-09-07", "act_type": "protest", "content": []},
+           {"type": "issued", "date": "2021-09-08", "signer": {"position": "prosecutor"}},
+           {"type": "execution_recorded", "date": "2021-09-09", "damage_recovered": 2**63}]
+    assert errors_of("act", {"office_level": "district", "steps": act}) == [
+        ("steps.2.damage_recovered", int_problem(2**63))]
+
+
+# «`registered` — `number` (non-empty string)»: any character makes it non-empty; `suspended` on any other
+# ground is refused by `check.suspension_ground` (`ground_not_allowed`), however long the ground.
+def test_review2_a_non_empty_number_and_a_long_ground_are_not_input_errors() -> None:
+    steps = suspended_check()
+    steps[2] = {"type": "registered", "date": "2021-08-02", "number": " "}
+    steps[4] = {**steps[4], "ground": "г" * 300}
+    state = replay("check", {"office_level": "district", "steps": steps})
+    assert state["refused"]["code"] == "ground_not_allowed" and state["refused"]["step"] == 4
+
+
+# RULES.md: the calendar covers «through the year after the current one», and the rules follow it.
+def test_review2_periodic_obligations_take_every_covered_year() -> None:
+    cal = rules.current_calendar()
+    last = cal.coverage_end.year
+    assert rules.evaluate("analysis.periodic_obligations", {"office_kind": "territorial", "year": last})["result"]
+    with pytest.raises(InvalidInput) as caught:
+        rules.evaluate("analysis.periodic_obligations", {"office_kind": "territorial", "year": last + 1})
+    assert caught.value.errors[0].field == "year"

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, ValidationInfo, field_validator
 
 from nadzor.domain.calendar import WorkingCalendar
 from nadzor.domain.terms import k1_calendar_days, k2_working_days_after, k6_last_day, k7_fixed_date
@@ -252,7 +252,17 @@ def _report_due(year: int, first_month: int, last_month: int, how: str) -> date:
 
 class PeriodicObligationsInput(Input):
     office_kind: Literal["territorial", "military", "transport"]
-    year: int = Field(ge=2018, le=2026, strict=True)
+    year: int = Field(ge=2018, strict=True)
+
+    @field_validator("year")
+    @classmethod
+    def _covered(cls, year: int, info: ValidationInfo) -> int:
+        """A year the calendar covers: through the year after the current one (RULES.md), so the
+        bound moves with the clock instead of being written here."""
+        cal = (info.context or {}).get("calendar")
+        if cal is not None and year > cal.coverage_end.year:
+            raise ValueError(f"значение должно быть не больше {cal.coverage_end.year}")
+        return year
 
 
 class Obligation(Output):
