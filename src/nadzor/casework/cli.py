@@ -11,15 +11,12 @@ from __future__ import annotations
 
 import dataclasses
 import sys
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated, Any
-from zoneinfo import ZoneInfo
 
 import typer
 
 from nadzor.entrypoints import common
-
-ALMATY = ZoneInfo("Asia/Almaty")
 
 #: (collection, help) of every register.
 REGISTERS: tuple[tuple[str, str], ...] = (
@@ -30,10 +27,11 @@ REGISTERS: tuple[tuple[str, str], ...] = (
 )
 
 
-def _today(value: str | None) -> date:
-
+def _given_day(value: str | None) -> date | None:
+    """`--today` (checked before anything is opened), None when not given: then today in Asia/Almaty by
+    the platform's one clock."""
     if value is None:
-        return datetime.now(ALMATY).date()
+        return None
     try:
         return date.fromisoformat(value)
     except ValueError:
@@ -84,8 +82,9 @@ def register_app(collection: str, help_text: str) -> typer.Typer:
         from nadzor.org.service import all_offices, office_by_code, tree
         from nadzor.proceedings.kernel import KINDS
 
-        day = _today(today)
+        on_day = _given_day(today)
         platform = common.open_platform()
+        day = on_day or platform.today()
         actor = cli_actor()
         try:
             with platform.read_only() as session:
@@ -137,8 +136,9 @@ def register_app(collection: str, help_text: str) -> typer.Typer:
         from nadzor.infra.context import cli_actor
         from nadzor.infra.errors import NotFound
 
-        day = _today(today)
+        on_day = _given_day(today)
         platform = common.open_platform()
+        day = on_day or platform.today()
         calendar = platform.calendar()
         try:
             with platform.read_only() as session:

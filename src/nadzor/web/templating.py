@@ -16,6 +16,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from nadzor.contexts import CONTEXTS
 from nadzor.domain.audit import ACTION_LABELS
 from nadzor.domain.org import KIND_LABELS, LEVEL_LABELS, POSITION_LABELS, SUBJECT_AREAS
 from nadzor.rules.base import translate
@@ -34,8 +35,8 @@ HERE = Path(__file__).resolve().parent
 LOCALES = HERE / "locale"
 #: The shared layouts (`web/templates`: base, error, confirm, the generic list and history), then each
 #: context's own pages (`<context>/templates`); a template's name is unique across them.
-CONTEXTS = ("org", "accounts", "calendar", "audit", "rulebook", "casework", "acts", "analyses")
-TEMPLATE_DIRS = [HERE / "templates", *(HERE.parent / context / "templates" for context in CONTEXTS)]
+TEMPLATE_DIRS = [HERE / "templates", *(HERE.parent / context / "templates" for context in CONTEXTS
+                                        if (HERE.parent / context / "templates").is_dir())]
 LANGUAGES = {"ru": "Русский", "kk": "Қазақша"}
 ALMATY = ZoneInfo("Asia/Almaty")
 

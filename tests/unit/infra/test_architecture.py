@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from nadzor.contexts import CONTEXTS
+
 SRC = Path(__file__).resolve().parents[3] / "src" / "nadzor"
 PURE = [d for d in (SRC / "rules", SRC / "domain", SRC / "proceedings") if d.is_dir()]
 #: `zoneinfo` reads the IANA database of the `tzdata` package (the clock's Asia/Almaty); no
@@ -126,8 +128,6 @@ def test_the_commit_check_sees_every_form_of_the_call() -> None:
 #: presentation helpers beside them) translate requests into those calls. `infra` (the database, the
 #: unit of work, errors, the actor and its policy, files, documents) serves every context and imports
 #: none of them; nothing imports the entry points or the composition root but the entry points.
-CONTEXTS = ("org", "accounts", "calendar", "audit", "rulebook", "casework", "checks", "acts", "evaluations",
-            "analyses")
 ADAPTER_PREFIXES = ("api", "schemas", "pages", "cli", "view", "labels", "forms", "catalogue")
 WEB = ("nadzor.web", "nadzor.entrypoints", "fastapi", "starlette", "jinja2", "typer", "uvicorn")
 CONTEXT_FILES = sorted(p for c in CONTEXTS for p in (SRC / c).glob("*.py"))
@@ -183,3 +183,14 @@ WEB_COMPOSITION = {"app.py", "home.py", "security.py"}
 def test_the_web_platform_imports_no_context(path: Path) -> None:
     for name in imports(path):
         assert not name.startswith(tuple(f"nadzor.{c}" for c in CONTEXTS)), f"{path.relative_to(SRC)} imports {name}"
+
+
+def test_the_contexts_are_listed_once_and_all_of_them() -> None:
+    """`nadzor.contexts.CONTEXTS` is the one list: every package with a service or tables is in it, and every
+    context's tables are on the metadata Alembic compares (`schema.TABLE_MODULES`)."""
+    from nadzor.schema import TABLE_MODULES
+
+    packages = {p.parent.name for p in SRC.glob("*/*.py") if p.stem in ("service", "tables")}
+    assert packages <= set(CONTEXTS)
+    with_tables = {c for c in CONTEXTS if (SRC / c / "tables.py").is_file()}
+    assert {m.__name__.split(".")[1] for m in TABLE_MODULES} == with_tables
