@@ -448,12 +448,38 @@ def _kazakh_catalog():  # type: ignore[no-untyped-def]
         return read_po(file, locale="kk")
 
 
+#: The calls a fixed refusal is given to, and the position of its text: a constant Russian text there is
+#: shown on a page (outside the JSON API and the command line) and must be in the catalog.
+_REFUSALS = {"Bad": 1, "FieldError": 1, "one": 1, "Refused": 2, "refuse": 2, "NotFound": 0, "Conflict": 0,
+             "lacks": 1, "TooLarge": 0, "ValueError": 0}
+
+#: Fixed refusals outside api*.py that only the JSON API (or the command line) can answer: the shape of a
+#: whole JSON body, which a page never sends (its forms build the body themselves).
+_API_ONLY_REFUSALS = frozenset({
+    "ожидается объект JSON {office_level, steps}",  # kernel.validate: a replay's body (API, CLI replay)
+    "ожидается список шагов",  # kernel.validate: `steps` of a replay's body not a list (API, CLI replay)
+    "ожидается объект JSON с полями правила",  # rules.evaluate: a rule's input not an object (API, CLI)
+})
+
+
+def _cyrillic(text: str) -> bool:
+    return any("\u0400" <= c <= "\u04ff" for c in text)
+
+
+def _adapter_only(path, root) -> bool:  # type: ignore[no-untyped-def]
+    """A module whose refusals a page never shows: the JSON API's, the command line's, the migrations."""
+    parts = path.relative_to(root).parts
+    return (path.name.startswith(("api", "cli")) or "entrypoints" in parts or "migrations" in parts)
+
+
 def _service_message_texts() -> set[str]:
     """What the services and the proceedings' kernel put together as a `Message` (its template, or a word
     given alone), refuse with (`refuse`), name as what a signer may not do (`_signer_in`, `_signer_is`), as the
     earlier step a field must name (`earlier_step`), as what a check's expired term forbids (`_after_last_day`)
     and as the shape a text field takes (`describe_pattern`), read from their source: the catalog must know
-    each one."""
+    each one. Also every constant Russian text given to a refusal (`_REFUSALS`: `Bad`, `FieldError`,
+    `InvalidInput.one`, `Refused`, `NotFound`, a document's `lacks`, `ValueError`, …) outside the JSON API,
+    the command line and the migrations, less the API-only ones (`_API_ONLY_REFUSALS`)."""
     import ast
     from pathlib import Path
 
@@ -462,6 +488,7 @@ def _service_message_texts() -> set[str]:
     root = Path(nadzor.__file__).parent
     found: set[str] = set()
     for path in sorted(p for p in root.rglob("*.py") if "web" not in p.parts):
+        fixed_too = not _adapter_only(path, root)
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if not isinstance(node, ast.Call):
                 continue
@@ -473,6 +500,14 @@ def _service_message_texts() -> set[str]:
                 if isinstance(arg, ast.Call) and getattr(arg.func, "id", "") == "N_":
                     arg = arg.args[0]
                 if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+                    found.add(arg.value)
+            position = _REFUSALS.get(name) if fixed_too else None
+            if position is not None and len(node.args) > position:
+                arg = node.args[position]
+                if isinstance(arg, ast.Call) and getattr(arg.func, "id", "") in ("N_", "Message") and arg.args:
+                    arg = arg.args[0]
+                if (isinstance(arg, ast.Constant) and isinstance(arg.value, str) and _cyrillic(arg.value)
+                        and arg.value not in _API_ONLY_REFUSALS):
                     found.add(arg.value)
     return found
 
@@ -494,6 +529,10 @@ def test_the_services_messages_with_data_are_marked_and_translated() -> None:
     assert ui_labels.NO_OBLIGATIONS == analyses.NO_OBLIGATIONS
     texts = _service_message_texts()
     assert len(texts) > 60  # the scan finds the templates and the kernel's refusals
+    # and the fixed refusals a page shows, not those only the JSON API answers
+    assert {"начало проверки не может быть раньше даты постановления", "укажите причину отзыва",
+            "не указано: БИН (ИИН) проверяемого субъекта"} <= texts
+    assert "ожидается объект {login, password, name?, days?}" not in texts and not texts & _API_ONLY_REFUSALS
     marked = {*ui_labels.SERVICE_TEMPLATES, *ui_labels.KERNEL_TEMPLATES, *ui_labels.CASEWORK_TEMPLATES,
               *ui_labels.SERVICE_WORDS,
               *ui_labels.SERVICE_MESSAGES}
