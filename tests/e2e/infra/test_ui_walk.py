@@ -803,3 +803,61 @@ def test_kazakh_mode_shows_the_casework_refusals_with_data_in_kazakh_and_the_api
             break
     assert lacking, "a demo check lacks a document's part"
     assert "не указано:" not in lacking
+
+
+def test_kazakh_mode_shows_the_fixed_refusals_of_the_kernel_and_the_card_in_kazakh_and_the_api_answers_russian(
+        sqlite_demo_full: Platform) -> None:
+    """Issue 7 §6, the fixed refusals that were still Russian: a resolution dated after the check's start (the
+    kernel), a withdrawal unconfirmed or without its reason (the card's form) — in Kazakh on a Kazakh page,
+    in Russian in the API."""
+    client = client_for(sqlite_demo_full)
+    csrf = web_login(client, "karaganda")
+    client.get("/lang/kk")
+    own = bearer(client, "karaganda")
+    offices = {o["code"]: o for o in client.get("/api/v1/offices", headers=own).json()}
+    opened = client.post("/api/v1/checks", headers=own, json={
+        "office_id": offices["karaganda_region"]["id"],
+        "step": {"type": "opened", "date": "2026-03-02", "subject_kind": "state_body", "basis": "protect_rights",
+                 "protected_interest": ["vulnerable_persons"], "control_body_failed": True},
+        "details": {"subject_name": "Қарағанды облысының білім басқармасы"}})
+    assert opened.status_code == 201, opened.text
+    item = opened.json()
+    card = f"/checks/{item['id']}"
+    signer = next(p["id"] for p in client.get("/api/v1/people", headers=own).json()
+                  if p["office_id"] == offices["karaganda_region"]["id"])
+
+    # the kernel: a check's start before the resolution's date
+    early = client.post(f"{card}/steps", data={
+        "csrf_token": csrf, "version": str(item["version"]), "step_type": "resolution_signed", "date": "2026-03-04",
+        "signer_person_id": str(signer), "start_date": "2026-03-03", "end_date": "2026-03-31"})
+    assert early.status_code == 422
+    shown = unescape(_visible_text(early.text))
+    assert "тексерудің басталуы қаулы күнінен ерте болуы мүмкін емес" in shown
+    assert "начало проверки не может быть раньше даты постановления" not in shown
+
+    # the card's withdrawal form (on a demo check with a step after its first): unconfirmed, then without a reason
+    withdrawal = None
+    for check_id in dict.fromkeys(re.findall(r'href="/checks/(\d+)"', client.get("/checks").text)):
+        withdrawal = re.search(rf'action="(/checks/{check_id}/withdrawal)".*?name="version" value="(\d+)"',
+                               client.get(f"/checks/{check_id}").text, re.S)
+        if withdrawal:
+            break
+    assert withdrawal is not None, "a demo check has a step to withdraw"
+    url, version = withdrawal.groups()
+    unconfirmed = client.post(url, data={"csrf_token": csrf, "version": version, "reason": "қате"})
+    assert unconfirmed.status_code == 422
+    shown = unescape(_visible_text(unconfirmed.text))
+    assert "қадамды кері қайтаруды растаңыз" in shown and "подтвердите отзыв шага" not in shown
+    reasonless = client.post(url, data={"csrf_token": csrf, "version": version, "confirm": "on"})
+    assert reasonless.status_code == 422
+    shown = unescape(_visible_text(reasonless.text))
+    assert "кері қайтару себебін көрсетіңіз" in shown and "укажите причину отзыва" not in shown
+
+    # the API answers the kernel's refusal in Russian
+    api = client.post(f"/api/v1/checks/{item['id']}/steps", headers=own, json={
+        "version": item["version"], "step": {"type": "resolution_signed", "date": "2026-03-04",
+                                             "signer_person_id": signer, "start_date": "2026-03-03",
+                                             "end_date": "2026-03-31"}})
+    assert api.status_code == 422
+    assert {"field": "step.start_date", "message": "начало проверки не может быть раньше даты постановления"} \
+        in api.json()["errors"]
