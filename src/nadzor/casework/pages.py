@@ -731,9 +731,9 @@ def _card(collection: str) -> None:
         plat = platform_of(request)
         try:
             if form.get("confirm") not in ("on", "1", "true"):
-                raise InvalidInput.one("confirm", "подтвердите отзыв шага")
+                raise InvalidInput.one("confirm", N_("подтвердите отзыв шага"))
             if not reason:
-                raise InvalidInput.one("reason", "укажите причину отзыва")
+                raise InvalidInput.one("reason", N_("укажите причину отзыва"))
             stored.do_withdraw(session, collection, proceeding_id, {"version": _posted_version(form),
                                                                     "reason": reason},
                                actor=actor, calendar=plat.calendar(), today=_today(request))
@@ -818,9 +818,9 @@ def _attachments_page(collection: str) -> None:
         settings = platform_of(request).settings
         try:
             if not isinstance(file, UploadFile) or not file.filename:
-                raise InvalidInput.one("file", "выберите файл")
+                raise InvalidInput.one("file", N_("выберите файл"))
             if isinstance(step, UploadFile) or isinstance(note, UploadFile):
-                raise InvalidInput.one("file", "ожидается один файл")
+                raise InvalidInput.one("file", N_("ожидается один файл"))
             attachments.do_attach(session, collection, proceeding_id, attachments.Upload(file.filename, file.file),
                                   actor=actor, store=api_attachments.store_of(settings),
                                   max_bytes=settings.attachment_max_bytes, step=step or None, note=note or None)
@@ -971,14 +971,14 @@ def _new(collection: str) -> None:
             details["origin_analysis"] = {"id": int(origin_id), "step": int(origin_step)}
         try:
             if kind.name == "evaluation" and not details.get("adopting_body"):
-                raise InvalidInput.one("details.adopting_body", "укажите орган (организацию), принявший оцениваемый "
-                                                                "акт (п. 24 Правил)")
+                raise InvalidInput.one("details.adopting_body", N_("укажите орган (организацию), принявший "
+                                                                   "оцениваемый акт (п. 24 Правил)"))
             if bin_iin:
                 if not bin_iin_valid(bin_iin):
                     raise InvalidInput.one("details.bin_iin", "БИН/ИИН — 12 цифр с верным контрольным разрядом")
                 details["bin_iin"] = bin_iin
             if not raw_office:
-                raise InvalidInput.one("office_id", "выберите прокуратуру")
+                raise InvalidInput.one("office_id", N_("выберите прокуратуру"))
             item = stored.do_open(session, collection, data, actor=actor, calendar=platform_of(request).calendar())
         except InvalidInput as exc:
             errors = exc.as_dicts()

@@ -98,7 +98,7 @@ def office_import(request: Request, form: FormData = FORM, actor: Actor = Depend
     upload = form.get("file")
     try:
         if upload is None or isinstance(upload, str):
-            raise InvalidInput.one("file", "выберите файл CSV или JSON")
+            raise InvalidInput.one("file", N_("выберите файл CSV или JSON"))
         raw = upload.file.read().decode("utf-8", errors="replace")
         name = (upload.filename or "").lower()
         items = org_files.parse_json(raw) if name.endswith(".json") else org_files.parse_csv(raw)

@@ -448,12 +448,38 @@ def _kazakh_catalog():  # type: ignore[no-untyped-def]
         return read_po(file, locale="kk")
 
 
+#: The calls a fixed refusal is given to, and the position of its text: a constant Russian text there is
+#: shown on a page (outside the JSON API and the command line) and must be in the catalog.
+_REFUSALS = {"Bad": 1, "FieldError": 1, "one": 1, "Refused": 2, "refuse": 2, "NotFound": 0, "Conflict": 0,
+             "lacks": 1, "TooLarge": 0, "ValueError": 0}
+
+#: Fixed refusals outside api*.py that only the JSON API (or the command line) can answer: the shape of a
+#: whole JSON body, which a page never sends (its forms build the body themselves).
+_API_ONLY_REFUSALS = frozenset({
+    "ожидается объект JSON {office_level, steps}",  # kernel.validate: a replay's body (API, CLI replay)
+    "ожидается список шагов",  # kernel.validate: `steps` of a replay's body not a list (API, CLI replay)
+    "ожидается объект JSON с полями правила",  # rules.evaluate: a rule's input not an object (API, CLI)
+})
+
+
+def _cyrillic(text: str) -> bool:
+    return any("\u0400" <= c <= "\u04ff" for c in text)
+
+
+def _adapter_only(path, root) -> bool:  # type: ignore[no-untyped-def]
+    """A module whose refusals a page never shows: the JSON API's, the command line's, the migrations."""
+    parts = path.relative_to(root).parts
+    return (path.name.startswith(("api", "cli")) or "entrypoints" in parts or "migrations" in parts)
+
+
 def _service_message_texts() -> set[str]:
     """What the services and the proceedings' kernel put together as a `Message` (its template, or a word
     given alone), refuse with (`refuse`), name as what a signer may not do (`_signer_in`, `_signer_is`), as the
     earlier step a field must name (`earlier_step`), as what a check's expired term forbids (`_after_last_day`)
     and as the shape a text field takes (`describe_pattern`), read from their source: the catalog must know
-    each one."""
+    each one. Also every constant Russian text given to a refusal (`_REFUSALS`: `Bad`, `FieldError`,
+    `InvalidInput.one`, `Refused`, `NotFound`, a document's `lacks`, `ValueError`, …) outside the JSON API,
+    the command line and the migrations, less the API-only ones (`_API_ONLY_REFUSALS`)."""
     import ast
     from pathlib import Path
 
@@ -462,6 +488,7 @@ def _service_message_texts() -> set[str]:
     root = Path(nadzor.__file__).parent
     found: set[str] = set()
     for path in sorted(p for p in root.rglob("*.py") if "web" not in p.parts):
+        fixed_too = not _adapter_only(path, root)
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if not isinstance(node, ast.Call):
                 continue
@@ -473,6 +500,14 @@ def _service_message_texts() -> set[str]:
                 if isinstance(arg, ast.Call) and getattr(arg.func, "id", "") == "N_":
                     arg = arg.args[0]
                 if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+                    found.add(arg.value)
+            position = _REFUSALS.get(name) if fixed_too else None
+            if position is not None and len(node.args) > position:
+                arg = node.args[position]
+                if isinstance(arg, ast.Call) and getattr(arg.func, "id", "") in ("N_", "Message") and arg.args:
+                    arg = arg.args[0]
+                if (isinstance(arg, ast.Constant) and isinstance(arg.value, str) and _cyrillic(arg.value)
+                        and arg.value not in _API_ONLY_REFUSALS):
                     found.add(arg.value)
     return found
 
@@ -494,6 +529,10 @@ def test_the_services_messages_with_data_are_marked_and_translated() -> None:
     assert ui_labels.NO_OBLIGATIONS == analyses.NO_OBLIGATIONS
     texts = _service_message_texts()
     assert len(texts) > 60  # the scan finds the templates and the kernel's refusals
+    # and the fixed refusals a page shows, not those only the JSON API answers
+    assert {"начало проверки не может быть раньше даты постановления", "укажите причину отзыва",
+            "не указано: БИН (ИИН) проверяемого субъекта"} <= texts
+    assert "ожидается объект {login, password, name?, days?}" not in texts and not texts & _API_ONLY_REFUSALS
     marked = {*ui_labels.SERVICE_TEMPLATES, *ui_labels.KERNEL_TEMPLATES, *ui_labels.CASEWORK_TEMPLATES,
               *ui_labels.SERVICE_WORDS,
               *ui_labels.SERVICE_MESSAGES}
@@ -764,3 +803,61 @@ def test_kazakh_mode_shows_the_casework_refusals_with_data_in_kazakh_and_the_api
             break
     assert lacking, "a demo check lacks a document's part"
     assert "не указано:" not in lacking
+
+
+def test_kazakh_mode_shows_the_fixed_refusals_of_the_kernel_and_the_card_in_kazakh_and_the_api_answers_russian(
+        sqlite_demo_full: Platform) -> None:
+    """Issue 7 §6, the fixed refusals that were still Russian: a resolution dated after the check's start (the
+    kernel), a withdrawal unconfirmed or without its reason (the card's form) — in Kazakh on a Kazakh page,
+    in Russian in the API."""
+    client = client_for(sqlite_demo_full)
+    csrf = web_login(client, "karaganda")
+    client.get("/lang/kk")
+    own = bearer(client, "karaganda")
+    offices = {o["code"]: o for o in client.get("/api/v1/offices", headers=own).json()}
+    opened = client.post("/api/v1/checks", headers=own, json={
+        "office_id": offices["karaganda_region"]["id"],
+        "step": {"type": "opened", "date": "2026-03-02", "subject_kind": "state_body", "basis": "protect_rights",
+                 "protected_interest": ["vulnerable_persons"], "control_body_failed": True},
+        "details": {"subject_name": "Қарағанды облысының білім басқармасы"}})
+    assert opened.status_code == 201, opened.text
+    item = opened.json()
+    card = f"/checks/{item['id']}"
+    signer = next(p["id"] for p in client.get("/api/v1/people", headers=own).json()
+                  if p["office_id"] == offices["karaganda_region"]["id"])
+
+    # the kernel: a check's start before the resolution's date
+    early = client.post(f"{card}/steps", data={
+        "csrf_token": csrf, "version": str(item["version"]), "step_type": "resolution_signed", "date": "2026-03-04",
+        "signer_person_id": str(signer), "start_date": "2026-03-03", "end_date": "2026-03-31"})
+    assert early.status_code == 422
+    shown = unescape(_visible_text(early.text))
+    assert "тексерудің басталуы қаулы күнінен ерте болуы мүмкін емес" in shown
+    assert "начало проверки не может быть раньше даты постановления" not in shown
+
+    # the card's withdrawal form (on a demo check with a step after its first): unconfirmed, then without a reason
+    withdrawal = None
+    for check_id in dict.fromkeys(re.findall(r'href="/checks/(\d+)"', client.get("/checks").text)):
+        withdrawal = re.search(rf'action="(/checks/{check_id}/withdrawal)".*?name="version" value="(\d+)"',
+                               client.get(f"/checks/{check_id}").text, re.S)
+        if withdrawal:
+            break
+    assert withdrawal is not None, "a demo check has a step to withdraw"
+    url, version = withdrawal.groups()
+    unconfirmed = client.post(url, data={"csrf_token": csrf, "version": version, "reason": "қате"})
+    assert unconfirmed.status_code == 422
+    shown = unescape(_visible_text(unconfirmed.text))
+    assert "қадамды кері қайтаруды растаңыз" in shown and "подтвердите отзыв шага" not in shown
+    reasonless = client.post(url, data={"csrf_token": csrf, "version": version, "confirm": "on"})
+    assert reasonless.status_code == 422
+    shown = unescape(_visible_text(reasonless.text))
+    assert "кері қайтару себебін көрсетіңіз" in shown and "укажите причину отзыва" not in shown
+
+    # the API answers the kernel's refusal in Russian
+    api = client.post(f"/api/v1/checks/{item['id']}/steps", headers=own, json={
+        "version": item["version"], "step": {"type": "resolution_signed", "date": "2026-03-04",
+                                             "signer_person_id": signer, "start_date": "2026-03-03",
+                                             "end_date": "2026-03-31"}})
+    assert api.status_code == 422
+    assert {"field": "step.start_date", "message": "начало проверки не может быть раньше даты постановления"} \
+        in api.json()["errors"]
