@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import re
 from html import unescape
+from typing import Any
 
+from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from nadzor.accounts.tables import web_sessions
@@ -575,6 +577,21 @@ def test_a_message_reads_russian_and_translates_with_its_parts() -> None:
     assert translate(Message("нет сотрудника %(id)s", id=5), catalog("ru").gettext) == "нет сотрудника 5"
 
 
+def _new_plan(client: TestClient, csrf: str, admin: dict[str, str], office: int,
+              quarter: str) -> tuple[str, str, dict[str, Any]]:
+    """A new analyses plan of `office` for 2026 (a quarter, or the year for ""): its page, its version and an
+    ordinary prosecutor of the office to answer for an item."""
+    created = client.post("/analyses/plans", data={"csrf_token": csrf, "office_id": str(office), "year": "2026",
+                                                   "quarter": quarter, "title": "Жоспар"})
+    assert created.status_code == 303
+    plan = created.headers["location"]
+    version = re.search(r'name="version" value="(\d+)"', client.get(plan).text)
+    assert version is not None
+    people = client.get("/api/v1/people", headers=admin).json()
+    ordinary = next(p for p in people if p["position"] == "prosecutor" and p["office_id"] == office)
+    return plan, version.group(1), ordinary
+
+
 def test_kazakh_mode_walk_shows_the_services_messages_audit_offices_and_obligations_in_kazakh(
         sqlite_demo_full: Platform) -> None:
     """Issue 7 §6, what the first Kazakh pass left in Russian: the refusals with data in them (not found,
@@ -632,20 +649,13 @@ def test_kazakh_mode_walk_shows_the_services_messages_audit_offices_and_obligati
     assert outside.status_code == 422
     assert f"сіздің өкілеттігіңіз шегінде {almaty['id']} нөмірлі прокуратура жоқ" in outside.text
     assert "в пределах ваших полномочий" not in outside.text
-    created = client.post("/analyses/plans", data={"csrf_token": csrf, "office_id": str(karaganda["id"]),
-                                                   "year": "2026", "quarter": "", "title": "Жоспар"})
-    assert created.status_code == 303
-    plan = created.headers["location"]
-    version = re.search(r'name="version" value="(\d+)"', client.get(plan).text)
-    assert version is not None
-    people = client.get("/api/v1/people", headers=admin).json()
-    ordinary = next(p for p in people if p["position"] == "prosecutor" and p["office_id"] == karaganda["id"])
-    added = client.post(f"{plan}/items", data={"csrf_token": csrf, "version": version.group(1), "topic": "Тақырып",
+    plan, version, ordinary = _new_plan(client, csrf, admin, karaganda["id"], "")
+    added = client.post(f"{plan}/items", data={"csrf_token": csrf, "version": version, "topic": "Тақырып",
                                                "quarter": "1", "responsible_person_id": str(ordinary["id"])})
     assert added.status_code == 303
-    version = re.search(r'name="version" value="(\d+)"', client.get(plan).text)
-    assert version is not None
-    refused = client.post(f"{plan}/approval", data={"csrf_token": csrf, "version": version.group(1),
+    current = re.search(r'name="version" value="(\d+)"', client.get(plan).text)
+    assert current is not None
+    refused = client.post(f"{plan}/approval", data={"csrf_token": csrf, "version": current.group(1),
                                                     "person_id": str(ordinary["id"]), "date": "2026-01-10"})
     assert refused.status_code == 409  # an ordinary prosecutor does not approve the plan (R.11)
     text = _visible_text(refused.text)
@@ -753,15 +763,8 @@ def test_kazakh_mode_shows_the_casework_refusals_with_data_in_kazakh_and_the_api
     client = client_for(sqlite_demo_full)
     csrf = web_login(client, "karaganda")
     client.get("/lang/kk")
-    created = client.post("/analyses/plans", data={"csrf_token": csrf, "office_id": str(karaganda["id"]),
-                                                   "year": "2026", "quarter": "1", "title": "Жоспар"})
-    assert created.status_code == 303
-    plan = created.headers["location"]
-    version = re.search(r'name="version" value="(\d+)"', client.get(plan).text)
-    assert version is not None
-    people = client.get("/api/v1/people", headers=admin).json()
-    ordinary = next(p for p in people if p["position"] == "prosecutor" and p["office_id"] == karaganda["id"])
-    item = {"csrf_token": csrf, "version": version.group(1), "topic": "Тақырып", "quarter": "2",
+    plan, version, ordinary = _new_plan(client, csrf, admin, karaganda["id"], "1")
+    item = {"csrf_token": csrf, "version": version, "topic": "Тақырып", "quarter": "2",
             "responsible_person_id": str(ordinary["id"])}
     refused = client.post(f"{plan}/items", data=item)
     assert refused.status_code == 422
