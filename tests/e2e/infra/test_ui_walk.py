@@ -577,6 +577,16 @@ def test_a_message_reads_russian_and_translates_with_its_parts() -> None:
     assert translate(Message("нет сотрудника %(id)s", id=5), catalog("ru").gettext) == "нет сотрудника 5"
 
 
+def _kazakh_admin(platform: Platform) -> tuple[TestClient, str, dict[str, str], dict[str, dict[str, Any]]]:
+    """The administrator signed in on the pages in Kazakh: the client, its CSRF token, a bearer token and
+    the offices by code."""
+    client = client_for(platform)
+    csrf = web_login(client, "admin")
+    client.get("/lang/kk")
+    admin = bearer(client, "admin")
+    return client, csrf, admin, {o["code"]: o for o in client.get("/api/v1/offices", headers=admin).json()}
+
+
 def _new_plan(client: TestClient, csrf: str, admin: dict[str, str], office: int,
               quarter: str) -> tuple[str, str, dict[str, Any]]:
     """A new analyses plan of `office` for 2026 (a quarter, or the year for ""): its page, its version and an
@@ -597,11 +607,7 @@ def test_kazakh_mode_walk_shows_the_services_messages_audit_offices_and_obligati
     """Issue 7 §6, what the first Kazakh pass left in Russian: the refusals with data in them (not found,
     version conflict, signer not allowed, out of scope), the audit trail's actions and offices, the office
     form's parent offices, the reporting calendar's obligations and the КУИ's reconciliation and offices."""
-    admin_client = client_for(sqlite_demo_full)
-    admin_csrf = web_login(admin_client, "admin")
-    admin_client.get("/lang/kk")
-    admin = bearer(admin_client, "admin")
-    offices = {o["code"]: o for o in admin_client.get("/api/v1/offices", headers=admin).json()}
+    admin_client, admin_csrf, admin, offices = _kazakh_admin(sqlite_demo_full)
     karaganda = offices["karaganda_region"]
 
     # not found: a page in Kazakh, the API in Russian
@@ -682,11 +688,7 @@ def test_kazakh_mode_shows_the_kernels_and_services_refusals_with_data_in_kazakh
     """Issue 7 §6, the refusals built with data (KERNEL_TEMPLATES): an office code already taken, a code too
     long, a code of the wrong shape, a login already taken, a check the kernel refuses to open — in Kazakh
     on the pages, in Russian in the API."""
-    client = client_for(sqlite_demo_full)
-    csrf = web_login(client, "admin")
-    client.get("/lang/kk")
-    admin = bearer(client, "admin")
-    offices = {o["code"]: o for o in client.get("/api/v1/offices", headers=admin).json()}
+    client, csrf, admin, offices = _kazakh_admin(sqlite_demo_full)
     karaganda = offices["karaganda_region"]
     office = {"csrf_token": csrf, "parent_code": "karaganda_region", "level": "district", "kind": "territorial",
               "name_ru": "Прокуратура", "city": "Город"}
@@ -744,11 +746,7 @@ def test_kazakh_mode_shows_the_casework_refusals_with_data_in_kazakh_and_the_api
     """Issue 7 §6 for the casework, the acts, the analyses and the attachments: a refusal put together with
     data (a plan's quarter, a file's type, a builtin act type, a document's missing parts) reads in Kazakh on
     a Kazakh page, its data as entered; the API answers the same refusal in Russian."""
-    admin_client = client_for(sqlite_demo_full)
-    admin_csrf = web_login(admin_client, "admin")
-    admin_client.get("/lang/kk")
-    admin = bearer(admin_client, "admin")
-    offices = {o["code"]: o for o in admin_client.get("/api/v1/offices", headers=admin).json()}
+    admin_client, admin_csrf, admin, offices = _kazakh_admin(sqlite_demo_full)
     karaganda = offices["karaganda_region"]
 
     # an act type named in I.58 is not removed: the refusal in Kazakh, the type's name as data
@@ -776,7 +774,7 @@ def test_kazakh_mode_shows_the_casework_refusals_with_data_in_kazakh_and_the_api
     plan_id = plan.rstrip("/").rsplit("/", 1)[1]
     own = bearer(client, "karaganda")
     api = client.post(f"/api/v1/analysis-plans/{plan_id}/items", headers=own, json={
-        "version": int(version.group(1)), "topic": "Тема", "quarter": 2, "responsible_person_id": ordinary["id"]})
+        "version": int(version), "topic": "Тема", "quarter": 2, "responsible_person_id": ordinary["id"]})
     assert api.status_code == 422
     assert api.json()["errors"] == [{"field": "quarter", "message": "план составлен на 1-й квартал: пункт относится "
                                                                     "к нему же"}]
