@@ -118,8 +118,9 @@ def run_lines(stream: TextIO, out: TextIO, keys: tuple[str, ...], handle: Callab
     `{"error": {field, message}}` for a bad line — and the batch goes on. Returns the failed lines.
 
     Lines are read and answers written by orjson, several times faster than the standard library; a
-    line orjson does not read (or an answer it does not write: an integer beyond 64 bits) goes to the
-    standard `json`, which alone decides what is accepted and says what is wrong, exactly as before.
+    line orjson does not read, or one with a run of 19 digits (an integer orjson would read as a float),
+    and an answer orjson does not write (an integer beyond 64 bits) go to the standard `json`, which
+    alone decides what is accepted and says what is wrong, exactly as before.
     The answer is a pure function of the line (and the command's calendar): a line seen before is
     answered as it was, without replaying it (a batch repeating a proceeding, a migration repeating
     lines)."""
@@ -139,8 +140,11 @@ def run_lines(stream: TextIO, out: TextIO, keys: tuple[str, ...], handle: Callab
     def answer(line: str) -> tuple[str, bool]:
         """The line's answer, and whether it is an error line."""
         try:
+            raw = line.encode("utf-8", "surrogatepass")
             try:
-                item = fast_loads(line)
+                if _LONG_NUMBER in raw.translate(_DIGITS_AS_ZERO):  # orjson reads a 20-digit integer as a float
+                    raise ValueError("a number for the standard reader")
+                item = fast_loads(raw)
             except ValueError:  # not JSON by RFC 8259, or beyond orjson (NaN, big numbers, lone surrogates)
                 try:
                     item = std_loads(line)
@@ -190,6 +194,11 @@ def run_lines(stream: TextIO, out: TextIO, keys: tuple[str, ...], handle: Callab
     out.flush()
     return failed
 
+
+#: A run of 19 digits anywhere in a line (digits read as 0): the line may hold an integer beyond 64 bits,
+#: which orjson would read as a float; the standard reader takes such a line (it reads every integer).
+_DIGITS_AS_ZERO = bytes.maketrans(b"123456789", b"000000000")
+_LONG_NUMBER = b"0" * 19
 
 #: The answers a batch remembers (lines of at most ANSWERED_LINE_MAX characters): bounded memory.
 ANSWERED_MAX = 4096

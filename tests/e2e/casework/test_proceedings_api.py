@@ -335,3 +335,20 @@ def test_the_batch_goes_on_after_a_line_whose_signer_is_of_the_wrong_type() -> N
     first, second = (json.loads(line) for line in done.stdout.splitlines())
     assert first["error"]["field"] == "steps.1.signer.position"
     assert second == proceedings.replay("check", good)
+
+
+def test_the_batch_reads_an_integer_beyond_64_bits_as_python_does() -> None:
+    """PROCEEDINGS.md «identical results»: a batch line's numbers read as the standard `json` reads them
+    (an integer of 20 digits stays an integer: orjson alone would read it as a float)."""
+    text = ('{"kind": "check", "input": {"office_level": "district", "steps": [' + json.dumps(opened_check())
+            + ', {"type": "extended", "date": "2021-08-03", "signer": {"position": "prosecutor_general"}, '
+              '"days": 123456789012345678901}]}}\n')
+    done = subprocess.run([sys.executable, "-m", "nadzor.entrypoints.cli", "proceedings", "replay", "--batch", "-"],
+                          input=text, capture_output=True, text=True, check=False, timeout=120)
+    assert done.returncode == 2, done.stderr
+    item = json.loads(text)
+    with pytest.raises(InvalidInput) as caught:
+        proceedings.replay(item["kind"], item["input"])
+    assert json.loads(done.stdout) == {"error": caught.value.errors[0].as_dict()}
+    assert caught.value.errors[0].field == "steps.1.days"
+    assert caught.value.errors[0].message.startswith("число вне допустимого диапазона")
