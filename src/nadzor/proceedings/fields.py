@@ -10,7 +10,7 @@ from their list, dates ISO and within the calendar's covered years.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -341,8 +341,6 @@ def _load_signer(value: Any, path: str, cal: WorkingCalendar) -> StepSigner | No
     return found
 
 
-
-
 # ---------------------------------------------------------------------------- the short ways
 
 #: The inline test of each short way: the value `v` that passes it is what the field's checker returns
@@ -359,7 +357,7 @@ _QUICK = {
 }
 
 
-def parser(fields: dict[str, Field] | Any) -> Callable[[dict[str, Any], WorkingCalendar], dict[str, Any]]:
+def parser(fields: Mapping[str, Field]) -> Callable[[dict[str, Any], WorkingCalendar], dict[str, Any]]:
     """One function that checks a step's `fields` in their order — `{name: check(value)}`, the first
     `Bad` raised — as the checkers do one by one, with the common values (a code of the list, a
     boolean, a step number, a bounded integer, a known date) accepted inline without a call: a batch

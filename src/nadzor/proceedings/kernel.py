@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from nadzor.domain.calendar import WorkingCalendar
 from nadzor.proceedings.fields import _DATES, MISSING, Bad, Field, code, parse_date, parser, stored_date
@@ -198,7 +198,7 @@ def validate(kind: Kind, raw: Any, cal: WorkingCalendar) -> tuple[str, list[Step
         raw_steps = []
     steps: list[Step] = []
     dates_seen: list[date] = []  # every step's date that could be read, bad steps' included
-    plans = _plans(kind)
+    plans = _per_kind(kind, _plans)
     first, start, end, dates = kind.first, cal.coverage_start, cal.coverage_end, _DATES
     for i, item in enumerate(raw_steps):
         if len(errors) >= MAX_ERRORS:
@@ -244,18 +244,25 @@ def validate(kind: Kind, raw: Any, cal: WorkingCalendar) -> tuple[str, list[Step
 
 #: A step type prepared for validation: the row, the keys a step of it may have, its fields' parser.
 _Plan = tuple[StepType, frozenset[str], Callable[[dict[str, Any], WorkingCalendar], dict[str, Any]]]
-_PLANS: dict[int, tuple[Kind, dict[str, _Plan]]] = {}
+_Made = TypeVar("_Made")
+_PER_KIND: dict[tuple[int, Callable[[Kind], Any]], tuple[Kind, Any]] = {}
+
+
+def _per_kind(kind: Kind, make: Callable[[Kind], _Made]) -> _Made:
+    """`make(kind)`, made once per kind and kept (a batch validates and replays the same few kinds again and
+    again); kept by the kind's identity, and made anew for another `Kind` object that reuses its id."""
+    key = (id(kind), make)
+    cached = _PER_KIND.get(key)
+    if cached is None or cached[0] is not kind:
+        cached = _PER_KIND[key] = (kind, make(kind))
+    made: _Made = cached[1]
+    return made
 
 
 def _plans(kind: Kind) -> dict[str, _Plan]:
-    """The kind's step types prepared once (a batch validates the same few types again and again)."""
-    cached = _PLANS.get(id(kind))
-    if cached is not None and cached[0] is kind:
-        return cached[1]
-    plans = {name: (spec, frozenset(spec.fields) | {"type", "date"}, parser(spec.fields))
-             for name, spec in kind.steps.items()}
-    _PLANS[id(kind)] = (kind, plans)
-    return plans
+    """The kind's step types prepared for validation."""
+    return {name: (spec, frozenset(spec.fields) | {"type", "date"}, parser(spec.fields))
+            for name, spec in kind.steps.items()}
 
 
 def _step(kind: Kind, i: int, raw: Any, prior: list[Step], office_level: str, dates: list[date],
@@ -311,19 +318,17 @@ def _step(kind: Kind, i: int, raw: Any, prior: list[Step], office_level: str, da
     return step
 
 
-_LOADERS: dict[int, tuple[Kind, dict[str, tuple[tuple[str, Any], ...]]]] = {}
+def _loaders(kind: Kind) -> dict[str, tuple[tuple[str, Any], ...]]:
+    """Each step type's fields with the function that reads a stored value of them."""
+    return {name: tuple((fname, fld.load or fld.check) for fname, fld in spec.fields.items())
+            for name, spec in kind.steps.items()}
 
 
 def stored_steps(kind: Kind, raw_steps: Iterable[Mapping[str, Any]], cal: WorkingCalendar) -> list[Step]:
     """The `Step`s of steps as stored — each validated by `validate` when it was recorded, so built
     without the checks: the same steps `validate` returns for them (a calendar change re-replays
     every stored proceeding its day touches; PROCEEDINGS.md «Calendar changes»)."""
-    cached = _LOADERS.get(id(kind))
-    if cached is None or cached[0] is not kind:
-        cached = (kind, {name: tuple((fname, fld.load or fld.check) for fname, fld in spec.fields.items())
-                         for name, spec in kind.steps.items()})
-        _LOADERS[id(kind)] = cached
-    loaders = cached[1]
+    loaders = _per_kind(kind, _loaders)
     steps: list[Step] = []
     for i, raw in enumerate(raw_steps):
         name = raw["type"]
@@ -399,24 +404,16 @@ def allowed_next(kind: Kind, state: State) -> list[str]:
     """The step types that may be attempted now (the UI offers only those)."""
     if state.status is None:
         return [kind.first] if not state.types_seen and state.refused is None else []
-    return [name for name, condition in _next_table(kind).get(state.status, ())
+    return [name for name, condition in _per_kind(kind, _next_table).get(state.status, ())
             if condition is None or condition(state)]
-
-
-_NEXT: dict[int, tuple[Kind, dict[str, tuple[tuple[str, Condition | None], ...]]]] = {}
 
 
 def _next_table(kind: Kind) -> dict[str, tuple[tuple[str, Condition | None], ...]]:
     """The kind's step types by the status they may be attempted in (in the table's order), each with
-    its extra condition: made once per kind, read for every state written."""
-    cached = _NEXT.get(id(kind))
-    if cached is not None and cached[0] is kind:
-        return cached[1]
-    table = {status: tuple((name, spec.condition) for name, spec in kind.steps.items()
-                           if spec.allowed_in is not None and status in spec.allowed_in)
-             for status in {s for spec in kind.steps.values() for s in spec.allowed_in or ()}}
-    _NEXT[id(kind)] = (kind, table)
-    return table
+    its extra condition."""
+    return {status: tuple((name, spec.condition) for name, spec in kind.steps.items()
+                          if spec.allowed_in is not None and status in spec.allowed_in)
+            for status in {s for spec in kind.steps.values() for s in spec.allowed_in or ()}}
 
 
 def refuse(code: str, citations: tuple[str, ...], message: str) -> Refusal:
