@@ -56,9 +56,9 @@ def run_batch(cal: WorkingCalendar, stream: TextIO, out: TextIO) -> int:
     failed lines."""
     from nadzor import proceedings
 
-    replay = proceedings.replay
+    replay, typed = proceedings.replay, proceedings.typed_replay(cal)
 
     def one(item: dict[str, Any]) -> Any:
         return replay(item["kind"], item["input"], calendar=cal)
 
-    return common.run_lines(stream, out, ("kind", "input"), one)
+    return common.run_lines(stream, out, ("kind", "input"), one, typed)

@@ -94,6 +94,9 @@ class WorkingCalendar:
         # base index, a second gather reads the working day.
         self._np_base = np.concatenate([before_np, after_np - 1]).astype(np.int32)
         self._size = size
+        #: Counts already made by `add_working_days` (the calendar never changes once built; a batch
+        #: counts the same few hundred days again and again).
+        self._counted: dict[tuple[date, int], date] = {}
 
     # ----------------------------------------------------------------------- scalar questions
     def _index(self, day: date) -> int:
@@ -130,12 +133,20 @@ class WorkingCalendar:
     def add_working_days(self, day: date, days: int) -> date:
         """K2 for days > 0 (the N-th working day after `day`), K3 for days < 0 (the N-th
         working day counted back from `day`); `day` itself never counts."""
+        key = (day, days)
+        found = self._counted.get(key)
+        if found is not None:
+            return found
         i = self._index(day)
         if days > 0:
-            return self._wd_at(self._before[i] + self._working[i] + days - 1, day)
-        if days < 0:
-            return self._wd_at(self._before[i] + days, day)
-        raise ValueError("days must not be 0")
+            found = self._wd_at(self._before[i] + self._working[i] + days - 1, day)
+        elif days < 0:
+            found = self._wd_at(self._before[i] + days, day)
+        else:
+            raise ValueError("days must not be 0")
+        if len(self._counted) < 100_000:
+            self._counted[key] = found
+        return found
 
     def next_working_day(self, day: date) -> date:
         """`day` itself when it is a working day, else the first working day after it."""

@@ -113,7 +113,8 @@ def run_file(path: str, runner: Callable[[TextIO, TextIO], int]) -> int:
         fail("batch", f"не удалось прочитать файл {path}: {exc.strerror}")
 
 
-def run_lines(stream: TextIO, out: TextIO, keys: tuple[str, ...], handle: Callable[[dict[str, Any]], Any]) -> int:
+def run_lines(stream: TextIO, out: TextIO, keys: tuple[str, ...], handle: Callable[[dict[str, Any]], Any],
+              typed: Callable[[bytes], Any] | None = None) -> int:
     """One output line per input line, in order: `handle(item)` for an object with exactly `keys`, or
     `{"error": {field, message}}` for a bad line — and the batch goes on. Returns the failed lines.
 
@@ -123,7 +124,11 @@ def run_lines(stream: TextIO, out: TextIO, keys: tuple[str, ...], handle: Callab
     alone decides what is accepted and says what is wrong, exactly as before.
     The answer is a pure function of the line (and the command's calendar): a line seen before is
     answered as it was, without replaying it (a batch repeating a proceeding, a migration repeating
-    lines)."""
+    lines).
+
+    `typed`, where given, is a short way for the lines it takes whole: it answers a line's UTF-8 bytes
+    with the same answer `handle` gives, or None for a line it leaves to the way above (any line with
+    an error among them)."""
     from nadzor.rules.base import InvalidInput
 
     std_dumps = json.JSONEncoder(ensure_ascii=False).encode  # = json.dumps(…, ensure_ascii=False), made once
@@ -144,6 +149,10 @@ def run_lines(stream: TextIO, out: TextIO, keys: tuple[str, ...], handle: Callab
             try:
                 if _LONG_NUMBER in raw.translate(_DIGITS_AS_ZERO):  # orjson reads a 20-digit integer as a float
                     raise ValueError("a number for the standard reader")
+                if typed is not None:
+                    done = typed(raw)
+                    if done is not None:
+                        return dumps(done), False
                 item = fast_loads(raw)
             except ValueError:  # not JSON by RFC 8259, or beyond orjson (NaN, big numbers, lone surrogates)
                 try:

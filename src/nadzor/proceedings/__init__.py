@@ -8,7 +8,7 @@ Pure like `nadzor.rules`: the calendar is passed in (by default the one the rule
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
 
@@ -17,6 +17,7 @@ from nadzor.proceedings import act as _act  # noqa: F401
 from nadzor.proceedings import analysis as _analysis  # noqa: F401
 from nadzor.proceedings import check as _check  # noqa: F401  (registers the kind)
 from nadzor.proceedings import evaluation as _evaluation  # noqa: F401
+from nadzor.proceedings import typed
 from nadzor.proceedings.kernel import (
     KINDS,
     Kind,
@@ -31,7 +32,7 @@ from nadzor.proceedings.kernel import (
 from nadzor.rules import current_calendar
 from nadzor.rules.limits import ORDER_102
 
-__all__ = ["KINDS", "UnknownKind", "get_kind", "replay", "replay_steps", "restated"]
+__all__ = ["KINDS", "UnknownKind", "get_kind", "replay", "replay_steps", "restated", "typed_replay"]
 
 
 def get_kind(kind: object) -> Kind:
@@ -48,6 +49,25 @@ def replay(kind: str, input: Any, *, calendar: WorkingCalendar | None = None) ->
     cal = calendar if calendar is not None else current_calendar()
     office_level, steps = validate(found, input, cal)
     return replay_steps(found, office_level, steps, cal)
+
+
+def typed_replay(cal: WorkingCalendar) -> Callable[[bytes], dict[str, Any] | None]:
+    """The short way of a batch (`typed`): a line `{"kind", "input"}` as UTF-8 JSON to the state
+    `replay` gives for it, or None for a line it leaves to `replay` — one with an input error, or any
+    it does not take whole."""
+    read = typed.decoder().read
+
+    def answer(raw: bytes) -> dict[str, Any] | None:
+        found = read(raw, cal)
+        if found is None:
+            return None
+        kind, office_level, steps = found
+        try:
+            return replay_steps(kind, office_level, steps, cal)
+        except Exception:
+            return None
+
+    return answer
 
 
 def replay_steps(kind: Kind, office_level: str, steps: list[Step], cal: WorkingCalendar) -> dict[str, Any]:

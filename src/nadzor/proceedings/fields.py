@@ -55,6 +55,9 @@ class Field:
     load: Checker | None = None
     #: The short way `parser` writes inline for the values `check` returns unchanged (see there).
     quick: tuple[Any, ...] | None = None
+    #: What the field is, for the typed decoder of `replay --batch` (`proceedings.typed`): a tuple naming
+    #: the checker and its parameters; None: the typed decoder hands the value to `check` itself.
+    shape: tuple[Any, ...] | None = None
 
 
 def _require(value: Any, path: str) -> None:
@@ -72,7 +75,7 @@ def flag(*, nullable: bool = False) -> Field:
             return bool(value)
         raise Bad(path, "ожидается логическое значение true или false")
 
-    return Field(check, optional=True, default=False, load=_load_flag, quick=("flag",))
+    return Field(check, optional=True, default=False, load=_load_flag, quick=("flag",), shape=("flag",))
 
 
 def _load_flag(value: Any, path: str, cal: WorkingCalendar) -> bool:
@@ -106,7 +109,8 @@ def code(codes: Collection[str], *, optional: bool = False) -> Field:
             raise Bad(path, Message("недопустимое значение; допустимые: %(values)s", values=listed))
         return value
 
-    return Field(check, optional=optional, load=_load_as_is, quick=("code", allowed))
+    return Field(check, optional=optional, load=_load_as_is, quick=("code", allowed),
+                 shape=("code", tuple(codes), optional))
 
 
 def codes(allowed_codes: Sequence[str], *, nullable: bool = False, nonempty: bool = False,
@@ -135,7 +139,8 @@ def codes(allowed_codes: Sequence[str], *, nullable: bool = False, nonempty: boo
             raise Bad(path, Message("нужно не меньше %(n)s элемент(ов)", n=1))
         return value
 
-    return Field(check, optional=not nonempty, default=(), load=_load_list)
+    return Field(check, optional=not nonempty, default=(), load=_load_list,
+                 shape=("codes", tuple(allowed_codes), nonempty, distinct, limit))
 
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -182,7 +187,7 @@ def a_date(*, optional: bool = False) -> Field:
             return None
         return parse_date(value, path, cal)
 
-    return Field(check, optional=optional, load=_load_date, quick=("date",))
+    return Field(check, optional=optional, load=_load_date, quick=("date",), shape=("date", optional))
 
 
 def integer(low: int, high: int | None = None, *, optional: bool = False) -> Field:
@@ -203,7 +208,8 @@ def integer(low: int, high: int | None = None, *, optional: bool = False) -> Fie
         return value
 
     quick = ("int", low, high) if high is not None and int_problem(low) is None and int_problem(high) is None else None
-    return Field(check, optional=optional, load=_load_as_is, quick=quick)
+    return Field(check, optional=optional, load=_load_as_is, quick=quick,
+                 shape=None if quick is None else ("int", low, high, optional))
 
 
 def amount(*, optional: bool = False) -> Field:
@@ -241,7 +247,7 @@ def text(*, nonempty: bool = True, max_length: int | None = 200) -> Field:
             raise Bad(path, problem)
         return value
 
-    return Field(check, load=_load_as_is)
+    return Field(check, load=_load_as_is, shape=("text", nonempty, max_length))
 
 
 def step_ref() -> Field:
@@ -253,7 +259,7 @@ def step_ref() -> Field:
             raise Bad(path, "ожидается номер шага (целое число)")
         return value
 
-    return Field(check, load=_load_as_is, quick=("ref",))
+    return Field(check, load=_load_as_is, quick=("ref",), shape=("ref",))
 
 
 def _position(value: Any, path: str) -> str:
@@ -318,7 +324,7 @@ def signer(*, optional: bool = False) -> Field:
             _VALID_SIGNERS[(value.get("position"), value.get("acting_for"), value.get("participated"))] = found
         return found
 
-    return Field(check, optional=optional, load=_load_signer)
+    return Field(check, optional=optional, load=_load_signer, shape=("signer", optional))
 
 
 #: Signers already checked, by their (position, acting_for, participated) as posted: a batch names the

@@ -75,10 +75,12 @@ class Limit:
     values: tuple[Dated, ...]
 
     def at(self, day: date) -> int:
-        chosen = self.values[0]
-        for value in self.values[1:]:
-            if value.since <= day:
-                chosen = value
+        values = self.values
+        chosen = values[0]
+        if len(values) > 1:  # an edition after the first: the latest in force on `day`
+            for value in values:
+                if value.since <= day:
+                    chosen = value
         return chosen.value
 
 

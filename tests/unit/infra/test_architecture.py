@@ -12,11 +12,13 @@ from nadzor.contexts import CONTEXTS
 
 SRC = Path(__file__).resolve().parents[3] / "src" / "nadzor"
 PURE = [d for d in (SRC / "rules", SRC / "domain", SRC / "proceedings") if d.is_dir()]
-#: `zoneinfo` reads the IANA database of the `tzdata` package (the clock's Asia/Almaty); no
+#: `zoneinfo` reads the IANA database of the `tzdata` package (the clock's Asia/Almaty); `msgspec`
+#: decodes typed records from bytes given to it (issue 8's batch), as pydantic validates; no
 #: `importlib`: a pure package receives what it needs (its calendar) instead of importing it by name.
 ALLOWED_ROOTS = {
-    "__future__", "collections", "dataclasses", "datetime", "functools", "itertools", "math",
-    "re", "sys", "typing", "enum", "numpy", "pydantic", "nadzor", "hashlib", "hmac", "json", "zoneinfo",
+    "__future__", "collections", "dataclasses", "datetime", "functools", "itertools", "math", "operator",
+    "re", "sys", "typing", "enum", "numpy", "pydantic", "msgspec", "nadzor", "hashlib", "hmac", "json",
+    "zoneinfo",
 }
 ALLOWED_NADZOR = ("nadzor.rules", "nadzor.domain", "nadzor.proceedings")
 
