@@ -27,7 +27,7 @@ from nadzor.proceedings.fields import (
     signer,
     step_ref,
 )
-from nadzor.proceedings.kernel import Kind, State, Step, StepType, earlier_step, refuse, register
+from nadzor.proceedings.kernel import ISO, Kind, State, Step, StepType, earlier_step, refuse, register
 from nadzor.rules.analysis.analysis import (
     RAPPORT_APPROVERS,
     certificate_objection_until,
@@ -307,10 +307,10 @@ STEPS: dict[str, StepType] = {t.name: t for t in (
 def _output(state: State) -> dict[str, Any]:
     assert isinstance(state, AnalysisState)
     return {
-        "start": state.start.isoformat() if state.start else None,
-        "last_day": state.last_day.isoformat() if state.last_day else None,
+        "start": ISO[state.start] if state.start else None,
+        "last_day": ISO[state.last_day] if state.last_day else None,
         "extension_days": state.extension_days,
-        "objections_until": state.objections_until.isoformat() if state.objections_until else None,
+        "objections_until": ISO[state.objections_until] if state.objections_until else None,
         "notify": list(state.notify),
     }
 

@@ -16,7 +16,7 @@ from typing import Any
 from nadzor.domain.calendar import WorkingCalendar
 from nadzor.domain.terms import k1_calendar_days, k2_working_days_after, k3_working_days_before
 from nadzor.proceedings.fields import Bad, Field, StepSigner, a_date, code, codes, flag, integer, signer, step_ref, text
-from nadzor.proceedings.kernel import Deadline, Kind, State, Step, StepType, earlier_step, refuse, register
+from nadzor.proceedings.kernel import ISO, Deadline, Kind, State, Step, StepType, earlier_step, refuse, register
 from nadzor.rules.base import Message
 from nadzor.rules.instruction.checks import (
     BUSINESS_PETITION_SIGNERS,
@@ -454,11 +454,11 @@ def _output(state: State) -> dict[str, Any]:
     assert isinstance(state, CheckState)
     last, latest = state.last_day, state.petition_latest
     return {
-        "start": state.start.isoformat() if state.start else None,
-        "last_day": last.isoformat() if last else None,
+        "start": ISO[state.start] if state.start else None,
+        "last_day": ISO[last] if last else None,
         "extension_days": state.extension_days,
-        "extension_petition_latest": latest.isoformat() if latest else None,
-        "objections_until": state.objections_until.isoformat() if state.objections_until else None,
+        "extension_petition_latest": ISO[latest] if latest else None,
+        "objections_until": ISO[state.objections_until] if state.objections_until else None,
     }
 
 

@@ -47,6 +47,19 @@ class UnknownKind(InvalidInput):
                                                      kind=repr(kind), known=known))])
 
 
+class _IsoDays(dict[date, str]):
+    """Days in ISO `YYYY-MM-DD`, each written once: a state names a few days, a batch the same few
+    hundred again and again (the calendar's horizon bounds them)."""
+
+    def __missing__(self, day: date) -> str:
+        text = self[day] = day.isoformat()
+        return text
+
+
+#: `ISO[day]` is `day.isoformat()`.
+ISO = _IsoDays()
+
+
 # ------------------------------------------------------------------------------------ steps
 
 
@@ -60,8 +73,9 @@ class Step(msgspec.Struct, gc=False):
     f: dict[str, Any]
 
 
-@dataclass(frozen=True, slots=True)
-class Deadline:
+class Deadline(msgspec.Struct, frozen=True, gc=False):
+    """A deadline opened by step `step`: due on `due` (None: not counted yet)."""
+
     code: str
     due: date | None
     step: int
@@ -108,12 +122,12 @@ class Book:
             del self.open[key]
 
     def mark_late(self, at: Step, code: str, due: date) -> None:
-        self.late.append({"step": at.index, "code": code, "due": due.isoformat()})
+        self.late.append({"step": at.index, "code": code, "due": ISO[due]})
 
     def listed(self, extra: Iterable[Deadline] = ()) -> list[dict[str, Any]]:
         items = [d for d in (*self.open.values(), *extra) if d.due is not None]
         items.sort(key=lambda d: (d.due, d.code, d.step))
-        return [{"code": d.code, "due": d.due.isoformat(), "step": d.step,  # type: ignore[union-attr]
+        return [{"code": d.code, "due": ISO[d.due], "step": d.step,  # type: ignore[index]
                  "citations": list(d.citations)} for d in items]
 
 

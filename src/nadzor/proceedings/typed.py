@@ -42,7 +42,7 @@ class _Aside(Exception):
 _ASIDE = _Aside()
 
 
-class _Signer(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+class _Signer(msgspec.Struct, frozen=True, forbid_unknown_fields=True, gc=False):
     """A signer as posted (RULES.md «Signer»); `participated: null`, which `signer()` reads as false, is
     left to the long way."""
 
@@ -104,8 +104,8 @@ _AFTER = {
     "date?": "if v{i} is not None and not start <= v{i} <= end: raise ASIDE",
     "codes+distinct": "if len(set(v{i})) != len(v{i}): raise ASIDE",
     "text": "if TEXT_PROBLEM(v{i}) is not None: raise ASIDE",
-    "signer": "v{i} = SIGNER(v{i})",
-    "signer?": "if v{i} is not None: v{i} = SIGNER(v{i})",
+    "signer": "v{i} = SIGNERS.get(v{i}) or SIGNER(v{i})",
+    "signer?": "if v{i} is not None: v{i} = SIGNERS.get(v{i}) or SIGNER(v{i})",
     "any": "v{i} = C{i}(v{i}, {name!r}, cal)",
 }
 
@@ -129,7 +129,7 @@ def _after(fld: Field) -> str | None:
 def _builder(name: str, fields: Mapping[str, Field]) -> Callable[[Any, int, WorkingCalendar], Step]:
     """One function that takes a decoded step of type `name` at index `i` to the `Step` `validate` makes
     of it — the same date and fields, in the same order — or raises `_Aside`."""
-    namespace: dict[str, Any] = {"ASIDE": _ASIDE, "SIGNER": _signer, "STEP": Step, "NAME": name,
+    namespace: dict[str, Any] = {"ASIDE": _ASIDE, "SIGNER": _signer, "SIGNERS": _SIGNERS, "STEP": Step, "NAME": name,
                                  "TEXT_PROBLEM": text_problem}
     lines = ["def build(s, i, cal):", "    start, end = cal.coverage_start, cal.coverage_end",
              "    day = s.date", "    if not start <= day <= end: raise ASIDE"]
@@ -170,15 +170,16 @@ class _Decoder:
                     typed, default = _annotation(fld)
                     fields.append((fname, typed) if default is msgspec.NODEFAULT else (fname, typed, default))
                 record = msgspec.defstruct(f"{kind.name}_{name}", fields, tag_field="type", tag=name,
-                                           forbid_unknown_fields=True, kw_only=True)
+                                           forbid_unknown_fields=True, kw_only=True, gc=False)
                 records.append(record)
                 self.steps[record] = (name, _builder(name, spec.fields), spec.cross_check)
             steps: Any = Annotated[list[_one_of(records)], msgspec.Meta(max_length=MAX_STEPS)]  # type: ignore[misc]
             given = msgspec.defstruct(f"{kind.name}_input", [
                 ("office_level", Literal[OFFICE_LEVELS]),
-                ("steps", steps, msgspec.field(default_factory=list))], forbid_unknown_fields=True, kw_only=True)
+                ("steps", steps, msgspec.field(default_factory=list))], forbid_unknown_fields=True, kw_only=True,
+                gc=False)
             line = msgspec.defstruct(f"{kind.name}_line", [("input", given)], tag_field="kind", tag=kind.name,
-                                     forbid_unknown_fields=True, kw_only=True)
+                                     forbid_unknown_fields=True, kw_only=True, gc=False)
             lines.append(line)
             self.kind_of[line] = kind
         self.decode = msgspec.json.Decoder(_one_of(lines)).decode

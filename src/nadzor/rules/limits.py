@@ -9,7 +9,7 @@ encoded).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
 
@@ -22,6 +22,8 @@ class Edition:
     valid_from: date
     valid_to: date | None
     reference: str
+    #: The edition as `stated`, not in force and in force (made once: every answer states it).
+    said: tuple[dict[str, Any], ...] = field(init=False, repr=False, compare=False)
 
     def in_force(self, day: date) -> bool:
         """Whether the edition was in force on `day` (`valid_to` is the first day it was not)."""
@@ -39,12 +41,13 @@ class Edition:
         return self.stated(self.in_force(first) and self.in_force(last))
 
     def stated(self, in_force: bool) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "valid_from": self.valid_from.isoformat(),
-            "valid_to": self.valid_to.isoformat() if self.valid_to else None,
-            "in_force": in_force,
-        }
+        return dict(self.said[in_force])
+
+    def __post_init__(self) -> None:
+        said = tuple({"name": self.name, "valid_from": self.valid_from.isoformat(),
+                      "valid_to": self.valid_to.isoformat() if self.valid_to else None, "in_force": in_force}
+                     for in_force in (False, True))
+        object.__setattr__(self, "said", said)  # frozen: written once, here
 
 
 #: Order No. 102 of 12 July 2021 set out Order No. 60 in a new edition; it took effect after its
