@@ -3,6 +3,7 @@ platform and the rules with the full calendar, and batches of JSON lines."""
 
 from __future__ import annotations
 
+import codecs
 import gc
 import json
 import sys
@@ -136,13 +137,14 @@ def run_lines(stream: TextIO, out: TextIO, keys: tuple[str, ...], handle: Callab
     fast_loads, fast_dumps, fast_failed = orjson.loads, orjson.dumps, orjson.JSONEncodeError
     shape = "ожидается объект {" + ", ".join(f'"{k}": ...' for k in keys) + "}"
 
-    def dumps(obj: Any) -> str:
+    def dumps(obj: Any) -> bytes | str:
+        """The answer as orjson writes it (UTF-8), or as the standard `json` does (a string)."""
         try:
-            return fast_dumps(obj).decode()
+            return fast_dumps(obj)
         except fast_failed:
             return std_dumps(obj)
 
-    def answer(line: str) -> tuple[str, bool]:
+    def answer(line: str) -> tuple[bytes | str, bool]:
         """The line's answer, and whether it is an error line."""
         try:
             raw = line.encode("utf-8", "surrogatepass")
@@ -177,9 +179,20 @@ def run_lines(stream: TextIO, out: TextIO, keys: tuple[str, ...], handle: Callab
         except InvalidInput as exc:
             return dumps({"error": exc.errors[0].as_dict()}), True
 
+    # Answers go to a UTF-8 stream's bytes as orjson wrote them (not decoded, then encoded again); a
+    # chunk holding a string answer of the standard `json`, or another stream, is written as text.
+    binary = getattr(out, "buffer", None) if _is_utf8(getattr(out, "encoding", None)) else None
+
+    def write(chunk: list[bytes | str]) -> None:
+        if binary is not None and all(type(answer) is bytes for answer in chunk):
+            out.flush()  # what was written as text before goes first
+            binary.write(b"\n".join(chunk) + b"\n")  # type: ignore[arg-type]
+        else:
+            out.write("\n".join(a if type(a) is str else a.decode() for a in chunk) + "\n")  # type: ignore[union-attr]
+
     failed = 0
-    lines: list[str] = []
-    answered: dict[str, tuple[str, bool]] = {}
+    lines: list[bytes | str] = []
+    answered: dict[str, tuple[bytes | str, bool]] = {}
     # A line's objects are freed when it is answered: the cyclic collector, run every 700 allocations by
     # default, would only walk them again and again.
     thresholds = gc.get_threshold()
@@ -194,14 +207,21 @@ def run_lines(stream: TextIO, out: TextIO, keys: tuple[str, ...], handle: Callab
             lines.append(done[0])
             failed += done[1]
             if len(lines) >= 4096:
-                out.write("\n".join(lines) + "\n")
+                write(lines)
                 lines.clear()
     finally:
         gc.set_threshold(*thresholds)
     if lines:
-        out.write("\n".join(lines) + "\n")
+        write(lines)
     out.flush()
     return failed
+
+
+def _is_utf8(encoding: str | None) -> bool:
+    try:
+        return encoding is not None and codecs.lookup(encoding).name == "utf-8"
+    except LookupError:
+        return False
 
 
 #: A run of 19 digits anywhere in a line (digits read as 0): the line may hold an integer beyond 64 bits,

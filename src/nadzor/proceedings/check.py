@@ -86,7 +86,12 @@ class CheckState(State):
         suspended (I.16, I.17)."""
         if self.start is None or self.suspended_since is not None or self.term_end is None:
             return None
-        return self.term_end + timedelta(days=self.extension_days + self.paused_days)
+        days = self.extension_days + self.paused_days
+        return self.term_end + (_DAYS[days] if 0 <= days < len(_DAYS) else timedelta(days=days))
+
+
+#: `_DAYS[n]` is `timedelta(days=n)` for the days a check's term is moved by (made once).
+_DAYS = tuple(timedelta(days=n) for n in range(400))
 
 
 def _new(office_level: str) -> CheckState:

@@ -162,7 +162,8 @@ LIMITS: dict[str, Limit] = {item.id: item for item in _ALL}
 
 def limit(limit_id: str, at: date) -> int:
     """The value of a time limit in force at `at`."""
-    return LIMITS[limit_id].at(at)
+    values = LIMITS[limit_id].values
+    return values[0].value if len(values) == 1 else LIMITS[limit_id].at(at)
 
 
 Case = Literal["nom", "gen"]

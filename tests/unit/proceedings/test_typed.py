@@ -202,3 +202,26 @@ def test_issue_8_a_batch_answers_the_same_with_and_without_the_short_way() -> No
               json.dumps({"kind": "check", "input": {**check, "office_level": None}}),
               json.dumps({"kind": "check", "input": check}).replace('"steps"', '"steps": [], "steps"', 1)]
     assert _batch(lines, short_way=True) == _batch(lines, short_way=False)
+
+
+def test_issue_8_a_batch_writes_the_same_answers_as_bytes_to_a_utf8_stream_as_text_elsewhere() -> None:
+    """Answers go to a UTF-8 stream's bytes as orjson wrote them; an answer only the standard `json`
+    writes (an integer beyond 64 bits) and what was written before keep their place."""
+
+    def handle(item: dict[str, Any]) -> Any:
+        return {"echo": item["a"], "текст": "проверка"}
+
+    first_chunk = "".join(f'{{"a": {n}}}\n' for n in range(4096))  # bytes alone
+    lines = first_chunk + "".join(f'{{"a": {n}}}\n' for n in (1, 2**70, 3, -(2**65), 5)) + "not json\n"
+    text = io.StringIO()
+    common.run_lines(io.StringIO(lines), text, ("a",), handle)
+    raw = io.BytesIO()
+    wrapper = io.TextIOWrapper(raw, encoding="utf-8", newline="\n")
+    wrapper.write("before\n")
+    common.run_lines(io.StringIO(lines), wrapper, ("a",), handle)
+    assert raw.getvalue().decode("utf-8") == "before\n" + text.getvalue()
+    assert str(2**70) in text.getvalue() and text.getvalue().count("\n") == 4096 + 6
+    utf16 = io.BytesIO()
+    other = io.TextIOWrapper(utf16, encoding="utf-16", newline="\n")
+    common.run_lines(io.StringIO(lines), other, ("a",), handle)
+    assert utf16.getvalue().decode("utf-16") == text.getvalue()
