@@ -58,13 +58,13 @@ def typed_replay(cal: WorkingCalendar) -> Callable[[bytes], dict[str, Any] | Non
     read = typed.decoder().read
 
     def answer(raw: bytes) -> dict[str, Any] | None:
-        found = read(raw, cal)
-        if found is None:
-            return None
-        kind, office_level, steps = found
         try:
+            found = read(raw, cal)
+            if found is None:
+                return None
+            kind, office_level, steps = found
             return replay_steps(kind, office_level, steps, cal)
-        except Exception:
+        except Exception:  # anything unusual: `replay` meets it too, and answers or raises it itself
             return None
 
     return answer
