@@ -27,7 +27,7 @@ import msgspec
 
 from nadzor.domain.calendar import WorkingCalendar
 from nadzor.proceedings.fields import MISSING, Bad, Field, StepSigner
-from nadzor.proceedings.kernel import KINDS, MAX_STEPS, OFFICE_LEVELS, CrossCheck, Kind, Step, Unchecked
+from nadzor.proceedings.kernel import KINDS, MAX_STEPS, OFFICE_LEVELS, Kind, Step, Unchecked
 from nadzor.rules.base import Position
 from nadzor.rules.bounds import text_problem
 
@@ -106,7 +106,7 @@ _AFTER = {
     "text": "if TEXT_PROBLEM(v{i}) is not None: raise ASIDE",
     "signer": "v{i} = SIGNERS.get(v{i}) or SIGNER(v{i})",
     "signer?": "if v{i} is not None: v{i} = SIGNERS.get(v{i}) or SIGNER(v{i})",
-    "any": "v{i} = C{i}(v{i}, {name!r}, cal)",
+    "any": "v{i} = {check}(v{i}, {name!r}, cal)",
 }
 
 
@@ -126,24 +126,39 @@ def _after(fld: Field) -> str | None:
     return None
 
 
-def _builder(name: str, fields: Mapping[str, Field]) -> Callable[[Any, int, WorkingCalendar], Step]:
-    """One function that takes a decoded step of type `name` at index `i` to the `Step` `validate` makes
-    of it — the same date and fields, in the same order — or raises `_Aside`."""
-    namespace: dict[str, Any] = {"ASIDE": _ASIDE, "SIGNER": _signer, "SIGNERS": _SIGNERS, "STEP": Step, "NAME": name,
-                                 "TEXT_PROBLEM": text_problem}
-    lines = ["def build(s, i, cal):", "    start, end = cal.coverage_start, cal.coverage_end",
-             "    day = s.date", "    if not start <= day <= end: raise ASIDE"]
-    for i, (fname, fld) in enumerate(fields.items()):
-        namespace[f"C{i}"] = fld.check
-        lines.append(f"    v{i} = s.{fname}")
-        after = _after(fld)
-        if after is not None:
-            lines.append("    " + _AFTER[after].format(i=i, name=fname))
-    lines.append("    return STEP(i, NAME, day, {" + ", ".join(f"{fname!r}: v{i}" for i, fname in enumerate(fields))
-                 + "})")
-    exec("\n".join(lines), namespace)  # noqa: S102  (source made above from the field names alone)
-    build: Callable[[Any, int, WorkingCalendar], Step] = namespace["build"]
-    return build
+def _reader(kind: Kind, records: Mapping[str, type]) -> Callable[[Any, WorkingCalendar, str], list[Step]]:
+    """One function that takes a kind's decoded steps to the `Step`s `validate` makes of them — the same
+    dates and fields, in the same order, each step cross-checked as `validate` does — or raises `_Aside`:
+    one block per step type, chosen by the decoded record's type (a batch reads a million steps)."""
+    namespace: dict[str, Any] = {"ASIDE": _ASIDE, "SIGNER": _signer, "SIGNERS": _SIGNERS, "STEP": Step,
+                                 "TEXT_PROBLEM": text_problem, "DATE_MIN": date.min}
+    lines = ["def read(decoded, cal, office_level):",
+             "    start, end = cal.coverage_start, cal.coverage_end",
+             "    steps = []",
+             "    last = DATE_MIN",
+             "    for i, s in enumerate(decoded):",
+             "        t = type(s)"]
+    for k, (name, spec) in enumerate(kind.steps.items()):
+        namespace[f"R{k}"], namespace[f"N{k}"], namespace[f"X{k}"] = records[name], name, spec.cross_check
+        lines.append(f"        {'if' if k == 0 else 'elif'} t is R{k}:")
+        body = ["if i: raise ASIDE" if name == kind.first else "if not i: raise ASIDE",
+                "day = s.date", "if day < last or not start <= day <= end: raise ASIDE"]
+        for i, (fname, fld) in enumerate(spec.fields.items()):
+            namespace[f"C{k}_{i}"] = fld.check
+            body.append(f"v{i} = s.{fname}")
+            after = _after(fld)
+            if after is not None:
+                body.append(_AFTER[after].format(i=i, name=fname, check=f"C{k}_{i}"))
+        body.append(f"step = STEP(i, N{k}, day, {{" + ", ".join(f"{fname!r}: v{i}" for i, fname in
+                                                                 enumerate(spec.fields)) + "})")
+        if spec.cross_check is not None:
+            body.append(f"X{k}(step, steps, office_level)")
+        lines += ["            " + line for line in body]
+    lines += ["        else:", "            raise ASIDE",  # a record of another kind: never decoded here
+              "        last = day", "        steps.append(step)", "    return steps"]
+    exec("\n".join(lines), namespace)  # noqa: S102  (source made above from the kind's names alone)
+    read: Callable[[Any, WorkingCalendar, str], list[Step]] = namespace["read"]
+    return read
 
 
 def _one_of(types: list[type]) -> Any:
@@ -156,12 +171,11 @@ class _Decoder:
 
     def __init__(self, kinds: Mapping[str, Kind]) -> None:
         self.kinds = dict(kinds)
-        #: A decoded step's record type -> the step type's name, its builder, its cross-check.
-        self.steps: dict[type, tuple[str, Callable[[Any, int, WorkingCalendar], Step], CrossCheck | None]] = {}
+        #: A decoded line's record type -> its kind and the kind's reader of decoded steps.
+        self.kind_of: dict[type, tuple[Kind, Callable[[Any, WorkingCalendar, str], list[Step]]]] = {}
         lines = []
-        self.kind_of: dict[type, Kind] = {}
         for kind in self.kinds.values():
-            records = []
+            records: dict[str, type] = {}
             for name, spec in kind.steps.items():
                 if "type" in spec.fields or "date" in spec.fields:
                     raise ValueError(f"{kind.name}.{name}: a field may not be named type or date")
@@ -169,11 +183,10 @@ class _Decoder:
                 for fname, fld in spec.fields.items():
                     typed, default = _annotation(fld)
                     fields.append((fname, typed) if default is msgspec.NODEFAULT else (fname, typed, default))
-                record = msgspec.defstruct(f"{kind.name}_{name}", fields, tag_field="type", tag=name,
-                                           forbid_unknown_fields=True, kw_only=True, gc=False)
-                records.append(record)
-                self.steps[record] = (name, _builder(name, spec.fields), spec.cross_check)
-            steps: Any = Annotated[list[_one_of(records)], msgspec.Meta(max_length=MAX_STEPS)]  # type: ignore[misc]
+                records[name] = msgspec.defstruct(f"{kind.name}_{name}", fields, tag_field="type", tag=name,
+                                                  forbid_unknown_fields=True, kw_only=True, gc=False)
+            steps: Any = Annotated[list[_one_of(list(records.values()))],  # type: ignore[misc]
+                                   msgspec.Meta(max_length=MAX_STEPS)]
             given = msgspec.defstruct(f"{kind.name}_input", [
                 ("office_level", Literal[OFFICE_LEVELS]),
                 ("steps", steps, msgspec.field(default_factory=list))], forbid_unknown_fields=True, kw_only=True,
@@ -181,7 +194,7 @@ class _Decoder:
             line = msgspec.defstruct(f"{kind.name}_line", [("input", given)], tag_field="kind", tag=kind.name,
                                      forbid_unknown_fields=True, kw_only=True, gc=False)
             lines.append(line)
-            self.kind_of[line] = kind
+            self.kind_of[line] = (kind, _reader(kind, records))
         self.decode = msgspec.json.Decoder(_one_of(lines)).decode
 
     def read(self, raw: bytes, cal: WorkingCalendar) -> Read | None:
@@ -191,27 +204,12 @@ class _Decoder:
             line = self.decode(raw)
         except (msgspec.DecodeError, msgspec.ValidationError, RecursionError):
             return None
-        kind = self.kind_of[type(line)]
+        kind, reader = self.kind_of[type(line)]
         given = line.input
-        records, first = self.steps, kind.first
-        steps: list[Step] = []
-        last = date.min
-        office_level = given.office_level
         try:
-            for i, decoded in enumerate(given.steps):
-                name, build, cross_check = records[type(decoded)]
-                if (i == 0) is not (name == first):
-                    return None
-                step = build(decoded, i, cal)
-                if step.date < last:  # the dates of the steps never decrease
-                    return None
-                last = step.date
-                if cross_check is not None:
-                    cross_check(step, steps, office_level)
-                steps.append(step)
+            return kind, given.office_level, reader(given.steps, cal, given.office_level)
         except (_Aside, Bad, Unchecked):
             return None
-        return kind, office_level, steps
 
 
 _DECODERS: dict[tuple[int, ...], _Decoder] = {}

@@ -295,7 +295,7 @@ Position = Literal[
 class Input(BaseModel):
     """Base of every rule input: unknown keys are errors (RULES.md)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Signer(Input):
@@ -422,7 +422,7 @@ def ru_date(day: date) -> str:
 
 
 class Output(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
 
 class DueOut(Output):

@@ -131,6 +131,23 @@ def test_issue_8_the_short_way_never_takes_a_line_replay_refuses(data: st.DataOb
     _assert_same(json.dumps({"kind": line_kind, "input": _mutate(data, given_input)}, ensure_ascii=False))
 
 
+@pytest.mark.parametrize("kind", ["check", "act", "evaluation", "analysis"])
+def test_issue_8_the_short_way_leaves_a_misplaced_first_step_to_replay(kind: str) -> None:
+    """The kind's first step type only first, and first always that type (PROCEEDINGS.md): a life with
+    its first step repeated, its first two steps swapped (same date) or its first step left out is an
+    input error, which the short way leaves to `replay`."""
+    for life_kind, given_input in LIVES:
+        if life_kind != kind or len(given_input["steps"]) < 2:
+            continue
+        first, second, *rest = given_input["steps"]
+        swapped = {**second, "date": first["date"]}
+        for steps in ([first, first, second, *rest], [swapped, first, *rest], [first, {**first}, *rest],
+                      [second, *rest]):
+            line = json.dumps({"kind": kind, "input": {**given_input, "steps": steps}}, ensure_ascii=False)
+            assert isinstance(_long_way(kind, json.loads(line)["input"]), InvalidInput)
+            assert _assert_same(line) is None
+
+
 #: The values each field of each step is given in turn below.
 _EACH: list[Any] = [None, True, 0, -1, 31, 2**63, 1.0, "", "a\u0000b", "2017-12-31", "2028-01-01", "2022-02-30",
                     [], ["subject", "subject"], [None], {}, {"position": "prosecutor", "participated": None},
