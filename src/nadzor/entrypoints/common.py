@@ -127,9 +127,10 @@ def run_lines(stream: TextIO, out: TextIO, keys: tuple[str, ...], handle: Callab
     answered as it was, without replaying it (a batch repeating a proceeding, a migration repeating
     lines).
 
-    `typed`, where given, is a short way for the lines it takes whole: it answers a line's UTF-8 bytes
-    with the same answer `handle` gives, or None for a line it leaves to the way above (any line with
-    an error among them)."""
+    `typed`, where given, is a short way for the lines it takes whole, tried first: it answers a line's
+    UTF-8 bytes with the same answer `handle` gives for the line as the standard `json` reads it (its
+    numbers included), or None for a line it leaves to the way above (any line with an error among
+    them)."""
     from nadzor.rules.base import InvalidInput
 
     std_dumps = json.JSONEncoder(ensure_ascii=False).encode  # = json.dumps(…, ensure_ascii=False), made once
@@ -148,13 +149,13 @@ def run_lines(stream: TextIO, out: TextIO, keys: tuple[str, ...], handle: Callab
         """The line's answer, and whether it is an error line."""
         try:
             raw = line.encode("utf-8", "surrogatepass")
+            if typed is not None:
+                done = typed(raw)
+                if done is not None:
+                    return dumps(done), False
             try:
                 if _LONG_NUMBER in raw.translate(_DIGITS_AS_ZERO):  # orjson reads a 20-digit integer as a float
                     raise ValueError("a number for the standard reader")
-                if typed is not None:
-                    done = typed(raw)
-                    if done is not None:
-                        return dumps(done), False
                 item = fast_loads(raw)
             except ValueError:  # not JSON by RFC 8259, or beyond orjson (NaN, big numbers, lone surrogates)
                 try:

@@ -3,50 +3,17 @@ a calendar change re-replays stored proceedings without validating their steps a
 
 from __future__ import annotations
 
-from datetime import date, timedelta
 from typing import Any
 
 import pytest
 
-from nadzor.demo import (
-    _ACT_LIVES,
-    _ANALYSIS_LIVES,
-    _CHECK_LIVES,
-    _EVALUATION_LIVES,
-    _act_life,
-    _analysis_life,
-    _check_life,
-    _evaluation_life,
-)
 from nadzor.proceedings import KINDS
 from nadzor.proceedings.kernel import stored_steps, validate
 from nadzor.rules import current_calendar
-
-SIGNERS = {"H": {"position": "district_prosecutor"},
-           "R": {"position": "regional_prosecutor", "acting_for": "prosecutor_general"},
-           "G": {"position": "prosecutor_general"},
-           "S": {"position": "prosecutor", "participated": True}}
-FIRST = date(2022, 3, 1)
+from tests.support.lives import posted_lives
 
 
-def _day(n: int) -> str:
-    return (FIRST + timedelta(days=n)).isoformat()
-
-
-def _posted(steps: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [{k: SIGNERS[v] if k in ("signer", "group_leader") and isinstance(v, str) else v for k, v in s.items()}
-            for s in steps]
-
-
-def _lives() -> list[tuple[str, list[dict[str, Any]]]]:
-    lives = [("check", _check_life(name, _day)) for name, _ in _CHECK_LIVES]
-    lives += [("act", _act_life(name, _day, where == "R")) for name, _, where in _ACT_LIVES]
-    lives += [("evaluation", _evaluation_life(name, _day)) for name, _ in _EVALUATION_LIVES]
-    lives += [("analysis", _analysis_life(name, _day)) for name, _ in _ANALYSIS_LIVES]
-    return [(kind, _posted(steps)) for kind, steps in lives]
-
-
-@pytest.mark.parametrize(("kind", "steps"), _lives())
+@pytest.mark.parametrize(("kind", "steps"), posted_lives())
 def test_issue_10_stored_steps_equal_validated_steps(kind: str, steps: list[dict[str, Any]]) -> None:
     cal = current_calendar()
     _, validated = validate(KINDS[kind], {"office_level": "district", "steps": steps}, cal)

@@ -5,49 +5,20 @@ from __future__ import annotations
 
 import io
 import json
-from datetime import date, timedelta
+import re
 from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nadzor.demo import (
-    _ACT_LIVES,
-    _ANALYSIS_LIVES,
-    _CHECK_LIVES,
-    _EVALUATION_LIVES,
-    _act_life,
-    _analysis_life,
-    _check_life,
-    _evaluation_life,
-)
 from nadzor.entrypoints import common
 from nadzor.proceedings import replay, typed_replay
 from nadzor.rules import InvalidInput, current_calendar
+from tests.support.lives import day, posted_lives
 
-SIGNERS = {"H": {"position": "district_prosecutor"},
-           "R": {"position": "regional_prosecutor", "acting_for": "prosecutor_general"},
-           "G": {"position": "prosecutor_general"},
-           "S": {"position": "prosecutor", "participated": True}}
-FIRST = date(2022, 3, 1)
-
-
-def _day(n: int) -> str:
-    return (FIRST + timedelta(days=n)).isoformat()
-
-
-def _lives() -> list[tuple[str, dict[str, Any]]]:
-    lives = [("check", _check_life(name, _day)) for name, _ in _CHECK_LIVES]
-    lives += [("act", _act_life(name, _day, where == "R")) for name, _, where in _ACT_LIVES]
-    lives += [("evaluation", _evaluation_life(name, _day)) for name, _ in _EVALUATION_LIVES]
-    lives += [("analysis", _analysis_life(name, _day)) for name, _ in _ANALYSIS_LIVES]
-    return [(kind, {"office_level": "district", "steps": [
-        {k: SIGNERS[v] if k in ("signer", "group_leader") and isinstance(v, str) else v for k, v in s.items()}
-        for s in steps]}) for kind, steps in lives]
-
-
-LIVES = _lives()
+#: (kind, input) for every demo life of every kind.
+LIVES = [(kind, {"office_level": "district", "steps": steps}) for kind, steps in posted_lives()]
 
 
 def _long_way(kind: Any, given_input: Any) -> Any:
@@ -103,7 +74,7 @@ def _mutate(data: st.DataObject, given_input: dict[str, Any]) -> Any:
             del step[data.draw(st.sampled_from(sorted(step)))]
         elif what == "date" and steps:
             step["date"] = data.draw(st.sampled_from(["2017-12-31", "2022-01-01", "2022-02-28", "2099-01-01",
-                                                      _day(data.draw(st.integers(-5, 400)))]))
+                                                      day(data.draw(st.integers(-5, 400)))]))
         elif what == "dates" and steps:  # a date field, or the first step's date, outside the calendar
             dated = [(s, k) for s in steps for k, v in s.items() if k != "date" and isinstance(v, str)
                      and v[:2] == "20"] or [(steps[0], "date")]
@@ -218,6 +189,12 @@ def test_issue_8_a_batch_answers_the_same_with_and_without_the_short_way() -> No
               json.dumps({"kind": "court", "input": check}), "not json", "[]",
               json.dumps({"kind": "check", "input": {**check, "office_level": None}}),
               json.dumps({"kind": "check", "input": check}).replace('"steps"', '"steps": [], "steps"', 1)]
+    act = next(i for k, i in LIVES if k == "act" and any(s["type"] == "execution_recorded" for s in i["steps"]))
+    text = json.dumps({"kind": "act", "input": act})
+    for amount in ("0.1234567890123456789012", "12345678901234567890.5", "1.0e2", "9223372036854775807",
+                   "9223372036854775808", "123456789012345678901234", "12345"):  # an amount (tenge) of any length
+        lines.append(re.sub(r'"damage_recovered": [^,}]+', f'"damage_recovered": {amount}', text))
+        assert amount in lines[-1]
     assert _batch(lines, short_way=True) == _batch(lines, short_way=False)
 
 
