@@ -6,6 +6,7 @@ from __future__ import annotations
 import codecs
 import gc
 import json
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -139,11 +140,19 @@ def run_lines(stream: TextIO, out: TextIO, keys: tuple[str, ...], handle: Callab
     shape = "ожидается объект {" + ", ".join(f'"{k}": ...' for k in keys) + "}"
 
     def dumps(obj: Any) -> bytes | str:
-        """The answer as orjson writes it (UTF-8), or as the standard `json` does (a string)."""
+        """The answer as orjson writes it (UTF-8), or as the standard `json` does (a string); a lone
+        surrogate (an unknown key of a line, echoed by its error) written as its JSON escape `\\udXXX`,
+        the same string, so that the answer can be written to a UTF-8 stream and the batch goes on."""
         try:
             return fast_dumps(obj)
         except fast_failed:
-            return std_dumps(obj)
+            text: str = std_dumps(obj)
+            if not text.isascii():
+                try:
+                    text.encode("utf-8")
+                except UnicodeEncodeError:
+                    text = text.encode("utf-8", "backslashreplace").decode("utf-8")
+            return text
 
     def answer(line: str) -> tuple[bytes | str, bool]:
         """The line's answer, and whether it is an error line."""
@@ -180,9 +189,11 @@ def run_lines(stream: TextIO, out: TextIO, keys: tuple[str, ...], handle: Callab
         except InvalidInput as exc:
             return dumps({"error": exc.errors[0].as_dict()}), True
 
-    # Answers go to a UTF-8 stream's bytes as orjson wrote them (not decoded, then encoded again); a
-    # chunk holding a string answer of the standard `json`, or another stream, is written as text.
-    binary = getattr(out, "buffer", None) if _is_utf8(getattr(out, "encoding", None)) else None
+    # Answers go to the bytes of the standard output as orjson wrote them (not decoded, then encoded
+    # again) where that stream is UTF-8 and writes "\n" as it is (POSIX); a chunk holding a string answer
+    # of the standard `json`, or any other stream, is written as text.
+    binary = (getattr(out, "buffer", None) if out is sys.stdout and os.name == "posix"
+              and _is_utf8(getattr(out, "encoding", None)) else None)
 
     def write(chunk: list[bytes | str]) -> None:
         if binary is not None and all(type(answer) is bytes for answer in chunk):

@@ -198,9 +198,11 @@ def test_issue_8_a_batch_answers_the_same_with_and_without_the_short_way() -> No
     assert _batch(lines, short_way=True) == _batch(lines, short_way=False)
 
 
-def test_issue_8_a_batch_writes_the_same_answers_as_bytes_to_a_utf8_stream_as_text_elsewhere() -> None:
-    """Answers go to a UTF-8 stream's bytes as orjson wrote them; an answer only the standard `json`
-    writes (an integer beyond 64 bits) and what was written before keep their place."""
+def test_issue_8_a_batch_writes_the_same_answers_as_bytes_to_a_utf8_stdout_as_text_elsewhere(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Answers go to a UTF-8 standard output's bytes as orjson wrote them; an answer only the standard
+    `json` writes (an integer beyond 64 bits), and what was written before, keep their place; another
+    stream gets text, its newline translation included."""
 
     def handle(item: dict[str, Any]) -> Any:
         return {"echo": item["a"], "текст": "проверка"}
@@ -209,13 +211,34 @@ def test_issue_8_a_batch_writes_the_same_answers_as_bytes_to_a_utf8_stream_as_te
     lines = first_chunk + "".join(f'{{"a": {n}}}\n' for n in (1, 2**70, 3, -(2**65), 5)) + "not json\n"
     text = io.StringIO()
     common.run_lines(io.StringIO(lines), text, ("a",), handle)
-    raw = io.BytesIO()
-    wrapper = io.TextIOWrapper(raw, encoding="utf-8", newline="\n")
-    wrapper.write("before\n")
-    common.run_lines(io.StringIO(lines), wrapper, ("a",), handle)
-    assert raw.getvalue().decode("utf-8") == "before\n" + text.getvalue()
     assert str(2**70) in text.getvalue() and text.getvalue().count("\n") == 4096 + 6
-    utf16 = io.BytesIO()
-    other = io.TextIOWrapper(utf16, encoding="utf-16", newline="\n")
-    common.run_lines(io.StringIO(lines), other, ("a",), handle)
-    assert utf16.getvalue().decode("utf-16") == text.getvalue()
+    raw = io.BytesIO()
+    stdout = io.TextIOWrapper(raw, encoding="utf-8", newline="\n")
+    monkeypatch.setattr("sys.stdout", stdout)
+    stdout.write("before\n")
+    common.run_lines(io.StringIO(lines), stdout, ("a",), handle)
+    assert raw.getvalue().decode("utf-8") == "before\n" + text.getvalue()
+    for encoding, newline in (("utf-16", "\n"), ("utf-8", "\r\n")):
+        other_raw = io.BytesIO()
+        other = io.TextIOWrapper(other_raw, encoding=encoding, newline=newline)
+        common.run_lines(io.StringIO(lines), other, ("a",), handle)
+        assert other_raw.getvalue().decode(encoding) == text.getvalue().replace("\n", newline)
+
+
+def test_issue_8_an_error_naming_a_lone_surrogate_is_written_and_the_batch_goes_on(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """An unknown key `\\ud800` is echoed by its error line as that JSON escape (the same string): a
+    strict UTF-8 output takes it, and the next line is answered."""
+    check = next(i for k, i in LIVES if k == "check")
+    good = json.dumps({"kind": "check", "input": check})
+    lines = '{"kind": "check", "input": {"office_level": "district"}, "\\ud800": 1}\n' + good + "\n"
+    raw = io.BytesIO()
+    stdout = io.TextIOWrapper(raw, encoding="utf-8", errors="strict", newline="\n")
+    monkeypatch.setattr("sys.stdout", stdout)
+    cal = current_calendar()
+    failed = common.run_lines(io.StringIO(lines), stdout, ("kind", "input"),
+                              lambda item: replay(item["kind"], item["input"], calendar=cal), typed_replay(cal))
+    first, second = raw.getvalue().decode("utf-8").splitlines()
+    assert failed == 1
+    assert json.loads(first)["error"]["field"] == "\ud800"
+    assert json.loads(second) == replay("check", check, calendar=cal)
