@@ -209,6 +209,7 @@ def run_lines(stream: TextIO, out: TextIO, keys: tuple[str, ...], handle: Callab
     # default, would only walk them again and again.
     thresholds = gc.get_threshold()
     gc.set_threshold(GC_THRESHOLD, *thresholds[1:])
+    gc.freeze()  # what the command loaded lives as long as it: the collector need not walk it again
     try:
         for line in stream:
             done = answered.get(line)
@@ -223,6 +224,7 @@ def run_lines(stream: TextIO, out: TextIO, keys: tuple[str, ...], handle: Callab
                 lines.clear()
     finally:
         gc.set_threshold(*thresholds)
+        gc.unfreeze()
     if lines:
         write(lines)
     out.flush()
