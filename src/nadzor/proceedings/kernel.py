@@ -94,9 +94,6 @@ class Book:
     def add(self, code: str, due: date | None, step: int, citations: tuple[str, ...]) -> None:
         self.open[(code, step)] = Deadline(code, due, step, citations)
 
-    def find(self, code: str) -> list[Deadline]:
-        return [d for d in self.open.values() if d.code == code]
-
     def has(self, code: str, step: int | None = None) -> bool:
         if step is not None:
             return (code, step) in self.open
