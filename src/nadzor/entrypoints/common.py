@@ -196,7 +196,7 @@ def run_lines(stream: TextIO, out: TextIO, keys: tuple[str, ...], handle: Callab
               and _is_utf8(getattr(out, "encoding", None)) else None)
 
     def write(chunk: list[bytes | str]) -> None:
-        if binary is not None and all(type(answer) is bytes for answer in chunk):
+        if binary is not None and all(type(a) is bytes for a in chunk):
             out.flush()  # what was written as text before goes first
             binary.write(b"\n".join(chunk) + b"\n")  # type: ignore[arg-type]
         else:

@@ -53,10 +53,9 @@ class Field:
     optional: bool = False
     default: Any = None
     load: Checker | None = None
-    #: The short way `parser` writes inline for the values `check` returns unchanged (see there).
-    quick: tuple[Any, ...] | None = None
-    #: What the field is, for the typed decoder of `replay --batch` (`proceedings.typed`): a tuple naming
-    #: the checker and its parameters; None: the typed decoder hands the value to `check` itself.
+    #: What the field is — a tuple naming the checker and its parameters — for the short ways `parser`
+    #: writes inline and for the typed decoder of `replay --batch` (`proceedings.typed`); None: both hand
+    #: the value to `check` itself.
     shape: tuple[Any, ...] | None = None
 
 
@@ -75,7 +74,7 @@ def flag(*, nullable: bool = False) -> Field:
             return bool(value)
         raise Bad(path, "ожидается логическое значение true или false")
 
-    return Field(check, optional=True, default=False, load=_load_flag, quick=("flag",), shape=("flag",))
+    return Field(check, optional=True, default=False, load=_load_flag, shape=("flag",))
 
 
 def _load_flag(value: Any, path: str, cal: WorkingCalendar) -> bool:
@@ -109,8 +108,7 @@ def code(codes: Collection[str], *, optional: bool = False) -> Field:
             raise Bad(path, Message("недопустимое значение; допустимые: %(values)s", values=listed))
         return value
 
-    return Field(check, optional=optional, load=_load_as_is, quick=("code", allowed),
-                 shape=("code", tuple(codes), optional))
+    return Field(check, optional=optional, load=_load_as_is, shape=("code", tuple(codes), optional))
 
 
 def codes(allowed_codes: Sequence[str], *, nullable: bool = False, nonempty: bool = False,
@@ -187,7 +185,7 @@ def a_date(*, optional: bool = False) -> Field:
             return None
         return parse_date(value, path, cal)
 
-    return Field(check, optional=optional, load=_load_date, quick=("date",), shape=("date", optional))
+    return Field(check, optional=optional, load=_load_date, shape=("date", optional))
 
 
 def integer(low: int, high: int | None = None, *, optional: bool = False) -> Field:
@@ -207,9 +205,8 @@ def integer(low: int, high: int | None = None, *, optional: bool = False) -> Fie
             raise Bad(path, Message("значение должно быть не больше %(n)s", n=high))
         return value
 
-    quick = ("int", low, high) if high is not None and int_problem(low) is None and int_problem(high) is None else None
-    return Field(check, optional=optional, load=_load_as_is, quick=quick,
-                 shape=None if quick is None else ("int", low, high, optional))
+    bounded = high is not None and int_problem(low) is None and int_problem(high) is None
+    return Field(check, optional=optional, load=_load_as_is, shape=("int", low, high, optional) if bounded else None)
 
 
 def amount(*, optional: bool = False) -> Field:
@@ -259,7 +256,7 @@ def step_ref() -> Field:
             raise Bad(path, "ожидается номер шага (целое число)")
         return value
 
-    return Field(check, load=_load_as_is, quick=("ref",), shape=("ref",))
+    return Field(check, load=_load_as_is, shape=("ref",))
 
 
 def _position(value: Any, path: str) -> str:
@@ -373,9 +370,12 @@ def parser(fields: Mapping[str, Field]) -> Callable[[dict[str, Any], WorkingCale
     lines = ["def parse(item, cal):"]
     for i, name in enumerate(names):
         fld = fields[name]
-        namespace[f"C{i}"], namespace[f"Q{i}"] = fld.check, fld.quick
+        shape = fld.shape
+        # a code's list as a set, for the inline test; an integer's bounds where they are (Q[1], Q[2])
+        namespace[f"C{i}"], namespace[f"Q{i}"] = fld.check, (
+            (shape[0], frozenset(shape[1])) if shape is not None and shape[0] == "code" else shape)
         lines.append(f"    v{i} = item.get({name!r}, MISSING)")
-        short = _QUICK.get(fld.quick[0]) if fld.quick is not None else None
+        short = _QUICK.get(shape[0]) if shape is not None else None
         lines.append("    " + (short or "v{i} = C{i}(v{i}, {name!r}, cal)").format(i=i, name=name))
     lines.append("    return {" + ", ".join(f"{name!r}: v{i}" for i, name in enumerate(names)) + "}")
     exec("\n".join(lines), namespace)  # noqa: S102  (source made above from the field names alone)

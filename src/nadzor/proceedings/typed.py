@@ -221,6 +221,7 @@ def decoder() -> _Decoder:
     """The decoder of the kinds registered now (made once: a batch reads a million lines with it)."""
     key = tuple(id(kind) for kind in KINDS.values())
     found = _DECODERS.get(key)
-    if found is None or found.kinds != KINDS:
+    if found is None or any(kept is not kind  # the same objects, not an id reused by a new one
+                            for kept, kind in zip(found.kinds.values(), KINDS.values(), strict=True)):
         found = _DECODERS[key] = _Decoder(KINDS)
     return found

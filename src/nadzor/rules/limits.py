@@ -79,11 +79,12 @@ class Limit:
 
     def at(self, day: date) -> int:
         values = self.values
+        if len(values) == 1:  # one edition: its value, whatever the day (the short way of a batch)
+            return values[0].value
         chosen = values[0]
-        if len(values) > 1:  # an edition after the first: the latest in force on `day`
-            for value in values:
-                if value.since <= day:
-                    chosen = value
+        for value in values[1:]:  # an edition after the first: the latest in force on `day`
+            if value.since <= day:
+                chosen = value
         return chosen.value
 
 
@@ -162,8 +163,7 @@ LIMITS: dict[str, Limit] = {item.id: item for item in _ALL}
 
 def limit(limit_id: str, at: date) -> int:
     """The value of a time limit in force at `at`."""
-    values = LIMITS[limit_id].values
-    return values[0].value if len(values) == 1 else LIMITS[limit_id].at(at)
+    return LIMITS[limit_id].at(at)
 
 
 Case = Literal["nom", "gen"]
